@@ -1,0 +1,32 @@
+#include "geo/collection.hpp"
+
+namespace geo {
+
+std::string to_string(field_type type) {
+    switch (type) {
+        case field_type::string: return "string";
+        case field_type::integer: return "integer";
+        case field_type::real: return "number";
+        case field_type::date: return "date";
+        case field_type::datetime: return "date-time";
+    }
+    return "string";
+}
+
+index_box to_index_box(box const& b) { return index_box({b.min_x, b.min_y}, {b.max_x, b.max_y}); }
+
+int collection::field_index(std::string const& name) const {
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (fields[i].name == name) return static_cast<int>(i);
+    return -1;
+}
+
+void collection::build_index() {
+    std::vector<index_entry> entries;
+    entries.reserve(features.size());
+    for (std::size_t i = 0; i < features.size(); ++i)
+        if (features[i].bbox.valid()) entries.emplace_back(to_index_box(features[i].bbox), static_cast<std::uint32_t>(i));
+    index = spatial_index(entries.begin(), entries.end());  // bulk loading packs the tree
+}
+
+}  // namespace geo

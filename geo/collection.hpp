@@ -1,0 +1,87 @@
+#pragma once
+// A loaded collection: features in lon/lat with their attributes, the
+// provinces they overlap, what loading had to repair, and a spatial index.
+
+#include "geo/geometry.hpp"
+#include "geo/value.hpp"
+
+#include <boost/geometry.hpp>
+#include <boost/geometry/index/rtree.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geo {
+
+// Which source field plays which part. Empty means the layer has none.
+struct field_roles {
+    std::string name;
+    std::string company;
+    std::string province;
+    std::string area_ha;
+    std::string purpose;
+    std::string contract_date;
+    std::string nationality;
+};
+
+struct province_share {
+    std::uint32_t province = 0;  // index into province_index::provinces()
+    double share = 0;            // fraction of the feature's area; NaN when parsed from text
+};
+
+struct feature {
+    std::int64_t id = 0;  // the source's feature id (OGR FID): stable while the source is unchanged
+    geometry geom;        // WGS 84 longitude/latitude
+    box bbox;
+    std::vector<value> properties;  // aligned with collection::fields
+    double area_ha = 0;             // computed on the ellipsoid, 0 for points and lines
+    std::optional<std::string> contract_date;  // ISO date parsed from the contract_date field
+    std::vector<province_share> provinces;
+    bool repaired = false;  // geometry was invalid and went through MakeValid
+};
+
+// What loading found and did, reported by `info` and never silently dropped.
+struct load_report {
+    std::size_t repaired = 0;
+    std::size_t null_geometries = 0;
+    std::size_t unparseable_dates = 0;
+    std::vector<std::string> unparseable_date_examples;  // first few distinct values
+    std::size_t recoded_text_values = 0;                 // invalid UTF-8 read as Windows-1252
+    std::size_t without_province = 0;  // polygons overlapping no province (with boundaries)
+    std::vector<std::string> unknown_province_names;  // when parsed from text
+    std::map<std::string, std::size_t> geometry_types;
+    std::vector<std::string> warnings;
+};
+
+namespace bg = boost::geometry;
+namespace bgi = boost::geometry::index;
+using index_box = bg::model::box<bg::model::point<double, 2, bg::cs::cartesian>>;
+using index_entry = std::pair<index_box, std::uint32_t>;
+using spatial_index = bgi::rtree<index_entry, bgi::rstar<16>>;
+
+index_box to_index_box(box const& b);
+
+struct collection {
+    std::string id;
+    std::string title;
+    std::string source;      // path as given
+    std::string layer_name;  // OGR layer name
+    std::string driver;      // OGR driver short name
+    std::string source_crs;  // e.g. "EPSG:32648"
+    std::string color;
+    std::vector<field> fields;
+    field_roles roles;
+    std::vector<feature> features;
+    box extent;
+    load_report report;
+    spatial_index index;  // feature bounding boxes -> position in `features`
+
+    // Position of the field in `fields`, or -1.
+    int field_index(std::string const& name) const;
+    void build_index();
+};
+
+}  // namespace geo

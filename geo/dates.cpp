@@ -1,0 +1,94 @@
+#include "geo/dates.hpp"
+
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <vector>
+
+namespace geo {
+
+namespace {
+bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+bool valid_ymd(int y, int m, int d) {
+    static constexpr std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1) return false;
+    return d <= days[m - 1] + (m == 2 && leap(y) ? 1 : 0);
+}
+
+int month_from_name(std::string_view s) {
+    static constexpr std::array<std::string_view, 12> names = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                               "jul", "aug", "sep", "oct", "nov", "dec"};
+    if (s.size() < 3) return 0;
+    std::string lower;
+    for (char c : s.substr(0, 3)) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (lower == names[i]) return static_cast<int>(i) + 1;
+    return 0;
+}
+
+struct token {
+    std::string_view text;
+    bool numeric;
+};
+
+std::optional<std::string> format(int y, int m, int d) {
+    if (!valid_ymd(y, m, d)) return std::nullopt;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    return std::string(buf);
+}
+
+int to_int(std::string_view s) {
+    int v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+}
+}  // namespace
+
+std::optional<std::string> parse_date(std::string_view text) {
+    // Split on the usual separators; anything else (':' of a time, letters
+    // glued to digits) makes the text unreadable as a date.
+    std::vector<token> parts;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        char const c = text[i];
+        if (c == '/' || c == '-' || c == '.' || c == ' ') {
+            ++i;
+            continue;
+        }
+        std::size_t j = i;
+        bool const digit = std::isdigit(static_cast<unsigned char>(c)) != 0;
+        while (j < text.size() && text[j] != '/' && text[j] != '-' && text[j] != '.' && text[j] != ' ') {
+            bool const d = std::isdigit(static_cast<unsigned char>(text[j])) != 0;
+            bool const a = std::isalpha(static_cast<unsigned char>(text[j])) != 0;
+            if ((digit && !d) || (!digit && !a)) return std::nullopt;
+            ++j;
+        }
+        parts.push_back({text.substr(i, j - i), digit});
+        i = j;
+    }
+    // An optional leading word such as "Updated:" is not supported: keep strict.
+    if (parts.size() != 3) return std::nullopt;
+    auto const& a = parts[0];
+    auto const& b = parts[1];
+    auto const& c = parts[2];
+    auto year = [](token const& t) {
+        int v = to_int(t.text);
+        if (t.text.size() == 2) v += v < 70 ? 2000 : 1900;
+        return (t.text.size() == 2 || t.text.size() == 4) ? v : -1;
+    };
+    if (a.numeric && b.numeric && c.numeric) {
+        if (a.text.size() == 4) return format(to_int(a.text), to_int(b.text), to_int(c.text));  // y/m/d
+        if (a.text.size() <= 2 && b.text.size() <= 2) return format(year(c), to_int(b.text), to_int(a.text));  // d/m/y
+        return std::nullopt;
+    }
+    if (a.numeric && !b.numeric && c.numeric && a.text.size() <= 2) {  // 19/Nov/2012, 10-Jan-13
+        int const m = month_from_name(b.text);
+        return m ? format(year(c), m, to_int(a.text)) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
+}  // namespace geo

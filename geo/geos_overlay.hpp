@@ -1,0 +1,37 @@
+#pragma once
+// The one door to GEOS: how much of a feature lies in each of a set of
+// regions (the provinces). Each region is cut into grid pieces once so that
+// a concession is intersected with a few small pieces rather than a whole
+// province boundary of tens of thousands of vertices.
+
+#include "geo/geometry.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace geo {
+
+class region_overlay {
+public:
+    // GEOS prepared geometries are not thread-safe: build one per thread.
+    explicit region_overlay(std::vector<geometry const*> const& regions);
+    ~region_overlay();
+    region_overlay(region_overlay const&) = delete;
+    region_overlay& operator=(region_overlay const&) = delete;
+
+    struct overlap {
+        std::uint32_t region;
+        double area_m2;  // for points: 0, the region contains the point
+    };
+    // Regions the feature overlaps with a positive area (polygons) or that
+    // contain it (points and lines).
+    std::vector<overlap> overlaps(geometry const& feature) const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace geo

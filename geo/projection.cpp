@@ -1,0 +1,66 @@
+#include "geo/projection.hpp"
+
+#include <proj.h>
+
+#include <cmath>
+
+namespace geo {
+
+namespace {
+struct context_deleter {
+    void operator()(PJ_CONTEXT* c) const { proj_context_destroy(c); }
+};
+struct pj_deleter {
+    void operator()(PJ* p) const { proj_destroy(p); }
+};
+using context_ptr = std::unique_ptr<PJ_CONTEXT, context_deleter>;
+using pj_ptr = std::unique_ptr<PJ, pj_deleter>;
+
+std::string last_error(PJ_CONTEXT* ctx) {
+    int const code = proj_context_errno(ctx);
+    return code ? proj_context_errno_string(ctx, code) : "unknown PROJ error";
+}
+}  // namespace
+
+struct lonlat_transform::impl {
+    context_ptr ctx;
+    pj_ptr pj;
+    std::string name;
+};
+
+lonlat_transform::lonlat_transform(std::string const& source_crs) : impl_(std::make_unique<impl>()) {
+    // A context per transform keeps each loading thread independent.
+    impl_->ctx.reset(proj_context_create());
+    PJ_CONTEXT* ctx = impl_->ctx.get();
+    proj_log_level(ctx, PJ_LOG_NONE);
+    pj_ptr source{proj_create(ctx, source_crs.c_str())};
+    if (!source) throw projection_error("PROJ does not understand the CRS '" + source_crs + "': " + last_error(ctx));
+    if (char const* name = proj_get_name(source.get())) impl_->name = name;
+    pj_ptr target{proj_create(ctx, "EPSG:4326")};
+    if (!target) throw projection_error("PROJ cannot create EPSG:4326: " + last_error(ctx) + " (is proj-data installed?)");
+    pj_ptr raw{proj_create_crs_to_crs_from_pj(ctx, source.get(), target.get(), nullptr, nullptr)};
+    if (!raw) throw projection_error("PROJ has no transformation from '" + impl_->name + "' to WGS 84: " + last_error(ctx));
+    impl_->pj.reset(proj_normalize_for_visualization(ctx, raw.get()));
+    if (!impl_->pj) throw projection_error("PROJ cannot normalise the axis order of '" + impl_->name + "': " + last_error(ctx));
+}
+
+lonlat_transform::~lonlat_transform() = default;
+lonlat_transform::lonlat_transform(lonlat_transform&&) noexcept = default;
+lonlat_transform& lonlat_transform::operator=(lonlat_transform&&) noexcept = default;
+
+std::string const& lonlat_transform::source_name() const { return impl_->name; }
+
+void lonlat_transform::transform(std::span<point> points) const {
+    if (points.empty()) return;
+    std::size_t const n = points.size();
+    proj_errno_reset(impl_->pj.get());
+    proj_trans_generic(impl_->pj.get(), PJ_FWD, &points[0].x, sizeof(point), n, &points[0].y, sizeof(point), n,
+                       nullptr, 0, 0, nullptr, 0, 0);
+    for (auto const& p : points) {
+        if (!std::isfinite(p.x) || !std::isfinite(p.y) || std::abs(p.x) > 1e30)
+            throw projection_error("coordinates outside the domain of '" + impl_->name +
+                                   "' (is the declared CRS right?)");
+    }
+}
+
+}  // namespace geo

@@ -1,0 +1,102 @@
+#include "geo/summary.hpp"
+
+#include <cmath>
+#include <iomanip>
+
+namespace geo {
+
+using json = nlohmann::json;
+
+json summarize(collection const& c, province_index const& provinces) {
+    json j;
+    j["id"] = c.id;
+    j["title"] = c.title;
+    j["source"] = c.source;
+    j["layer"] = c.layer_name;
+    j["driver"] = c.driver;
+    j["source_crs"] = c.source_crs;
+    j["feature_count"] = c.features.size();
+    j["geometry_types"] = c.report.geometry_types;
+    j["extent"] = c.extent.valid() ? json::array({c.extent.min_x, c.extent.min_y, c.extent.max_x, c.extent.max_y})
+                                   : json(nullptr);
+    j["repaired"] = c.report.repaired;
+    j["null_geometries"] = c.report.null_geometries;
+    j["unparseable_dates"] = {{"field", c.roles.contract_date},
+                              {"count", c.report.unparseable_dates},
+                              {"examples", c.report.unparseable_date_examples}};
+    j["recoded_text_values"] = c.report.recoded_text_values;
+    j["fields"] = json::array();
+    for (auto const& f : c.fields) j["fields"].push_back({{"name", f.name}, {"type", to_string(f.type)}});
+    j["roles"] = {{"name", c.roles.name},         {"company", c.roles.company},
+                  {"province", c.roles.province}, {"area_ha", c.roles.area_ha},
+                  {"purpose", c.roles.purpose},   {"contract_date", c.roles.contract_date},
+                  {"nationality", c.roles.nationality}};
+    double area = 0;
+    std::map<std::string, std::size_t> by_province;
+    for (auto const& f : c.features) {
+        area += f.area_ha;
+        for (auto const& s : f.provinces) ++by_province[provinces.provinces()[s.province].name];
+    }
+    j["area_ha"] = std::round(area * 100) / 100;
+    j["province_source"] = provinces.has_geometry() ? "geometry: " + provinces.source()
+                                                    : (c.roles.province.empty() ? "none" : "attribute: " + c.roles.province);
+    j["by_province"] = by_province;
+    if (provinces.has_geometry()) j["without_province"] = c.report.without_province;
+    if (!c.report.unknown_province_names.empty()) j["unknown_province_names"] = c.report.unknown_province_names;
+    j["warnings"] = c.report.warnings;
+    return j;
+}
+
+json summarize(snapshot const& snap) {
+    json j;
+    j["title"] = snap.title;
+    j["provinces"] = {{"source", snap.provinces.source()},
+                      {"count", snap.provinces.provinces().size()},
+                      {"from_geometry", snap.provinces.has_geometry()}};
+    j["collections"] = json::array();
+    for (auto const& c : snap.collections) j["collections"].push_back(summarize(c, snap.provinces));
+    j["failures"] = json::array();
+    for (auto const& f : snap.failures) j["failures"].push_back({{"source", f.source}, {"message", f.message}});
+    return j;
+}
+
+void print_summary(std::ostream& out, snapshot const& snap) {
+    out << snap.title << "\n";
+    out << "provinces: " << snap.provinces.provinces().size() << " from "
+        << (snap.provinces.has_geometry() ? snap.provinces.source() : "the gazetteer (matched by attribute)") << "\n";
+    for (auto const& c : snap.collections) {
+        json const j = summarize(c, snap.provinces);
+        out << "\n" << c.id << " (" << c.title << ")\n";
+        out << "  source:        " << c.source << " [" << c.driver << ", layer " << c.layer_name << "]\n";
+        out << "  source CRS:    " << c.source_crs << "\n";
+        out << "  features:      " << c.features.size();
+        for (auto const& [type, n] : c.report.geometry_types) out << ", " << n << " " << type;
+        out << "\n";
+        if (c.extent.valid())
+            out << std::fixed << std::setprecision(5) << "  extent:        " << c.extent.min_x << ", " << c.extent.min_y
+                << " .. " << c.extent.max_x << ", " << c.extent.max_y << " (lon/lat)\n"
+                << std::defaultfloat;
+        out << "  area:          " << std::fixed << std::setprecision(0) << j["area_ha"].get<double>() << " ha computed\n"
+            << std::defaultfloat;
+        out << "  repaired:      " << c.report.repaired << " invalid geometries\n";
+        out << "  null geometry: " << c.report.null_geometries << "\n";
+        if (!c.roles.contract_date.empty()) {
+            out << "  dates:         " << c.report.unparseable_dates << " unparseable in " << c.roles.contract_date;
+            for (auto const& e : c.report.unparseable_date_examples) out << " \"" << e << "\"";
+            out << "\n";
+        }
+        if (c.report.recoded_text_values)
+            out << "  encoding:      " << c.report.recoded_text_values
+                << " text values were not UTF-8 and were read as Windows-1252 (set --encoding to override)\n";
+        if (!j["by_province"].empty()) {
+            out << "  by province (" << j["province_source"].get<std::string>() << "):\n";
+            for (auto const& [name, n] : j["by_province"].items()) out << "    " << std::setw(20) << std::left << name << n.get<std::size_t>() << "\n";
+            out << std::right;
+        }
+        if (c.report.without_province) out << "  outside every province: " << c.report.without_province << "\n";
+        for (auto const& u : c.report.unknown_province_names) out << "  unknown province name: \"" << u << "\"\n";
+        for (auto const& w : c.report.warnings) out << "  warning: " << w << "\n";
+    }
+}
+
+}  // namespace geo

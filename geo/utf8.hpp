@@ -1,0 +1,14 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace geo {
+
+// Whether `s` is well-formed UTF-8 (no overlongs, no surrogates).
+bool is_valid_utf8(std::string_view s);
+
+// Reads bytes as Windows-1252, the usual encoding of legacy shapefiles
+// whose .cpg lies, and returns UTF-8.
+std::string windows1252_to_utf8(std::string_view s);
+
+}  // namespace geo
