@@ -113,7 +113,7 @@ catalog read_catalog(fs::path const& path) {
     std::string const where = path.string();
     if (!doc.is_object() || !doc.contains("collections") || !doc["collections"].is_array())
         throw catalog_error(where + ": a catalog needs a \"collections\" array");
-    fs::path root = path.parent_path();
+    fs::path root = fs::absolute(path).parent_path();
     if (std::string r = expand_variables(string_member(doc, "data_root", where)); !r.empty())
         root = fs::path(r).is_absolute() ? fs::path(r) : root / r;
 

@@ -41,7 +41,7 @@ private:
     static void CPL_STDCALL handle(CPLErr level, CPLErrorNum, char const* message) {
         auto* self = static_cast<error_capture*>(CPLGetErrorHandlerUserData());
         auto& list = level >= CE_Failure ? self->failures : self->warnings;
-        if (list.size() < 20) list.emplace_back(message ? message : "");
+        if (list.size() < 1000) list.emplace_back(message ? message : "");
     }
 };
 
@@ -253,15 +253,21 @@ void read_chunk(layer_plan const& plan, GDALDataset* shared, source_options cons
                 if (og && !og->IsEmpty()) {
                     ft.geom = to_geometry(*og);
                     ++out.report.geometry_types[to_string(ft.geom.type)];
+                    std::size_t const warnings_before = errors.warnings.size();
                     if (is_polygonal(*og) && !og->IsValid()) {
+                        // GEOS says why through a GDAL warning; report it with the feature.
+                        std::string why = errors.warnings.size() > warnings_before ? errors.warnings.back() : "invalid";
+                        errors.warnings.resize(warnings_before);
                         std::unique_ptr<OGRGeometry> fixed(og->MakeValid());
                         if (fixed && !fixed->IsEmpty()) {
                             ft.geom = to_geometry(*fixed);
                             ft.repaired = true;
                             ++out.report.repaired;
+                            out.report.warnings.push_back("feature " + std::to_string(ft.id) + ": " + why +
+                                                          " (source coordinates); repaired with MakeValid");
                         } else {
-                            out.report.warnings.push_back("feature " + std::to_string(ft.id) +
-                                                          ": invalid geometry could not be repaired; kept as given");
+                            out.report.warnings.push_back("feature " + std::to_string(ft.id) + ": " + why +
+                                                          "; MakeValid could not repair it, kept as given");
                         }
                     }
                 }

@@ -90,8 +90,7 @@ void print_summary(std::ostream& out, snapshot const& snap) {
                 << " text values were not UTF-8 and were read as Windows-1252 (set --encoding to override)\n";
         if (!j["by_province"].empty()) {
             out << "  by province (" << j["province_source"].get<std::string>() << "):\n";
-            for (auto const& [name, n] : j["by_province"].items()) out << "    " << std::setw(20) << std::left << name << n.get<std::size_t>() << "\n";
-            out << std::right;
+            for (auto const& [name, n] : j["by_province"].items()) out << "    " << name << ": " << n.get<std::size_t>() << "\n";
         }
         if (c.report.without_province) out << "  outside every province: " << c.report.without_province << "\n";
         for (auto const& u : c.report.unknown_province_names) out << "  unknown province name: \"" << u << "\"\n";

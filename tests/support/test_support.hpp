@@ -1,0 +1,55 @@
+#pragma once
+// Shared by the tests: where the data is, running commands (the project's
+// binary and GDAL/PROJ oracles), and scratch directories.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+namespace test {
+
+// The repository checkout.
+std::filesystem::path source_dir();
+
+// ../shared/data, or $CONCESSIONS_SHARED_DATA when set.
+std::filesystem::path shared_data_dir();
+bool have_shared_data();
+
+// The built `concessions` executable.
+std::string concessions_binary();
+
+struct command_result {
+    int exit_code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+// Runs `command` through /bin/sh; stdin is /dev/null.
+command_result run(std::string const& command);
+
+// Single-quotes for /bin/sh.
+std::string quote(std::string const& s);
+
+// A fresh directory removed with its contents at scope exit.
+class scratch_dir {
+public:
+    scratch_dir();
+    ~scratch_dir();
+    scratch_dir(scratch_dir const&) = delete;
+    scratch_dir& operator=(scratch_dir const&) = delete;
+    std::filesystem::path const& path() const { return path_; }
+    std::filesystem::path operator/(std::string const& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace test
+
+// Skips (loudly) a test that needs the real Open Development Cambodia layers.
+#define REQUIRE_SHARED_DATA()                                                                                  \
+    do {                                                                                                       \
+        if (!::test::have_shared_data())                                                                       \
+            GTEST_SKIP() << "SKIPPED: real ODC data not found at " << ::test::shared_data_dir()                \
+                         << " (set CONCESSIONS_SHARED_DATA to the folder holding odc-elc/, odc-mining/, ...)"; \
+    } while (0)
