@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -174,6 +175,36 @@ geometry to_geometry(OGRGeometry const& og) {
     return g;
 }
 
+// GDAL opens a shapefile whose .dbf it cannot parse (empty, truncated, not
+// dBASE) as geometry only, silently dropping every attribute; refuse that, and
+// warn when the .dbf is missing altogether.
+void check_attribute_table(std::string const& path, OGRLayer& layer, std::string const& where, load_report& report) {
+    fs::path const base = fs::is_directory(path) ? fs::path(path) / layer.GetName() : fs::path(path);
+    std::string const ext = base.extension().string();
+    if (ext != ".shp" && ext != ".SHP") return;
+    std::string dbf;
+    for (char const* candidate : {".dbf", ".DBF"}) {
+        fs::path p = base;
+        if (fs::exists(p.replace_extension(candidate))) dbf = p.string();
+    }
+    if (dbf.empty()) {
+        report.warnings.push_back("no .dbf beside the .shp: the features have no attributes");
+        return;
+    }
+    if (layer.GetLayerDefn()->GetFieldCount() > 0) return;
+    // A table with no fields is legal, if odd: its header (32 bytes, then 32
+    // per field and a terminator) is under 64 bytes long, as bytes 8-9 say.
+    // https://www.dbase.com/Knowledgebase/INT/db7_file_fmt.htm
+    unsigned char header[32] = {};
+    std::ifstream in(dbf, std::ios::binary);
+    bool const has_header = static_cast<bool>(in.read(reinterpret_cast<char*>(header), sizeof header));
+    unsigned const header_length = header[8] | header[9] << 8;
+    if (!has_header || header_length < 32 || header_length >= 64)
+        throw load_error(where + ": its attribute table " + dbf +
+                         " cannot be read: it is empty, truncated or not a dBASE file; restore the .dbf from the "
+                         "original set");
+}
+
 bool is_polygonal(OGRGeometry const& og) {
     auto const t = wkbFlatten(og.getGeometryType());
     return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface;
@@ -331,6 +362,7 @@ collection read_layer(std::string const& path, GDALDataset& ds, int layer_index,
         throw load_error(where + ": " + e.what());
     }
 
+    if (c.driver == "ESRI Shapefile") check_attribute_table(path, *layer, where, c.report);
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
         OGRFieldDefn* fd = defn->GetFieldDefn(i);
@@ -364,7 +396,18 @@ collection read_layer(std::string const& path, GDALDataset& ds, int layer_index,
     for (auto const& ch : chunks) total += ch.features.size();
     c.features.reserve(total);
     for (auto& ch : chunks) {
-        if (!ch.failures.empty()) throw load_error(where + ": cannot read it: " + ch.failures.front());
+        if (!ch.failures.empty()) {
+            // shapelib's words for a short or garbled .shp or .dbf; say what they mean.
+            std::string const& first = ch.failures.front();
+            auto const says = [&](char const* words) { return first.find(words) != std::string::npos; };
+            char const* damaged = says("from .shp file") || says("Corrupted .shp file") ? ".shp"
+                                  : says("DBF file")                                     ? ".dbf"
+                                                                                         : nullptr;
+            if (damaged)
+                throw load_error(where + ": the " + damaged + " file is truncated or corrupt: GDAL cannot read all of it (" +
+                                 first + "); restore the file from the original set");
+            throw load_error(where + ": cannot read it: " + first);
+        }
         if (count >= 0 && ch.features.size() < ch.wanted)
             throw load_error(where + ": the file is truncated or corrupt: read " + std::to_string(ch.features.size()) +
                              " of the " + std::to_string(ch.wanted) + " features its index announces");

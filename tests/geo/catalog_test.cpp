@@ -1,1 +1,73 @@
-#include <gtest/gtest.h>
+#include "geo/catalog.hpp"
+
+#include "tests/support/test_support.hpp"
+
+#include <cstdlib>
+#include <fstream>
+
+TEST(catalog, expands_environment_variables_with_defaults) {
+    ::setenv("CONCESSIONS_TEST_VAR", "/data/here", 1);
+    EXPECT_EQ(geo::expand_variables("${CONCESSIONS_TEST_VAR}/x"), "/data/here/x");
+    EXPECT_EQ(geo::expand_variables("${CONCESSIONS_TEST_VAR:-/other}/x"), "/data/here/x");
+    ::unsetenv("CONCESSIONS_TEST_VAR");
+    EXPECT_EQ(geo::expand_variables("${CONCESSIONS_TEST_VAR:-../shared/data}/x"), "../shared/data/x");
+    EXPECT_EQ(geo::expand_variables("plain"), "plain");
+    EXPECT_THROW(geo::expand_variables("${OPEN"), geo::catalog_error);
+}
+
+TEST(catalog, ids_come_from_file_names) {
+    EXPECT_EQ(geo::id_from_name("elc_complete_utm48n"), "elc-complete-utm48n");
+    EXPECT_EQ(geo::id_from_name("KBA"), "kba");
+    EXPECT_EQ(geo::id_from_name("__"), "collection");
+}
+
+TEST(catalog, roles_are_guessed_from_common_field_names) {
+    std::vector<geo::field> const fields = {{"Name", geo::field_type::string},     {"Provinces", geo::field_type::string},
+                                            {"Hectares", geo::field_type::real},   {"Purpose", geo::field_type::string},
+                                            {"Contract", geo::field_type::string}, {"Nation", geo::field_type::string}};
+    auto const r = geo::guess_roles(fields);
+    EXPECT_EQ(r.name, "Name");
+    EXPECT_EQ(r.province, "Provinces");
+    EXPECT_EQ(r.area_ha, "Hectares");
+    EXPECT_EQ(r.purpose, "Purpose");
+    EXPECT_EQ(r.contract_date, "Contract");
+    EXPECT_EQ(r.nationality, "Nation");
+}
+
+TEST(catalog, reads_sources_relative_to_its_data_root) {
+    test::scratch_dir dir;
+    std::ofstream(dir / "c.json") << R"({"title": "T", "data_root": "layers",
+        "provinces": {"source": "p.shp", "name_field": "N"},
+        "collections": [{"id": "elc", "source": "e.shp", "crs": "EPSG:32648", "fields": {"name": "Name"}},
+                        {"source": "/abs/m.geojson"}]})";
+    ASSERT_TRUE(geo::is_catalog_file(dir / "c.json"));
+    auto const cat = geo::read_catalog(dir / "c.json");
+    EXPECT_EQ(cat.title, "T");
+    ASSERT_EQ(cat.collections.size(), 2u);
+    EXPECT_EQ(cat.collections[0].source, (dir.path() / "layers" / "e.shp").string());
+    EXPECT_EQ(cat.collections[0].crs, "EPSG:32648");
+    ASSERT_TRUE(cat.collections[0].roles);
+    EXPECT_EQ(cat.collections[0].roles->name, "Name");
+    EXPECT_EQ(cat.collections[1].source, "/abs/m.geojson");
+    EXPECT_FALSE(cat.collections[1].roles);
+    ASSERT_TRUE(cat.provinces);
+    EXPECT_EQ(cat.provinces->name_field, "N");
+}
+
+TEST(catalog, rejects_malformed_catalogs_with_the_file_named) {
+    test::scratch_dir dir;
+    std::ofstream(dir / "bad.json") << R"({"collections": [{"id": "x"}]})";
+    try {
+        geo::read_catalog(dir / "bad.json");
+        FAIL() << "a collection without a source was accepted";
+    } catch (geo::catalog_error const& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos);
+        EXPECT_NE(std::string(e.what()).find("\"source\" is required"), std::string::npos);
+    }
+    std::ofstream(dir / "role.json") << R"({"collections": [{"source": "x.shp", "fields": {"owner": "X"}}]})";
+    EXPECT_THROW(geo::read_catalog(dir / "role.json"), geo::catalog_error);
+    std::ofstream(dir / "broken.json") << R"({"collections": [)";
+    EXPECT_THROW(geo::read_catalog(dir / "broken.json"), geo::catalog_error);
+    std::ofstream(dir / "feature.json") << R"({"type": "FeatureCollection", "features": []})";
+    EXPECT_FALSE(geo::is_catalog_file(dir / "feature.json"));
+}

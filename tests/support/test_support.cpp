@@ -55,6 +55,50 @@ command_result run(std::string const& command) {
     return r;
 }
 
+csv_rows parse_csv(std::string const& text) {
+    csv_rows rows;
+    std::vector<std::string> row;
+    std::string cell;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char const c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            row.push_back(std::move(cell));
+            cell.clear();
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            row.push_back(std::move(cell));
+            cell.clear();
+            rows.push_back(std::move(row));
+            row.clear();
+        } else {
+            cell += c;
+        }
+    }
+    if (!cell.empty() || !row.empty()) {
+        row.push_back(std::move(cell));
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+csv_rows sqlite_oracle(fs::path const& datasource, std::string const& sql) {
+    auto const r = run("ogr2ogr -f CSV /vsistdout/ " + quote(datasource.string()) + " -dialect SQLite -sql " + quote(sql));
+    EXPECT_EQ(r.exit_code, 0) << "ogr2ogr failed on " << sql << ": " << r.err;
+    return parse_csv(r.out);
+}
+
 scratch_dir::scratch_dir() {
     std::random_device rd;
     path_ = fs::temp_directory_path() / ("concessions-test-" + std::to_string(rd()) + std::to_string(rd()));

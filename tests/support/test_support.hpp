@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace test {
 
@@ -29,6 +30,14 @@ command_result run(std::string const& command);
 
 // Single-quotes for /bin/sh.
 std::string quote(std::string const& s);
+
+// GDAL as the oracle: the rows of `sql` (SQLite/SpatiaLite dialect) run by
+// ogr2ogr on `datasource`, header row first. Fails the test on error.
+using csv_rows = std::vector<std::vector<std::string>>;
+csv_rows sqlite_oracle(std::filesystem::path const& datasource, std::string const& sql);
+
+// RFC 4180 CSV as written by GDAL's CSV driver.
+csv_rows parse_csv(std::string const& text);
 
 // A fresh directory removed with its contents at scope exit.
 class scratch_dir {
