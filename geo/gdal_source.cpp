@@ -314,6 +314,15 @@ void read_chunk(layer_plan const& plan, GDALDataset* shared, source_options cons
                 throw load_error("feature " + std::to_string(ft.id) + ": " + e.what());
             }
             ft.bbox = bounds(ft.geom);
+            // PROJ passes metres through untouched when told they are degrees
+            // (`--crs EPSG:4326` on a UTM layer), so check the result is on Earth.
+            auto const& b = ft.bbox;
+            if (b.valid() && (b.min_x < -360 || b.max_x > 360 || b.min_y < -90.000001 || b.max_y > 90.000001))
+                throw load_error("feature " + std::to_string(ft.id) + ": its coordinates are not longitude/latitude "
+                                 "once read as " + plan.crs + " (" + std::to_string(b.min_x) + ", " +
+                                 std::to_string(b.min_y) + " .. " + std::to_string(b.max_x) + ", " +
+                                 std::to_string(b.max_y) + "): the CRS is wrong; give the right one with --crs "
+                                 "EPSG:NNNN (EPSG:32648 for UTM zone 48N)");
             ft.area_ha = area_ha(ft.geom);
             ft.properties.reserve(plan.fields.size());
             for (std::size_t i = 0; i < plan.fields.size(); ++i)

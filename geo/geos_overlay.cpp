@@ -5,11 +5,30 @@
 #include <geos_c.h>
 
 #include <cmath>
+#include <unordered_map>
 
 namespace geo {
 
 namespace {
-constexpr double piece_size_deg = 0.25;  // about 27 km: pieces of a few hundred vertices
+constexpr double cell_deg = 0.1;  // about 11 km: pieces of at most a few hundred vertices
+constexpr double block_deg = 1.0;
+constexpr std::int64_t cells_per_block = 10;
+
+std::int64_t cell_of(double v, double size) { return static_cast<std::int64_t>(std::floor(v / size)); }
+box cell_box(std::int64_t ix, std::int64_t iy, double size) {
+    return {static_cast<double>(ix) * size, static_cast<double>(iy) * size, static_cast<double>(ix + 1) * size,
+            static_cast<double>(iy + 1) * size};
+}
+std::uint64_t cell_key(std::int64_t ix, std::int64_t iy) {
+    return (static_cast<std::uint64_t>(ix + (1 << 20)) << 32) | static_cast<std::uint64_t>(iy + (1 << 20));
+}
+
+// Calls fn(ix, iy) for each grid cell of the given size meeting `b`.
+template <typename Fn>
+void for_each_cell(box const& b, double size, Fn&& fn) {
+    for (std::int64_t ix = cell_of(b.min_x, size); ix <= cell_of(b.max_x, size); ++ix)
+        for (std::int64_t iy = cell_of(b.min_y, size); iy <= cell_of(b.max_y, size); ++iy) fn(ix, iy);
+}
 
 void quiet(char const*, void*) {}
 
@@ -40,9 +59,9 @@ struct region_overlay::impl {
         box bbox;
         struct piece {
             geom_ptr geom;
-            box bbox;
+            bool whole_cell;  // the province covers the cell: no intersection needed
         };
-        std::vector<piece> pieces;
+        std::unordered_map<std::uint64_t, piece> pieces;  // by grid cell
     };
     std::vector<region> regions;
 
@@ -74,11 +93,6 @@ struct region_overlay::impl {
         int const type = g.polygons.empty() ? GEOS_GEOMETRYCOLLECTION : GEOS_MULTIPOLYGON;
         return own(GEOSGeom_createCollection_r(h(), g.lines.empty() && g.points.empty() ? type : GEOS_GEOMETRYCOLLECTION,
                                                parts.data(), static_cast<unsigned>(parts.size())));
-    }
-
-    geom_ptr valid(geom_ptr g) const {
-        if (g && GEOSisValid_r(h(), g.get()) != 1) return own(GEOSMakeValid_r(h(), g.get()));
-        return g;
     }
 
     void add_ring_area(GEOSGeometry const* ring_geom, double sign, double& total) const {
@@ -119,19 +133,28 @@ region_overlay::region_overlay(std::vector<geometry const*> const& regions) : im
     GEOSContext_setErrorMessageHandler_r(m.h(), quiet, nullptr);
     for (auto const* g : regions) {
         impl::region r{m.own(nullptr), impl::prepared_ptr(nullptr, {m.h()}), bounds(*g), {}};
-        r.whole = m.valid(m.to_geos(*g));
+        // Boundaries were validated (and repaired) when they were read.
+        r.whole = m.to_geos(*g);
         if (r.whole) {
             r.prepared.reset(GEOSPrepare_r(m.h(), r.whole.get()));
-            double const x0 = std::floor(r.bbox.min_x / piece_size_deg) * piece_size_deg;
-            double const y0 = std::floor(r.bbox.min_y / piece_size_deg) * piece_size_deg;
-            for (double x = x0; x < r.bbox.max_x; x += piece_size_deg) {
-                for (double y = y0; y < r.bbox.max_y; y += piece_size_deg) {
-                    auto piece = m.own(GEOSClipByRect_r(m.h(), r.whole.get(), x, y, x + piece_size_deg, y + piece_size_deg));
-                    if (!piece || GEOSisEmpty_r(m.h(), piece.get())) continue;
-                    piece = m.valid(std::move(piece));
-                    r.pieces.push_back({std::move(piece), box{x, y, x + piece_size_deg, y + piece_size_deg}});
+            // Blocks of 10x10 cells first, then cells within each block's
+            // piece: two linear passes instead of one per cell.
+            for_each_cell(r.bbox, block_deg, [&](std::int64_t bx, std::int64_t by) {
+                box const block = cell_box(bx, by, block_deg);
+                auto part = m.own(GEOSClipByRect_r(m.h(), r.whole.get(), block.min_x, block.min_y, block.max_x, block.max_y));
+                if (!part || GEOSisEmpty_r(m.h(), part.get())) return;
+                for (std::int64_t ix = bx * cells_per_block; ix < (bx + 1) * cells_per_block; ++ix) {
+                    for (std::int64_t iy = by * cells_per_block; iy < (by + 1) * cells_per_block; ++iy) {
+                        box const cell = cell_box(ix, iy, cell_deg);
+                        auto piece = m.own(GEOSClipByRect_r(m.h(), part.get(), cell.min_x, cell.min_y, cell.max_x, cell.max_y));
+                        if (!piece || GEOSisEmpty_r(m.h(), piece.get())) continue;
+                        double area = 0;
+                        GEOSArea_r(m.h(), piece.get(), &area);
+                        bool const whole = area >= (cell.max_x - cell.min_x) * (cell.max_y - cell.min_y) * (1 - 1e-9);
+                        r.pieces.emplace(cell_key(ix, iy), impl::region::piece{std::move(piece), whole});
+                    }
                 }
-            }
+            });
         }
         m.regions.push_back(std::move(r));
     }
@@ -144,37 +167,75 @@ std::vector<region_overlay::overlap> region_overlay::overlaps(geometry const& fe
     std::vector<overlap> out;
     box const fb = bounds(feature);
     if (!fb.valid()) return out;
+    bool const polygonal = !feature.polygons.empty();
+    if (polygonal) {
+        // Wholly inside the cells a province covers entirely: no GEOS needed.
+        for (std::uint32_t i = 0; i < m.regions.size(); ++i) {
+            auto const& r = m.regions[i];
+            if (!r.bbox.intersects(fb)) continue;
+            bool inside = true;
+            for_each_cell(fb, cell_deg, [&](std::int64_t ix, std::int64_t iy) {
+                if (!inside) return;
+                auto const it = r.pieces.find(cell_key(ix, iy));
+                inside = it != r.pieces.end() && it->second.whole_cell;
+            });
+            if (inside) return {{i, area_m2(feature)}};
+        }
+    }
     auto g = m.to_geos(feature);
     if (!g) return out;
-    bool const polygonal = !feature.polygons.empty();
-    bool repaired = false;
+    std::vector<std::uint32_t> partial;
     for (std::uint32_t i = 0; i < m.regions.size(); ++i) {
         auto const& r = m.regions[i];
         if (!r.prepared || !r.bbox.intersects(fb)) continue;
         if (!polygonal) {
             if (GEOSPreparedIntersects_r(m.h(), r.prepared.get(), g.get()) == 1) out.push_back({i, 0});
-            continue;
+        } else if (GEOSPreparedContains_r(m.h(), r.prepared.get(), g.get()) == 1) {
+            return {{i, area_m2(feature)}};  // the common case: wholly inside one province
+        } else if (GEOSPreparedIntersects_r(m.h(), r.prepared.get(), g.get()) == 1) {
+            partial.push_back(i);
         }
-        if (GEOSPreparedContains_r(m.h(), r.prepared.get(), g.get()) == 1) {
-            out.push_back({i, area_m2(feature)});
-            continue;
-        }
-        if (GEOSPreparedIntersects_r(m.h(), r.prepared.get(), g.get()) != 1) continue;
-        double total = 0;
-        for (auto const& piece : r.pieces) {
-            if (!piece.bbox.intersects(fb)) continue;
-            double a = m.intersection_area(piece.geom.get(), g.get());
+    }
+    if (partial.empty()) return out;
+
+    // Cut the feature along the same grid as the provinces, so that each
+    // intersection is between two small pieces.
+    std::vector<double> totals(partial.size(), 0.0);
+    bool repaired = false;
+    bool const one_cell = cell_of(fb.min_x, cell_deg) == cell_of(fb.max_x, cell_deg) &&
+                          cell_of(fb.min_y, cell_deg) == cell_of(fb.max_y, cell_deg);
+    for_each_cell(fb, cell_deg, [&](std::int64_t ix, std::int64_t iy) {
+        if (!g) return;
+        box const cell = cell_box(ix, iy, cell_deg);
+        std::uint64_t const key = cell_key(ix, iy);
+        impl::geom_ptr clipped = one_cell ? m.own(nullptr)
+                                          : m.own(GEOSClipByRect_r(m.h(), g.get(), cell.min_x, cell.min_y, cell.max_x, cell.max_y));
+        GEOSGeometry const* fpiece = one_cell ? g.get() : clipped.get();
+        if (!fpiece || GEOSisEmpty_r(m.h(), fpiece)) return;
+        for (std::size_t k = 0; k < partial.size(); ++k) {
+            auto const& pieces = m.regions[partial[k]].pieces;
+            auto const it = pieces.find(key);
+            if (it == pieces.end()) continue;
+            if (it->second.whole_cell) {
+                totals[k] += m.area_of(fpiece);
+                continue;
+            }
+            double a = m.intersection_area(it->second.geom.get(), fpiece);
             if (a < 0 && !repaired) {
                 // Reprojection can make a valid ring touch itself; repair once and retry.
                 g = m.own(GEOSMakeValid_r(m.h(), g.get()));
                 repaired = true;
-                a = g ? m.intersection_area(piece.geom.get(), g.get()) : -1;
+                if (!g) return;
+                clipped = one_cell ? m.own(nullptr)
+                                   : m.own(GEOSClipByRect_r(m.h(), g.get(), cell.min_x, cell.min_y, cell.max_x, cell.max_y));
+                fpiece = one_cell ? g.get() : clipped.get();
+                a = fpiece ? m.intersection_area(it->second.geom.get(), fpiece) : -1;
             }
-            if (a > 0) total += a;
-            if (!g) return out;
+            if (a > 0) totals[k] += a;
         }
-        if (total > 0) out.push_back({i, total});
-    }
+    });
+    for (std::size_t k = 0; k < partial.size(); ++k)
+        if (totals[k] > 0) out.push_back({partial[k], totals[k]});
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "geo/dates.hpp"
 #include "geo/gdal_source.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <set>
 
@@ -54,6 +55,9 @@ void check_roles(collection& c) {
 }  // namespace
 
 snapshot load(std::vector<std::string> const& sources, load_options const& options) {
+    using clock = std::chrono::steady_clock;
+    auto const seconds = [](clock::duration d) { return std::chrono::duration<double>(d).count(); };
+    auto const t_start = clock::now();
     snapshot snap;
     catalog all;
     std::vector<std::string> plain;
@@ -110,11 +114,17 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
             c.roles = cc.roles ? *cc.roles : guess_roles(c.fields);
             check_roles(c);
             parse_contract_dates(c);
-            snap.provinces.assign(c, {.min_share = 0.001, .threads = options.threads});
-            c.build_index();
             snap.collections.push_back(std::move(c));
         }
     }
+    auto const t_read = clock::now();
+    std::vector<collection*> all_collections;
+    for (auto& c : snap.collections) all_collections.push_back(&c);
+    snap.provinces.assign(all_collections, {.min_share = 0.001, .threads = options.threads});
+    auto const t_provinces = clock::now();
+    for (auto& c : snap.collections) c.build_index();
+    auto const t_index = clock::now();
+    snap.timings = {seconds(t_read - t_start), seconds(t_provinces - t_read), seconds(t_index - t_provinces)};
     return snap;
 }
 

@@ -30,6 +30,11 @@ struct snapshot {
     std::vector<collection> collections;
     province_index provinces;  // gazetteer only when no boundary layer was given
     std::vector<source_failure> failures;
+    struct {
+        double read = 0;       // GDAL reading, repair, reprojection, areas
+        double provinces = 0;  // province overlay
+        double index = 0;      // R-trees
+    } timings;                 // seconds, for benchmarks
 
     collection const* find(std::string const& id) const;
 };

@@ -122,53 +122,67 @@ std::vector<std::string> province_index::closest(std::string_view text, std::siz
 }
 
 void province_index::assign(collection& c, province_options const& options) const {
+    collection* const one[] = {&c};
+    assign(one, options);
+}
+
+void province_index::assign(std::span<collection* const> collections, province_options const& options) const {
     if (!has_geometry_) {
-        int const field_i = c.field_index(c.roles.province);
-        if (field_i < 0) return;
-        std::set<std::string> unknown;
-        for (auto& f : c.features) {
-            f.provinces.clear();
-            for (auto const& name : split_province_list(text_of(f.properties[field_i]))) {
-                if (auto i = find(name)) {
-                    bool const seen = std::any_of(f.provinces.begin(), f.provinces.end(),
-                                                  [&](province_share const& s) { return s.province == *i; });
-                    if (!seen) f.provinces.push_back({*i, std::numeric_limits<double>::quiet_NaN()});
-                } else {
-                    unknown.insert(name);
-                }
-            }
-        }
-        c.report.unknown_province_names.assign(unknown.begin(), unknown.end());
+        for (collection* c : collections) assign_from_text(*c);
         return;
     }
-
+    // One list of every feature, split evenly between threads.
+    std::vector<feature*> features;
+    for (collection* c : collections)
+        for (auto& f : c->features) features.push_back(&f);
     std::vector<geometry const*> regions;
     for (auto const& p : provinces_) regions.push_back(&p.geom);
     unsigned const threads = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
-    std::size_t const n = c.features.size();
+    std::size_t const n = features.size();
     auto work = [&](std::size_t begin, std::size_t end) {
         region_overlay const overlay(regions);
         for (std::size_t i = begin; i < end; ++i) {
-            feature& f = c.features[i];
+            feature& f = *features[i];
             f.provinces.clear();
+            bool const polygonal = !f.geom.polygons.empty();
             double const area = f.area_ha * 10'000.0;
             for (auto const& o : overlay.overlaps(f.geom)) {
-                double const share = f.geom.polygons.empty() ? 1.0 : (area > 0 ? std::min(1.0, o.area_m2 / area) : 0.0);
-                if (share >= options.min_share || f.geom.polygons.empty()) f.provinces.push_back({o.region, share});
+                double const share = !polygonal ? 1.0 : (area > 0 ? std::min(1.0, o.area_m2 / area) : 0.0);
+                if (!polygonal || share >= options.min_share) f.provinces.push_back({o.region, share});
             }
             std::sort(f.provinces.begin(), f.provinces.end(),
                       [](province_share const& a, province_share const& b) { return a.share > b.share; });
         }
     };
-    if (threads == 1 || n < 64) {
+    if (threads == 1 || n < 256) {
         work(0, n);
     } else {
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
         for (auto& th : pool) th.join();
     }
-    c.report.without_province = static_cast<std::size_t>(std::count_if(
-        c.features.begin(), c.features.end(), [](feature const& f) { return !f.geom.empty() && f.provinces.empty(); }));
+    for (collection* c : collections)
+        c->report.without_province = static_cast<std::size_t>(std::count_if(
+            c->features.begin(), c->features.end(), [](feature const& f) { return !f.geom.empty() && f.provinces.empty(); }));
+}
+
+void province_index::assign_from_text(collection& c) const {
+    int const field_i = c.field_index(c.roles.province);
+    if (field_i < 0) return;
+    std::set<std::string> unknown;
+    for (auto& f : c.features) {
+        f.provinces.clear();
+        for (auto const& name : split_province_list(text_of(f.properties[field_i]))) {
+            if (auto i = find(name)) {
+                bool const seen = std::any_of(f.provinces.begin(), f.provinces.end(),
+                                              [&](province_share const& s) { return s.province == *i; });
+                if (!seen) f.provinces.push_back({*i, std::numeric_limits<double>::quiet_NaN()});
+            } else {
+                unknown.insert(name);
+            }
+        }
+    }
+    c.report.unknown_province_names.assign(unknown.begin(), unknown.end());
 }
 
 }  // namespace geo

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,8 +54,12 @@ public:
     // Fills feature::provinces for every feature of `c` and the report's
     // without_province / unknown_province_names.
     void assign(collection& c, province_options const& options = {}) const;
+    // The same for many collections at once, cutting the boundaries into
+    // overlay pieces once per thread rather than once per collection.
+    void assign(std::span<collection* const> collections, province_options const& options = {}) const;
 
 private:
+    void assign_from_text(collection& c) const;
     void add_keys(std::uint32_t index, std::string_view extra_name, std::string_view extra_code);
     std::vector<province> provinces_;
     std::unordered_map<std::string, std::uint32_t> by_key_;
