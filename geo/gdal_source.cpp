@@ -448,8 +448,22 @@ std::vector<fs::path> list_vector_files(fs::path const& dir) {
     return files;
 }
 
+namespace {
+// iconv (through GDAL) silently passes text through when it does not know
+// an encoding; catch the name before it costs the user their attributes.
+void check_encoding(std::string const& path, std::string const& encoding) {
+    if (encoding.empty()) return;
+    error_capture errors;
+    char* out = CPLRecode("a", encoding.c_str(), CPL_ENC_UTF8);
+    CPLFree(out);
+    if (!errors.failures.empty() || !errors.warnings.empty())
+        throw load_error(path + ": unknown text encoding '" + encoding + "' (try CP1252, LATIN1, UTF-8 or another name `iconv -l` lists)");
+}
+}  // namespace
+
 std::vector<collection> read_vector_source(std::string const& path, source_options const& options) {
     register_drivers();
+    check_encoding(path, options.encoding);
     bool const looks_like_file = path.find(':') == std::string::npos || fs::exists(path);
     if (looks_like_file && !fs::exists(path)) throw load_error(path + ": no such file or directory");
     auto opened = open_vector(path, options);

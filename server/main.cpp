@@ -10,6 +10,9 @@ int main(int argc, char** argv) {
                  "place them in provinces and report or serve them.\n"
                  "Exit status: 0 on success, 1 when a source could not be loaded, 2 on a bad command line."};
     app.require_subcommand(1);
+    // The top-level --help shows every subcommand's options too.
+    app.set_help_flag();
+    app.set_help_all_flag("-h,--help", "Print this help, with every subcommand's options, and exit");
     app.set_version_flag("--version", CONCESSIONS_VERSION);
     auto run_info = cli::add_info_command(app);
     try {

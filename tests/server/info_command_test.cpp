@@ -386,6 +386,12 @@ TEST_F(info_command_mislabelled_encoding, encoding_option_reads_it_as_given) {
     }
 }
 
+TEST_F(info_command_mislabelled_encoding, an_unknown_encoding_name_is_refused) {
+    auto const r = info("--json --encoding NO-SUCH-ENCODING " + test::quote(shp.string()));
+    EXPECT_EQ(r.exit_code, exit_load_failed) << r.out;
+    EXPECT_NE(r.err.find(shp.string() + ": unknown text encoding 'NO-SUCH-ENCODING'"), std::string::npos) << r.err;
+}
+
 TEST_F(info_command_mislabelled_encoding, a_truthful_cpg_needs_no_recoding) {
     write_file(dir / "latin.cpg", "LATIN1");
     auto const r = info("--json " + test::quote(shp.string()));
@@ -446,8 +452,9 @@ TEST(info_command, help_exits_0_and_names_every_option) {
 
     auto const r = info("--help");
     EXPECT_EQ(r.exit_code, exit_ok) << r.err;
-    for (char const* option : {"--json", "--provinces", "--crs", "--encoding", "--threads"})
-        EXPECT_NE(r.out.find(option), std::string::npos) << option << " missing from:\n" << r.out;
+    for (auto const* help : {&top, &r})
+        for (char const* option : {"--json", "--provinces", "--crs", "--encoding", "--threads"})
+            EXPECT_NE(help->out.find(option), std::string::npos) << option << " missing from:\n" << help->out;
 }
 
 TEST(info_command, bad_command_lines_exit_2) {
