@@ -2,6 +2,7 @@
 
 #include "geo/area.hpp"
 #include "geo/projection.hpp"
+#include "geo/simple_ring.hpp"
 #include "geo/utf8.hpp"
 
 #include <cpl_error.h>
@@ -285,7 +286,7 @@ void read_chunk(layer_plan const& plan, GDALDataset* shared, source_options cons
                     ft.geom = to_geometry(*og);
                     ++out.report.geometry_types[to_string(ft.geom.type)];
                     std::size_t const warnings_before = errors.warnings.size();
-                    if (is_polygonal(*og) && !og->IsValid()) {
+                    if (is_polygonal(*og) && !certainly_valid(ft.geom) && !og->IsValid()) {
                         // GEOS says why through a GDAL warning; report it with the feature.
                         std::string why = errors.warnings.size() > warnings_before ? errors.warnings.back() : "invalid";
                         errors.warnings.resize(warnings_before);

@@ -20,6 +20,24 @@ std::string last_error(PJ_CONTEXT* ctx) {
     int const code = proj_context_errno(ctx);
     return code ? proj_context_errno_string(ctx, code) : "unknown PROJ error";
 }
+// When PROJ knows exactly one way from source to target (UTM 48N to WGS 84,
+// say), use it directly: proj_create_crs_to_crs wraps even a single
+// operation in a per-point choice among alternatives, a tenth of the cost
+// of reprojecting. With several candidates (datum shifts chosen by area of
+// use, as for Indian 1960) PROJ's own choice is kept, as cs2cs makes it.
+PJ* single_operation(PJ_CONTEXT* ctx, PJ* source, PJ* target) {
+    PJ_OPERATION_FACTORY_CONTEXT* factory = proj_create_operation_factory_context(ctx, nullptr);
+    if (!factory) return nullptr;
+    proj_operation_factory_context_set_spatial_criterion(ctx, factory, PROJ_SPATIAL_CRITERION_PARTIAL_INTERSECTION);
+    proj_operation_factory_context_set_grid_availability_use(ctx, factory,
+                                                             PROJ_GRID_AVAILABILITY_DISCARD_OPERATION_IF_MISSING_GRID);
+    PJ_OBJ_LIST* ops = proj_create_operations(ctx, source, target, factory);
+    PJ* chosen = nullptr;
+    if (ops && proj_list_get_count(ops) == 1) chosen = proj_list_get(ctx, ops, 0);
+    proj_list_destroy(ops);
+    proj_operation_factory_context_destroy(factory);
+    return chosen;
+}
 }  // namespace
 
 struct lonlat_transform::impl {
@@ -38,7 +56,8 @@ lonlat_transform::lonlat_transform(std::string const& source_crs) : impl_(std::m
     if (char const* name = proj_get_name(source.get())) impl_->name = name;
     pj_ptr target{proj_create(ctx, "EPSG:4326")};
     if (!target) throw projection_error("PROJ cannot create EPSG:4326: " + last_error(ctx) + " (is proj-data installed?)");
-    pj_ptr raw{proj_create_crs_to_crs_from_pj(ctx, source.get(), target.get(), nullptr, nullptr)};
+    pj_ptr raw{single_operation(ctx, source.get(), target.get())};
+    if (!raw) raw.reset(proj_create_crs_to_crs_from_pj(ctx, source.get(), target.get(), nullptr, nullptr));
     if (!raw) throw projection_error("PROJ has no transformation from '" + impl_->name + "' to WGS 84: " + last_error(ctx));
     impl_->pj.reset(proj_normalize_for_visualization(ctx, raw.get()));
     if (!impl_->pj) throw projection_error("PROJ cannot normalise the axis order of '" + impl_->name + "': " + last_error(ctx));

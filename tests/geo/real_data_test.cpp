@@ -176,6 +176,21 @@ TEST(real_data, the_two_invalid_elcs_come_back_valid) {
     EXPECT_EQ(source[2][0], "Phnom Penh Sugar");
 }
 
+TEST(real_data, every_invalid_polygon_spatialite_finds_is_repaired) {
+    REQUIRE_SHARED_DATA();
+    // Layers with invalid rings (SOURCES.md): the fast validity path must
+    // not let any of them through unrepaired.
+    for (char const* rel : {"odc-elc/elc_complete_utm48n.shp", "odc-community-forests/community_forests.shp",
+                            "odc-kba/KBA.shp", "odc-protected-areas/protected_areas_and_forests.shp"}) {
+        fs::path const shp = test::shared_data_dir() / rel;
+        auto const c = load_one(shp);
+        auto const rows = test::sqlite_oracle(
+            shp, "SELECT count(*) AS n FROM \"" + shp.stem().string() + "\" WHERE NOT ST_IsValid(geometry)");
+        ASSERT_EQ(rows.size(), 2u);
+        EXPECT_EQ(c.report.repaired, std::stoul(rows[1][0])) << rel;
+    }
+}
+
 TEST(real_data, computed_hectares_match_karney_geodesic_area) {
     REQUIRE_SHARED_DATA();
     // PROJ's geodesic polygon area (Karney 2013) on the same vertices is the
