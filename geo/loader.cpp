@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <cstdio>
 #include <set>
 
 namespace geo {
@@ -39,6 +40,41 @@ void parse_contract_dates(collection& c) {
 }
 
 namespace {
+// FNV-1a over what the data was loaded from (paths, sizes, modification
+// times, options): the same files give the same version on every replica
+// and across restarts, so ETags stay valid; a changed file changes it.
+std::string data_version(catalog const& cat, load_options const& options) {
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](std::string_view s) {
+        for (unsigned char c : s) {
+            h ^= c;
+            h *= 1099511628211ull;
+        }
+        h ^= 0xff;
+        h *= 1099511628211ull;
+    };
+    auto mix_file = [&](std::string const& path) {
+        mix(path);
+        std::error_code ec;
+        fs::path const p(path);
+        for (auto const& ext : {std::string(), std::string(".dbf"), std::string(".prj"), std::string(".cpg")}) {
+            fs::path const f = ext.empty() ? p : fs::path(p).replace_extension(ext);
+            if (!fs::exists(f, ec)) continue;
+            mix(std::to_string(fs::file_size(f, ec)));
+            mix(std::to_string(fs::last_write_time(f, ec).time_since_epoch().count()));
+        }
+    };
+    for (auto const& c : cat.collections) {
+        mix_file(c.source);
+        mix(c.id + "|" + c.title + "|" + c.layer + "|" + c.crs + "|" + c.encoding + "|" + c.color);
+    }
+    if (cat.provinces) mix_file(cat.provinces->source);
+    mix(options.crs + "|" + options.encoding + "|" + options.provinces_path);
+    char buf[20];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
 source_options options_for(source_config const& s, load_options const& o) {
     return {o.crs.empty() ? s.crs : o.crs, o.encoding.empty() ? s.encoding : o.encoding, s.layer, o.threads};
 }
@@ -125,6 +161,7 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
     for (auto& c : snap.collections) c.build_index();
     auto const t_index = clock::now();
     snap.timings = {seconds(t_read - t_start), seconds(t_provinces - t_read), seconds(t_index - t_provinces)};
+    snap.version = data_version(all, options);
     return snap;
 }
 

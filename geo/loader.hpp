@@ -27,6 +27,7 @@ struct source_failure {
 
 struct snapshot {
     std::string title;
+    std::string version;  // changes when any source file does; stable across restarts (ETags)
     std::vector<collection> collections;
     province_index provinces;  // gazetteer only when no boundary layer was given
     std::vector<source_failure> failures;

@@ -15,5 +15,7 @@ inline constexpr int exit_usage = 2;        // bad command line
 
 // Registers `info` on app; the returned callable runs it after parsing.
 std::function<int()> add_info_command(CLI::App& app);
+// Registers `serve`.
+std::function<int()> add_serve_command(CLI::App& app);
 
 }  // namespace cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     app.set_help_all_flag("-h,--help", "Print this help, with every subcommand's options, and exit");
     app.set_version_flag("--version", CONCESSIONS_VERSION);
     auto run_info = cli::add_info_command(app);
+    auto run_serve = cli::add_serve_command(app);
     try {
         app.parse(argc, argv);
     } catch (CLI::CallForHelp const& e) {
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
     }
     try {
         if (int rc = run_info(); rc >= 0) return rc;
+        if (int rc = run_serve(); rc >= 0) return rc;
     } catch (std::exception const& e) {
         std::cerr << "concessions: error: " << e.what() << "\n";
         return cli::exit_load_failed;

@@ -1,0 +1,278 @@
+#include "geo/feature_query.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+
+namespace geo {
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string trim(std::string_view s) {
+    auto const b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return {};
+    return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+std::optional<double> to_number(std::string_view s) {
+    std::string const t = trim(s);
+    double v = 0;
+    auto const [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::string text_of(value const& v) {
+    if (auto const* s = std::get_if<std::string>(&v)) return *s;
+    if (auto const* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+    if (auto const* d = std::get_if<double>(&v)) {
+        char buf[32];
+        auto const r = std::to_chars(buf, buf + sizeof buf, *d);
+        return std::string(buf, r.ptr);
+    }
+    return {};
+}
+
+// --- geometry against a box ------------------------------------------------
+
+bool inside(point const& p, box const& b) { return p.x >= b.min_x && p.x <= b.max_x && p.y >= b.min_y && p.y <= b.max_y; }
+
+// Liang-Barsky: does segment pq meet the box?
+bool segment_meets_box(point const& p, point const& q, box const& b) {
+    double t0 = 0, t1 = 1;
+    double const dx = q.x - p.x, dy = q.y - p.y;
+    auto clip = [&](double denom, double num) {
+        if (denom == 0) return num <= 0;
+        double const t = num / denom;
+        if (denom < 0) {
+            if (t > t1) return false;
+            t0 = std::max(t0, t);
+        } else {
+            if (t < t0) return false;
+            t1 = std::min(t1, t);
+        }
+        return true;
+    };
+    return clip(-dx, p.x - b.max_x) && clip(dx, b.min_x - p.x) && clip(-dy, p.y - b.max_y) && clip(dy, b.min_y - p.y) &&
+           t0 <= t1;
+}
+
+bool ring_contains(ring const& r, point const& p) {
+    bool in = false;
+    for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) {
+        if ((r[i].y > p.y) != (r[j].y > p.y) &&
+            p.x < (r[j].x - r[i].x) * (p.y - r[i].y) / (r[j].y - r[i].y) + r[i].x)
+            in = !in;
+    }
+    return in;
+}
+
+bool polygon_contains(polygon const& poly, point const& p) {
+    if (poly.rings.empty() || !ring_contains(poly.rings[0], p)) return false;
+    for (std::size_t i = 1; i < poly.rings.size(); ++i)
+        if (ring_contains(poly.rings[i], p)) return false;
+    return true;
+}
+
+bool line_meets_box(std::vector<point> const& pts, box const& b) {
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+        if (inside(pts[i], b)) return true;
+        if (i > 0 && segment_meets_box(pts[i - 1], pts[i], b)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+bool intersects(geometry const& g, box const& b) {
+    for (auto const& p : g.points)
+        if (inside(p, b)) return true;
+    for (auto const& l : g.lines)
+        if (line_meets_box(l, b)) return true;
+    point const centre{(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2};
+    for (auto const& poly : g.polygons) {
+        for (auto const& r : poly.rings)
+            if (line_meets_box(r, b)) return true;
+        if (polygon_contains(poly, centre)) return true;  // the box lies inside the polygon
+    }
+    return false;
+}
+
+std::vector<std::string> queryable_names(collection const& c) {
+    std::vector<std::string> names;
+    for (auto const& f : c.fields) names.push_back(f.name);
+    for (char const* computed : {"id", "area_ha", "contract_date"})
+        if (std::find(names.begin(), names.end(), computed) == names.end()) names.emplace_back(computed);
+    return names;
+}
+
+namespace {
+
+// How one property of a feature is read for filtering and sorting.
+struct property_reader {
+    enum class kind { field, id, area, contract_date } k = kind::field;
+    int field = -1;
+
+    static property_reader of(collection const& c, std::string const& name) {
+        if (int const i = c.field_index(name); i >= 0) return {kind::field, i};
+        if (name == "id") return {kind::id, -1};
+        if (name == "area_ha") return {kind::area, -1};
+        if (name == "contract_date") return {kind::contract_date, -1};
+        return {kind::field, -1};
+    }
+    value get(feature const& f) const {
+        switch (k) {
+            case kind::id: return f.id;
+            case kind::area: return f.area_ha;
+            case kind::contract_date: return f.contract_date ? value(*f.contract_date) : value(std::monostate{});
+            case kind::field: return field >= 0 ? f.properties[static_cast<std::size_t>(field)] : value(std::monostate{});
+        }
+        return std::monostate{};
+    }
+};
+
+bool equals(value const& v, std::string const& wanted) {
+    if (auto const* s = std::get_if<std::string>(&v)) return lower(trim(*s)) == lower(trim(wanted));
+    if (is_null(v)) return false;
+    auto const w = to_number(wanted);
+    if (!w) return false;
+    if (auto const* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i) == *w;
+    return std::get<double>(v) == *w;
+}
+
+// -1, 0, 1 with nulls after everything.
+int compare(value const& a, value const& b) {
+    bool const an = is_null(a), bn = is_null(b);
+    if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+    auto num = [](value const& v) -> std::optional<double> {
+        if (auto const* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+        if (auto const* d = std::get_if<double>(&v)) return *d;
+        return std::nullopt;
+    };
+    if (auto x = num(a), y = num(b); x && y) return *x < *y ? -1 : (*x > *y ? 1 : 0);
+    std::string const x = lower(text_of(a)), y = lower(text_of(b));
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+std::vector<int> text_fields(collection const& c) {
+    std::vector<int> out;
+    for (auto const* role : {&c.roles.name, &c.roles.company, &c.roles.purpose, &c.roles.nationality})
+        if (int const i = c.field_index(*role); i >= 0 && std::find(out.begin(), out.end(), i) == out.end()) out.push_back(i);
+    if (out.empty())
+        for (std::size_t i = 0; i < c.fields.size(); ++i)
+            if (c.fields[i].type == field_type::string) out.push_back(static_cast<int>(i));
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> select(collection const& c, feature_query const& q, std::vector<sort_key> const& sort) {
+    std::vector<std::uint32_t> candidates;
+    if (q.bbox) {
+        for (auto it = c.index.qbegin(bgi::intersects(to_index_box(*q.bbox))); it != c.index.qend(); ++it)
+            candidates.push_back(it->second);
+        std::sort(candidates.begin(), candidates.end());
+    } else {
+        candidates.resize(c.features.size());
+        for (std::uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+    }
+    std::vector<std::pair<property_reader, std::string>> equals_readers;
+    for (auto const& [name, wanted] : q.equals) equals_readers.emplace_back(property_reader::of(c, name), wanted);
+    std::vector<int> const searched = q.text.empty() ? std::vector<int>{} : text_fields(c);
+    std::string const needle = lower(trim(q.text));
+
+    std::vector<std::uint32_t> out;
+    out.reserve(candidates.size());
+    for (std::uint32_t i : candidates) {
+        feature const& f = c.features[i];
+        if (q.province && std::none_of(f.provinces.begin(), f.provinces.end(),
+                                       [&](province_share const& s) { return s.province == *q.province; }))
+            continue;
+        if ((q.date_from || q.date_to) &&
+            (!f.contract_date || (q.date_from && *f.contract_date < *q.date_from) || (q.date_to && *f.contract_date > *q.date_to)))
+            continue;
+        bool ok = true;
+        for (auto const& [reader, wanted] : equals_readers)
+            if (!equals(reader.get(f), wanted)) ok = false;
+        if (!ok) continue;
+        if (!needle.empty() && std::none_of(searched.begin(), searched.end(), [&](int fi) {
+                auto const* s = std::get_if<std::string>(&f.properties[static_cast<std::size_t>(fi)]);
+                return s && lower(*s).find(needle) != std::string::npos;
+            }))
+            continue;
+        if (q.bbox && !intersects(f.geom, *q.bbox)) continue;
+        out.push_back(i);
+    }
+    if (!sort.empty()) {
+        std::vector<property_reader> readers;
+        for (auto const& k : sort) readers.push_back(property_reader::of(c, k.field));
+        std::stable_sort(out.begin(), out.end(), [&](std::uint32_t a, std::uint32_t b) {
+            for (std::size_t k = 0; k < sort.size(); ++k) {
+                value const va = readers[k].get(c.features[a]), vb = readers[k].get(c.features[b]);
+                int cmp = compare(va, vb);
+                if (cmp != 0 && sort[k].descending && !is_null(va) && !is_null(vb)) cmp = -cmp;
+                if (cmp != 0) return cmp < 0;
+            }
+            return c.features[a].id < c.features[b].id;
+        });
+    }
+    return out;
+}
+
+std::optional<double> declared_ha(collection const& c, feature const& f) {
+    int const i = c.field_index(c.roles.area_ha);
+    if (i < 0) return std::nullopt;
+    value const& v = f.properties[static_cast<std::size_t>(i)];
+    if (auto const* d = std::get_if<double>(&v)) return *d;
+    if (auto const* n = std::get_if<std::int64_t>(&v)) return static_cast<double>(*n);
+    if (auto const* s = std::get_if<std::string>(&v)) return to_number(*s);
+    return std::nullopt;
+}
+
+std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32_t> const& selection, stats_group group,
+                                    province_index const& provinces) {
+    std::map<std::string, group_stats> by_key;  // keyed case-insensitively, shown as first seen
+    auto add = [&](std::string key, double area, double declared) {
+        std::string const k = lower(key);
+        auto [it, fresh] = by_key.try_emplace(k);
+        if (fresh) it->second.key = std::move(key);
+        ++it->second.count;
+        it->second.area_ha += area;
+        it->second.declared_ha += declared;
+    };
+    auto role_text = [&](std::string const& role, feature const& f) {
+        int const i = c.field_index(role);
+        std::string const s = i >= 0 ? trim(text_of(f.properties[static_cast<std::size_t>(i)])) : std::string();
+        return s.empty() ? std::string("(unknown)") : s;
+    };
+    for (std::uint32_t i : selection) {
+        feature const& f = c.features[i];
+        double const declared = declared_ha(c, f).value_or(0);
+        switch (group) {
+            case stats_group::province:
+                if (f.provinces.empty()) add("(none)", f.area_ha, declared);
+                for (auto const& s : f.provinces) {
+                    double const share = std::isnan(s.share) ? 1.0 / static_cast<double>(f.provinces.size()) : s.share;
+                    add(provinces.provinces()[s.province].name, f.area_ha * share, declared * share);
+                }
+                break;
+            case stats_group::company: add(role_text(c.roles.company, f), f.area_ha, declared); break;
+            case stats_group::purpose: add(role_text(c.roles.purpose, f), f.area_ha, declared); break;
+            case stats_group::nationality: add(role_text(c.roles.nationality, f), f.area_ha, declared); break;
+            case stats_group::year: add(f.contract_date ? f.contract_date->substr(0, 4) : "(unknown)", f.area_ha, declared); break;
+        }
+    }
+    std::vector<group_stats> out;
+    for (auto& [k, s] : by_key) out.push_back(std::move(s));
+    std::stable_sort(out.begin(), out.end(), [](group_stats const& a, group_stats const& b) { return a.area_ha > b.area_ha; });
+    return out;
+}
+
+}  // namespace geo

@@ -1,0 +1,58 @@
+#pragma once
+// Selecting features: the filters items, stats, tiles and downloads share
+// (bounding box on the real geometry, province, text, attribute equality,
+// contract-date range), and sorting. Pure functions of an immutable
+// collection: safe from any number of threads.
+
+#include "geo/collection.hpp"
+#include "geo/provinces.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace geo {
+
+struct feature_query {
+    std::optional<box> bbox;                  // lon/lat; matches geometry that meets the box, not just its bbox
+    std::optional<std::uint32_t> province;    // index in province_index
+    std::string text;                         // case-insensitive, in name/company/purpose/nationality
+    std::vector<std::pair<std::string, std::string>> equals;  // property (source field or computed) -> value
+    std::optional<std::string> date_from;     // contract date, "YYYY-MM-DD", inclusive
+    std::optional<std::string> date_to;
+};
+
+struct sort_key {
+    std::string field;  // a source field, or area_ha, contract_date, id
+    bool descending = false;
+};
+
+// Names a client may filter and sort on: the source fields, then the
+// computed id, area_ha and contract_date.
+std::vector<std::string> queryable_names(collection const& c);
+
+// Positions in c.features of the matches, sorted (by id when no key given;
+// nulls last; ties by id).
+std::vector<std::uint32_t> select(collection const& c, feature_query const& q, std::vector<sort_key> const& sort = {});
+
+// Whether a geometry meets a box (edges, vertices or containment).
+bool intersects(geometry const& g, box const& b);
+
+// Statistics per group for the selected features.
+struct group_stats {
+    std::string key;
+    std::size_t count = 0;
+    double area_ha = 0;      // computed from geometry (within the province, for group=province)
+    double declared_ha = 0;  // from the area_ha field (likewise shared out for group=province)
+};
+enum class stats_group { province, company, purpose, nationality, year };
+// Largest hectares first.
+std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32_t> const& selection, stats_group group,
+                                    province_index const& provinces);
+
+// The declared hectares of a feature (area_ha role field, numbers in text
+// such as "40920" read too), or nullopt.
+std::optional<double> declared_ha(collection const& c, feature const& f);
+
+}  // namespace geo

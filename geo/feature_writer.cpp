@@ -1,0 +1,302 @@
+#include "geo/feature_writer.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace geo {
+
+void append_coordinate(std::string& out, double v) {
+    char buf[40];
+    auto const r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 9);
+    char* end = r.ptr;
+    // Trim trailing zeros (and a bare point) to keep responses small.
+    char* dot = std::find(buf, end, '.');
+    if (dot != end) {
+        while (end > dot + 1 && end[-1] == '0') --end;
+        if (end == dot + 1) end = dot;
+    }
+    if (end - buf == 2 && buf[0] == '-' && buf[1] == '0') {
+        out += '0';
+        return;
+    }
+    out.append(buf, end);
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    for (char ch : s) {
+        auto const c = static_cast<unsigned char>(ch);
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += ch;
+                }
+        }
+    }
+    out += '"';
+}
+
+namespace {
+void append_double(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    char buf[32];
+    auto const r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+void append_points(std::string& out, std::vector<point> const& pts) {
+    out += '[';
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+        if (i) out += ',';
+        out += '[';
+        append_coordinate(out, pts[i].x);
+        out += ',';
+        append_coordinate(out, pts[i].y);
+        out += ']';
+    }
+    out += ']';
+}
+
+void append_polygon(std::string& out, polygon const& p) {
+    out += '[';
+    for (std::size_t i = 0; i < p.rings.size(); ++i) {
+        if (i) out += ',';
+        append_points(out, p.rings[i]);
+    }
+    out += ']';
+}
+
+double rounded(double v, double unit) { return std::round(v / unit) * unit; }
+}  // namespace
+
+void append_json_value(std::string& out, value const& v) {
+    if (auto const* s = std::get_if<std::string>(&v))
+        append_json_string(out, *s);
+    else if (auto const* i = std::get_if<std::int64_t>(&v))
+        out += std::to_string(*i);
+    else if (auto const* d = std::get_if<double>(&v))
+        append_double(out, *d);
+    else
+        out += "null";
+}
+
+void append_geometry_json(std::string& out, geometry const& g) {
+    switch (g.type) {
+        case geometry_type::none: out += "null"; return;
+        case geometry_type::point:
+            out += R"({"type":"Point","coordinates":[)";
+            append_coordinate(out, g.points[0].x);
+            out += ',';
+            append_coordinate(out, g.points[0].y);
+            out += "]}";
+            return;
+        case geometry_type::multi_point:
+            out += R"({"type":"MultiPoint","coordinates":)";
+            append_points(out, g.points);
+            break;
+        case geometry_type::line_string:
+            out += R"({"type":"LineString","coordinates":)";
+            append_points(out, g.lines[0]);
+            break;
+        case geometry_type::multi_line_string:
+            out += R"({"type":"MultiLineString","coordinates":[)";
+            for (std::size_t i = 0; i < g.lines.size(); ++i) {
+                if (i) out += ',';
+                append_points(out, g.lines[i]);
+            }
+            out += ']';
+            break;
+        case geometry_type::polygon:
+            out += R"({"type":"Polygon","coordinates":)";
+            append_polygon(out, g.polygons[0]);
+            break;
+        case geometry_type::multi_polygon:
+            out += R"({"type":"MultiPolygon","coordinates":[)";
+            for (std::size_t i = 0; i < g.polygons.size(); ++i) {
+                if (i) out += ',';
+                append_polygon(out, g.polygons[i]);
+            }
+            out += ']';
+            break;
+    }
+    out += '}';
+}
+
+void append_properties_json(std::string& out, collection const& c, feature const& f, province_index const& provinces) {
+    out += '{';
+    for (std::size_t i = 0; i < c.fields.size(); ++i) {
+        append_json_string(out, c.fields[i].name);
+        out += ':';
+        append_json_value(out, f.properties[i]);
+        out += ',';
+    }
+    out += R"("area_ha":)";
+    append_double(out, rounded(f.area_ha, 0.0001));
+    out += R"(,"contract_date":)";
+    if (f.contract_date)
+        append_json_string(out, *f.contract_date);
+    else
+        out += "null";
+    out += R"(,"provinces":[)";
+    for (std::size_t i = 0; i < f.provinces.size(); ++i) {
+        auto const& p = provinces.provinces()[f.provinces[i].province];
+        if (i) out += ',';
+        out += R"({"name":)";
+        append_json_string(out, p.name);
+        out += R"(,"code":)";
+        append_json_string(out, p.code);
+        out += R"(,"share":)";
+        append_double(out, std::isnan(f.provinces[i].share) ? NAN : rounded(f.provinces[i].share, 0.0001));
+        out += '}';
+    }
+    out += "]}";
+}
+
+void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces) {
+    out += R"({"type":"Feature","id":)";
+    out += std::to_string(f.id);
+    out += R"(,"geometry":)";
+    append_geometry_json(out, f.geom);
+    out += R"(,"properties":)";
+    append_properties_json(out, c, f, provinces);
+    out += '}';
+}
+
+namespace {
+void append_csv_field(std::string& out, std::string_view s) {
+    bool const quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
+    if (!quote) {
+        out += s;
+        return;
+    }
+    out += '"';
+    for (char ch : s) {
+        if (ch == '"') out += '"';
+        out += ch;
+    }
+    out += '"';
+}
+
+void append_wkt_points(std::string& out, std::vector<point> const& pts) {
+    out += '(';
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+        if (i) out += ',';
+        append_coordinate(out, pts[i].x);
+        out += ' ';
+        append_coordinate(out, pts[i].y);
+    }
+    out += ')';
+}
+
+void append_wkt_polygon(std::string& out, polygon const& p) {
+    out += '(';
+    for (std::size_t i = 0; i < p.rings.size(); ++i) {
+        if (i) out += ',';
+        append_wkt_points(out, p.rings[i]);
+    }
+    out += ')';
+}
+}  // namespace
+
+void append_wkt(std::string& out, geometry const& g) {
+    switch (g.type) {
+        case geometry_type::none: return;
+        case geometry_type::point:
+            out += "POINT";
+            append_wkt_points(out, g.points);
+            return;
+        case geometry_type::multi_point:
+            out += "MULTIPOINT(";
+            for (std::size_t i = 0; i < g.points.size(); ++i) {
+                if (i) out += ',';
+                append_wkt_points(out, {g.points[i]});
+            }
+            out += ')';
+            return;
+        case geometry_type::line_string:
+            out += "LINESTRING";
+            append_wkt_points(out, g.lines[0]);
+            return;
+        case geometry_type::multi_line_string:
+            out += "MULTILINESTRING(";
+            for (std::size_t i = 0; i < g.lines.size(); ++i) {
+                if (i) out += ',';
+                append_wkt_points(out, g.lines[i]);
+            }
+            out += ')';
+            return;
+        case geometry_type::polygon:
+            out += "POLYGON";
+            append_wkt_polygon(out, g.polygons[0]);
+            return;
+        case geometry_type::multi_polygon:
+            out += "MULTIPOLYGON(";
+            for (std::size_t i = 0; i < g.polygons.size(); ++i) {
+                if (i) out += ',';
+                append_wkt_polygon(out, g.polygons[i]);
+            }
+            out += ')';
+            return;
+    }
+}
+
+std::string csv_header(collection const& c) {
+    std::string out = "id";
+    for (auto const& f : c.fields) {
+        out += ',';
+        append_csv_field(out, f.name);
+    }
+    out += ",area_ha,contract_date,provinces,WKT\r\n";
+    return out;
+}
+
+void append_csv_row(std::string& out, feature const& f, province_index const& provinces) {
+    out += std::to_string(f.id);
+    for (auto const& v : f.properties) {
+        out += ',';
+        if (auto const* s = std::get_if<std::string>(&v)) {
+            append_csv_field(out, *s);
+        } else if (!is_null(v)) {
+            std::string tmp;
+            append_json_value(tmp, v);
+            out += tmp;
+        }
+    }
+    out += ',';
+    append_double(out, rounded(f.area_ha, 0.0001));
+    out += ',';
+    if (f.contract_date) out += *f.contract_date;
+    out += ',';
+    std::string names;
+    for (std::size_t i = 0; i < f.provinces.size(); ++i) {
+        if (i) names += "; ";
+        names += provinces.provinces()[f.provinces[i].province].name;
+        if (!std::isnan(f.provinces[i].share)) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, " (%.1f%%)", f.provinces[i].share * 100);
+            names += buf;
+        }
+    }
+    append_csv_field(out, names);
+    out += ',';
+    std::string wkt;
+    append_wkt(wkt, f.geom);
+    append_csv_field(out, wkt);
+    out += "\r\n";
+}
+
+}  // namespace geo

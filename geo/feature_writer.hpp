@@ -1,0 +1,34 @@
+#pragma once
+// Features as text: GeoJSON (RFC 7946) and CSV with a WKT column, written
+// straight into a string buffer (no DOM) so large responses stream.
+
+#include "geo/collection.hpp"
+#include "geo/provinces.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace geo {
+
+// Coordinates carry 9 decimals (0.1 mm), as PostGIS's ST_AsGeoJSON.
+void append_coordinate(std::string& out, double v);
+void append_json_string(std::string& out, std::string_view s);
+void append_json_value(std::string& out, value const& v);
+
+void append_geometry_json(std::string& out, geometry const& g);  // "null" for no geometry
+
+// {"type":"Feature","id":..,"geometry":..,"properties":{source fields...,
+//  "area_ha", "contract_date", "provinces":[{"name","code","share"}]}}
+void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces);
+
+// The properties object alone, as above.
+void append_properties_json(std::string& out, collection const& c, feature const& f, province_index const& provinces);
+
+// CSV (RFC 4180): id, the source fields, area_ha, contract_date, provinces,
+// WKT. GDAL's CSV driver reads the WKT column as the geometry.
+std::string csv_header(collection const& c);
+void append_csv_row(std::string& out, feature const& f, province_index const& provinces);
+
+void append_wkt(std::string& out, geometry const& g);
+
+}  // namespace geo

@@ -1,0 +1,55 @@
+#pragma once
+// The HTTP API over a loaded snapshot: OGC API - Features Part 1 (landing
+// page, OpenAPI, conformance, collections, queryables, items, item), plus
+// provinces, statistics, downloads, health and metrics. Routes in, responses
+// out; the connection layer does the rest.
+
+#include "geo/loader.hpp"
+#include "server/http_types.hpp"
+#include "server/metrics.hpp"
+#include "server/response_cache.hpp"
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace server {
+
+struct api_options {
+    std::string public_url;  // e.g. "https://maps.example.org"; empty: from the Host header
+    std::size_t cache_bytes = 256u << 20;
+    bool sample_data = false;  // serving the bundled synthetic sample
+};
+
+class api {
+public:
+    api(std::shared_ptr<geo::snapshot const> data, api_options options, metrics& counters);
+
+    response handle(request_view const& request);
+
+private:
+    struct context;  // one request's parsed target and base URL
+    response route(context const& ctx);
+    response landing(context const& ctx);
+    response openapi(context const& ctx);
+    response conformance(context const& ctx);
+    response collections(context const& ctx);
+    response collection(context const& ctx, geo::collection const& c);
+    response queryables(context const& ctx, geo::collection const& c);
+    response items(context const& ctx, geo::collection const& c);
+    response item(context const& ctx, geo::collection const& c, std::string const& id);
+    response stats(context const& ctx, geo::collection const& c);
+    response provinces(context const& ctx);
+    response province(context const& ctx, std::string const& name);
+    response healthz();
+    response download(context const& ctx, geo::collection const& c, std::vector<std::uint32_t> selection, int format,
+                      std::string const& file_stem);
+
+    std::shared_ptr<geo::snapshot const> data_;
+    api_options options_;
+    metrics& counters_;
+    response_cache cache_;
+    std::unordered_map<std::string, std::unordered_map<std::int64_t, std::uint32_t>> by_id_;  // collection -> id -> index
+};
+
+}  // namespace server

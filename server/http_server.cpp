@@ -1,0 +1,443 @@
+#include "server/http_server.hpp"
+
+#include "server/compression.hpp"
+#include "server/router.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+namespace server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+std::string reason(unsigned status) { return std::string(http::obsolete_reason(static_cast<http::status>(status))); }
+
+std::uint64_t fnv1a(std::string_view s) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+bool compressible(std::string_view content_type) {
+    return content_type.find("json") != std::string_view::npos || content_type.find("text") != std::string_view::npos ||
+           content_type.find("javascript") != std::string_view::npos || content_type.find("xml") != std::string_view::npos ||
+           content_type.find("csv") != std::string_view::npos;
+}
+
+// If-None-Match holds the ETag (or "*"), weak or strong.
+bool etag_matches(std::string_view if_none_match, std::string_view etag) {
+    if (if_none_match.empty() || etag.empty()) return false;
+    if (if_none_match == "*") return true;
+    std::string_view const bare = etag.substr(etag.rfind('"', etag.size() - 2));
+    return if_none_match.find(bare) != std::string_view::npos;
+}
+
+char const* route_label(std::string_view raw_target) {
+    auto const t = parse_target(raw_target);
+    if (!t) return "other";
+    auto const r = match_route(t->path);
+    if (!r) return "other";
+    switch (r->kind) {
+        case route_kind::landing: return "landing";
+        case route_kind::api:
+        case route_kind::conformance: return "api";
+        case route_kind::collections:
+        case route_kind::collection:
+        case route_kind::queryables: return "collections";
+        case route_kind::items:
+        case route_kind::item: return "items";
+        case route_kind::tile:
+        case route_kind::tilejson: return "tiles";
+        case route_kind::stats: return "stats";
+        case route_kind::provinces:
+        case route_kind::province: return "provinces";
+        default: return "other";
+    }
+}
+
+}  // namespace
+
+response error_response(unsigned status, std::string const& description) {
+    response r;
+    r.status = status;
+    r.content_type = "application/json";
+    std::string body = R"({"code":")" + reason(status) + R"(","description":)";
+    std::string escaped = "\"";
+    for (char c : description) {
+        if (c == '"' || c == '\\') escaped += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) continue;
+        escaped += c;
+    }
+    body += escaped + "\"}";
+    r.body = std::move(body);
+    return r;
+}
+
+class session;
+
+struct http_server::impl {
+    server_options options;
+    request_handler handler;
+    metrics& counters;
+    net::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    net::signal_set signals{ioc, SIGINT, SIGTERM};
+    std::atomic<bool> stopping{false};
+    std::mutex sessions_mutex;
+    std::unordered_map<session*, std::weak_ptr<session>> sessions;
+    std::mutex log_mutex;
+
+    impl(server_options o, request_handler h, metrics& m) : options(std::move(o)), handler(std::move(h)), counters(m) {}
+    void accept();
+    void begin_stop();
+};
+
+class session : public std::enable_shared_from_this<session> {
+public:
+    session(tcp::socket&& socket, http_server::impl& server) : stream_(std::move(socket)), server_(server) {}
+
+    ~session() {
+        server_.counters.connection_closed();
+        std::lock_guard lock(server_.sessions_mutex);
+        server_.sessions.erase(this);
+    }
+
+    void start() {
+        net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read, shared_from_this()));
+    }
+
+    // Refuses the connection politely: the server is at its connection limit.
+    void reject() {
+        auto self = shared_from_this();
+        net::dispatch(stream_.get_executor(), [self] {
+            response r = error_response(503, "too many open connections; try again shortly");
+            self->close_after_ = true;
+            self->send(std::move(r), "GET", "-", std::chrono::steady_clock::now());
+        });
+    }
+
+    // Graceful stop: idle connections close now, busy ones after their response.
+    void shutdown() {
+        net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            self->close_after_ = true;
+            if (!self->busy_) self->close();
+        });
+    }
+
+private:
+    void read() {
+        if (close_after_) return close();
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+        parser_->body_limit(server_.options.body_limit);
+        buffer_.clear();
+        stream_.expires_after(server_.options.read_timeout);
+        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t) {
+        auto const started = std::chrono::steady_clock::now();
+        if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
+            ec == net::error::connection_reset || ec == net::error::eof)
+            return close();
+        if (ec) {
+            // The request was malformed or over a limit: say so, then hang up.
+            close_after_ = true;
+            unsigned status = 400;
+            std::string what = "malformed HTTP request: " + ec.message();
+            if (ec == http::error::header_limit) {
+                status = 431;
+                what = "request headers exceed " + std::to_string(server_.options.header_limit) + " bytes";
+            } else if (ec == http::error::body_limit) {
+                status = 413;
+                what = "request body exceeds " + std::to_string(server_.options.body_limit) + " bytes";
+            }
+            return send(error_response(status, what), "-", "-", started);
+        }
+        auto const& req = parser_->get();
+        if (!req.keep_alive()) close_after_ = true;
+        std::string const method(req.method_string());
+        std::string const target(req.target());
+        busy_ = true;
+        if (target.size() > server_.options.url_limit)
+            return send(error_response(414, "request target exceeds " + std::to_string(server_.options.url_limit) + " bytes"),
+                        method, target.substr(0, 200) + "...", started);
+        if (req.method() == http::verb::options) {
+            response r;
+            r.status = 204;
+            r.content_type.clear();
+            r.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+            r.headers.emplace_back("Access-Control-Allow-Headers", "Accept, Accept-Encoding, If-None-Match, Content-Type");
+            r.headers.emplace_back("Access-Control-Max-Age", "86400");
+            return send(std::move(r), method, target, started);
+        }
+        if (req.method() != http::verb::get && req.method() != http::verb::head) {
+            response r = error_response(405, "method " + method + " is not allowed; use GET or HEAD");
+            r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
+            return send(std::move(r), method, target, started);
+        }
+        request_view view;
+        view.method = method;
+        view.target = target;
+        view.accept = std::string(req[http::field::accept]);
+        view.accept_encoding = std::string(req[http::field::accept_encoding]);
+        view.if_none_match = std::string(req[http::field::if_none_match]);
+        view.host = std::string(req[http::field::host]);
+        response r;
+        try {
+            r = server_.handler(view);
+        } catch (std::exception const& e) {
+            r = error_response(500, std::string("internal error: ") + e.what());
+        }
+        accept_gzip_ = accepts_gzip(view.accept_encoding);
+        if_none_match_ = view.if_none_match;
+        send(std::move(r), method, target, started);
+    }
+
+    template <class Message>
+    void common_headers(Message& m, response const& r) {
+        m.set(http::field::server, "concessions");
+        if (!r.content_type.empty()) m.set(http::field::content_type, r.content_type);
+        if (!server_.options.cors_origin.empty()) {
+            m.set(http::field::access_control_allow_origin, server_.options.cors_origin);
+            m.set(http::field::access_control_expose_headers, "ETag, Content-Disposition");
+        }
+        for (auto const& [k, v] : r.headers) m.set(k, v);
+        m.keep_alive(!close_after_);
+    }
+
+    void send(response r, std::string method, std::string target, std::chrono::steady_clock::time_point started) {
+        bool const head = method == "HEAD";
+        method_ = std::move(method);
+        target_ = std::move(target);
+        started_ = started;
+        status_ = r.status;
+        if (r.cacheable) {
+            if (r.etag.empty() && !r.stream) {
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(fnv1a(r.body)));
+                r.etag = buf;
+            }
+            r.headers.emplace_back("ETag", r.etag);
+            bool has_cache_control = false;
+            for (auto const& h : r.headers) has_cache_control |= h.first == "Cache-Control";
+            if (!has_cache_control) r.headers.emplace_back("Cache-Control", "public, max-age=60");
+            r.headers.emplace_back("Vary", "Accept, Accept-Encoding");
+            if (etag_matches(if_none_match_, r.etag)) {
+                response not_modified;
+                not_modified.status = 304;
+                not_modified.content_type.clear();
+                not_modified.headers = std::move(r.headers);
+                r = std::move(not_modified);
+                status_ = 304;
+            }
+        }
+        if (r.stream) return send_stream(std::move(r), head);
+
+        // Whole bodies: gzip what is worth it when the client takes it.
+        body_ = std::make_shared<std::string>(std::move(r.body));
+        if (accept_gzip_ && body_->size() > 512 && compressible(r.content_type) && r.status != 304) {
+            if (r.gzipped && !r.gzipped->empty())
+                body_ = r.gzipped;
+            else
+                body_ = std::make_shared<std::string>(gzip(*body_));
+            r.headers.emplace_back("Content-Encoding", "gzip");
+        }
+        auto res = std::make_shared<http::response<http::span_body<char const>>>();
+        res->result(r.status);
+        res->version(11);
+        common_headers(*res, r);
+        res->body() = head ? beast::span<char const>() : beast::span<char const>(body_->data(), body_->size());
+        if (r.status != 304 && r.status != 204) res->content_length(body_->size());
+        bytes_ = head ? 0 : body_->size();
+        stream_.expires_after(server_.options.write_timeout);
+        http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) { self->on_written(ec); });
+    }
+
+    // Chunked transfer: header, then pieces as the handler produces them.
+    void send_stream(response r, bool head) {
+        auto header = std::make_shared<http::response<http::empty_body>>();
+        header->result(r.status);
+        header->version(11);
+        common_headers(*header, r);
+        header->chunked(true);
+        producer_ = std::move(r.stream);
+        auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
+        stream_.expires_after(server_.options.write_timeout);
+        http::async_write_header(stream_, *serializer,
+                                 [self = shared_from_this(), header, serializer, head](beast::error_code ec, std::size_t) {
+                                     if (ec) return self->on_written(ec);
+                                     if (head) {
+                                         self->producer_ = nullptr;
+                                         return self->on_written({});
+                                     }
+                                     self->next_chunk();
+                                 });
+    }
+
+    void next_chunk() {
+        chunk_.clear();
+        bool more = false;
+        try {
+            more = producer_(chunk_);
+        } catch (std::exception const& e) {
+            // Headers are gone: the only honest signal left is to cut the stream.
+            log_line("stream failed: " + std::string(e.what()));
+            close_after_ = true;
+            return close();
+        }
+        bytes_ += chunk_.size();
+        stream_.expires_after(server_.options.write_timeout);
+        if (!chunk_.empty()) {
+            net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
+                             [self = shared_from_this(), more](beast::error_code ec, std::size_t) {
+                                 if (ec) return self->on_written(ec);
+                                 if (more) return self->next_chunk();
+                                 self->last_chunk();
+                             });
+        } else if (more) {
+            net::post(stream_.get_executor(), [self = shared_from_this()] { self->next_chunk(); });
+        } else {
+            last_chunk();
+        }
+    }
+
+    void last_chunk() {
+        producer_ = nullptr;
+        net::async_write(stream_, http::make_chunk_last(),
+                         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+    }
+
+    void on_written(beast::error_code ec) {
+        double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+        server_.counters.record(route_label(target_), status_, bytes_, seconds);
+        if (server_.options.log_requests) {
+            char line[160];
+            std::snprintf(line, sizeof line, " %u %llu %.1fms", status_, static_cast<unsigned long long>(bytes_), seconds * 1000);
+            log_line(method_ + " " + target_ + line + (ec ? " (" + ec.message() + ")" : std::string()));
+        }
+        busy_ = false;
+        bytes_ = 0;
+        body_.reset();
+        if (ec || close_after_) return close();
+        read();
+    }
+
+    void log_line(std::string const& text) {
+        std::lock_guard lock(server_.log_mutex);
+        std::fprintf(stdout, "%s\n", text.c_str());
+        std::fflush(stdout);
+    }
+
+    void close() {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        stream_.close();
+    }
+
+    beast::tcp_stream stream_;
+    http_server::impl& server_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::shared_ptr<std::string const> body_;
+    std::function<bool(std::string&)> producer_;
+    std::string chunk_;
+    std::string method_, target_, if_none_match_;
+    std::chrono::steady_clock::time_point started_;
+    unsigned status_ = 0;
+    std::uint64_t bytes_ = 0;
+    bool accept_gzip_ = false;
+    bool busy_ = false;
+    bool close_after_ = false;
+};
+
+void http_server::impl::accept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec) {
+            if (!stopping && acceptor.is_open()) accept();  // e.g. EMFILE: keep serving the others
+            return;
+        }
+        counters.connection_opened();
+        auto s = std::make_shared<session>(std::move(socket), *this);
+        {
+            std::lock_guard lock(sessions_mutex);
+            sessions.emplace(s.get(), s);
+        }
+        if (static_cast<std::size_t>(counters.open_connections()) > options.max_connections) {
+            counters.connection_rejected();
+            s->reject();
+        } else {
+            s->start();
+        }
+        accept();
+    });
+}
+
+void http_server::impl::begin_stop() {
+    if (stopping.exchange(true)) return;
+    net::post(ioc, [this] {
+        beast::error_code ignored;
+        acceptor.close(ignored);
+        signals.cancel();
+        std::vector<std::shared_ptr<session>> live;
+        {
+            std::lock_guard lock(sessions_mutex);
+            for (auto& [_, weak] : sessions)
+                if (auto s = weak.lock()) live.push_back(std::move(s));
+        }
+        for (auto& s : live) s->shutdown();
+    });
+}
+
+http_server::http_server(server_options options, request_handler handler, metrics& counters)
+    : impl_(std::make_unique<impl>(std::move(options), std::move(handler), counters)) {}
+
+http_server::~http_server() = default;
+
+unsigned short http_server::listen() {
+    auto& m = *impl_;
+    beast::error_code ec;
+    auto const address = net::ip::make_address(m.options.bind, ec);
+    if (ec) throw std::runtime_error("cannot bind to '" + m.options.bind + "': not an IP address");
+    tcp::endpoint const endpoint{address, m.options.port};
+    m.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) m.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    if (!ec) m.acceptor.bind(endpoint, ec);
+    if (!ec) m.acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (ec)
+        throw std::runtime_error("cannot listen on " + m.options.bind + ":" + std::to_string(m.options.port) + ": " +
+                                 ec.message());
+    return m.acceptor.local_endpoint().port();
+}
+
+void http_server::run() {
+    auto& m = *impl_;
+    m.signals.async_wait([&m](beast::error_code ec, int) {
+        if (!ec) m.begin_stop();
+    });
+    m.accept();
+    unsigned const n = m.options.threads ? m.options.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < n; ++i) pool.emplace_back([&m] { m.ioc.run(); });
+    m.ioc.run();
+    for (auto& t : pool) t.join();
+}
+
+void http_server::stop() { impl_->begin_stop(); }
+
+}  // namespace server

@@ -1,0 +1,40 @@
+#pragma once
+// What the connection layer hands the application and gets back: plain
+// structs, so handlers are testable without sockets.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace server {
+
+struct request_view {
+    std::string method;  // "GET", "HEAD", ...
+    std::string target;  // raw request target
+    std::string accept;
+    std::string accept_encoding;
+    std::string if_none_match;
+    std::string host;  // Host header, for absolute links
+};
+
+struct response {
+    unsigned status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::shared_ptr<std::string const> gzipped;  // body already gzipped (from a cache), if any
+    // Set for responses produced piece by piece (downloads): appends the
+    // next piece to the buffer and returns false once there is no more.
+    std::function<bool(std::string&)> stream;
+    std::vector<std::pair<std::string, std::string>> headers;
+    // Data responses: the session adds ETag (from `etag`, or the body) and
+    // Cache-Control, answers If-None-Match with 304, and may gzip.
+    bool cacheable = false;
+    std::string etag;  // for streamed responses, whose body is not known in advance
+};
+
+// {"code": ..., "description": ...} with the status's reason phrase as code.
+response error_response(unsigned status, std::string const& description);
+
+}  // namespace server

@@ -1,0 +1,93 @@
+#include "server/openapi.hpp"
+
+namespace server {
+
+using json = nlohmann::json;
+
+namespace {
+json param(std::string name, std::string in, std::string description, json schema, bool required = false) {
+    return {{"name", std::move(name)}, {"in", std::move(in)}, {"description", std::move(description)},
+            {"schema", std::move(schema)}, {"required", required}};
+}
+
+json ok(std::string description, std::string type = "application/json") {
+    return {{"200", {{"description", std::move(description)}, {"content", {{std::move(type), json::object()}}}}},
+            {"304", {{"description", "Not modified (If-None-Match matched the ETag)"}}},
+            {"400", {{"$ref", "#/components/responses/Error"}}},
+            {"404", {{"$ref", "#/components/responses/Error"}}}};
+}
+
+json filter_params() {
+    return json::array({
+        param("bbox", "query", "Features whose geometry meets this box: minLon,minLat,maxLon,maxLat (WGS 84)",
+              {{"type", "array"}, {"minItems", 4}, {"maxItems", 6}, {"items", {{"type", "number"}}}}),
+        param("province", "query", "Province in any common spelling or by NIS/ISO code (Ratanakiri, Ratanak Kiri, 16, KH-16)",
+              {{"type", "string"}}),
+        param("q", "query", "Case-insensitive text search in name, company, purpose and nationality", {{"type", "string"}}),
+        param("datetime", "query", "Contract date: an instant (2011-03-15) or an interval (2010-01-01/2012-12-31, ../2012, 2010/..)",
+              {{"type", "string"}}),
+    });
+}
+}  // namespace
+
+json openapi_document(std::string const& title, std::string const& base_url, std::vector<openapi_collection> const& collections) {
+    json ids = json::array();
+    for (auto const& c : collections) ids.push_back(c.id);
+    json const collection_id = param("collectionId", "path", "Collection id", {{"type", "string"}, {"enum", ids}}, true);
+
+    json items_params = filter_params();
+    items_params.push_back(param("limit", "query", "Features per page (1 to 10000; larger values are clamped)",
+                                 {{"type", "integer"}, {"minimum", 1}, {"maximum", 10000}, {"default", 10}}));
+    items_params.push_back(param("offset", "query", "Features to skip", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}));
+    items_params.push_back(param("sortby", "query", "Sort keys: +field or -field, comma-separated (e.g. -area_ha)", {{"type", "string"}}));
+    items_params.push_back(param("f", "query", "Output format", {{"type", "string"}, {"enum", {"json", "geojson", "csv", "kml", "gpkg", "shp"}}}));
+    items_params.push_back(param("download", "query", "Return every match as an attachment (no paging)", {{"type", "boolean"}}));
+    items_params.push_back({{"name", "properties"},
+                            {"in", "query"},
+                            {"description", "Any queryable property (see /collections/{collectionId}/queryables) as name=value: equality, case-insensitive for text"},
+                            {"schema", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
+                            {"style", "form"},
+                            {"explode", true}});
+    items_params.insert(items_params.begin(), collection_id);
+
+    json stats_params = filter_params();
+    stats_params.insert(stats_params.begin(), collection_id);
+    stats_params.push_back(param("group", "query", "Group by", {{"type", "string"}, {"enum", {"province", "company", "purpose", "nationality", "year"}}, {"default", "province"}}));
+
+    json paths = {
+        {"/", {{"get", {{"summary", "Landing page (HTML for browsers, JSON with f=json or Accept: application/json)"}, {"operationId", "getLandingPage"},
+                        {"parameters", {param("f", "query", "json or html", {{"type", "string"}, {"enum", {"json", "html"}}})}},
+                        {"responses", ok("The landing page")}}}}},
+        {"/api", {{"get", {{"summary", "This API definition"}, {"operationId", "getAPI"}, {"responses", ok("OpenAPI 3.0", "application/vnd.oai.openapi+json;version=3.0")}}}}},
+        {"/conformance", {{"get", {{"summary", "Conformance classes"}, {"operationId", "getConformance"}, {"responses", ok("Conformance declaration")}}}}},
+        {"/collections", {{"get", {{"summary", "The collections"}, {"operationId", "getCollections"}, {"responses", ok("Collections")}}}}},
+        {"/collections/{collectionId}", {{"get", {{"summary", "One collection"}, {"operationId", "describeCollection"}, {"parameters", {collection_id}}, {"responses", ok("Collection")}}}}},
+        {"/collections/{collectionId}/queryables", {{"get", {{"summary", "Properties a client may filter and sort on"}, {"operationId", "getQueryables"}, {"parameters", {collection_id}}, {"responses", ok("JSON Schema", "application/schema+json")}}}}},
+        {"/collections/{collectionId}/items", {{"get", {{"summary", "Features, filtered, sorted and paged, or downloaded"}, {"operationId", "getFeatures"}, {"parameters", items_params},
+                                                         {"responses", ok("A FeatureCollection with numberMatched, numberReturned, timeStamp and links", "application/geo+json")}}}}},
+        {"/collections/{collectionId}/items/{featureId}", {{"get", {{"summary", "One feature"}, {"operationId", "getFeature"},
+                                                                     {"parameters", {collection_id, param("featureId", "path", "Stable feature id", {{"type", "integer"}}, true)}},
+                                                                     {"responses", ok("A Feature", "application/geo+json")}}}}},
+        {"/collections/{collectionId}/stats", {{"get", {{"summary", "Count, computed and declared hectares per group, for the same filters as items"}, {"operationId", "getStatistics"},
+                                                         {"parameters", stats_params}, {"responses", ok("Statistics")}}}}},
+        {"/provinces", {{"get", {{"summary", "Province boundaries with per-collection counts and hectares"}, {"operationId", "getProvinces"}, {"responses", ok("Provinces", "application/geo+json")}}}}},
+        {"/provinces/{province}", {{"get", {{"summary", "One province"}, {"operationId", "getProvince"},
+                                            {"parameters", {param("province", "path", "Name in any common spelling, or code", {{"type", "string"}}, true)}},
+                                            {"responses", ok("A province", "application/geo+json")}}}}},
+        {"/healthz", {{"get", {{"summary", "Liveness and data version"}, {"operationId", "getHealth"}, {"responses", {{"200", {{"description", "Serving"}}}}}}}}},
+        {"/metrics", {{"get", {{"summary", "Prometheus metrics"}, {"operationId", "getMetrics"}, {"responses", {{"200", {{"description", "Prometheus text format"}}}}}}}}},
+    };
+    json const error_schema = {{"type", "object"},
+                               {"properties", {{"code", {{"type", "string"}}}, {"description", {{"type", "string"}}}}}};
+    json const error_response = {{"description", "An error: {\"code\", \"description\"}"},
+                                 {"content", {{"application/json", {{"schema", error_schema}}}}}};
+    json doc;
+    doc["openapi"] = "3.0.3";
+    doc["info"] = {{"title", title}, {"version", "1.0.0"}, {"description", "OGC API - Features server for land concessions"}};
+    doc["servers"] = json::array({{{"url", base_url}}});
+    doc["paths"] = paths;
+    doc["components"]["responses"]["Error"] = error_response;
+    return doc;
+}
+
+}  // namespace server

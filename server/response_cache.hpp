@@ -1,0 +1,40 @@
+#pragma once
+// Rendered responses kept with their gzip form, so a cacheable response is
+// built and compressed once. Bounded in bytes, least recently used out
+// first; keys include the data version, so a reload never serves stale data.
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace server {
+
+struct cached_response {
+    unsigned status = 200;
+    std::string content_type;
+    std::string body;
+    std::string gzipped;  // empty when not worth compressing
+    std::string etag;
+};
+
+class response_cache {
+public:
+    explicit response_cache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+    std::shared_ptr<cached_response const> find(std::string const& key);
+    void insert(std::string const& key, std::shared_ptr<cached_response const> value);
+    std::size_t bytes() const;
+
+private:
+    using entry = std::pair<std::string, std::shared_ptr<cached_response const>>;
+    std::size_t const max_bytes_;
+    mutable std::mutex mutex_;
+    std::list<entry> lru_;  // front: most recent
+    std::unordered_map<std::string, std::list<entry>::iterator> by_key_;
+    std::size_t bytes_ = 0;
+};
+
+}  // namespace server

@@ -1,0 +1,99 @@
+#include "commands.hpp"
+
+#include "geo/loader.hpp"
+#include "server/api.hpp"
+#include "server/http_server.hpp"
+
+#include <sys/resource.h>
+
+#include <iostream>
+#include <memory>
+
+namespace cli {
+
+namespace {
+struct serve_options {
+    std::vector<std::string> sources;
+    geo::load_options load;
+    server::server_options http;
+    server::api_options api;
+    std::size_t cache_mb = 256;
+    double read_timeout_s = 15, write_timeout_s = 60;
+    bool quiet = false;
+};
+
+// Thousands of keep-alive connections need as many descriptors.
+void raise_open_file_limit() {
+    rlimit lim{};
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+}
+}  // namespace
+
+std::function<int()> add_serve_command(CLI::App& app) {
+    auto o = std::make_shared<serve_options>();
+    auto* cmd = app.add_subcommand("serve", "Load the sources and serve them over HTTP (OGC API - Features, downloads, the map page)");
+    cmd->add_option("sources", o->sources, "A catalog, vector files or directories, as for info; default: the bundled synthetic sample")
+        ->type_name("SOURCE");
+    cmd->add_option("--bind", o->http.bind, "Address to listen on")->capture_default_str()->type_name("ADDR");
+    cmd->add_option("--port", o->http.port, "Port to listen on (0: any free port)")->capture_default_str()->type_name("N");
+    cmd->add_option("--threads", o->http.threads, "Serving threads (default: one per core)")->type_name("N");
+    cmd->add_option("--provinces", o->load.provinces_path, "Province boundary layer (overrides the catalog's)")->type_name("PATH");
+    cmd->add_option("--crs", o->load.crs, "CRS for layers that declare none (e.g. EPSG:32648)")->type_name("EPSG:N");
+    cmd->add_option("--encoding", o->load.encoding, "Text encoding of shapefiles whose .cpg is missing or wrong")->type_name("NAME");
+    cmd->add_option("--max-header-bytes", o->http.header_limit, "Largest request line and headers (431 beyond)")->capture_default_str();
+    cmd->add_option("--max-body-bytes", o->http.body_limit, "Largest request body (413 beyond)")->capture_default_str();
+    cmd->add_option("--max-url-bytes", o->http.url_limit, "Longest request target (414 beyond)")->capture_default_str();
+    cmd->add_option("--max-connections", o->http.max_connections, "Connections open at once (503 beyond)")->capture_default_str();
+    cmd->add_option("--read-timeout", o->read_timeout_s, "Seconds to receive a whole request, or to wait on an idle keep-alive connection")
+        ->capture_default_str();
+    cmd->add_option("--write-timeout", o->write_timeout_s, "Seconds a client may take to accept each write")->capture_default_str();
+    cmd->add_option("--cors-origin", o->http.cors_origin, "Access-Control-Allow-Origin (empty: no CORS headers)")->capture_default_str();
+    cmd->add_option("--cache-mb", o->cache_mb, "Memory for cached responses, in MiB")->capture_default_str();
+    cmd->add_option("--public-url", o->api.public_url, "Base URL for links (default: from the Host header)")->type_name("URL");
+    cmd->add_flag("--quiet", o->quiet, "Do not log each request");
+
+    return [cmd, o]() -> int {
+        if (!cmd->parsed()) return -1;
+        if (o->sources.empty()) {
+            o->sources.push_back(CONCESSIONS_SAMPLE_DIR "/synthetic_concessions.shp");
+            if (o->load.provinces_path.empty()) o->load.provinces_path = CONCESSIONS_SAMPLE_DIR "/synthetic_provinces.shp";
+            o->api.sample_data = true;
+        }
+        auto snap = std::make_shared<geo::snapshot>(geo::load(o->sources, o->load));
+        for (auto const& f : snap->failures) std::cerr << "concessions: error: " << f.message << "\n";
+        if (snap->collections.empty()) {
+            std::cerr << "concessions: nothing to serve: no source could be loaded\n";
+            return exit_load_failed;
+        }
+        std::size_t features = 0;
+        for (auto const& c : snap->collections) features += c.features.size();
+        o->http.read_timeout = std::chrono::milliseconds(static_cast<long>(o->read_timeout_s * 1000));
+        o->http.write_timeout = std::chrono::milliseconds(static_cast<long>(o->write_timeout_s * 1000));
+        o->http.log_requests = !o->quiet;
+        o->api.cache_bytes = o->cache_mb << 20;
+        raise_open_file_limit();
+
+        server::metrics counters;
+        server::api handlers(snap, o->api, counters);
+        server::http_server http(o->http, [&handlers](server::request_view const& r) { return handlers.handle(r); }, counters);
+        unsigned short port = 0;
+        try {
+            port = http.listen();
+        } catch (std::exception const& e) {
+            std::cerr << "concessions: error: " << e.what() << "\n";
+            return exit_load_failed;
+        }
+        std::cout << "concessions: " << snap->collections.size() << " collections, " << features << " features"
+                  << (snap->failures.empty() ? "" : " (some sources failed, see above)") << "\n"
+                  << "concessions: serving on http://" << (o->http.bind == "0.0.0.0" ? "127.0.0.1" : o->http.bind) << ":"
+                  << port << "/" << std::endl;
+        http.run();
+        std::cout << "concessions: stopped" << std::endl;
+        return exit_ok;
+    };
+}
+
+}  // namespace cli

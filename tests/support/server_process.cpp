@@ -1,0 +1,166 @@
+#include "tests/support/server_process.hpp"
+
+#include "tests/support/test_support.hpp"
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sstream>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace test {
+
+server_process::server_process(std::string const& args) {
+    static int counter = 0;
+    log_ = (std::filesystem::temp_directory_path() /
+            ("concessions-server-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log"))
+               .string();
+    std::string const command = "exec " + quote(concessions_binary()) + " serve --port 0 --bind 127.0.0.1 " + args + " >" +
+                                quote(log_) + " 2>&1";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::ifstream in(log_);
+        std::stringstream s;
+        s << in.rdbuf();
+        std::string const text = s.str();
+        auto const at = text.find("serving on http://127.0.0.1:");
+        if (at != std::string::npos) {
+            port_ = static_cast<unsigned short>(std::stoi(text.substr(at + 28)));
+            return;
+        }
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            ADD_FAILURE() << "concessions serve exited before serving:\n" << text;
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "concessions serve did not start within 120 s; log: " << log_;
+}
+
+server_process::~server_process() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    std::error_code ec;
+    std::filesystem::remove(log_, ec);
+}
+
+std::string server_process::url(std::string const& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+}
+
+bool server_process::running() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
+
+int server_process::stop() {
+    if (pid_ <= 0) return exit_status_;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    pid_ = -1;
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return exit_status_;
+}
+
+int connect_loopback(unsigned short port) {
+    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+namespace {
+std::string lower(std::string s) {
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string dechunk(std::string const& raw) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < raw.size()) {
+        std::size_t const eol = raw.find("\r\n", pos);
+        if (eol == std::string::npos) break;
+        std::size_t const n = std::stoul(raw.substr(pos, eol - pos), nullptr, 16);
+        if (n == 0) break;
+        out += raw.substr(eol + 2, n);
+        pos = eol + 2 + n + 2;
+    }
+    return out;
+}
+}  // namespace
+
+http_reply http_get(unsigned short port, std::string const& target, std::string const& extra, std::string const& method,
+                    std::string const& body, std::chrono::milliseconds timeout) {
+    http_reply reply;
+    int const fd = connect_loopback(port);
+    if (fd < 0) return reply;
+    std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                          "\r\nConnection: close\r\n" + extra;
+    if (!body.empty()) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    request += "\r\n" + body;
+    std::size_t sent = 0;
+    while (sent < request.size()) {
+        ssize_t const n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) break;  // the server may refuse early (413, 431): read what it said
+        sent += static_cast<std::size_t>(n);
+    }
+    std::string raw;
+    char buf[65536];
+    auto const deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        ssize_t const n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        raw.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    auto const head_end = raw.find("\r\n\r\n");
+    if (raw.compare(0, 9, "HTTP/1.1 ") != 0 || head_end == std::string::npos) return reply;
+    reply.status = std::stoi(raw.substr(9, 3));
+    std::istringstream head(raw.substr(0, head_end));
+    std::string line;
+    std::getline(head, line);
+    while (std::getline(head, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        auto const colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        reply.headers[lower(line.substr(0, colon))] = value;
+    }
+    std::string payload = raw.substr(head_end + 4);
+    reply.body = reply.headers["transfer-encoding"] == "chunked" ? dechunk(payload) : payload;
+    return reply;
+}
+
+}  // namespace test
