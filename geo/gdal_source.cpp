@@ -688,7 +688,8 @@ void plan_field(output_field& f, export_plan& plan, collection const& c, export_
     for (std::size_t n = 0; n < plan.features.size(); ++n) {
         value const v = value_of(n);
         if (auto const* i = std::get_if<std::int64_t>(&v)) {
-            all_int32 &= *i >= std::numeric_limits<std::int32_t>::min() && *i <= std::numeric_limits<std::int32_t>::max();
+            all_int32 &=
+                *i >= std::numeric_limits<std::int32_t>::min() && *i <= std::numeric_limits<std::int32_t>::max();
             longest = std::max(longest, decimal_digits(*i));
         } else if (auto const* d = std::get_if<double>(&v)) {
             if (std::isfinite(*d)) largest = std::max(largest, std::fabs(*d));
@@ -744,7 +745,8 @@ export_plan make_plan(collection const& c, std::vector<std::uint32_t> const& sel
     std::set<std::string> taken;
     for (auto const& f : c.fields) taken.insert(upper(f.name));
     plan.fields.push_back({column::id, -1, unique_name("id", taken)});
-    for (std::size_t i = 0; i < c.fields.size(); ++i) plan.fields.push_back({column::source, static_cast<int>(i), c.fields[i].name});
+    for (std::size_t i = 0; i < c.fields.size(); ++i)
+        plan.fields.push_back({column::source, static_cast<int>(i), c.fields[i].name});
     plan.fields.push_back({column::area_ha, -1, unique_name("area_ha", taken)});
     plan.fields.push_back({column::contract_date, -1, unique_name("contract_date", taken)});
     plan.fields.push_back({column::provinces, -1, unique_name("provinces", taken)});
@@ -752,7 +754,8 @@ export_plan make_plan(collection const& c, std::vector<std::uint32_t> const& sel
     return plan;
 }
 
-void set_date(OGRFeature& out, int i, std::string const& iso, bool with_time, std::int64_t id, std::string const& name) {
+void set_date(OGRFeature& out, int i, std::string const& iso, bool with_time, std::int64_t id,
+              std::string const& name) {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     int const got = std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s);
     if (got < 3 || (with_time && got != 6 && got != 3))
@@ -790,7 +793,8 @@ dataset_ptr create_dataset(char const* driver_name, std::string const& path, CPL
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
     if (!driver) throw load_error(std::string("this GDAL build has no ") + driver_name + " driver");
     dataset_ptr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, options.List()));
-    if (!ds) throw load_error(std::string("GDAL's ") + driver_name + " driver cannot create it: " + last_failure(errors));
+    if (!ds)
+        throw load_error(std::string("GDAL's ") + driver_name + " driver cannot create it: " + last_failure(errors));
     return ds;
 }
 
@@ -799,11 +803,12 @@ dataset_ptr create_dataset(char const* driver_name, std::string const& path, CPL
 void close_dataset(dataset_ptr& ds, error_capture const& errors) {
     std::size_t const before = errors.failures.size();
     ds.reset();
-    if (errors.failures.size() > before) throw load_error("GDAL could not finish writing it: " + errors.failures.back());
+    if (errors.failures.size() > before)
+        throw load_error("GDAL could not finish writing it: " + errors.failures.back());
 }
 
 OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList options, export_plan const& plan,
-                 error_capture const& errors, write_result& result) {
+                      error_capture const& errors, write_result& result) {
     OGRSpatialReference wgs84;
     if (wgs84.importFromEPSG(4326) != OGRERR_NONE) throw load_error("cannot set up EPSG:4326: " + last_failure(errors));
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);  // lon/lat, whatever EPSG's axis order
@@ -866,7 +871,8 @@ OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList op
 // Letters, digits, '_', '-' and '.': a name for files and layers.
 std::string safe_name(std::string const& id) {
     std::string out;
-    for (unsigned char ch : id) out += std::isalnum(ch) || ch == '_' || ch == '-' || ch == '.' ? static_cast<char>(ch) : '_';
+    for (unsigned char ch : id)
+        out += std::isalnum(ch) || ch == '_' || ch == '-' || ch == '.' ? static_cast<char>(ch) : '_';
     return out.empty() || out.front() == '.' ? "features" + out : out;
 }
 
@@ -966,7 +972,8 @@ private:
 
 class zip_writer {
 public:
-    zip_writer(std::string const& path, error_capture const& errors) : errors_(errors), handle_(CPLCreateZip(path.c_str(), nullptr)) {
+    zip_writer(std::string const& path, error_capture const& errors)
+        : errors_(errors), handle_(CPLCreateZip(path.c_str(), nullptr)) {
         if (!handle_) throw load_error("cannot create the zip: " + last_failure(errors_));
     }
     ~zip_writer() {
@@ -997,8 +1004,8 @@ private:
     void* handle_;
 };
 
-void write_shapefile_zip(export_plan const& plan, std::string const& path,
-                         std::string const& base, export_provenance const& provenance, error_capture const& errors) {
+void write_shapefile_zip(export_plan const& plan, std::string const& path, std::string const& base,
+                         export_provenance const& provenance, error_capture const& errors) {
     memory_dir dir;
     write_result result;
     {
@@ -1065,7 +1072,8 @@ public:
         if (committed_) return;
         std::error_code ec;
         fs::remove(path_, ec);
-        for (char const* sqlite_side_file : {"-journal", "-wal", "-shm"}) fs::remove(path_.string() + sqlite_side_file, ec);
+        for (char const* sqlite_side_file : {"-journal", "-wal", "-shm"})
+            fs::remove(path_.string() + sqlite_side_file, ec);
     }
     partial_output(partial_output const&) = delete;
     partial_output& operator=(partial_output const&) = delete;
@@ -1105,7 +1113,9 @@ void export_features(collection const& c, std::vector<std::uint32_t> const& sele
         std::string name = safe_name(c.id);
         // GDAL's KML driver would change '-' itself, with a warning (it keeps layer names XML element names).
         if (format == export_format::kml) std::replace(name.begin(), name.end(), '-', '_');
-        char const* const extension = format == export_format::kml ? ".kml" : format == export_format::gpkg ? ".gpkg" : ".zip";
+        char const* const extension = format == export_format::kml    ? ".kml"
+                                      : format == export_format::gpkg ? ".gpkg"
+                                                                      : ".zip";
         partial_output partial(out, extension);
         switch (format) {
             case export_format::kml: write_kml(plan, partial.path(), name, provenance, errors); break;

@@ -45,7 +45,7 @@ struct export_provenance {
     std::string source;        // the source layer's path as loaded (collection::source)
     std::string collection;    // collection id
     std::string extracted_at;  // ISO 8601 UTC time of extraction, e.g. "2026-11-29T01:02:03Z"
-    std::string query;         // the request that selected the features, e.g. "/collections/elc/items?province=Koh%20Kong"
+    std::string query;         // the request that selected them: "/collections/elc/items?province=Koh%20Kong"
 };
 
 enum class export_format { kml, gpkg, shp };

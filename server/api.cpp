@@ -393,7 +393,7 @@ response api::items(context const& ctx, geo::collection const& c) {
     std::string& out = r.body;
     out = R"({"type":"FeatureCollection","numberMatched":)" + std::to_string(total) +
           R"(,"numberReturned":)" + std::to_string(end - begin) + R"(,"timeStamp":")" + now_iso() + R"(","links":)" +
-          links.dump() + R"(,"features":[)";
+          links.dump(-1, ' ', false, json::error_handler_t::replace) + R"(,"features":[)";
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ',';
         geo::append_feature_json(out, c, c.features[selection[i]], data_->provinces);
@@ -415,7 +415,7 @@ response api::item(context const& ctx, geo::collection const& c, std::string con
     geo::append_feature_json(r.body, c, c.features[it->second], data_->provinces);
     r.body.pop_back();  // add links inside the feature object
     r.body += R"(,"links":)" +
-              json::array({link(self, "self", geojson_type), link(ctx.url("/collections/" + c.id), "collection", "application/json")}).dump() +
+              json::array({link(self, "self", geojson_type), link(ctx.url("/collections/" + c.id), "collection", "application/json")}).dump(-1, ' ', false, json::error_handler_t::replace) +
               "}";
     return r;
 }
@@ -472,7 +472,7 @@ void append_province_feature(std::string& out, geo::province const& p, std::vect
     geo::append_json_string(out, p.code);
     out += R"(,"geometry":)";
     geo::append_geometry_json(out, p.geom);
-    out += R"(,"properties":)" + props.dump() + "}";
+    out += R"(,"properties":)" + props.dump(-1, ' ', false, json::error_handler_t::replace) + "}";
 }
 }  // namespace
 
@@ -482,7 +482,7 @@ response api::provinces(context const& ctx) {
     r.cacheable = true;
     r.body = R"({"type":"FeatureCollection","source":)";
     geo::append_json_string(r.body, data_->provinces.source());
-    r.body += R"(,"links":)" + json::array({link(ctx.url("/provinces"), "self", geojson_type)}).dump() + R"(,"features":[)";
+    r.body += R"(,"links":)" + json::array({link(ctx.url("/provinces"), "self", geojson_type)}).dump(-1, ' ', false, json::error_handler_t::replace) + R"(,"features":[)";
     auto const& all = data_->provinces.provinces();
     for (std::uint32_t i = 0; i < all.size(); ++i) {
         if (i) r.body += ',';

@@ -15,6 +15,13 @@
 #include <sstream>
 #include <thread>
 
+namespace geo {
+// For GoogleTest's names of parameterised tests.
+void PrintTo(export_format format, std::ostream* out) {
+    *out << (format == export_format::kml ? "kml" : format == export_format::gpkg ? "gpkg" : "shp");
+}
+}  // namespace geo
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -133,14 +140,15 @@ TEST_P(export_each_format, WritesEveryFeatureOfTheSample) {
     EXPECT_TRUE(contains(info, "id: Integer")) << info;
 
     std::string const layer = layer_name(format, c.id);
-    auto const null_rows = test::sqlite_oracle(ds, "SELECT id FROM " + layer + " WHERE " + geometry_column(format) + " IS NULL");
+    auto const null_rows =
+        test::sqlite_oracle(ds, "SELECT id FROM " + layer + " WHERE " + geometry_column(format) + " IS NULL");
     ASSERT_EQ(null_rows.size(), 2u) << "one feature without geometry, kept";
     EXPECT_EQ(null_rows[1][0], std::to_string(c.features[null_geometry_position(c)].id));
 
     std::string const date_column = format == export_format::shp ? "contract_d" : "contract_date";
-    auto const rows = test::sqlite_oracle(
-        ds, "SELECT id, Name, Hectares, Duration, area_ha, " + date_column + ", provinces FROM " + layer +
-                " WHERE id IN (0, 1, 57, 154, 299) ORDER BY id");
+    auto const rows =
+        test::sqlite_oracle(ds, "SELECT id, Name, Hectares, Duration, area_ha, " + date_column + ", provinces FROM " +
+                                    layer + " WHERE id IN (0, 1, 57, 154, 299) ORDER BY id");
     ASSERT_EQ(rows.size(), 6u);
     for (std::size_t r = 1; r < rows.size(); ++r) {
         auto const& row = rows[r];
@@ -317,7 +325,7 @@ geo::geometry point_at(double x, double y) {
     return g;
 }
 
-std::string const long_text = std::string(300, 'a') + "z";        // over dBASE's 254 bytes
+std::string const long_text = std::string(300, 'a') + "z";                  // over dBASE's 254 bytes
 std::string const medium_text = "Kampong Chhnang " + std::string(90, 'b');  // over the driver's default 80
 
 geo::collection handmade() {
@@ -325,22 +333,33 @@ geo::collection handmade() {
     geo::collection c;
     c.id = "handmade";
     c.source = "/data/handmade.geojson";
-    c.fields = {{"ID", field_type::integer},           {"Provinces", field_type::string},
-                {"description_of_land", field_type::string}, {"description_of_use", field_type::string},
-                {"signed_on", field_type::date},       {"updated_at", field_type::datetime},
-                {"big", field_type::integer},          {"huge", field_type::real}};
+    c.fields = {{"ID", field_type::integer},
+                {"Provinces", field_type::string},
+                {"description_of_land", field_type::string},
+                {"description_of_use", field_type::string},
+                {"signed_on", field_type::date},
+                {"updated_at", field_type::datetime},
+                {"big", field_type::integer},
+                {"huge", field_type::real}};
     geo::geometry multi_point;
     multi_point.type = geo::geometry_type::multi_point;
     multi_point.points = {{104.1, 12.1}, {104.2, 12.2}};
     geo::geometry square;
     square.type = geo::geometry_type::polygon;
     square.polygons = {{{{{105, 12}, {105.1, 12}, {105.1, 12.1}, {105, 12.1}, {105, 12}}}}};
-    c.features.push_back(make_feature(10, point_at(104.9, 11.5),
-                                      {std::int64_t{1}, std::string("Kratie"), long_text, medium_text,
-                                       std::string("2010-05-06"), std::string("2010-05-06T07:08:09"),
-                                       std::int64_t{5'000'000'000}, 1.5e12}));
-    c.features.push_back(make_feature(11, multi_point, {std::int64_t{2}, std::string("Koh Kong"), std::string("x"),
-                                                        std::string("y"), {}, {}, std::int64_t{-7}, -0.25}));
+    c.features.push_back(
+        make_feature(10, point_at(104.9, 11.5),
+                     {std::int64_t{1}, std::string("Kratie"), long_text, medium_text, std::string("2010-05-06"),
+                      std::string("2010-05-06T07:08:09"), std::int64_t{5'000'000'000}, 1.5e12}));
+    c.features.push_back(make_feature(11, multi_point,
+                                      {std::int64_t{2},
+                                       std::string("Koh Kong"),
+                                       std::string("x"),
+                                       std::string("y"),
+                                       {},
+                                       {},
+                                       std::int64_t{-7},
+                                       -0.25}));
     c.features.push_back(make_feature(12, square, {std::int64_t{3}, {}, {}, {}, {}, {}, {}, {}}));
     c.features.push_back(make_feature(13, geo::geometry{}, {std::int64_t{4}, {}, {}, {}, {}, {}, {}, {}}));
     c.features.push_back(make_feature(14, point_at(104.5, 13.5), {std::int64_t{5}, {}, {}, {}, {}, {}, {}, {}}));
@@ -353,7 +372,8 @@ geo::collection handmade() {
 
 // ogrinfo's listing of one feature, found by its id field.
 std::string feature_listing(std::string const& ds, std::string const& id_field, std::int64_t id) {
-    return run_ok("ogrinfo -ro -al -q " + test::quote(ds) + " -where " + test::quote(id_field + " = " + std::to_string(id)));
+    return run_ok("ogrinfo -ro -al -q " + test::quote(ds) + " -where " +
+                  test::quote(id_field + " = " + std::to_string(id)));
 }
 
 TEST(export_handmade, GeoPackageKeepsEveryKindOfGeometryAndValue) {
@@ -447,14 +467,18 @@ TEST(export_handmade, KmlWritesDatesAsIsoText) {
 TEST(export_threads, ConcurrentExportsToSeparateFiles) {
     auto const& c = sample_collection();
     test::scratch_dir dir;
+    auto const output = [&](int t) {
+        std::string name = std::to_string(t);
+        name += extension(static_cast<export_format>(t % 3));
+        return dir / name;
+    };
     std::vector<std::thread> pool;
     std::vector<std::string> failures(9);
     for (int t = 0; t < 9; ++t) {
         pool.emplace_back([&, t] {
             auto const format = static_cast<export_format>(t % 3);
             try {
-                geo::export_features(c, everything(c), sample().provinces, format,
-                                     dir / ("t" + std::to_string(t) + extension(format)), provenance_of(c));
+                geo::export_features(c, everything(c), sample().provinces, format, output(t), provenance_of(c));
             } catch (std::exception const& e) {
                 failures[t] = e.what();
             }
@@ -464,8 +488,7 @@ TEST(export_threads, ConcurrentExportsToSeparateFiles) {
     for (int t = 0; t < 9; ++t) {
         auto const format = static_cast<export_format>(t % 3);
         EXPECT_EQ(failures[t], "");
-        EXPECT_EQ(feature_count(summary(datasource(dir / ("t" + std::to_string(t) + extension(format)), format, c.id))),
-                  static_cast<long>(c.features.size()));
+        EXPECT_EQ(feature_count(summary(datasource(output(t), format, c.id))), static_cast<long>(c.features.size()));
     }
 }
 
@@ -491,7 +514,8 @@ TEST(export_real_data, ElcToEachFormat) {
         // The ELC layer has its own Id and Provinces: they keep their names.
         EXPECT_TRUE(contains(info, "Id: Integer")) << info;
         EXPECT_TRUE(contains(info, "id_1: Integer")) << info;
-        auto const rows = test::sqlite_oracle(ds, "SELECT id_1, Name, Hectares FROM " + layer_name(format, c.id) + " WHERE id_1 = 0");
+        auto const rows =
+            test::sqlite_oracle(ds, "SELECT id_1, Name, Hectares FROM " + layer_name(format, c.id) + " WHERE id_1 = 0");
         ASSERT_EQ(rows.size(), 2u);
         EXPECT_EQ(rows[1][1], std::get<std::string>(c.features[0].properties[c.field_index("Name")]));
     }
