@@ -120,10 +120,15 @@ struct api::context {
 };
 
 api::api(std::shared_ptr<geo::snapshot const> data, api_options options, metrics& counters)
-    : data_(std::move(data)), options_(std::move(options)), counters_(counters), cache_(options_.cache_bytes) {
+    : data_(std::move(data)),
+      options_(std::move(options)),
+      counters_(counters),
+      cache_(options_.cache_bytes),
+      tile_cache_(options_.tile_cache_bytes) {
     for (auto const& c : data_->collections) {
         auto& ids = by_id_[c.id];
         for (std::uint32_t i = 0; i < c.features.size(); ++i) ids.emplace(c.features[i].id, i);
+        tiles_[c.id] = std::make_unique<geo::tile_index>(c, data_->provinces, options_.tiles);
     }
 }
 
@@ -135,7 +140,7 @@ response api::handle(request_view const& request) {
     std::string host = request.host.empty() ? "localhost" : request.host;
     context ctx{request, std::move(*t), std::move(*r), options_.public_url.empty() ? "http://" + host : options_.public_url};
 
-    bool const uncached = ctx.r.kind == route_kind::healthz || ctx.r.kind == route_kind::metrics;
+    bool const uncached = ctx.r.kind == route_kind::healthz || ctx.r.kind == route_kind::metrics || ctx.r.kind == route_kind::tile;
     if (uncached) return route(ctx);
     bool const json_wanted = wants_json(request, ctx.t.query);
     std::string const key = data_->version + "|" + ctx.base + "|" + (json_wanted ? "j|" : "h|") + request.target;
@@ -206,8 +211,8 @@ response api::route(context const& ctx) {
             m.body = counters_.prometheus_text();
             return m;
         }
-        case route_kind::tile:
-        case route_kind::tilejson: return error_response(404, "tiles are not served yet");
+        case route_kind::tile: return tile(ctx, *c);
+        case route_kind::tilejson: return tilejson(ctx, *c);
         case route_kind::asset: return error_response(404, "no asset " + r.id);
     }
     return error_response(404, "no such resource");
@@ -281,7 +286,8 @@ json collection_json(geo::collection const& c, std::string const& base) {
                               link(self + "/items?f=csv", "items", "text/csv", "Features as CSV"),
                               link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
                                    "application/schema+json", "Queryable properties"),
-                              link(self + "/stats", "statistics", "application/json", "Statistics")});
+                              link(self + "/stats", "statistics", "application/json", "Statistics"),
+                              link(self + "/tiles.json", "tiles", "application/json", "Vector tiles (TileJSON)")});
     return j;
 }
 }  // namespace
@@ -514,6 +520,118 @@ response api::healthz() {
     r.cacheable = false;
     r.headers.emplace_back("Cache-Control", "no-store");
     return r;
+}
+
+std::shared_ptr<std::vector<std::uint32_t> const> api::allowed_features(geo::collection const& c, geo::feature_query const& q,
+                                                                        std::string const& key) {
+    {
+        std::lock_guard lock(filter_mutex_);
+        if (auto it = filter_cache_.find(key); it != filter_cache_.end()) return it->second;
+    }
+    auto allowed = std::make_shared<std::vector<std::uint32_t> const>(geo::select(c, q));
+    std::lock_guard lock(filter_mutex_);
+    if (filter_cache_.size() >= 256) filter_cache_.clear();  // a page's worth of filters; cheap to rebuild
+    filter_cache_.emplace(key, allowed);
+    return allowed;
+}
+
+response api::tile(context const& ctx, geo::collection const& c) {
+    auto const& r = ctx.r;
+    auto number = [](std::string const& s, unsigned& out) {
+        if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+            return false;
+        out = static_cast<unsigned>(std::stoul(s));
+        return true;
+    };
+    geo::tiles::tile_id t;
+    if (!number(r.z, t.z) || !number(r.x, t.x) || !number(r.y, t.y))
+        return error_response(400, "tile coordinates must be whole numbers: /tiles/{z}/{x}/{y}.geojson");
+    if (r.extension != "geojson" && r.extension != "mvt" && r.extension != "pbf")
+        return error_response(404, "unknown tile format '" + r.extension + "'; tiles come as .geojson or .mvt");
+    auto const& opt = options_.tiles;
+    if (t.z < opt.min_zoom || t.z > opt.max_zoom)
+        return error_response(404, "zoom " + std::to_string(t.z) + " is outside this server's range " +
+                                       std::to_string(opt.min_zoom) + ".." + std::to_string(opt.max_zoom));
+    if (!geo::tiles::valid(t))
+        return error_response(400, "tile " + r.z + "/" + r.x + "/" + r.y + " does not exist: x and y run from 0 to " +
+                                       std::to_string((1u << t.z) - 1) + " at zoom " + r.z);
+    auto parsed = parse_items_params(ctx.t.query, geo::queryable_names(c));
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
+    auto filters = resolve(std::get<items_params>(parsed).filters, data_->provinces);
+    if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
+    auto const& query = std::get<resolved_filters>(filters).query;
+
+    bool const mvt = r.extension != "geojson";
+    std::string filter_key;  // the query string without what does not change the tile
+    for (auto const& [k, v] : ctx.t.query)
+        if (k != "f" && k != "limit" && k != "offset" && k != "sortby" && k != "download") filter_key += k + "=" + v + "&";
+    std::string const key = data_->version + "|" + c.id + "|" + r.z + "/" + r.x + "/" + r.y + "." + r.extension + "|" + filter_key;
+    auto from_cache = [&](cached_response const& hit) {
+        response out;
+        out.status = hit.status;
+        out.content_type = hit.content_type;
+        out.body = hit.body;
+        if (!hit.gzipped.empty()) out.gzipped = std::make_shared<std::string const>(hit.gzipped);
+        out.etag = hit.etag;
+        out.cacheable = hit.status == 200;
+        return out;
+    };
+    if (auto hit = tile_cache_.find(key)) {
+        counters_.tile_cache_hit();
+        return from_cache(*hit);
+    }
+    counters_.tile_cache_miss();
+    std::shared_ptr<std::vector<std::uint32_t> const> allowed;
+    if (query.province || !query.text.empty() || !query.equals.empty() || query.date_from || query.date_to)
+        allowed = allowed_features(c, query, c.id + "|" + filter_key);
+    auto const& tiler = *tiles_.at(c.id);
+    geo::tile_result rendered = mvt ? tiler.mvt(t, allowed.get()) : tiler.geojson(t, allowed.get());
+
+    auto entry = std::make_shared<cached_response>();
+    entry->status = mvt && rendered.features == 0 ? 204 : 200;
+    entry->content_type = mvt ? "application/vnd.mapbox-vector-tile" : geojson_type;
+    entry->body = std::move(rendered.body);
+    char etag[64];
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char ch : entry->body) {
+        h ^= ch;
+        h *= 1099511628211ull;
+    }
+    std::snprintf(etag, sizeof etag, "\"%s-%016llx\"", data_->version.c_str(), static_cast<unsigned long long>(h));
+    entry->etag = etag;
+    if (entry->body.size() > 512) entry->gzipped = gzip(entry->body);
+    response out = from_cache(*entry);
+    out.headers.emplace_back("X-Tile-Features", std::to_string(rendered.features));
+    out.headers.emplace_back("X-Tile-Omitted", std::to_string(rendered.omitted));
+    out.headers.emplace_back("X-Tile-Dropped", std::to_string(rendered.dropped));
+    tile_cache_.insert(key, std::move(entry));
+    counters_.set_tile_cache_bytes(tile_cache_.bytes());
+    return out;
+}
+
+response api::tilejson(context const& ctx, geo::collection const& c) {
+    auto const& opt = options_.tiles;
+    std::string filters;
+    for (auto const& [k, v] : ctx.t.query) filters += (filters.empty() ? "?" : "&") + percent_encode(k) + "=" + percent_encode(v);
+    std::string const base = ctx.base + "/collections/" + c.id + "/tiles/{z}/{x}/{y}";
+    json fields = json::object();
+    for (auto const& name : geo::tile_index::property_names())
+        fields[name] = name == "id" || name == "area_ha" ? "Number" : "String";
+    json doc = {{"tilejson", "3.0.0"},
+                {"name", c.title},
+                {"description", c.title + ", clipped and simplified per zoom"},
+                {"version", data_->version},
+                {"scheme", "xyz"},
+                {"tiles", {base + ".mvt" + filters}},
+                {"geojson_tiles", {base + ".geojson" + filters}},
+                {"minzoom", opt.min_zoom},
+                {"maxzoom", opt.max_zoom},
+                {"vector_layers", {{{"id", c.id}, {"fields", fields}, {"minzoom", opt.min_zoom}, {"maxzoom", opt.max_zoom}}}}};
+    if (c.extent.valid()) {
+        doc["bounds"] = {c.extent.min_x, c.extent.min_y, c.extent.max_x, c.extent.max_y};
+        doc["center"] = {(c.extent.min_x + c.extent.max_x) / 2, (c.extent.min_y + c.extent.max_y) / 2, std::min(8u, opt.max_zoom)};
+    }
+    return json_response(doc);
 }
 
 response api::download(context const& ctx, geo::collection const& c, std::vector<std::uint32_t> selection, int format_int,

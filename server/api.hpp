@@ -4,12 +4,15 @@
 // provinces, statistics, downloads, health and metrics. Routes in, responses
 // out; the connection layer does the rest.
 
+#include "geo/feature_query.hpp"
 #include "geo/loader.hpp"
+#include "geo/tiler.hpp"
 #include "server/http_types.hpp"
 #include "server/metrics.hpp"
 #include "server/response_cache.hpp"
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 
@@ -19,6 +22,8 @@ struct api_options {
     std::string public_url;  // e.g. "https://maps.example.org"; empty: from the Host header
     std::size_t cache_bytes = 256u << 20;
     bool sample_data = false;  // serving the bundled synthetic sample
+    geo::tile_options tiles;
+    std::size_t tile_cache_bytes = 256u << 20;  // 0 disables the tile cache
 };
 
 class api {
@@ -42,6 +47,10 @@ private:
     response provinces(context const& ctx);
     response province(context const& ctx, std::string const& name);
     response healthz();
+    response tile(context const& ctx, geo::collection const& c);
+    response tilejson(context const& ctx, geo::collection const& c);
+    std::shared_ptr<std::vector<std::uint32_t> const> allowed_features(geo::collection const& c, geo::feature_query const& q,
+                                                                       std::string const& key);
     response download(context const& ctx, geo::collection const& c, std::vector<std::uint32_t> selection, int format,
                       std::string const& file_stem);
 
@@ -50,6 +59,10 @@ private:
     metrics& counters_;
     response_cache cache_;
     std::unordered_map<std::string, std::unordered_map<std::int64_t, std::uint32_t>> by_id_;  // collection -> id -> index
+    std::unordered_map<std::string, std::unique_ptr<geo::tile_index>> tiles_;                  // collection -> tiler
+    response_cache tile_cache_;
+    std::mutex filter_mutex_;  // guards filter_cache_: filter -> allowed features, for tiles
+    std::unordered_map<std::string, std::shared_ptr<std::vector<std::uint32_t> const>> filter_cache_;
 };
 
 }  // namespace server

@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <cstdio>
@@ -76,15 +77,11 @@ response error_response(unsigned status, std::string const& description) {
     response r;
     r.status = status;
     r.content_type = "application/json";
-    std::string body = R"({"code":")" + reason(status) + R"(","description":)";
-    std::string escaped = "\"";
-    for (char c : description) {
-        if (c == '"' || c == '\\') escaped += '\\';
-        if (static_cast<unsigned char>(c) < 0x20) continue;
-        escaped += c;
-    }
-    body += escaped + "\"}";
-    r.body = std::move(body);
+    // The description may echo client bytes that are not UTF-8 ("%FF" in a
+    // path or a province name), and JSON text must be UTF-8 (RFC 8259
+    // section 8.1): those bytes become U+FFFD.
+    nlohmann::json const doc = {{"code", reason(status)}, {"description", description}};
+    r.body = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
 }
 

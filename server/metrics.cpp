@@ -54,6 +54,7 @@ std::string metrics::prometheus_text() const {
     out << "# TYPE concessions_tile_cache_hits_total counter\nconcessions_tile_cache_hits_total " << tile_cache_hits_ << "\n";
     out << "# TYPE concessions_tile_cache_misses_total counter\nconcessions_tile_cache_misses_total " << tile_cache_misses_
         << "\n";
+    out << "# TYPE concessions_tile_cache_bytes gauge\nconcessions_tile_cache_bytes " << tile_cache_bytes_ << "\n";
     return out.str();
 }
 

@@ -20,6 +20,7 @@ public:
     void tile_cache_hit() { ++tile_cache_hits_; }
     void tile_cache_miss() { ++tile_cache_misses_; }
     void set_cache_bytes(std::uint64_t b) { cache_bytes_ = b; }
+    void set_tile_cache_bytes(std::uint64_t b) { tile_cache_bytes_ = b; }
     std::int64_t open_connections() const { return open_connections_; }
 
     std::string prometheus_text() const;
@@ -38,7 +39,7 @@ private:
     std::atomic<std::int64_t> open_connections_{0};
     std::atomic<std::uint64_t> connections_total_{0}, connections_rejected_{0};
     std::atomic<std::uint64_t> cache_hits_{0}, cache_misses_{0}, tile_cache_hits_{0}, tile_cache_misses_{0};
-    std::atomic<std::uint64_t> cache_bytes_{0};
+    std::atomic<std::uint64_t> cache_bytes_{0}, tile_cache_bytes_{0};
 };
 
 }  // namespace server

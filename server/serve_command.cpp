@@ -18,6 +18,8 @@ struct serve_options {
     server::server_options http;
     server::api_options api;
     std::size_t cache_mb = 256;
+    std::size_t tile_cache_mb = 256;
+    std::size_t tile_max_kb = 500;
     double read_timeout_s = 15, write_timeout_s = 60;
     bool quiet = false;
 };
@@ -52,6 +54,14 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--write-timeout", o->write_timeout_s, "Seconds a client may take to accept each write")->capture_default_str();
     cmd->add_option("--cors-origin", o->http.cors_origin, "Access-Control-Allow-Origin (empty: no CORS headers)")->capture_default_str();
     cmd->add_option("--cache-mb", o->cache_mb, "Memory for cached responses, in MiB")->capture_default_str();
+    cmd->add_option("--tile-cache-mb", o->tile_cache_mb, "Memory for rendered tiles, in MiB (0 disables the tile cache)")
+        ->capture_default_str();
+    cmd->add_option("--tile-max-kb", o->tile_max_kb, "Largest tile, in KiB: beyond it the smallest features are left out")
+        ->capture_default_str();
+    cmd->add_option("--tile-min-zoom", o->api.tiles.min_zoom, "Lowest zoom served")->capture_default_str();
+    cmd->add_option("--tile-max-zoom", o->api.tiles.max_zoom, "Highest zoom served (at most 24)")->capture_default_str()->check(CLI::Range(0, 24));
+    cmd->add_option("--tile-buffer", o->api.tiles.buffer, "Tile units drawn beyond each tile edge (of 4096)")->capture_default_str();
+    cmd->add_option("--tile-tolerance", o->api.tiles.tolerance, "Simplification tolerance in tile units (of 4096)")->capture_default_str();
     cmd->add_option("--public-url", o->api.public_url, "Base URL for links (default: from the Host header)")->type_name("URL");
     cmd->add_flag("--quiet", o->quiet, "Do not log each request");
 
@@ -74,6 +84,8 @@ std::function<int()> add_serve_command(CLI::App& app) {
         o->http.write_timeout = std::chrono::milliseconds(static_cast<long>(o->write_timeout_s * 1000));
         o->http.log_requests = !o->quiet;
         o->api.cache_bytes = o->cache_mb << 20;
+        o->api.tile_cache_bytes = o->tile_cache_mb << 20;
+        o->api.tiles.max_tile_bytes = o->tile_max_kb << 10;
         raise_open_file_limit();
 
         server::metrics counters;

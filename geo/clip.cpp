@@ -1,0 +1,102 @@
+#include "geo/clip.hpp"
+
+namespace geo {
+
+namespace {
+enum class edge { left, right, bottom, top };
+
+bool inside(point const& p, box const& b, edge e) {
+    switch (e) {
+        case edge::left: return p.x >= b.min_x;
+        case edge::right: return p.x <= b.max_x;
+        case edge::bottom: return p.y >= b.min_y;
+        case edge::top: return p.y <= b.max_y;
+    }
+    return true;
+}
+
+point crossing(point const& a, point const& c, box const& b, edge e) {
+    double t = 0;
+    switch (e) {
+        case edge::left: t = (b.min_x - a.x) / (c.x - a.x); return {b.min_x, a.y + t * (c.y - a.y)};
+        case edge::right: t = (b.max_x - a.x) / (c.x - a.x); return {b.max_x, a.y + t * (c.y - a.y)};
+        case edge::bottom: t = (b.min_y - a.y) / (c.y - a.y); return {a.x + t * (c.x - a.x), b.min_y};
+        case edge::top: t = (b.max_y - a.y) / (c.y - a.y); return {a.x + t * (c.x - a.x), b.max_y};
+    }
+    return a;
+}
+}  // namespace
+
+ring clip_ring(ring const& r, box const& b) {
+    if (r.size() < 4) return {};
+    box rb;
+    for (auto const& p : r) rb.expand(p);
+    if (!rb.intersects(b)) return {};
+    if (rb.min_x >= b.min_x && rb.max_x <= b.max_x && rb.min_y >= b.min_y && rb.max_y <= b.max_y) return r;
+    // Work on the open ring (no repeated closing vertex).
+    std::vector<point> current(r.begin(), r.end() - 1), next;
+    for (edge e : {edge::left, edge::right, edge::bottom, edge::top}) {
+        next.clear();
+        for (std::size_t i = 0; i < current.size(); ++i) {
+            point const& a = current[(i + current.size() - 1) % current.size()];
+            point const& c = current[i];
+            bool const ain = inside(a, b, e), cin = inside(c, b, e);
+            if (cin) {
+                if (!ain) next.push_back(crossing(a, c, b, e));
+                next.push_back(c);
+            } else if (ain) {
+                next.push_back(crossing(a, c, b, e));
+            }
+        }
+        current.swap(next);
+        if (current.empty()) return {};
+    }
+    if (current.size() < 3) return {};
+    current.push_back(current.front());
+    return current;
+}
+
+std::vector<line_string> clip_line(line_string const& l, box const& b) {
+    std::vector<line_string> out;
+    line_string piece;
+    auto flush = [&] {
+        if (piece.size() >= 2) out.push_back(std::move(piece));
+        piece.clear();
+    };
+    auto in_box = [&](point const& p) { return p.x >= b.min_x && p.x <= b.max_x && p.y >= b.min_y && p.y <= b.max_y; };
+    for (std::size_t i = 0; i + 1 < l.size(); ++i) {
+        // Liang-Barsky on segment i.
+        point const p = l[i], q = l[i + 1];
+        double t0 = 0, t1 = 1;
+        double const dx = q.x - p.x, dy = q.y - p.y;
+        bool visible = true;
+        auto clipt = [&](double denom, double num) {
+            if (denom == 0) return num <= 0;
+            double const t = num / denom;
+            if (denom < 0) {
+                if (t > t1) return false;
+                if (t > t0) t0 = t;
+            } else {
+                if (t < t0) return false;
+                if (t < t1) t1 = t;
+            }
+            return true;
+        };
+        visible = clipt(-dx, p.x - b.max_x) && clipt(dx, b.min_x - p.x) && clipt(-dy, p.y - b.max_y) && clipt(dy, b.min_y - p.y);
+        if (!visible || t0 > t1) {
+            flush();
+            continue;
+        }
+        point const a{p.x + t0 * dx, p.y + t0 * dy}, c{p.x + t1 * dx, p.y + t1 * dy};
+        if (piece.empty() || !(piece.back() == a)) {
+            flush();
+            piece.push_back(a);
+        }
+        piece.push_back(c);
+        if (!in_box(q)) flush();
+    }
+    flush();
+    return out;
+}
+
+}  // namespace geo

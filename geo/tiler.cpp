@@ -1,0 +1,547 @@
+#include "geo/tiler.hpp"
+
+#include "geo/clip.hpp"
+#include "geo/feature_query.hpp"
+#include "geo/feature_writer.hpp"
+
+#include <protozero/pbf_writer.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <thread>
+
+namespace geo {
+
+namespace {
+
+double sq_tolerance(tile_options const& o, unsigned z) {
+    double const t = o.tolerance / (o.extent * std::ldexp(1.0, static_cast<int>(z)));
+    return t * t;
+}
+
+double sq_segment_distance(point const& p, point const& a, point const& b) {
+    double x = a.x, y = a.y;
+    double const dx = b.x - x, dy = b.y - y;
+    if (dx != 0 || dy != 0) {
+        double const t = ((p.x - x) * dx + (p.y - y) * dy) / (dx * dx + dy * dy);
+        if (t > 1) {
+            x = b.x;
+            y = b.y;
+        } else if (t > 0) {
+            x += dx * t;
+            y += dy * t;
+        }
+    }
+    return (p.x - x) * (p.x - x) + (p.y - y) * (p.y - y);
+}
+
+// Douglas-Peucker importance (geojson-vt's simplify): the squared distance
+// at which each vertex stops mattering; ends are always kept.
+void importance_of(std::vector<point> const& pts, float* out, double min_sq) {
+    std::size_t const n = pts.size();
+    if (n == 0) return;
+    std::fill(out, out + n, 0.0f);
+    out[0] = out[n - 1] = 1.0f;
+    std::vector<std::pair<std::size_t, std::size_t>> stack{{0, n - 1}};
+    while (!stack.empty()) {
+        auto const [first, last] = stack.back();
+        stack.pop_back();
+        double max_sq = min_sq;
+        std::size_t index = 0;
+        for (std::size_t i = first + 1; i < last; ++i) {
+            double const d = sq_segment_distance(pts[i], pts[first], pts[last]);
+            if (d > max_sq) {
+                index = i;
+                max_sq = d;
+            }
+        }
+        if (index) {
+            out[index] = static_cast<float>(std::min(max_sq, 1.0));
+            if (index - first > 1) stack.emplace_back(first, index);
+            if (last - index > 1) stack.emplace_back(index, last);
+        }
+    }
+}
+
+double signed_area(std::vector<point> const& r) {
+    double a = 0;
+    for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) a += (r[j].x - r[i].x) * (r[i].y + r[j].y);
+    return a / 2;
+}
+
+std::string text_of(value const& v) {
+    if (auto const* s = std::get_if<std::string>(&v)) return *s;
+    if (auto const* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+    if (auto const* d = std::get_if<double>(&v)) {
+        char buf[32];
+        auto const r = std::to_chars(buf, buf + sizeof buf, *d);
+        return std::string(buf, r.ptr);
+    }
+    return {};
+}
+
+}  // namespace
+
+std::vector<std::string> const& tile_index::property_names() {
+    static std::vector<std::string> const names = {"id", "name", "company", "purpose", "area_ha", "provinces", "contract_date"};
+    return names;
+}
+
+tile_index::tile_index(collection const& c, province_index const& provinces, tile_options options)
+    : c_(c), provinces_(provinces), options_(options) {
+    importance_.resize(c.features.size());
+    display_json_.resize(c.features.size());
+    double const min_sq = sq_tolerance(options_, options_.max_zoom);
+    auto role = [&](std::string const& field, feature const& f) -> std::string {
+        int const i = c.field_index(field);
+        return i >= 0 ? text_of(f.properties[static_cast<std::size_t>(i)]) : std::string();
+    };
+    auto work = [&](std::size_t begin, std::size_t end) {
+        std::vector<point> unit;
+        for (std::size_t fi = begin; fi < end; ++fi) {
+            feature const& f = c.features[fi];
+            auto& imp = importance_[fi];
+            imp.resize(f.geom.vertex_count());
+            std::size_t at = 0;
+            auto add = [&](std::vector<point> const& pts) {
+                unit.resize(pts.size());
+                for (std::size_t i = 0; i < pts.size(); ++i) unit[i] = tiles::to_unit(pts[i]);
+                importance_of(unit, imp.data() + at, min_sq);
+                at += pts.size();
+            };
+            for (auto const& l : f.geom.lines) add(l);
+            for (auto const& p : f.geom.polygons)
+                for (auto const& r : p.rings) add(r);
+            for (std::size_t i = 0; i < f.geom.points.size(); ++i) imp[at++] = 1.0f;
+
+            std::string& js = display_json_[fi];
+            js = R"({"id":)" + std::to_string(f.id) + R"(,"name":)";
+            append_json_string(js, role(c.roles.name, f));
+            js += R"(,"company":)";
+            append_json_string(js, role(c.roles.company, f));
+            js += R"(,"purpose":)";
+            append_json_string(js, role(c.roles.purpose, f));
+            js += R"(,"area_ha":)";
+            char buf[32];
+            auto const r = std::to_chars(buf, buf + sizeof buf, std::round(f.area_ha * 10) / 10);
+            js.append(buf, r.ptr);
+            std::string names;
+            for (auto const& s : f.provinces) names += (names.empty() ? "" : ", ") + provinces.provinces()[s.province].name;
+            js += R"(,"provinces":)";
+            append_json_string(js, names);
+            js += R"(,"contract_date":)";
+            if (f.contract_date)
+                append_json_string(js, *f.contract_date);
+            else
+                js += "null";
+            js += '}';
+        }
+    };
+    std::size_t const n = c.features.size();
+    unsigned const threads = n > 10'000 ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
+    work(0, n / threads);
+    for (auto& th : pool) th.join();
+}
+
+// Simplify for the zoom, project to unit coordinates and clip to the
+// buffered tile. False when nothing of the feature is left.
+bool tile_index::cut(feature const& f, std::vector<float> const& importance, tiles::tile_id t, part& out, bool& dropped) const {
+    double const sq_tol = sq_tolerance(options_, t.z);
+    box tile = tiles::unit_bounds(t);
+    double const pad = (tile.max_x - tile.min_x) * options_.buffer / options_.extent;
+    tile = {tile.min_x - pad, tile.min_y - pad, tile.max_x + pad, tile.max_y + pad};
+    std::size_t at = 0;
+    std::vector<point> kept;
+    auto simplified = [&](std::vector<point> const& pts) {
+        kept.clear();
+        for (std::size_t i = 0; i < pts.size(); ++i)
+            if (importance[at + i] > sq_tol) kept.push_back(tiles::to_unit(pts[i]));
+        at += pts.size();
+        return kept;
+    };
+    out = part{};
+    out.type = f.geom.type;
+    for (auto const& l : f.geom.lines) {
+        auto const s = simplified(l);
+        for (auto& piece : clip_line(s, tile)) out.rings_or_lines.push_back(std::move(piece));
+    }
+    bool any_polygon = false;
+    for (auto const& p : f.geom.polygons) {
+        bool exterior_kept = false;
+        for (std::size_t ri = 0; ri < p.rings.size(); ++ri) {
+            auto s = simplified(p.rings[ri]);
+            if (ri > 0 && !exterior_kept) continue;
+            if (s.size() < 4 || std::abs(signed_area(s)) < sq_tol) {
+                if (ri == 0) dropped = true;  // smaller than a pixel at this zoom
+                continue;
+            }
+            auto clipped = clip_ring(s, tile);
+            if (clipped.size() < 4) continue;
+            if (ri == 0) {
+                out.polygon_starts.push_back(out.rings_or_lines.size());
+                exterior_kept = true;
+                any_polygon = true;
+            }
+            out.rings_or_lines.push_back(std::move(clipped));
+        }
+    }
+    if (any_polygon) dropped = false;
+    for (auto const& p : f.geom.points) {
+        point const u = tiles::to_unit(p);
+        if (u.x >= tile.min_x && u.x <= tile.max_x && u.y >= tile.min_y && u.y <= tile.max_y) out.points.push_back(u);
+    }
+    return !out.rings_or_lines.empty() || !out.points.empty();
+}
+
+struct tile_index::prepared_tile {
+    std::vector<std::uint32_t> candidates;  // largest first
+};
+
+tile_index::prepared_tile tile_index::prepare(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const {
+    prepared_tile p;
+    box tile = tiles::unit_bounds(t);
+    double const pad = (tile.max_x - tile.min_x) * options_.buffer / options_.extent;
+    point const nw = tiles::to_lonlat({tile.min_x - pad, tile.min_y - pad});
+    point const se = tiles::to_lonlat({tile.max_x + pad, tile.max_y + pad});
+    box const query{nw.x, se.y, se.x, nw.y};
+    // A tile holds the features that meet the tile itself (their geometry,
+    // not just their bounding box); the buffer only extends what is drawn.
+    box const exact = tiles::lonlat_bounds(t);
+    for (auto it = c_.index.qbegin(bgi::intersects(to_index_box(query))); it != c_.index.qend(); ++it) {
+        if (allowed && !std::binary_search(allowed->begin(), allowed->end(), it->second)) continue;
+        if (!intersects(c_.features[it->second].geom, exact)) continue;
+        p.candidates.push_back(it->second);
+    }
+    // Largest first, so the byte bound leaves out the smallest.
+    std::sort(p.candidates.begin(), p.candidates.end(), [&](std::uint32_t a, std::uint32_t b) {
+        double const aa = c_.features[a].area_ha, ab = c_.features[b].area_ha;
+        return aa != ab ? aa > ab : c_.features[a].id < c_.features[b].id;
+    });
+    return p;
+}
+
+namespace {
+// Decimals that resolve a tile unit at zoom z: 6 at z14, 3 at z5.
+int decimals_for(unsigned z, unsigned extent) {
+    double const units_per_degree = std::ldexp(1.0, static_cast<int>(z)) * extent / 360.0;
+    return std::clamp(static_cast<int>(std::ceil(std::log10(units_per_degree))), 1, 9);
+}
+
+void append_fixed(std::string& out, double v, int decimals) {
+    char buf[40];
+    auto const r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+    char* end = r.ptr;
+    char* dot = std::find(buf, end, '.');
+    if (dot != end) {
+        while (end > dot + 1 && end[-1] == '0') --end;
+        if (end == dot + 1) end = dot;
+    }
+    out.append(buf, end);
+}
+
+// Rounds unit points to lon/lat at the zoom's precision, dropping repeats.
+std::vector<point> to_rounded_lonlat(std::vector<point> const& unit, int decimals) {
+    double const scale = std::pow(10.0, decimals);
+    std::vector<point> out;
+    out.reserve(unit.size());
+    for (auto const& u : unit) {
+        point p = tiles::to_lonlat(u);
+        p = {std::round(p.x * scale) / scale, std::round(p.y * scale) / scale};
+        if (out.empty() || !(out.back() == p)) out.push_back(p);
+    }
+    return out;
+}
+
+void append_coords(std::string& out, std::vector<point> const& pts, int decimals) {
+    out += '[';
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+        if (i) out += ',';
+        out += '[';
+        append_fixed(out, pts[i].x, decimals);
+        out += ',';
+        append_fixed(out, pts[i].y, decimals);
+        out += ']';
+    }
+    out += ']';
+}
+}  // namespace
+
+tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const {
+    tile_result result;
+    auto const prepared = prepare(t, allowed);
+    int const decimals = decimals_for(t.z, options_.extent);
+    std::string features;
+    std::string one;
+    part p;
+    std::size_t const budget = options_.max_tile_bytes > 200 ? options_.max_tile_bytes - 200 : 0;
+    for (std::size_t k = 0; k < prepared.candidates.size(); ++k) {
+        std::uint32_t const i = prepared.candidates[k];
+        bool dropped = false;
+        if (!cut(c_.features[i], importance_[i], t, p, dropped)) {
+            ++result.dropped;  // it meets the tile but is below a pixel at this zoom
+            continue;
+        }
+        one.clear();
+        one += R"({"type":"Feature","id":)" + std::to_string(c_.features[i].id) + R"(,"geometry":)";
+        bool ok = true;
+        if (!p.points.empty()) {
+            auto const pts = to_rounded_lonlat(p.points, decimals);
+            if (pts.size() == 1) {
+                one += R"({"type":"Point","coordinates":)";
+                std::string c;
+                append_coords(c, pts, decimals);
+                one += c.substr(1, c.size() - 2);
+            } else {
+                one += R"({"type":"MultiPoint","coordinates":)";
+                append_coords(one, pts, decimals);
+            }
+            one += '}';
+        } else if (!p.polygon_starts.empty()) {
+            one += R"({"type":"MultiPolygon","coordinates":[)";
+            std::size_t written = 0;
+            for (std::size_t pi = 0; pi < p.polygon_starts.size(); ++pi) {
+                std::size_t const begin = p.polygon_starts[pi];
+                std::size_t const end = pi + 1 < p.polygon_starts.size() ? p.polygon_starts[pi + 1] : p.rings_or_lines.size();
+                std::string poly;
+                std::size_t rings = 0;
+                for (std::size_t r = begin; r < end; ++r) {
+                    auto const pts = to_rounded_lonlat(p.rings_or_lines[r], decimals);
+                    if (pts.size() < 4) {
+                        if (r == begin) break;  // the exterior collapsed at this precision
+                        continue;
+                    }
+                    poly += rings++ ? "," : "";
+                    append_coords(poly, pts, decimals);
+                }
+                if (!rings) continue;
+                one += written++ ? ",[" : "[";
+                one += poly + "]";
+            }
+            one += "]}";
+            ok = written > 0;
+        } else {
+            one += R"({"type":"MultiLineString","coordinates":[)";
+            std::size_t written = 0;
+            for (auto const& l : p.rings_or_lines) {
+                auto const pts = to_rounded_lonlat(l, decimals);
+                if (pts.size() < 2) continue;
+                one += written++ ? "," : "";
+                append_coords(one, pts, decimals);
+            }
+            one += "]}";
+            ok = written > 0;
+        }
+        if (!ok) {
+            ++result.dropped;
+            continue;
+        }
+        one += R"(,"properties":)" + display_json_[i] + "}";
+        if (features.size() + one.size() + 1 > budget) {
+            result.omitted = prepared.candidates.size() - k;  // this and every smaller one
+            break;
+        }
+        if (result.features++) features += ',';
+        features += one;
+    }
+    result.body = R"({"type":"FeatureCollection","tile":{"z":)" + std::to_string(t.z) + R"(,"x":)" + std::to_string(t.x) +
+                  R"(,"y":)" + std::to_string(t.y) + R"(},"omitted":)" + std::to_string(result.omitted) +
+                  R"(,"dropped":)" + std::to_string(result.dropped) + R"(,"features":[)" + features + "]}";
+    return result;
+}
+
+namespace {
+// Mapbox Vector Tile 2.1, https://github.com/mapbox/vector-tile-spec/tree/master/2.1
+enum : protozero::pbf_tag_type { tile_layers = 3 };
+enum : protozero::pbf_tag_type { layer_name = 1, layer_features = 2, layer_keys = 3, layer_values = 4, layer_extent = 5, layer_version = 15 };
+enum : protozero::pbf_tag_type { feature_id = 1, feature_tags = 2, feature_type = 3, feature_geometry = 4 };
+enum : protozero::pbf_tag_type { value_string = 1, value_double = 3, value_uint = 5 };
+enum geom_type : std::uint32_t { mvt_point = 1, mvt_linestring = 2, mvt_polygon = 3 };
+
+std::uint32_t command(std::uint32_t id, std::uint32_t count) { return (id & 7) | (count << 3); }
+std::uint32_t zigzag(std::int32_t v) { return static_cast<std::uint32_t>((v << 1) ^ (v >> 31)); }
+
+struct int_point {
+    std::int32_t x, y;
+    friend bool operator==(int_point const&, int_point const&) = default;
+};
+
+std::vector<int_point> to_tile_units(std::vector<point> const& unit, tiles::tile_id t, unsigned extent) {
+    double const n = std::ldexp(1.0, static_cast<int>(t.z));
+    std::vector<int_point> out;
+    out.reserve(unit.size());
+    for (auto const& u : unit) {
+        int_point const p{static_cast<std::int32_t>(std::lround((u.x * n - t.x) * extent)),
+                          static_cast<std::int32_t>(std::lround((u.y * n - t.y) * extent))};
+        if (out.empty() || !(out.back() == p)) out.push_back(p);
+    }
+    return out;
+}
+
+std::int64_t area2(std::vector<int_point> const& r) {  // twice the signed area (surveyor's formula)
+    std::int64_t a = 0;
+    for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++)
+        a += static_cast<std::int64_t>(r[j].x) * r[i].y - static_cast<std::int64_t>(r[i].x) * r[j].y;
+    return a;
+}
+
+struct geometry_encoder {
+    std::vector<std::uint32_t> commands;
+    int_point cursor{0, 0};
+    void move_to(int_point p) {
+        commands.push_back(command(1, 1));
+        delta(p);
+    }
+    void line_to(std::vector<int_point> const& pts, std::size_t from, std::size_t to) {
+        if (to <= from) return;
+        commands.push_back(command(2, static_cast<std::uint32_t>(to - from)));
+        for (std::size_t i = from; i < to; ++i) delta(pts[i]);
+    }
+    void close() { commands.push_back(command(7, 1)); }
+    void delta(int_point p) {
+        commands.push_back(zigzag(p.x - cursor.x));
+        commands.push_back(zigzag(p.y - cursor.y));
+        cursor = p;
+    }
+};
+}  // namespace
+
+tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const {
+    tile_result result;
+    auto const prepared = prepare(t, allowed);
+    std::vector<std::string> keys = property_names();
+    std::map<std::string, std::uint32_t> string_values;
+    std::map<double, std::uint32_t> number_values;
+    std::vector<std::string> encoded_values;  // Value messages in index order
+    auto value_index = [&](value const& v) -> std::uint32_t {
+        std::string msg;
+        protozero::pbf_writer w{msg};
+        if (auto const* s = std::get_if<std::string>(&v)) {
+            auto [it, fresh] = string_values.try_emplace(*s, static_cast<std::uint32_t>(encoded_values.size()));
+            if (!fresh) return it->second;
+            w.add_string(value_string, *s);
+        } else {
+            double const d = std::holds_alternative<std::int64_t>(v) ? static_cast<double>(std::get<std::int64_t>(v)) : std::get<double>(v);
+            auto [it, fresh] = number_values.try_emplace(d, static_cast<std::uint32_t>(encoded_values.size()));
+            if (!fresh) return it->second;
+            if (d >= 0 && d == std::floor(d) && d < 1e15)
+                w.add_uint64(value_uint, static_cast<std::uint64_t>(d));
+            else
+                w.add_double(value_double, d);
+        }
+        encoded_values.push_back(std::move(msg));
+        return static_cast<std::uint32_t>(encoded_values.size() - 1);
+    };
+    auto role = [&](std::string const& field, feature const& f) -> value {
+        int const i = c_.field_index(field);
+        return i >= 0 ? f.properties[static_cast<std::size_t>(i)] : value(std::monostate{});
+    };
+
+    std::string features;  // encoded Feature messages, each wrapped as layer field 2
+    std::size_t const budget = options_.max_tile_bytes > 1024 ? options_.max_tile_bytes - 1024 : 0;
+    part p;
+    for (std::size_t k = 0; k < prepared.candidates.size(); ++k) {
+        std::uint32_t const i = prepared.candidates[k];
+        feature const& f = c_.features[i];
+        bool dropped = false;
+        if (!cut(f, importance_[i], t, p, dropped)) {
+            ++result.dropped;  // it meets the tile but is below a pixel at this zoom
+            continue;
+        }
+        geometry_encoder g;
+        std::uint32_t type = 0;
+        if (!p.points.empty()) {
+            type = mvt_point;
+            auto const pts = to_tile_units(p.points, t, options_.extent);
+            g.commands.push_back(command(1, static_cast<std::uint32_t>(pts.size())));
+            for (auto const& q : pts) g.delta(q);
+        } else if (!p.polygon_starts.empty()) {
+            type = mvt_polygon;
+            for (std::size_t pi = 0; pi < p.polygon_starts.size(); ++pi) {
+                std::size_t const begin = p.polygon_starts[pi];
+                std::size_t const end = pi + 1 < p.polygon_starts.size() ? p.polygon_starts[pi + 1] : p.rings_or_lines.size();
+                for (std::size_t r = begin; r < end; ++r) {
+                    auto pts = to_tile_units(p.rings_or_lines[r], t, options_.extent);
+                    if (pts.size() > 1 && pts.front() == pts.back()) pts.pop_back();
+                    if (pts.size() < 3) {
+                        if (r == begin) break;
+                        continue;
+                    }
+                    std::int64_t const a = area2(pts);
+                    if (a == 0) {
+                        if (r == begin) break;
+                        continue;
+                    }
+                    // Exterior rings positive (clockwise with y down), holes negative.
+                    if ((r == begin) != (a > 0)) std::reverse(pts.begin(), pts.end());
+                    g.move_to(pts[0]);
+                    g.line_to(pts, 1, pts.size());
+                    g.close();
+                }
+            }
+        } else {
+            type = mvt_linestring;
+            for (auto const& l : p.rings_or_lines) {
+                auto const pts = to_tile_units(l, t, options_.extent);
+                if (pts.size() < 2) continue;
+                g.move_to(pts[0]);
+                g.line_to(pts, 1, pts.size());
+            }
+        }
+        if (g.commands.empty()) {
+            ++result.dropped;
+            continue;
+        }
+        std::string names;
+        for (auto const& s : f.provinces) names += (names.empty() ? "" : ", ") + provinces_.provinces()[s.province].name;
+        std::vector<std::pair<std::uint32_t, value>> const props = {
+            {0, f.id},
+            {1, role(c_.roles.name, f)},
+            {2, role(c_.roles.company, f)},
+            {3, role(c_.roles.purpose, f)},
+            {4, std::round(f.area_ha * 10) / 10},
+            {5, names},
+            {6, f.contract_date ? value(*f.contract_date) : value(std::monostate{})}};
+        std::vector<std::uint32_t> tags;
+        for (auto const& [key, v] : props) {
+            if (is_null(v)) continue;
+            if (auto const* s = std::get_if<std::string>(&v); s && s->empty()) continue;
+            tags.push_back(key);
+            tags.push_back(value_index(v));
+        }
+        std::string msg;
+        {
+            protozero::pbf_writer fw{msg};
+            if (f.id >= 0) fw.add_uint64(feature_id, static_cast<std::uint64_t>(f.id));
+            fw.add_packed_uint32(feature_tags, tags.begin(), tags.end());
+            fw.add_enum(feature_type, static_cast<std::int32_t>(type));
+            fw.add_packed_uint32(feature_geometry, g.commands.begin(), g.commands.end());
+        }
+        if (features.size() + msg.size() + 8 > budget) {
+            result.omitted = prepared.candidates.size() - k;
+            break;
+        }
+        protozero::pbf_writer wrap{features};
+        wrap.add_message(layer_features, msg);
+        ++result.features;
+    }
+    if (result.features == 0) return result;  // empty tile: empty body (the server answers 204)
+    std::string layer;
+    {
+        protozero::pbf_writer lw{layer};
+        lw.add_uint32(layer_version, 2);
+        lw.add_string(layer_name, c_.id);
+        layer += features;  // already framed as field 2
+        for (auto const& k : keys) lw.add_string(layer_keys, k);
+        for (auto const& v : encoded_values) lw.add_message(layer_values, v);
+        lw.add_uint32(layer_extent, options_.extent);
+    }
+    protozero::pbf_writer tw{result.body};
+    tw.add_message(tile_layers, layer);
+    return result;
+}
+
+}  // namespace geo
