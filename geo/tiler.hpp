@@ -63,6 +63,7 @@ private:
     tile_options options_;
     std::vector<std::vector<float>> importance_;  // per feature, per vertex (polygons, rings, points in order)
     std::vector<std::string> display_json_;       // per feature: the properties object for GeoJSON tiles
+    std::vector<std::uint32_t> rank_;             // per feature: position by area, largest first
 };
 
 }  // namespace geo
