@@ -38,6 +38,18 @@ std::string now_iso() {
     return buf;
 }
 
+// Strong ETag: the data version and a hash (FNV-1a) of the bytes.
+std::string make_etag(std::string const& version, std::string_view body) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : body) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "\"%s-%016llx\"", version.c_str(), static_cast<unsigned long long>(h));
+    return buf;
+}
+
 std::string percent_encode(std::string_view s) {
     static char const hex[] = "0123456789ABCDEF";
     std::string out;
@@ -158,14 +170,7 @@ response api::handle(request_view const& request) {
     counters_.cache_miss();
     response out = route(ctx);
     if (out.cacheable && !out.stream && out.status == 200) {
-        char etag[64];
-        std::uint64_t h = 1469598103934665603ull;
-        for (unsigned char c : out.body) {
-            h ^= c;
-            h *= 1099511628211ull;
-        }
-        std::snprintf(etag, sizeof etag, "\"%s-%016llx\"", data_->version.c_str(), static_cast<unsigned long long>(h));
-        out.etag = etag;
+        out.etag = make_etag(data_->version, out.body);
         auto entry = std::make_shared<cached_response>();
         entry->status = out.status;
         entry->content_type = out.content_type;
@@ -591,14 +596,7 @@ response api::tile(context const& ctx, geo::collection const& c) {
     entry->status = mvt && rendered.features == 0 ? 204 : 200;
     entry->content_type = mvt ? "application/vnd.mapbox-vector-tile" : geojson_type;
     entry->body = std::move(rendered.body);
-    char etag[64];
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char ch : entry->body) {
-        h ^= ch;
-        h *= 1099511628211ull;
-    }
-    std::snprintf(etag, sizeof etag, "\"%s-%016llx\"", data_->version.c_str(), static_cast<unsigned long long>(h));
-    entry->etag = etag;
+    entry->etag = make_etag(data_->version, entry->body);
     if (entry->body.size() > 512) entry->gzipped = gzip(entry->body);
     response out = from_cache(*entry);
     out.headers.emplace_back("X-Tile-Features", std::to_string(rendered.features));
