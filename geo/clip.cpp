@@ -56,6 +56,27 @@ ring clip_ring(ring const& r, box const& b) {
     return current;
 }
 
+bool clip_segment(point const& p, point const& q, box const& b, double& t0, double& t1) {
+    // Liang-Barsky: each edge k bounds t through p_k * t <= q_k.
+    t0 = 0;
+    t1 = 1;
+    double const dx = q.x - p.x, dy = q.y - p.y;
+    auto edge = [&](double pk, double qk) {
+        if (pk == 0) return qk >= 0;  // parallel to this edge: inside it or never
+        double const t = qk / pk;
+        if (pk < 0) {  // entering
+            if (t > t1) return false;
+            if (t > t0) t0 = t;
+        } else {  // leaving
+            if (t < t0) return false;
+            if (t < t1) t1 = t;
+        }
+        return true;
+    };
+    return edge(-dx, p.x - b.min_x) && edge(dx, b.max_x - p.x) && edge(-dy, p.y - b.min_y) && edge(dy, b.max_y - p.y) &&
+           t0 <= t1;
+}
+
 std::vector<line_string> clip_line(line_string const& l, box const& b) {
     std::vector<line_string> out;
     line_string piece;
@@ -65,28 +86,13 @@ std::vector<line_string> clip_line(line_string const& l, box const& b) {
     };
     auto in_box = [&](point const& p) { return p.x >= b.min_x && p.x <= b.max_x && p.y >= b.min_y && p.y <= b.max_y; };
     for (std::size_t i = 0; i + 1 < l.size(); ++i) {
-        // Liang-Barsky on segment i.
         point const p = l[i], q = l[i + 1];
         double t0 = 0, t1 = 1;
-        double const dx = q.x - p.x, dy = q.y - p.y;
-        bool visible = true;
-        auto clipt = [&](double denom, double num) {
-            if (denom == 0) return num <= 0;
-            double const t = num / denom;
-            if (denom < 0) {
-                if (t > t1) return false;
-                if (t > t0) t0 = t;
-            } else {
-                if (t < t0) return false;
-                if (t < t1) t1 = t;
-            }
-            return true;
-        };
-        visible = clipt(-dx, p.x - b.max_x) && clipt(dx, b.min_x - p.x) && clipt(-dy, p.y - b.max_y) && clipt(dy, b.min_y - p.y);
-        if (!visible || t0 > t1) {
+        if (!clip_segment(p, q, b, t0, t1)) {
             flush();
             continue;
         }
+        double const dx = q.x - p.x, dy = q.y - p.y;
         point const a{p.x + t0 * dx, p.y + t0 * dy}, c{p.x + t1 * dx, p.y + t1 * dy};
         if (piece.empty() || !(piece.back() == a)) {
             flush();

@@ -13,6 +13,10 @@ namespace geo {
 // The ring clipped to `b`: closed, or empty when nothing is left.
 ring clip_ring(ring const& r, box const& b);
 
+// Liang-Barsky: whether segment pq meets `b`, and the parameters (0..1
+// along pq) where it enters and leaves.
+bool clip_segment(point const& p, point const& q, box const& b, double& t0, double& t1);
+
 // The parts of a polyline inside `b`.
 std::vector<line_string> clip_line(line_string const& l, box const& b);
 

@@ -1,5 +1,7 @@
 #include "geo/feature_query.hpp"
 
+#include "geo/clip.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -44,24 +46,9 @@ std::string text_of(value const& v) {
 
 bool inside(point const& p, box const& b) { return p.x >= b.min_x && p.x <= b.max_x && p.y >= b.min_y && p.y <= b.max_y; }
 
-// Liang-Barsky: does segment pq meet the box?
 bool segment_meets_box(point const& p, point const& q, box const& b) {
     double t0 = 0, t1 = 1;
-    double const dx = q.x - p.x, dy = q.y - p.y;
-    auto clip = [&](double denom, double num) {
-        if (denom == 0) return num <= 0;
-        double const t = num / denom;
-        if (denom < 0) {
-            if (t > t1) return false;
-            t0 = std::max(t0, t);
-        } else {
-            if (t < t0) return false;
-            t1 = std::min(t1, t);
-        }
-        return true;
-    };
-    return clip(-dx, p.x - b.max_x) && clip(dx, b.min_x - p.x) && clip(-dy, p.y - b.max_y) && clip(dy, b.min_y - p.y) &&
-           t0 <= t1;
+    return clip_segment(p, q, b, t0, t1);
 }
 
 bool ring_contains(ring const& r, point const& p) {

@@ -56,6 +56,9 @@ void append_double(std::string& out, double v) {
     char buf[32];
     auto const r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, r.ptr);
+    // A real that happens to be whole stays a real ("5643.0"): clients such
+    // as GDAL's OAPIF driver type fields from the first values they see.
+    if (std::find_if(buf, r.ptr, [](char c) { return c == '.' || c == 'e' || c == 'n' || c == 'i'; }) == r.ptr) out += ".0";
 }
 
 void append_points(std::string& out, std::vector<point> const& pts) {

@@ -429,6 +429,7 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
     std::map<std::string, std::uint32_t> string_values;
     std::map<double, std::uint32_t> number_values;
     std::vector<std::string> encoded_values;  // Value messages in index order
+    std::size_t values_bytes = 0;              // their size as framed in the layer: the bound counts them too
     auto value_index = [&](value const& v) -> std::uint32_t {
         std::string msg;
         protozero::pbf_writer w{msg};
@@ -445,6 +446,7 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
             else
                 w.add_double(value_double, d);
         }
+        values_bytes += 1 + protozero::length_of_varint(msg.size()) + msg.size();
         encoded_values.push_back(std::move(msg));
         return static_cast<std::uint32_t>(encoded_values.size() - 1);
     };
@@ -519,6 +521,7 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
             {5, names},
             {6, f.contract_date ? value(*f.contract_date) : value(std::monostate{})}};
         std::vector<std::uint32_t> tags;
+        std::size_t const values_before = encoded_values.size();
         for (auto const& [key, v] : props) {
             if (is_null(v)) continue;
             if (auto const* s = std::get_if<std::string>(&v); s && s->empty()) continue;
@@ -533,7 +536,8 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
             fw.add_enum(feature_type, static_cast<std::int32_t>(type));
             fw.add_packed_uint32(feature_geometry, g.commands.begin(), g.commands.end());
         }
-        if (features.size() + msg.size() + 8 > budget) {
+        if (features.size() + msg.size() + 8 + values_bytes > budget) {
+            encoded_values.resize(values_before);  // nor the values only this feature used
             result.omitted = prepared.candidates.size() - k;
             break;
         }

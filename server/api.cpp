@@ -38,6 +38,14 @@ std::string now_iso() {
     return buf;
 }
 
+// The cached entry with its gzip form added (and stored for the next client).
+std::shared_ptr<cached_response const> with_gzip(response_cache& cache, std::string const& key, cached_response const& hit) {
+    auto entry = std::make_shared<cached_response>(hit);
+    entry->gzipped = gzip(entry->body);
+    cache.insert(key, entry);
+    return entry;
+}
+
 // Strong ETag: the data version and a hash (FNV-1a) of the bytes.
 std::string make_etag(std::string const& version, std::string_view body) {
     std::uint64_t h = 1469598103934665603ull;
@@ -156,8 +164,10 @@ response api::handle(request_view const& request) {
     if (uncached) return route(ctx);
     bool const json_wanted = wants_json(request, ctx.t.query);
     std::string const key = data_->version + "|" + ctx.base + "|" + (json_wanted ? "j|" : "h|") + request.target;
+    bool const gzip_wanted = accepts_gzip(request.accept_encoding);
     if (auto hit = cache_.find(key)) {
         counters_.cache_hit();
+        if (gzip_wanted && hit->gzipped.empty() && hit->body.size() > 512) hit = with_gzip(cache_, key, *hit);
         response out;
         out.status = hit->status;
         out.content_type = hit->content_type;
@@ -176,7 +186,8 @@ response api::handle(request_view const& request) {
         entry->content_type = out.content_type;
         entry->body = out.body;
         entry->etag = out.etag;
-        if (out.body.size() > 512) {
+        // Compressed once, when a client first asks for gzip.
+        if (gzip_wanted && out.body.size() > 512) {
             entry->gzipped = gzip(out.body);
             out.gzipped = std::make_shared<std::string const>(entry->gzipped);
         }
@@ -581,8 +592,10 @@ response api::tile(context const& ctx, geo::collection const& c) {
         out.cacheable = hit.status == 200;
         return out;
     };
+    bool const gzip_wanted = accepts_gzip(ctx.request.accept_encoding);
     if (auto hit = tile_cache_.find(key)) {
         counters_.tile_cache_hit();
+        if (gzip_wanted && hit->gzipped.empty() && hit->body.size() > 512) hit = with_gzip(tile_cache_, key, *hit);
         return from_cache(*hit);
     }
     counters_.tile_cache_miss();
@@ -597,7 +610,7 @@ response api::tile(context const& ctx, geo::collection const& c) {
     entry->content_type = mvt ? "application/vnd.mapbox-vector-tile" : geojson_type;
     entry->body = std::move(rendered.body);
     entry->etag = make_etag(data_->version, entry->body);
-    if (entry->body.size() > 512) entry->gzipped = gzip(entry->body);
+    if (gzip_wanted && entry->body.size() > 512) entry->gzipped = gzip(entry->body);
     response out = from_cache(*entry);
     out.headers.emplace_back("X-Tile-Features", std::to_string(rendered.features));
     out.headers.emplace_back("X-Tile-Omitted", std::to_string(rendered.omitted));

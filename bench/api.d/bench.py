@@ -153,10 +153,12 @@ def metric(url, names):
 
 def check(base, url_file, pg_file, n):
     """Fetches the first N URLs; PGFILE holds 'count<TAB>bytes' for the same N
-    queries. Prints: equal n ours_features pg_features ours_bytes pg_bytes bad_status."""
+    queries. Prints: equal n ours_features pg_features ours_bytes pg_bytes bad_status, then the
+    first request whose feature counts differ: index ours postgis path (or nothing)."""
     paths = [l.strip() for l in open(url_file) if l.strip()][:n]
     pg = [l.split("\t") for l in open(pg_file).read().splitlines() if l.strip()]
     equal = bad = 0
+    first = ""
     of = pf = ob = pb = 0
     for path, row in zip(paths, pg):
         try:
@@ -169,12 +171,14 @@ def check(base, url_file, pg_file, n):
             continue
         want = int(row[0])
         equal += got == want
+        if got != want and not first:
+            first = "%d %d %d %s" % (paths.index(path) + 1, got, want, path)
         of += got
         pf += want
         ob += len(body)
         pb += int(row[1])
     k = max(1, min(len(paths), len(pg)))
-    print("%d %d %.1f %.1f %.0f %.0f %d" % (equal, k, of / k, pf / k, ob / k, pb / k, bad))
+    print("%d %d %.2f %.2f %.0f %.0f %d %s" % (equal, k, of / k, pf / k, ob / k, pb / k, bad, first))
 
 
 def curlloop(url, seconds, out):

@@ -48,7 +48,7 @@ std::string description_of(test::http_reply const& r) {
                                                                                              : std::string();
 }
 
-class hostile_input : public ::testing::Test {
+class server_e2e_hostile : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         server_ = std::make_unique<test::server_process>("--quiet");  // no SOURCE: the bundled sample
@@ -85,7 +85,7 @@ protected:
     static inline std::string collection_;
 };
 
-TEST_F(hostile_input, bad_bbox_limit_and_offset_are_400_json_naming_the_parameter) {
+TEST_F(server_e2e_hostile, bad_bbox_limit_and_offset_are_400_json_naming_the_parameter) {
     time_bound bound;
     std::vector<std::pair<std::string, std::string>> const cases = {
         {"bbox=102,10,103", "bbox"},
@@ -123,7 +123,7 @@ TEST_F(hostile_input, bad_bbox_limit_and_offset_are_400_json_naming_the_paramete
     EXPECT_EQ(test::http_get(port(), items() + "?bbox=102,10,108,15&limit=5&offset=1").status, 200);
 }
 
-TEST_F(hostile_input, unknown_parameter_is_400_listing_the_accepted_ones) {
+TEST_F(server_e2e_hostile, unknown_parameter_is_400_listing_the_accepted_ones) {
     time_bound bound;
     auto const r = test::http_get(port(), items() + "?colour=red");
     ASSERT_EQ(r.status, 400) << r.body;
@@ -134,7 +134,7 @@ TEST_F(hostile_input, unknown_parameter_is_400_listing_the_accepted_ones) {
         EXPECT_NE(description.find(accepted), std::string::npos) << accepted << " not listed in: " << description;
 }
 
-TEST_F(hostile_input, path_traversal_is_refused_and_never_reads_files) {
+TEST_F(server_e2e_hostile, path_traversal_is_refused_and_never_reads_files) {
     time_bound bound;
     // Sent as is: test::http_get does no path normalisation (curl would).
     for (std::string const target :
@@ -151,7 +151,7 @@ TEST_F(hostile_input, path_traversal_is_refused_and_never_reads_files) {
     }
 }
 
-TEST_F(hostile_input, a_100_kb_header_is_431) {
+TEST_F(server_e2e_hostile, a_100_kb_header_is_431) {
     time_bound bound;
     auto const r = test::http_get(port(), "/healthz", "X-Padding: " + std::string(100 * 1024, 'a') + "\r\n");
     EXPECT_EQ(r.status, 431) << r.body;
@@ -163,7 +163,7 @@ TEST_F(hostile_input, a_100_kb_header_is_431) {
     EXPECT_EQ(r2.status, 431) << r2.body;
 }
 
-TEST_F(hostile_input, a_10_mb_body_is_413) {
+TEST_F(server_e2e_hostile, a_10_mb_body_is_413) {
     time_bound bound;
     std::string const body(10 * 1024 * 1024, 'x');
     for (std::string const method : {"POST", "PUT", "GET"}) {
@@ -176,9 +176,9 @@ TEST_F(hostile_input, a_10_mb_body_is_413) {
     EXPECT_EQ(declared.status, 413) << declared.body;
 }
 
-TEST_F(hostile_input, malformed_requests_get_400_and_the_server_keeps_serving) {
+TEST_F(server_e2e_hostile, malformed_requests_get_400_and_the_server_keeps_serving) {
     time_bound bound;
-    for (std::string const raw : {std::string("NOT HTTP AT ALL\r\n\r\n"), std::string("GET /healthz HTTP/9.9\r\n\r\n"),
+    for (std::string const& raw : {std::string("NOT HTTP AT ALL\r\n\r\n"), std::string("GET /healthz HTTP/9.9\r\n\r\n"),
                                   std::string("GET /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n"),
                                   std::string("GET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
                                   std::string("GET\x01/ HTTP/1.1\r\n\r\n", 21)}) {
@@ -200,7 +200,7 @@ TEST_F(hostile_input, malformed_requests_get_400_and_the_server_keeps_serving) {
         expect_healthy(port());
     }
     // Bytes that are not UTF-8 come back (if at all) as valid JSON.
-    for (std::string const target : {items() + "?province=%FF%FE", "/collections/%FF", items() + "/%C0%AF", "/provinces/%ED%A0%80",
+    for (std::string const& target : std::vector<std::string>{items() + "?province=%FF%FE", "/collections/%FF", items() + "/%C0%AF", "/provinces/%ED%A0%80",
                                      items() + "?q=%FF", items() + "?sortby=%FF", items() + "?%FF=1"}) {
         auto const r = test::http_get(port(), target);
         EXPECT_NE(r.status, 0) << target;
@@ -211,7 +211,7 @@ TEST_F(hostile_input, malformed_requests_get_400_and_the_server_keeps_serving) {
 
 // A client that sends one byte a second never completes a request: with
 // --read-timeout 2 the server hangs up on it after about two seconds.
-TEST(hostile_slow_client, one_byte_a_second_is_disconnected_after_the_read_timeout) {
+TEST(server_e2e_slow_client, one_byte_a_second_is_disconnected_after_the_read_timeout) {
     time_bound bound;
     test::server_process server("--quiet --read-timeout 2");
     ASSERT_NE(server.port(), 0);
@@ -249,7 +249,7 @@ TEST(hostile_slow_client, one_byte_a_second_is_disconnected_after_the_read_timeo
     EXPECT_EQ(server.stop(), 0);
 }
 
-TEST_F(hostile_input, two_thousand_idle_connections_do_not_stop_service) {
+TEST_F(server_e2e_hostile, two_thousand_idle_connections_do_not_stop_service) {
     time_bound bound;
     constexpr std::size_t idle_count = 2000;
     rlimit lim{};
