@@ -19,10 +19,10 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
-#include <sstream>
 
 #include <unistd.h>
 
