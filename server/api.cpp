@@ -3,6 +3,7 @@
 #include "geo/feature_query.hpp"
 #include "geo/feature_writer.hpp"
 #include "geo/gdal_source.hpp"
+#include "server/assets.hpp"
 #include "server/compression.hpp"
 #include "server/openapi.hpp"
 #include "server/request_params.hpp"
@@ -229,13 +230,32 @@ response api::route(context const& ctx) {
         }
         case route_kind::tile: return tile(ctx, *c);
         case route_kind::tilejson: return tilejson(ctx, *c);
-        case route_kind::asset: return error_response(404, "no asset " + r.id);
+        case route_kind::asset: {
+            auto const found = find_asset(r.id);
+            if (!found) return error_response(404, "no asset " + r.id);
+            response a;
+            a.content_type = std::string(found->content_type);
+            a.body = std::string(found->body);
+            a.cacheable = true;
+            // index.html names assets with ?v=<hash of every asset>: such URLs never change meaning.
+            bool const versioned = std::any_of(ctx.t.query.begin(), ctx.t.query.end(), [](auto const& kv) { return kv.first == "v"; });
+            a.headers.emplace_back("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
+            return a;
+        }
     }
     return error_response(404, "no such resource");
 }
 
 response api::landing(context const& ctx) {
     if (!wants_json(ctx.request, ctx.t.query)) {
+        if (auto page = find_asset("index.html")) {  // the map page
+            response r;
+            r.content_type = std::string(page->content_type);
+            r.body = std::string(page->body);
+            r.cacheable = true;
+            r.headers.emplace_back("Cache-Control", "public, max-age=60");
+            return r;
+        }
         response r;
         r.content_type = "text/html; charset=utf-8";
         r.cacheable = true;
@@ -295,7 +315,12 @@ json collection_json(geo::collection const& c, std::string const& base) {
         if (first.empty() || *f.contract_date < first) first = *f.contract_date;
         if (last.empty() || *f.contract_date > last) last = *f.contract_date;
     }
-    if (!first.empty()) j["extent"]["temporal"] = {{"interval", {{first + "T00:00:00Z", last + "T00:00:00Z"}}}};
+    if (!first.empty())
+        j["extent"]["temporal"] = {{"interval", json::array({json::array({first + "T00:00:00Z", last + "T00:00:00Z"})})}};
+    // Which source field plays which part, for clients such as the map page.
+    j["roles"] = {{"name", c.roles.name},       {"company", c.roles.company},     {"province", c.roles.province},
+                  {"area_ha", c.roles.area_ha}, {"purpose", c.roles.purpose},     {"contract_date", c.roles.contract_date},
+                  {"nationality", c.roles.nationality}};
     if (!c.color.empty()) j["color"] = c.color;
     j["links"] = json::array({link(self, "self", "application/json", "This collection"),
                               link(self + "/items", "items", geojson_type, "Features as GeoJSON"),

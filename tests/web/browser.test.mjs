@@ -1,0 +1,454 @@
+// Browser tests of the bundled map page (issue 5), in Debian's headless
+// Chromium driven by playwright-core, against `concessions serve` on the real
+// Open Development Cambodia catalog (and, last, on the bundled sample).
+//
+// Environment (ctest sets all but the first; run by hand, the defaults are
+// relative to this file, never to the working directory):
+//   CONCESSIONS_SHARED_DATA    the real layers (default: CONCESSIONS_SHARED_DATA_DEFAULT,
+//                              else ../shared/data next to the checkout); absent: exit 77 (skipped)
+//   CONCESSIONS_BINARY         build/server/concessions
+//   CONCESSIONS_SOURCE_DIR     the checkout (for data/odc-catalog.json and web/node_modules)
+//   CONCESSIONS_SCREENSHOTS    where each step's screenshot goes (build/web-screenshots)
+//   CHROMIUM                   /usr/bin/chromium
+//   CONCESSIONS_TEST_URL       test a server that is already running instead of starting one
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const source_dir = process.env.CONCESSIONS_SOURCE_DIR || path.resolve(here, '../..');
+const shared = process.env.CONCESSIONS_SHARED_DATA || process.env.CONCESSIONS_SHARED_DATA_DEFAULT ||
+  path.resolve(source_dir, '../shared/data');
+const binary = process.env.CONCESSIONS_BINARY || path.join(source_dir, 'build/server/concessions');
+const screenshots = process.env.CONCESSIONS_SCREENSHOTS || path.join(source_dir, 'build/web-screenshots');
+const chromium_path = process.env.CHROMIUM || '/usr/bin/chromium';
+const catalog = path.join(source_dir, 'data/odc-catalog.json');
+
+if (!fs.existsSync(path.join(shared, 'odc-elc'))) {
+  console.log(`SKIPPED: the real ODC layers are not at ${shared} (set CONCESSIONS_SHARED_DATA)`);
+  process.exit(77);
+}
+for (const [what, file, fix] of [
+  ['Chromium', chromium_path, 'run scripts/setup (apt package chromium)'],
+  ['playwright-core', path.join(source_dir, 'web/node_modules/playwright-core'), 'run scripts/setup (npm ci --prefix web)'],
+  ['the server', binary, 'build it first (scripts/build)'],
+]) {
+  if (!process.env.CONCESSIONS_TEST_URL || what !== 'the server')
+    if (!fs.existsSync(file)) { console.error(`${what} is missing at ${file}: ${fix}`); process.exit(1); }
+}
+
+const { test, before, after } = await import('node:test');
+const assert = (await import('node:assert/strict')).default;
+const { chromium } = createRequire(path.join(source_dir, 'web/package.json'))('playwright-core');
+
+const basemap_hosts = ['tile.openstreetmap.org'];  // offline here: its failures are expected
+const chromium_args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+fs.mkdirSync(screenshots, { recursive: true });
+
+// ----- server ------------------------------------------------------------
+
+const servers = [];
+function start_server(args, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, ['serve', '--port', '0', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    servers.push(child);
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start in 180 s:\n${output}`)), 180_000);
+    const on_data = (chunk) => {
+      output += chunk;
+      const m = output.match(/serving on (http:\/\/[^\s/]+)\//);
+      if (m) { clearTimeout(timer); resolve({ child, url: m[1] }); }
+    };
+    child.stdout.on('data', on_data);
+    child.stderr.on('data', on_data);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}) before serving:\n${output}`)); });
+  });
+}
+
+async function stop_servers() {
+  await Promise.all(servers.map((child) => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  })));
+}
+
+// ----- helpers -----------------------------------------------------------
+
+let base = '';
+let browser = null;
+
+async function api(pathname) {
+  const r = await fetch(new URL(pathname, base));
+  assert.equal(r.status, 200, `${pathname}: HTTP ${r.status}`);
+  return r.json();
+}
+
+// Console errors, page errors, failed requests and HTTP errors, except the
+// basemap's (there is no internet here) and fetches the page itself aborted.
+function watch(page) {
+  const problems = [];
+  const basemap = (url) => basemap_hosts.some((h) => url.includes(`//${h}/`));
+  page.on('console', (m) => { if (m.type() === 'error' && !basemap(m.location().url ?? '')) problems.push(`console: ${m.text()} ${m.location().url ?? ''}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e.message}`));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    if (!basemap(r.url()) && why !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${why}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 400 && !basemap(r.url())) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  return problems;
+}
+
+// Drawn, nothing loading and the map at rest, for 300 ms running.
+async function settled(page) {
+  for (let i = 0; i < 50; ++i) {
+    await page.waitForFunction(() => document.body.dataset.drawn === 'true' && window.concessions_page?.is_idle(), null, { timeout: 30_000 });
+    await page.waitForTimeout(300);
+    if (await page.evaluate(() => window.concessions_page.is_idle())) return;
+  }
+  throw new Error('the page never came to rest');
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(screenshots, name) });
+}
+
+// Non-transparent pixels on the concession canvases: proof that polygons
+// were drawn, not only that elements exist.
+function painted_pixels(page) {
+  return page.evaluate(() => {
+    let painted = 0, tiles = 0;
+    for (const c of document.querySelectorAll('.leaflet-concessions-pane canvas.leaflet-tile')) {
+      tiles += 1;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) painted += 1;
+    }
+    return { tiles, painted };
+  });
+}
+
+function tile_features(page, collection) {
+  return page.evaluate((id) => {
+    const layer = window.concessions_page.layers.get(id);
+    const out = [];
+    for (const key in layer._tiles) for (const f of layer._tiles[key].el._features ?? []) out.push({ id: f.id, ...f.properties });
+    return out;
+  }, collection);
+}
+
+function bbox_of(geometry) {
+  const b = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => {
+    if (typeof c[0] === 'number') { b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]); b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]); }
+    else c.forEach(walk);
+  };
+  walk(geometry.coordinates);
+  return b;
+}
+
+// A point inside a polygon: the middle of the widest run of its largest
+// part along the line through that part's middle latitude.
+function interior_point(geometry) {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  const area = (ring) => Math.abs(ring.reduce((s, [x1, y1], i) => { const [x2, y2] = ring[(i + 1) % ring.length]; return s + x1 * y2 - x2 * y1; }, 0));
+  const best = polygons.reduce((a, p) => (area(p[0]) > area(a[0]) ? p : a));
+  const ys = best[0].map((c) => c[1]);
+  const y = (Math.min(...ys) + Math.max(...ys)) / 2;
+  const xs = [];
+  for (const ring of best)
+    for (let i = 1; i < ring.length; ++i) {
+      const [x1, y1] = ring[i - 1], [x2, y2] = ring[i];
+      if ((y1 > y) !== (y2 > y)) xs.push(x1 + (y - y1) * (x2 - x1) / (y2 - y1));
+    }
+  xs.sort((a, b) => a - b);
+  let x = xs[0], widest = -1;
+  for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > widest) { widest = xs[i + 1] - xs[i]; x = (xs[i] + xs[i + 1]) / 2; }
+  return { lng: x, lat: y };
+}
+
+async function open_page(hash = '', options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(`${base}/${hash}`);
+  await settled(page);
+  return { context, page, problems };
+}
+
+// ----- the tests ---------------------------------------------------------
+
+before(async () => {
+  if (process.env.CONCESSIONS_TEST_URL) {
+    base = process.env.CONCESSIONS_TEST_URL.replace(/\/$/, '');
+  } else {
+    base = (await start_server([catalog], { CONCESSIONS_SHARED_DATA: shared })).url;
+  }
+  browser = await chromium.launch({ executablePath: chromium_path, headless: true, args: chromium_args });
+  console.log(`# server ${base}, Chromium ${browser.version()}, screenshots in ${screenshots}`);
+}, { timeout: 200_000 });
+
+after(async () => {
+  await browser?.close();
+  await stop_servers();
+});
+
+test('the page loads without errors and draws the concessions', { timeout: 90_000 }, async () => {
+  const { context, page, problems } = await open_page();
+  const drawn_ms = await page.evaluate(() => window.concessions_page.first_drawn_ms);
+  console.log(`# first view drawn ${drawn_ms.toFixed(0)} ms after navigation`);
+  const { tiles, painted } = await painted_pixels(page);
+  assert.ok(tiles > 0, 'no concession tiles');
+  assert.ok(painted > 2000, `only ${painted} painted pixels on ${tiles} concession tiles`);
+  const features = await tile_features(page, 'elc');
+  assert.ok(new Set(features.map((f) => f.id)).size > 100, `only ${features.length} ELC features in the tiles`);
+  const all = await api('/collections/elc/items?limit=1');
+  assert.equal(Number(await page.getAttribute('#stat-count', 'data-value')), all.numberMatched);
+  assert.ok(await page.locator('#list tbody tr').count() > 0, 'the list is empty');
+  await page.waitForFunction(() => document.querySelectorAll('.province-label').length > 0);  // boundaries loaded
+  await shot(page, '01-first-view.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('choosing Koh Kong filters map, list, stats and URL, and a reload restores it', { timeout: 120_000 }, async () => {
+  const { context, page, problems } = await open_page();
+  const expected = (await api('/collections/elc/items?province=Koh%20Kong&limit=1')).numberMatched;
+  const province = await api('/provinces/Koh%20Kong');
+  const [w, s, e, n] = bbox_of(province.geometry);
+  const before_zoom = await page.evaluate(() => window.concessions_page.map.getZoom());
+
+  await page.selectOption('#province-select', { label: 'Koh Kong' });
+  await settled(page);
+  assert.match(page.url(), /[#&]province=Koh%20Kong(&|$)/);
+  assert.equal(Number(await page.getAttribute('#stat-count', 'data-value')), expected, 'stats count');
+  const rows = await page.locator('#list tbody tr td:nth-child(2)').allTextContents();
+  assert.ok(rows.length > 0 && rows.length <= expected, `${rows.length} rows for ${expected} matches`);
+  for (const r of rows) assert.match(r, /Koh Kong/);
+  const view = await page.evaluate(() => { const m = window.concessions_page.map; const c = m.getCenter(); return { zoom: m.getZoom(), lat: c.lat, lng: c.lng }; });
+  assert.ok(view.zoom > before_zoom, 'the map did not zoom to the province');
+  assert.ok(view.lng > w && view.lng < e && view.lat > s && view.lat < n, 'the map is not centred on Koh Kong');
+  const features = await tile_features(page, 'elc');
+  assert.ok(features.length > 0, 'no ELC drawn in Koh Kong');
+  for (const f of features) assert.match(String(f.provinces), /Koh Kong/, `feature ${f.id} (${f.provinces}) drawn outside the filter`);
+  assert.ok((await painted_pixels(page)).painted > 500, 'nothing painted');
+  await shot(page, '02-koh-kong.png');
+
+  const url = page.url();
+  await page.reload();
+  await settled(page);
+  assert.equal(page.url(), url);
+  assert.equal(await page.$eval('#province-select', (el) => el.selectedOptions[0].textContent), 'Koh Kong');
+  assert.equal(Number(await page.getAttribute('#stat-count', 'data-value')), expected, 'stats count after reload');
+  assert.deepEqual(await page.locator('#list tbody tr td:nth-child(2)').allTextContents(), rows);
+  const again = await page.evaluate(() => { const m = window.concessions_page.map; const c = m.getCenter(); return { zoom: m.getZoom(), lat: c.lat, lng: c.lng }; });
+  assert.equal(again.zoom, view.zoom);
+  assert.ok(Math.abs(again.lat - view.lat) < 1e-3 && Math.abs(again.lng - view.lng) < 1e-3, 'view not restored');
+  await shot(page, '03-koh-kong-reloaded.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('searching "Hoang Anh" lists it and zooms to it; clicking it shows company and hectares', { timeout: 90_000 }, async () => {
+  const { context, page, problems } = await open_page();
+  const hits = await api('/collections/elc/items?q=Hoang%20Anh&limit=100');
+  assert.ok(hits.numberMatched >= 1);
+  const target = hits.features[0];
+  await page.fill('#search-input', 'Hoang Anh');
+  await page.press('#search-input', 'Enter');
+  await page.waitForSelector('.search-hit');
+  await settled(page);
+  const listed = await page.locator('.search-hit .hit-name').allTextContents();
+  assert.ok(listed.some((t) => /Hoang Anh/i.test(t)), `results: ${listed.join(' | ')}`);
+  assert.match(page.url(), /[#&]q=Hoang%20Anh(&|$)/);
+  const [w, s, e, n] = bbox_of(target.geometry);
+  const view = await page.evaluate(() => { const m = window.concessions_page.map; const b = m.getBounds(); return { zoom: m.getZoom(), b: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] }; });
+  assert.ok(view.zoom >= 9, `zoom ${view.zoom} after the search`);
+  assert.ok(view.b[0] <= w && view.b[1] <= s && view.b[2] >= e && view.b[3] >= n, 'the hit is not in view');
+  await shot(page, '04-search-hoang-anh.png');
+
+  await page.locator('.search-hit', { hasText: target.properties.Name }).first().click();
+  await page.waitForSelector('#detail:not([hidden]) #detail-company');
+  await settled(page);
+  assert.equal(await page.textContent('#detail-company dd'), target.properties.Name);
+  const area = Math.round(target.properties.area_ha).toLocaleString('en-GB');
+  assert.match(await page.textContent('#detail-area dd'), new RegExp(area.replace(/,/g, ',')));
+  assert.match(page.url(), new RegExp(`[#&]sel=elc/${target.id}(&|$)`));
+  await shot(page, '05-search-detail.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('clicking a concession on the map highlights it and shows its company and hectares', { timeout: 90_000 }, async () => {
+  const hits = await api('/collections/elc/items?q=Hoang%20Anh&limit=1');
+  const target = hits.features[0];
+  const point = interior_point(target.geometry);
+  const { context, page, problems } = await open_page(`#map=11/${point.lat}/${point.lng}&layers=elc`);
+  const xy = await page.evaluate(({ lat, lng }) => window.concessions_page.map.latLngToContainerPoint([lat, lng]), point);
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + xy.x, box.y + xy.y);
+  await page.waitForSelector('#detail:not([hidden]) #detail-company');
+  await settled(page);
+  assert.equal(await page.textContent('#detail-company dd'), target.properties.Name);
+  assert.match(await page.textContent('#detail-area dd'), new RegExp(Math.round(target.properties.area_ha).toLocaleString('en-GB')));
+  assert.match(await page.textContent('#detail-declared dd'), new RegExp(Math.round(target.properties.Hectares).toLocaleString('en-GB')));
+  const shares = await page.locator('#detail .shares li').allTextContents();
+  for (const p of target.properties.provinces) assert.ok(shares.some((s) => s.includes(p.name)), `province ${p.name} missing`);
+  const highlighted = await page.evaluate(() => window.concessions_page.layers.get('elc')._highlight);
+  assert.equal(highlighted, target.id);
+  await shot(page, '06-map-click-detail.png');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.isHidden('#detail'), true, 'Escape did not close the detail');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the download button yields GeoJSON with the filtered count', { timeout: 90_000 }, async () => {
+  const expected = (await api('/collections/elc/items?province=Koh%20Kong&limit=1')).numberMatched;
+  const { context, page, problems } = await open_page('#province=Koh%20Kong');
+  await page.selectOption('#download-format', 'geojson');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-link')]);
+  assert.match(download.suggestedFilename(), /koh-kong.*\.geojson$/);
+  const doc = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  assert.equal(doc.type, 'FeatureCollection');
+  assert.equal(doc.features.length, expected);
+  for (const f of doc.features) assert.ok(f.properties.provinces.some((p) => p.name === 'Koh Kong'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('purpose, investor country and contract year filter like the API; the list sorts', { timeout: 90_000 }, async () => {
+  const { context, page, problems } = await open_page();
+  await page.waitForFunction(() => document.querySelectorAll('#purpose-select option').length > 2 &&
+    document.querySelectorAll('#country-select option').length > 2 && document.querySelectorAll('#year-from option').length > 2);
+  await page.selectOption('#purpose-select', 'Rubber plantation');
+  await settled(page);
+  const rubber = (await api('/collections/elc/items?Purpose=Rubber%20plantation&limit=1')).numberMatched;
+  assert.equal(Number(await page.getAttribute('#stat-count', 'data-value')), rubber);
+  await page.selectOption('#country-select', 'Vietnamese');
+  await page.selectOption('#year-from', '2008');
+  await page.selectOption('#year-to', '2011');
+  await settled(page);
+  const all = (await api('/collections/elc/items?Purpose=Rubber%20plantation&Nation=Vietnamese&datetime=2008-01-01/2011-12-31&limit=1')).numberMatched;
+  assert.ok(all > 0 && all < rubber, `${all} of ${rubber}`);
+  assert.equal(Number(await page.getAttribute('#stat-count', 'data-value')), all);
+  assert.match(page.url(), /purpose=Rubber%20plantation/);
+  assert.match(page.url(), /country=Vietnamese/);
+  assert.match(page.url(), /year=2008-2011/);
+  for (const f of await tile_features(page, 'elc')) assert.match(String(f.purpose), /^rubber plantation$/i, `feature ${f.id} (${f.purpose}) drawn`);
+
+  await page.click('#clear-filters');
+  await settled(page);
+  const areas = async () => (await page.locator('#list tbody td:nth-child(3)').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+  const descending = await areas();
+  assert.ok(descending.length > 3 && descending.every((v, i) => i === 0 || v <= descending[i - 1]), `not largest first: ${descending}`);
+  await page.click('#list th[data-sort="area_ha"] button');
+  await settled(page);
+  const ascending = await areas();
+  assert.ok(ascending.every((v, i) => i === 0 || v >= ascending[i - 1]), `not smallest first: ${ascending}`);
+  assert.equal(await page.getAttribute('#list th[data-sort="area_ha"]', 'aria-sort'), 'ascending');
+  assert.match(page.url(), /sort=area_ha/);
+  await shot(page, '06b-filters-sorted.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the keyboard reaches search, results and detail', { timeout: 60_000 }, async () => {
+  const { context, page, problems } = await open_page();
+  await page.keyboard.press('Tab');  // skip link
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-input');
+  await page.keyboard.type('Hoang Anh');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.search-hit');
+  await page.keyboard.press('Tab');  // the Search button
+  await page.keyboard.press('Tab');  // the first result
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'search-hit');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#detail:not([hidden]) #detail-company');
+  assert.ok(await page.evaluate(() => document.getElementById('detail').contains(document.activeElement)), 'focus did not move to the detail');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.isHidden('#detail'), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('at 375x667 the map and the controls are usable', { timeout: 120_000 }, async () => {
+  // After the province filter below, tap the largest concession in it.
+  const largest = await api('/collections/elc/items?province=Koh%20Kong&sortby=-area_ha&limit=1');
+  const point = interior_point(largest.features[0].geometry);
+  const { context, page, problems } = await open_page('', { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 375, 'the page scrolls sideways');
+  const map_box = await page.locator('#map').boundingBox();
+  assert.ok(map_box.width >= 374 && map_box.height >= 400, `map is ${map_box.width}x${map_box.height}`);
+  assert.ok((await painted_pixels(page)).painted > 1000, 'nothing painted on the phone');
+  for (const selector of ['#search-input', '#panel-toggle', '.leaflet-control-zoom-in', '.lang-switch button[data-lang="km"]']) {
+    const b = await page.locator(selector).boundingBox();
+    assert.ok(b && b.x >= 0 && b.y >= 0 && b.x + b.width <= 375 && b.y + b.height <= 667, `${selector} is off screen`);
+    assert.ok(b.height >= 28, `${selector} is ${b.height}px high: too small to tap`);
+  }
+  await shot(page, '07-phone.png');
+
+  const zoom = await page.evaluate(() => window.concessions_page.map.getZoom());
+  await page.tap('.leaflet-control-zoom-in');
+  await settled(page);
+  assert.equal(await page.evaluate(() => window.concessions_page.map.getZoom()), zoom + 1);
+
+  await page.tap('#panel-toggle');
+  const panel = await page.locator('#panel').boundingBox();
+  assert.ok(panel && panel.y >= 0 && panel.y + panel.height <= 667 + 1 && panel.width <= 375, 'the panel does not fit');
+  await page.selectOption('#province-select', { label: 'Koh Kong' });
+  await settled(page);
+  const expected = (await api('/collections/elc/items?province=Koh%20Kong&limit=1')).numberMatched;
+  assert.equal(Number(await page.getAttribute('#stat-count', 'data-value')), expected);
+  await shot(page, '08-phone-panel.png');
+  await page.tap('#panel .close');
+  assert.equal(await page.isVisible('#panel'), false, 'the panel did not close');
+
+  await page.evaluate(({ lat, lng }) => window.concessions_page.map.setView([lat, lng], 11, { animate: false }), point);
+  await settled(page);
+  const xy = await page.evaluate(({ lat, lng }) => window.concessions_page.map.latLngToContainerPoint([lat, lng]), point);
+  const box = await page.locator('#map').boundingBox();
+  await page.tap('#map', { position: { x: xy.x, y: xy.y } });
+  await page.waitForSelector('#detail:not([hidden]) #detail-company');
+  const detail = await page.locator('#detail').boundingBox();
+  assert.ok(detail.y >= box.y && detail.y + detail.height <= 667 + 1, 'the detail does not fit');
+  assert.ok(await page.locator('#detail .close').isVisible());
+  await shot(page, '09-phone-detail.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the Khmer switch translates the page and is kept in the URL', { timeout: 60_000 }, async () => {
+  const { context, page, problems } = await open_page('#province=Koh%20Kong');
+  await page.click('.lang-switch button[data-lang="km"]');
+  await settled(page);
+  assert.equal(await page.getAttribute('html', 'lang'), 'km');
+  assert.equal(await page.textContent('#page-title'), 'សម្បទានដីនៅកម្ពុជា');
+  assert.equal(await page.$eval('#province-select', (el) => el.selectedOptions[0].textContent), 'កោះកុង');
+  assert.match(page.url(), /[#&]lang=km(&|$)/);
+  await shot(page, '10-khmer.png');
+  await page.reload();
+  await settled(page);
+  assert.equal(await page.textContent('#page-title'), 'សម្បទានដីនៅកម្ពុជា');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the bundled sample is labelled as such', { timeout: 200_000, skip: Boolean(process.env.CONCESSIONS_TEST_URL) }, async () => {
+  const sample = await start_server([]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const problems = watch(page);
+  await page.goto(`${sample.url}/`);
+  await settled(page);
+  assert.ok(await page.isVisible('#sample-notice'), 'no sample notice');
+  assert.match(await page.textContent('#sample-notice'), /synthetic/i);
+  assert.ok((await painted_pixels(page)).painted > 1000, 'the sample is not drawn');
+  await shot(page, '11-sample.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

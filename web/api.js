@@ -1,0 +1,99 @@
+// The page talks only to the public HTTP API (DESIGN.md); every URL is
+// relative to the page, so the server can sit behind a path prefix.
+
+export function api_url(path, params) {
+  const url = new URL(path.replace(/^\//, ''), document.baseURI);
+  if (params) for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
+  return url;
+}
+
+export async function get_json(path, params, { signal } = {}) {
+  const response = await fetch(api_url(path, params), { signal, headers: { Accept: 'application/json' } });
+  if (!response.ok) {
+    let description = response.statusText;
+    try { description = (await response.json()).description ?? description; } catch { /* not JSON */ }
+    throw new Error(`${response.status} ${description}`);
+  }
+  return response.json();
+}
+
+// Which source field plays which role (name, company, purpose, ...). The
+// server knows (the catalog says, or it guesses from field names); when
+// /collections does not say, the page guesses from the queryables with the
+// same name lists as geo/catalog.cpp's guess_roles.
+const role_guesses = {
+  name: ['name', 'min_name', 'block', 'shapename', 'prov_name', 'title'],
+  company: ['company', 'operator', 'developer', 'owner_name', 'min_name', 'name'],
+  area_ha: ['hectares', 'area_ha', 'size_ha', 'lsize_ha', 'con_size_h', 'landarea_h', 'hectare'],
+  purpose: ['purpose', 'crop', 'commodity', 'category', 'status'],
+  nationality: ['nation', 'nationality', 'in_country', 'country', 'dir_nation'],
+  province: ['provinces', 'province', 'prov_name', 'shapename'],
+  contract_date: ['contract', 'contract_date', 'con_date', 'issuedate', 'date_sub', 'date'],
+};
+const computed = new Set(['id', 'area_ha', 'contract_date']);
+
+export function guess_roles(queryable_names) {
+  const source_fields = queryable_names.filter((n) => !computed.has(n));
+  const roles = {};
+  for (const [role, names] of Object.entries(role_guesses)) {
+    for (const want of names) {
+      const hit = source_fields.find((f) => f.toLowerCase() === want);
+      if (hit) { roles[role] = hit; break; }
+    }
+  }
+  return roles;
+}
+
+// The server's roles when /collections gives them ("roles": {"name":
+// "Name", "company": "Name", ...}), otherwise guessed from the queryables.
+const roles_cache = new Map();
+export function server_roles(collection) {
+  const given = collection.roles;
+  return given && typeof given === 'object' && !Array.isArray(given) ? given : null;
+}
+
+export async function collection_roles(collection) {
+  const given = server_roles(collection);
+  if (given) return given;
+  if (!roles_cache.has(collection.id)) {
+    roles_cache.set(collection.id, get_json(`collections/${encodeURIComponent(collection.id)}/queryables`)
+      .then((q) => guess_roles(Object.keys(q.properties ?? {})))
+      .catch(() => ({})));
+  }
+  return roles_cache.get(collection.id);
+}
+
+// The tiles carry role-named properties (name, company, purpose), so one
+// feature seen in a tile and fetched as an item tells which source field
+// plays each of those roles: the first field holding the same value.
+export function infer_roles(tile_properties, item_properties, guessed) {
+  const roles = { ...guessed };
+  for (const role of ['name', 'company', 'purpose']) {
+    const value = tile_properties[role];
+    if (value === null || value === undefined || value === '') continue;
+    const field = Object.keys(item_properties).find((k) => !computed.has(k) && k !== 'provinces' && item_properties[k] === value);
+    if (field) roles[role] = field;
+  }
+  return roles;
+}
+
+// Filters as API parameters for one collection. Province, text and contract
+// years apply to every layer; purpose and investor country only to the
+// collection they were chosen for, through its own field names.
+export function filter_params(filters, collection_id, roles) {
+  const p = {};
+  if (filters.province) p.province = filters.province;
+  if (filters.q) p.q = filters.q;
+  if (filters.year_from || filters.year_to)
+    p.datetime = `${filters.year_from ? `${filters.year_from}-01-01` : '..'}/${filters.year_to ? `${filters.year_to}-12-31` : '..'}`;
+  if (collection_id === filters.focus && roles) {
+    if (filters.purpose && roles.purpose) p[roles.purpose] = filters.purpose;
+    if (filters.country && roles.nationality) p[roles.nationality] = filters.country;
+  }
+  return p;
+}
+
+export function tile_template(collection_id) {
+  return api_url(`collections/${encodeURIComponent(collection_id)}/tiles/{z}/{x}/{y}.geojson`).href
+    .replace(/%7B/g, '{').replace(/%7D/g, '}');
+}

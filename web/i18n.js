@@ -1,0 +1,220 @@
+// English and Khmer labels. Data values (company names, purposes) come from
+// the sources and stay as they are; only the page's own words are translated.
+
+const strings = {
+  en: {
+    title: "Cambodia's concessions",
+    skip_to_panel: 'Skip to filters and list',
+    search: 'Search',
+    search_placeholder: 'Company or concession name',
+    search_label: 'Search by company or name',
+    search_results: 'Search results',
+    search_none: 'No concession matches “{q}”.',
+    search_more: '{n} more: refine the search',
+    panel: 'Filters',
+    close: 'Close',
+    language: 'Language',
+    sample_notice: 'This map shows the bundled synthetic sample data, not real concessions.',
+    sample_notice_server: 'Server says: {text}',
+    filters: 'Filters',
+    collection: 'Statistics, list and download for',
+    province: 'Province',
+    all_provinces: 'All provinces',
+    purpose: 'Purpose / crop',
+    country: 'Investor country',
+    year_from: 'Contract year from',
+    year_to: 'to',
+    any: 'Any',
+    clear_filters: 'Clear filters',
+    layers: 'Layers and legend',
+    colour_by_purpose: 'Colour {c} by purpose / crop',
+    other: 'Other',
+    unknown: 'Not stated',
+    province_boundaries: 'Province boundaries',
+    stats: 'Statistics',
+    count: 'Concessions',
+    hectares: 'Hectares (computed)',
+    declared: 'Hectares (declared)',
+    top_companies: 'Largest holders',
+    list: 'Concessions in view',
+    list_summary: '{shown} of {inview} in view · {total} match the filters',
+    list_empty: 'None in view. Zoom out or clear filters.',
+    show_more: 'Show more',
+    col_name: 'Name',
+    col_province: 'Province',
+    col_area: 'Hectares',
+    col_year: 'Year',
+    sort_by: 'Sort by {col}',
+    download: 'Download',
+    download_what: 'Everything that matches the filters ({n} features), not only the view.',
+    download_view_only: 'Only what is in the map view',
+    format: 'Format',
+    settings: 'Map settings',
+    basemap: 'Basemap tile URL',
+    basemap_help: 'An XYZ template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; “none” for a plain background.',
+    apply: 'Apply',
+    reset: 'Default',
+    basemap_offline: 'The basemap could not be loaded; showing provinces on a plain background.',
+    detail: 'Concession',
+    company: 'Company',
+    area_computed: 'Area, computed from the boundary',
+    area_declared: 'Area, declared in the source',
+    difference: 'difference',
+    contract_date: 'Contract date',
+    provinces_shares: 'Provinces (share of its area)',
+    all_attributes: 'All attributes',
+    sources: 'Sources',
+    source_layer: 'Layer',
+    source_api: 'This feature as GeoJSON',
+    zoom_to: 'Zoom to it',
+    copy_link: 'Copy link',
+    copied: 'Link copied',
+    filter_province: 'Show only {p}',
+    in_province: 'In this province',
+    loading: 'Loading…',
+    error: 'Could not load {what}: {why}',
+    ha: 'ha',
+    map_label: 'Map of concessions',
+  },
+  km: {
+    title: 'សម្បទានដីនៅកម្ពុជា',
+    skip_to_panel: 'រំលងទៅតម្រង និងបញ្ជី',
+    search: 'ស្វែងរក',
+    search_placeholder: 'ឈ្មោះក្រុមហ៊ុន ឬសម្បទាន',
+    search_label: 'ស្វែងរកតាមក្រុមហ៊ុន ឬឈ្មោះ',
+    search_results: 'លទ្ធផលស្វែងរក',
+    search_none: 'គ្មានសម្បទានត្រូវនឹង “{q}” ទេ។',
+    search_more: '{n} ទៀត៖ សូមបញ្ជាក់ការស្វែងរក',
+    panel: 'តម្រង',
+    close: 'បិទ',
+    language: 'ភាសា',
+    sample_notice: 'ផែនទីនេះបង្ហាញទិន្នន័យគំរូសំយោគ មិនមែនសម្បទានពិតប្រាកដទេ។',
+    sample_notice_server: 'ម៉ាស៊ីនមេ៖ {text}',
+    filters: 'តម្រង',
+    collection: 'ស្ថិតិ បញ្ជី និងការទាញយកសម្រាប់',
+    province: 'ខេត្ត',
+    all_provinces: 'ខេត្តទាំងអស់',
+    purpose: 'គោលបំណង / ដំណាំ',
+    country: 'ប្រទេសវិនិយោគិន',
+    year_from: 'ឆ្នាំកិច្ចសន្យាពី',
+    year_to: 'ដល់',
+    any: 'ទាំងអស់',
+    clear_filters: 'សម្អាតតម្រង',
+    layers: 'ស្រទាប់ និងសញ្ញាសម្គាល់',
+    colour_by_purpose: 'ពណ៌ {c} តាមគោលបំណង / ដំណាំ',
+    other: 'ផ្សេងៗ',
+    unknown: 'មិនបានបញ្ជាក់',
+    province_boundaries: 'ព្រំប្រទល់ខេត្ត',
+    stats: 'ស្ថិតិ',
+    count: 'ចំនួនសម្បទាន',
+    hectares: 'ហិកតា (គណនា)',
+    declared: 'ហិកតា (ប្រកាស)',
+    top_companies: 'អ្នកកាន់កាប់ធំបំផុត',
+    list: 'សម្បទានក្នុងផែនទី',
+    list_summary: '{shown} ក្នុងចំណោម {inview} ក្នុងផែនទី · {total} ត្រូវនឹងតម្រង',
+    list_empty: 'គ្មានក្នុងផែនទីទេ។ សូមពង្រីកចេញ ឬសម្អាតតម្រង។',
+    show_more: 'បង្ហាញបន្ថែម',
+    col_name: 'ឈ្មោះ',
+    col_province: 'ខេត្ត',
+    col_area: 'ហិកតា',
+    col_year: 'ឆ្នាំ',
+    sort_by: 'តម្រៀបតាម {col}',
+    download: 'ទាញយក',
+    download_what: 'អ្វីៗទាំងអស់ដែលត្រូវនឹងតម្រង ({n}) មិនមែនតែក្នុងផែនទីទេ។',
+    download_view_only: 'តែអ្វីដែលនៅក្នុងផែនទី',
+    format: 'ទម្រង់',
+    settings: 'ការកំណត់ផែនទី',
+    basemap: 'URL ផែនទីមូលដ្ឋាន',
+    basemap_help: 'គំរូ XYZ ដូចជា https://tile.openstreetmap.org/{z}/{x}/{y}.png; “none” សម្រាប់ផ្ទៃទទេ។',
+    apply: 'អនុវត្ត',
+    reset: 'លំនាំដើម',
+    basemap_offline: 'មិនអាចផ្ទុកផែនទីមូលដ្ឋានបានទេ កំពុងបង្ហាញខេត្តលើផ្ទៃទទេ។',
+    detail: 'សម្បទាន',
+    company: 'ក្រុមហ៊ុន',
+    area_computed: 'ផ្ទៃដី គណនាពីព្រំប្រទល់',
+    area_declared: 'ផ្ទៃដី ប្រកាសក្នុងប្រភព',
+    difference: 'ភាពខុសគ្នា',
+    contract_date: 'កាលបរិច្ឆេទកិច្ចសន្យា',
+    provinces_shares: 'ខេត្ត (ចំណែកនៃផ្ទៃដី)',
+    all_attributes: 'លក្ខណៈទាំងអស់',
+    sources: 'ប្រភព',
+    source_layer: 'ស្រទាប់',
+    source_api: 'ទិន្នន័យនេះជា GeoJSON',
+    zoom_to: 'ពង្រីកទៅវា',
+    copy_link: 'ចម្លងតំណ',
+    copied: 'បានចម្លងតំណ',
+    filter_province: 'បង្ហាញតែ {p}',
+    in_province: 'ក្នុងខេត្តនេះ',
+    loading: 'កំពុងផ្ទុក…',
+    error: 'មិនអាចផ្ទុក {what}៖ {why}',
+    ha: 'ហ.ត',
+    map_label: 'ផែនទីសម្បទាន',
+  },
+};
+
+// Province names by census code (NIS 2008; 25 is Tbong Khmum, created 2013).
+const khmer_provinces = {
+  '01': 'បន្ទាយមានជ័យ', '02': 'បាត់ដំបង', '03': 'កំពង់ចាម', '04': 'កំពង់ឆ្នាំង', '05': 'កំពង់ស្ពឺ',
+  '06': 'កំពង់ធំ', '07': 'កំពត', '08': 'កណ្ដាល', '09': 'កោះកុង', '10': 'ក្រចេះ', '11': 'មណ្ឌលគិរី',
+  '12': 'ភ្នំពេញ', '13': 'ព្រះវិហារ', '14': 'ព្រៃវែង', '15': 'ពោធិ៍សាត់', '16': 'រតនគិរី', '17': 'សៀមរាប',
+  '18': 'ព្រះសីហនុ', '19': 'ស្ទឹងត្រែង', '20': 'ស្វាយរៀង', '21': 'តាកែវ', '22': 'ឧត្ដរមានជ័យ', '23': 'កែប',
+  '24': 'ប៉ៃលិន', '25': 'ត្បូងឃ្មុំ',
+};
+
+// Titles of the collections in the shipped ODC catalog; any other collection
+// keeps the title the server gives.
+const khmer_collections = {
+  'elc': 'សម្បទានដីសេដ្ឋកិច្ច',
+  'elc-partial': 'សម្បទានដីសេដ្ឋកិច្ច (តែទីតាំង)',
+  'mining': 'អាជ្ញាប័ណ្ណសម្បទានរ៉ែ',
+  'protected-areas': 'តំបន់ការពារ និងព្រៃការពារ',
+  'community-forests': 'ព្រៃសហគមន៍',
+  'kba': 'តំបន់ជីវចម្រុះសំខាន់ៗ',
+  'oil-gas': 'ប្លុកប្រេង និងឧស្ម័ន',
+  'sez': 'តំបន់សេដ្ឋកិច្ចពិសេស',
+  'hydropower': 'ទំនប់វារីអគ្គិសនី',
+};
+
+export const languages = ['en', 'km'];
+let current = 'en';
+
+export function set_language(lang) {
+  current = languages.includes(lang) ? lang : 'en';
+  document.documentElement.lang = current;
+}
+
+export function language() { return current; }
+
+// t('list_summary', {shown: 3}) with {name} placeholders.
+export function t(key, values = {}) {
+  const text = strings[current][key] ?? strings.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
+}
+
+export function province_label(name, code) {
+  if (current === 'km' && code && khmer_provinces[code.replace(/^KH-/, '').padStart(2, '0')])
+    return khmer_provinces[code.replace(/^KH-/, '').padStart(2, '0')];
+  return name;
+}
+
+export function collection_label(collection) {
+  if (current === 'km' && khmer_collections[collection.id]) return khmer_collections[collection.id];
+  return collection.title;
+}
+
+const formats = new Map();  // building an Intl.NumberFormat costs far more than using one
+export function format_number(value, digits = 0) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  const key = `${current}/${digits}`;
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(current === 'km' ? 'km-KH' : 'en-GB', { maximumFractionDigits: digits }));
+  return formats.get(key).format(value);
+}
+
+// Fills every element marked data-i18n (text), data-i18n-placeholder,
+// data-i18n-aria-label or data-i18n-title under `root`.
+export function translate_page(root = document) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+}

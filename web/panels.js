@@ -1,0 +1,126 @@
+// What the side panel, the detail panel and the search results show, built
+// as DOM (never innerHTML with data: source attributes are untrusted text).
+import { t, format_number, province_label, collection_label } from './i18n.js?v=@ASSET_VERSION@';
+import { api_url } from './api.js?v=@ASSET_VERSION@';
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'style') el.style.cssText = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+const ha = (v) => `${format_number(v)} ${t('ha')}`;
+
+export function province_names(feature) {
+  const list = feature.properties?.provinces;
+  if (Array.isArray(list)) return list.map((p) => province_label(p.name, p.code)).join(', ');
+  return typeof list === 'string' ? list : '';
+}
+
+export function render_stats(el, totals, companies) {
+  el.replaceChildren(
+    h('dl', { class: 'stats' },
+      h('div', {}, h('dt', {}, t('count')), h('dd', { id: 'stat-count', 'data-value': totals.numberMatched }, format_number(totals.numberMatched))),
+      h('div', {}, h('dt', {}, t('hectares')), h('dd', { id: 'stat-area' }, format_number(totals.area_ha))),
+      h('div', {}, h('dt', {}, t('declared')), h('dd', {}, format_number(totals.declared_ha)))),
+  );
+  const top = (companies?.groups ?? []).filter((g) => g.key && g.key !== '(unknown)').slice(0, 5);
+  if (!top.length) return;
+  const max = top[0].area_ha || 1;
+  el.append(h('h3', {}, t('top_companies')),
+    h('ol', { class: 'bars' }, top.map((g) => h('li', {},
+      h('span', { class: 'bar-label' }, g.key),
+      h('span', { class: 'bar-value' }, ha(g.area_ha), g.count > 1 ? ` · ${format_number(g.count)}` : ''),
+      h('span', { class: 'bar', style: `width:${Math.max(2, 100 * g.area_ha / max)}%`, 'aria-hidden': 'true' })))));
+}
+
+export function list_row(feature, roles, on_open) {
+  const p = feature.properties ?? {};
+  const name = p[roles.name] ?? p[roles.company] ?? `#${feature.id}`;
+  const year = (p.contract_date ?? '').slice(0, 4);
+  return h('tr', { 'data-id': feature.id },
+    h('td', {}, h('button', { type: 'button', class: 'row-open', onclick: () => on_open(feature) }, name)),
+    h('td', {}, province_names(feature)),
+    h('td', { class: 'num' }, format_number(p.area_ha)),
+    h('td', { class: 'num' }, year || '–'));
+}
+
+export function render_search_results(el, results, query, on_pick) {
+  const items = [];
+  let total = 0;
+  for (const { collection, roles, doc } of results) {
+    total += doc.numberMatched ?? doc.features.length;
+    for (const f of doc.features) {
+      const p = f.properties ?? {};
+      items.push(h('li', {}, h('button', { type: 'button', class: 'search-hit', onclick: () => on_pick(collection, f) },
+        h('span', { class: 'swatch', style: `background:${collection.color ?? '#888'}` }),
+        h('span', { class: 'hit-name' }, p[roles.name] ?? p[roles.company] ?? `#${f.id}`),
+        h('span', { class: 'hit-meta' }, [collection_label(collection), province_names(f), p.area_ha ? ha(p.area_ha) : ''].filter(Boolean).join(' · ')))));
+    }
+  }
+  el.replaceChildren(items.length ? h('ul', {}, items) : h('p', { class: 'muted' }, t('search_none', { q: query })));
+  if (total > items.length) el.append(h('p', { class: 'muted small' }, t('search_more', { n: format_number(total - items.length) })));
+}
+
+function value_text(v) {
+  if (v === null || v === undefined || v === '') return '–';
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
+
+function value_node(v) {
+  const text = value_text(v);
+  return /^https?:\/\/\S+$/.test(text) ? h('a', { href: text, rel: 'noopener noreferrer', target: '_blank' }, text) : text;
+}
+
+// The source file named in the collection's description ("... from x.shp)").
+function source_file(collection) {
+  const m = (collection.description ?? '').match(/from ([^)]+)\)\s*$/);
+  return m ? m[1] : '';
+}
+
+export function render_detail(body, { collection, roles, feature, on_zoom, on_province, on_copy }) {
+  const p = feature.properties ?? {};
+  const computed = p.area_ha;
+  const declared = roles.area_ha ? Number(p[roles.area_ha]) : NaN;
+  const rows = [];
+  const row = (label, value, id) => rows.push(h('div', { class: 'kv', id }, h('dt', {}, label), h('dd', {}, value)));
+  if (roles.company && p[roles.company]) row(t('company'), value_text(p[roles.company]), 'detail-company');
+  if (roles.purpose && p[roles.purpose]) row(t('purpose'), value_text(p[roles.purpose]));
+  if (roles.nationality && p[roles.nationality]) row(t('country'), value_text(p[roles.nationality]));
+  if (p.contract_date) row(t('contract_date'), p.contract_date);
+  if (computed !== undefined) row(t('area_computed'), ha(computed), 'detail-area');
+  if (Number.isFinite(declared) && declared > 0) {
+    const diff = computed ? ` (${t('difference')} ${computed >= declared ? '+' : ''}${format_number(100 * (computed - declared) / declared, 1)}%)` : '';
+    row(t('area_declared'), `${ha(declared)}${diff}`, 'detail-declared');
+  }
+  const shares = Array.isArray(p.provinces) ? p.provinces : [];
+  const attributes = Object.entries(p).filter(([k]) => k !== 'provinces');
+  const references = attributes.filter(([k, v]) => /reference|source|^ref$/i.test(k) && v);
+  body.replaceChildren(
+    h('p', { class: 'detail-collection' }, h('span', { class: 'swatch', style: `background:${collection.color ?? '#888'}` }), collection_label(collection)),
+    h('dl', { class: 'kvs' }, rows),
+    shares.length ? h('h3', {}, t('provinces_shares')) : null,
+    shares.length ? h('ul', { class: 'shares' }, shares.map((s) => h('li', {},
+      h('button', { type: 'button', class: 'link-button', onclick: () => on_province(s.name) }, province_label(s.name, s.code)),
+      ` ${s.share === null || s.share === undefined ? '' : `${format_number(100 * s.share, 1)}%`}`))) : null,
+    h('div', { class: 'button-row' },
+      h('button', { type: 'button', onclick: on_zoom }, t('zoom_to')),
+      h('button', { type: 'button', onclick: on_copy }, t('copy_link'))),
+    h('h3', {}, t('sources')),
+    h('ul', { class: 'sources' },
+      h('li', {}, `${t('source_layer')}: ${collection.title}${source_file(collection) ? ` (${source_file(collection)})` : ''}`),
+      references.map(([k, v]) => h('li', {}, `${k}: `, value_node(v))),
+      h('li', {}, h('a', { href: api_url(`collections/${encodeURIComponent(collection.id)}/items/${feature.id}`).href, target: '_blank', rel: 'noopener' }, t('source_api')))),
+    h('details', { class: 'attributes', open: window.innerWidth > 800 },
+      h('summary', {}, t('all_attributes')),
+      h('table', { class: 'attrs' }, h('tbody', {}, attributes.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, value_node(v))))))),
+  );
+}
