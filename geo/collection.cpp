@@ -1,5 +1,7 @@
 #include "geo/collection.hpp"
 
+#include <charconv>
+
 namespace geo {
 
 std::string to_string(field_type type) {
@@ -11,6 +13,17 @@ std::string to_string(field_type type) {
         case field_type::datetime: return "date-time";
     }
     return "string";
+}
+
+std::string text_of(value const& v) {
+    if (auto const* s = std::get_if<std::string>(&v)) return *s;
+    if (auto const* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+    if (auto const* d = std::get_if<double>(&v)) {
+        char buf[32];
+        auto const r = std::to_chars(buf, buf + sizeof buf, *d);
+        return std::string(buf, r.ptr);
+    }
+    return {};
 }
 
 index_box to_index_box(box const& b) { return index_box({b.min_x, b.min_y}, {b.max_x, b.max_y}); }

@@ -31,17 +31,6 @@ std::optional<double> to_number(std::string_view s) {
     return v;
 }
 
-std::string text_of(value const& v) {
-    if (auto const* s = std::get_if<std::string>(&v)) return *s;
-    if (auto const* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-    if (auto const* d = std::get_if<double>(&v)) {
-        char buf[32];
-        auto const r = std::to_chars(buf, buf + sizeof buf, *d);
-        return std::string(buf, r.ptr);
-    }
-    return {};
-}
-
 // --- geometry against a box ------------------------------------------------
 
 bool inside(point const& p, box const& b) { return p.x >= b.min_x && p.x <= b.max_x && p.y >= b.min_y && p.y <= b.max_y; }

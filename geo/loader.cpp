@@ -2,6 +2,7 @@
 
 #include "geo/dates.hpp"
 #include "geo/gdal_source.hpp"
+#include "geo/hash.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -44,15 +45,8 @@ namespace {
 // times, options): the same files give the same version on every replica
 // and across restarts, so ETags stay valid; a changed file changes it.
 std::string data_version(catalog const& cat, load_options const& options) {
-    std::uint64_t h = 1469598103934665603ull;
-    auto mix = [&](std::string_view s) {
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 1099511628211ull;
-        }
-        h ^= 0xff;
-        h *= 1099511628211ull;
-    };
+    std::uint64_t h = fnv1a_offset;
+    auto mix = [&](std::string_view s) { h = fnv1a("\xff", fnv1a(s, h)); };  // 0xff ends each field
     auto mix_file = [&](std::string const& path) {
         mix(path);
         std::error_code ec;

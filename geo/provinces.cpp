@@ -13,12 +13,6 @@
 namespace geo {
 
 namespace {
-std::string text_of(value const& v) {
-    if (auto const* s = std::get_if<std::string>(&v)) return *s;
-    if (auto const* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-    return {};
-}
-
 // First field whose name (case-insensitively) is one of the candidates.
 std::string guess_field(collection const& layer, std::initializer_list<std::string_view> candidates) {
     for (auto want : candidates)

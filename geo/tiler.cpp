@@ -71,17 +71,6 @@ double signed_area(std::vector<point> const& r) {
     return a / 2;
 }
 
-std::string text_of(value const& v) {
-    if (auto const* s = std::get_if<std::string>(&v)) return *s;
-    if (auto const* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-    if (auto const* d = std::get_if<double>(&v)) {
-        char buf[32];
-        auto const r = std::to_chars(buf, buf + sizeof buf, *d);
-        return std::string(buf, r.ptr);
-    }
-    return {};
-}
-
 }  // namespace
 
 std::vector<std::string> const& tile_index::property_names() {

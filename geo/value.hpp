@@ -22,4 +22,8 @@ using value = std::variant<std::monostate, std::int64_t, double, std::string>;
 
 inline bool is_null(value const& v) { return std::holds_alternative<std::monostate>(v); }
 
+// The value as text: strings as they are, numbers in their shortest exact
+// form, null as "".
+std::string text_of(value const& v);
+
 }  // namespace geo

@@ -2,6 +2,7 @@
 
 #include "geo/feature_query.hpp"
 #include "geo/feature_writer.hpp"
+#include "geo/hash.hpp"
 #include "geo/gdal_source.hpp"
 #include "server/assets.hpp"
 #include "server/compression.hpp"
@@ -49,13 +50,8 @@ std::shared_ptr<cached_response const> with_gzip(response_cache& cache, std::str
 
 // Strong ETag: the data version and a hash (FNV-1a) of the bytes.
 std::string make_etag(std::string const& version, std::string_view body) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : body) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
     char buf[64];
-    std::snprintf(buf, sizeof buf, "\"%s-%016llx\"", version.c_str(), static_cast<unsigned long long>(h));
+    std::snprintf(buf, sizeof buf, "\"%s-%016llx\"", version.c_str(), static_cast<unsigned long long>(geo::fnv1a(body)));
     return buf;
 }
 

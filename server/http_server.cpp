@@ -1,5 +1,6 @@
 #include "server/http_server.hpp"
 
+#include "geo/hash.hpp"
 #include "server/compression.hpp"
 #include "server/router.hpp"
 
@@ -24,15 +25,6 @@ using tcp = net::ip::tcp;
 namespace {
 
 std::string reason(unsigned status) { return std::string(http::obsolete_reason(static_cast<http::status>(status))); }
-
-std::uint64_t fnv1a(std::string_view s) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 bool compressible(std::string_view content_type) {
     return content_type.find("json") != std::string_view::npos || content_type.find("text") != std::string_view::npos ||
@@ -227,7 +219,7 @@ private:
         if (r.cacheable) {
             if (r.etag.empty() && !r.stream) {
                 char buf[32];
-                std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(fnv1a(r.body)));
+                std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::fnv1a(r.body)));
                 r.etag = buf;
             }
             r.headers.emplace_back("ETag", r.etag);

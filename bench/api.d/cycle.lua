@@ -1,4 +1,4 @@
--- wrk script for bench/api: each request takes the next URL path from a file
+-- wrk script for bench/api and bench/tiles: each request takes the next URL path from a file
 -- (one a line), cycling. Usage: wrk ... -s cycle.lua URL -- FILE THREADS
 -- Thread k of THREADS starts k/THREADS of the way through the list, so the
 -- threads do not ask for the same URLs at the same time.
