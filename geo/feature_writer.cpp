@@ -83,7 +83,8 @@ void append_polygon(std::string& out, polygon const& p) {
     out += ']';
 }
 
-double rounded(double v, double unit) { return std::round(v / unit) * unit; }
+// Dividing by the inverse keeps 9394.0901 from printing as 9394.090100000001.
+double rounded(double v, double unit) { return std::round(v / unit) / (1 / unit); }
 }  // namespace
 
 void append_json_value(std::string& out, value const& v) {
