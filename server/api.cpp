@@ -43,7 +43,7 @@ std::string now_iso() {
 // The cached entry with its gzip form added (and stored for the next client).
 std::shared_ptr<cached_response const> with_gzip(response_cache& cache, std::string const& key, cached_response const& hit) {
     auto entry = std::make_shared<cached_response>(hit);
-    entry->gzipped = gzip(entry->body);
+    entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
     cache.insert(key, entry);
     return entry;
 }
@@ -164,12 +164,12 @@ response api::handle(request_view const& request) {
     bool const gzip_wanted = accepts_gzip(request.accept_encoding);
     if (auto hit = cache_.find(key)) {
         counters_.cache_hit();
-        if (gzip_wanted && hit->gzipped.empty() && hit->body.size() > 512) hit = with_gzip(cache_, key, *hit);
+        if (gzip_wanted && !hit->gzipped && hit->body->size() > 512) hit = with_gzip(cache_, key, *hit);
         response out;
         out.status = hit->status;
         out.content_type = hit->content_type;
-        out.body = hit->body;
-        if (!hit->gzipped.empty()) out.gzipped = std::make_shared<std::string const>(hit->gzipped);
+        out.shared_body = hit->body;
+        out.gzipped = hit->gzipped;
         out.etag = hit->etag;
         out.cacheable = true;
         return out;
@@ -181,12 +181,13 @@ response api::handle(request_view const& request) {
         auto entry = std::make_shared<cached_response>();
         entry->status = out.status;
         entry->content_type = out.content_type;
-        entry->body = out.body;
+        entry->body = std::make_shared<std::string const>(std::move(out.body));
+        out.shared_body = entry->body;
         entry->etag = out.etag;
         // Compressed once, when a client first asks for gzip.
-        if (gzip_wanted && out.body.size() > 512) {
-            entry->gzipped = gzip(out.body);
-            out.gzipped = std::make_shared<std::string const>(entry->gzipped);
+        if (gzip_wanted && entry->body->size() > 512) {
+            entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
+            out.gzipped = entry->gzipped;
         }
         cache_.insert(key, std::move(entry));
         counters_.set_cache_bytes(cache_.bytes());
@@ -607,8 +608,8 @@ response api::tile(context const& ctx, geo::collection const& c) {
         response out;
         out.status = hit.status;
         out.content_type = hit.content_type;
-        out.body = hit.body;
-        if (!hit.gzipped.empty()) out.gzipped = std::make_shared<std::string const>(hit.gzipped);
+        out.shared_body = hit.body;
+        out.gzipped = hit.gzipped;
         out.etag = hit.etag;
         out.cacheable = hit.status == 200;
         return out;
@@ -616,7 +617,7 @@ response api::tile(context const& ctx, geo::collection const& c) {
     bool const gzip_wanted = accepts_gzip(ctx.request.accept_encoding);
     if (auto hit = tile_cache_.find(key)) {
         counters_.tile_cache_hit();
-        if (gzip_wanted && hit->gzipped.empty() && hit->body.size() > 512) hit = with_gzip(tile_cache_, key, *hit);
+        if (gzip_wanted && !hit->gzipped && hit->body->size() > 512) hit = with_gzip(tile_cache_, key, *hit);
         return from_cache(*hit);
     }
     counters_.tile_cache_miss();
@@ -629,9 +630,9 @@ response api::tile(context const& ctx, geo::collection const& c) {
     auto entry = std::make_shared<cached_response>();
     entry->status = mvt && rendered.features == 0 ? 204 : 200;
     entry->content_type = mvt ? "application/vnd.mapbox-vector-tile" : geojson_type;
-    entry->body = std::move(rendered.body);
-    entry->etag = make_etag(data_->version, entry->body);
-    if (gzip_wanted && entry->body.size() > 512) entry->gzipped = gzip(entry->body);
+    entry->body = std::make_shared<std::string const>(std::move(rendered.body));
+    entry->etag = make_etag(data_->version, *entry->body);
+    if (gzip_wanted && entry->body->size() > 512) entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
     response out = from_cache(*entry);
     out.headers.emplace_back("X-Tile-Features", std::to_string(rendered.features));
     out.headers.emplace_back("X-Tile-Omitted", std::to_string(rendered.omitted));

@@ -216,10 +216,11 @@ private:
         target_ = std::move(target);
         started_ = started;
         status_ = r.status;
+        body_ = r.shared_body ? std::move(r.shared_body) : std::make_shared<std::string>(std::move(r.body));
         if (r.cacheable) {
             if (r.etag.empty() && !r.stream) {
                 char buf[32];
-                std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::fnv1a(r.body)));
+                std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::fnv1a(*body_)));
                 r.etag = buf;
             }
             r.headers.emplace_back("ETag", r.etag);
@@ -233,13 +234,13 @@ private:
                 not_modified.content_type.clear();
                 not_modified.headers = std::move(r.headers);
                 r = std::move(not_modified);
+                body_ = std::make_shared<std::string const>();  // a 304 carries no body
                 status_ = 304;
             }
         }
         if (r.stream) return send_stream(std::move(r), head);
 
         // Whole bodies: gzip what is worth it when the client takes it.
-        body_ = std::make_shared<std::string>(std::move(r.body));
         if (accept_gzip_ && body_->size() > 512 && compressible(r.content_type) && r.status != 304) {
             if (r.gzipped && !r.gzipped->empty())
                 body_ = r.gzipped;

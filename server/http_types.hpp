@@ -23,6 +23,7 @@ struct response {
     unsigned status = 200;
     std::string content_type = "application/json";
     std::string body;
+    std::shared_ptr<std::string const> shared_body;  // used instead of body when set (cached responses)
     std::shared_ptr<std::string const> gzipped;  // body already gzipped (from a cache), if any
     // Set for responses produced piece by piece (downloads): appends the
     // next piece to the buffer and returns false once there is no more.

@@ -4,7 +4,8 @@ namespace server {
 
 namespace {
 std::size_t size_of(std::string const& key, cached_response const& r) {
-    return key.size() + r.body.size() + r.gzipped.size() + r.etag.size() + r.content_type.size() + 128;
+    return key.size() + (r.body ? r.body->size() : 0) + (r.gzipped ? r.gzipped->size() : 0) + r.etag.size() +
+           r.content_type.size() + 128;
 }
 }  // namespace
 

@@ -15,8 +15,9 @@ namespace server {
 struct cached_response {
     unsigned status = 200;
     std::string content_type;
-    std::string body;
-    std::string gzipped;  // empty when not worth compressing
+    // Shared with the responses sent from them: a hit copies no bytes.
+    std::shared_ptr<std::string const> body;
+    std::shared_ptr<std::string const> gzipped;  // null until a client asks for gzip
     std::string etag;
 };
 
