@@ -48,6 +48,46 @@ std::shared_ptr<cached_response const> with_gzip(response_cache& cache, std::str
     return entry;
 }
 
+response from_entry(cached_response const& hit) {
+    response out;
+    out.status = hit.status;
+    out.content_type = hit.content_type;
+    out.shared_body = hit.body;
+    out.gzipped = hit.gzipped;
+    out.etag = hit.etag;
+    out.headers = hit.headers;
+    out.cacheable = hit.status == 200;
+    return out;
+}
+
+// Streamed downloads are kept too when they turn out small enough: the
+// producer is wrapped so that it also records what it hands out, and the
+// whole body goes into the cache once the last piece is out. A body that
+// outgrows the cache's largest entry stops being recorded (memory stays
+// flat); a client that leaves mid-way leaves nothing behind.
+std::function<bool(std::string&)> recording(std::function<bool(std::string&)> producer, response_cache& cache, std::string key,
+                                            std::shared_ptr<cached_response> entry) {
+    std::size_t const limit = std::min<std::size_t>(cache.max_entry_bytes(), 16u << 20);
+    auto recorded = std::make_shared<std::string>();
+    return [producer = std::move(producer), &cache, key = std::move(key), entry = std::move(entry), recorded,
+            limit](std::string& out) mutable {
+        std::size_t const before = out.size();
+        bool const more = producer(out);
+        if (!entry) return more;
+        if (recorded->size() + (out.size() - before) > limit) {
+            entry.reset();
+            recorded.reset();
+            return more;
+        }
+        recorded->append(out, before);
+        if (!more) {
+            entry->body = std::move(recorded);
+            cache.insert(key, std::move(entry));
+        }
+        return more;
+    };
+}
+
 // Strong ETag: the data version and a hash (FNV-1a) of the bytes.
 std::string make_etag(std::string const& version, std::string_view body) {
     char buf[64];
@@ -165,17 +205,17 @@ response api::handle(request_view const& request) {
     if (auto hit = cache_.find(key)) {
         counters_.cache_hit();
         if (gzip_wanted && !hit->gzipped && hit->body->size() > 512) hit = with_gzip(cache_, key, *hit);
-        response out;
-        out.status = hit->status;
-        out.content_type = hit->content_type;
-        out.shared_body = hit->body;
-        out.gzipped = hit->gzipped;
-        out.etag = hit->etag;
-        out.cacheable = true;
-        return out;
+        return from_entry(*hit);
     }
     counters_.cache_miss();
     response out = route(ctx);
+    if (out.cacheable && out.stream && out.status == 200 && request.method != "HEAD") {
+        auto entry = std::make_shared<cached_response>();
+        entry->content_type = out.content_type;
+        entry->etag = out.etag;
+        entry->headers = out.headers;
+        out.stream = recording(std::move(out.stream), cache_, key, std::move(entry));
+    }
     if (out.cacheable && !out.stream && out.status == 200) {
         out.etag = make_etag(data_->version, out.body);
         auto entry = std::make_shared<cached_response>();
@@ -604,21 +644,11 @@ response api::tile(context const& ctx, geo::collection const& c) {
     for (auto const& [k, v] : ctx.t.query)
         if (k != "f" && k != "limit" && k != "offset" && k != "sortby" && k != "download") filter_key += k + "=" + v + "&";
     std::string const key = data_->version + "|" + c.id + "|" + r.z + "/" + r.x + "/" + r.y + "." + r.extension + "|" + filter_key;
-    auto from_cache = [&](cached_response const& hit) {
-        response out;
-        out.status = hit.status;
-        out.content_type = hit.content_type;
-        out.shared_body = hit.body;
-        out.gzipped = hit.gzipped;
-        out.etag = hit.etag;
-        out.cacheable = hit.status == 200;
-        return out;
-    };
     bool const gzip_wanted = accepts_gzip(ctx.request.accept_encoding);
     if (auto hit = tile_cache_.find(key)) {
         counters_.tile_cache_hit();
         if (gzip_wanted && !hit->gzipped && hit->body->size() > 512) hit = with_gzip(tile_cache_, key, *hit);
-        return from_cache(*hit);
+        return from_entry(*hit);
     }
     counters_.tile_cache_miss();
     std::shared_ptr<std::vector<std::uint32_t> const> allowed;
@@ -633,10 +663,10 @@ response api::tile(context const& ctx, geo::collection const& c) {
     entry->body = std::make_shared<std::string const>(std::move(rendered.body));
     entry->etag = make_etag(data_->version, *entry->body);
     if (gzip_wanted && entry->body->size() > 512) entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
-    response out = from_cache(*entry);
-    out.headers.emplace_back("X-Tile-Features", std::to_string(rendered.features));
-    out.headers.emplace_back("X-Tile-Omitted", std::to_string(rendered.omitted));
-    out.headers.emplace_back("X-Tile-Dropped", std::to_string(rendered.dropped));
+    entry->headers = {{"X-Tile-Features", std::to_string(rendered.features)},
+                      {"X-Tile-Omitted", std::to_string(rendered.omitted)},
+                      {"X-Tile-Dropped", std::to_string(rendered.dropped)}};
+    response out = from_entry(*entry);
     tile_cache_.insert(key, std::move(entry));
     counters_.set_tile_cache_bytes(tile_cache_.bytes());
     return out;

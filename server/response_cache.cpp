@@ -4,8 +4,10 @@ namespace server {
 
 namespace {
 std::size_t size_of(std::string const& key, cached_response const& r) {
-    return key.size() + (r.body ? r.body->size() : 0) + (r.gzipped ? r.gzipped->size() : 0) + r.etag.size() +
-           r.content_type.size() + 128;
+    std::size_t size = key.size() + (r.body ? r.body->size() : 0) + (r.gzipped ? r.gzipped->size() : 0) + r.etag.size() +
+                       r.content_type.size() + 128;
+    for (auto const& [k, v] : r.headers) size += k.size() + v.size() + 64;
+    return size;
 }
 }  // namespace
 
@@ -19,7 +21,7 @@ std::shared_ptr<cached_response const> response_cache::find(std::string const& k
 
 void response_cache::insert(std::string const& key, std::shared_ptr<cached_response const> value) {
     std::size_t const size = size_of(key, *value);
-    if (size > max_bytes_ / 4) return;  // one response may not crowd out the rest
+    if (size > max_entry_bytes()) return;
     std::lock_guard lock(mutex_);
     if (auto const it = by_key_.find(key); it != by_key_.end()) {
         bytes_ -= size_of(it->first, *it->second->second);

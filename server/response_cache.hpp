@@ -9,6 +9,8 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace server {
 
@@ -19,6 +21,7 @@ struct cached_response {
     std::shared_ptr<std::string const> body;
     std::shared_ptr<std::string const> gzipped;  // null until a client asks for gzip
     std::string etag;
+    std::vector<std::pair<std::string, std::string>> headers;  // e.g. Content-Disposition of a download
 };
 
 class response_cache {
@@ -28,6 +31,9 @@ public:
     std::shared_ptr<cached_response const> find(std::string const& key);
     void insert(std::string const& key, std::shared_ptr<cached_response const> value);
     std::size_t bytes() const;
+    // The largest body insert() keeps: a quarter of the budget, so that one
+    // response cannot crowd out the rest.
+    std::size_t max_entry_bytes() const { return max_bytes_ / 4; }
 
 private:
     using entry = std::pair<std::string, std::shared_ptr<cached_response const>>;

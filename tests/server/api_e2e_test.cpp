@@ -714,6 +714,61 @@ TEST_F(server_e2e_api, full_layer_download_has_every_feature_and_geojson_says_wh
     EXPECT_EQ(ogr_feature_count("/vsizip/" + shp.file.string()), source_count);
 }
 
+// The first download streams (chunked); the server keeps the bytes it sent,
+// so the same download again comes whole from memory, with a length.
+TEST_F(server_e2e_api, a_repeated_download_is_the_same_bytes_from_the_cache) {
+    time_bound bound;
+    for (std::string const format : {"geojson", "csv", "gpkg"}) {
+        SCOPED_TRACE(format);
+        std::string const target = "/collections/elc/items?province=Kampot&f=" + format + "&download=1";
+        auto const first = get(target);
+        ASSERT_EQ(first.status, 200) << first.body.substr(0, 300);
+        EXPECT_EQ(header(first, "transfer-encoding"), "chunked");
+        auto const second = get(target);
+        ASSERT_EQ(second.status, 200);
+        EXPECT_EQ(header(second, "transfer-encoding"), "");
+        EXPECT_EQ(header(second, "content-length"), std::to_string(first.body.size()));
+        EXPECT_TRUE(second.body == first.body) << "the cached download differs from the streamed one";
+        EXPECT_EQ(header(second, "etag"), header(first, "etag"));
+        EXPECT_EQ(header(second, "content-disposition"), header(first, "content-disposition"));
+        EXPECT_EQ(header(second, "x-features"), header(first, "x-features"));
+        EXPECT_EQ(get(target, "If-None-Match: " + header(first, "etag") + "\r\n").status, 304);
+    }
+}
+
+// A download larger than the cache's largest entry is streamed every time,
+// and a client that leaves mid-way does not leave a truncated body behind.
+TEST(server_e2e_api_small_cache, downloads_too_big_to_keep_stream_every_time) {
+    REQUIRE_SHARED_DATA();
+    time_bound bound;
+    test::server_process server("--quiet --cache-mb 1 " + test::quote(catalog().string()));
+    ASSERT_NE(server.port(), 0);
+    std::string const target = "/collections/elc/items?f=geojson&download=1";  // ~1.2 MB, over 1 MiB / 4
+    auto const first = test::http_get(server.port(), target);
+    ASSERT_EQ(first.status, 200);
+    ASSERT_GT(first.body.size(), 300'000u);
+    for (int i = 0; i < 2; ++i) {
+        auto const again = test::http_get(server.port(), target);
+        ASSERT_EQ(again.status, 200);
+        EXPECT_EQ(header(again, "transfer-encoding"), "chunked") << "request " << i + 2;
+        EXPECT_EQ(again.body.size(), first.body.size());
+    }
+    // A small one, cut short by its client: the next request streams it whole.
+    std::string const small = "/collections/elc/items?province=Kampot&f=csv&download=1";
+    int const fd = test::connect_loopback(server.port());
+    ASSERT_GE(fd, 0);
+    std::string const request = "GET " + small + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+    char buf[64];
+    ASSERT_GT(::read(fd, buf, sizeof buf), 0);
+    ::close(fd);
+    auto const whole = test::http_get(server.port(), small);
+    ASSERT_EQ(whole.status, 200);
+    long const rows = std::count(whole.body.begin(), whole.body.end(), '\n');
+    EXPECT_EQ(rows - 1, std::stol(header(whole, "x-features"))) << "a truncated body was cached";
+    EXPECT_EQ(server.stop(), 0);
+}
+
 TEST_F(server_e2e_api, csv_download_carries_wkt_geometry_gdal_can_read) {
     time_bound bound;
     test::scratch_dir dir;
