@@ -1,5 +1,7 @@
 #include "geo/feature_writer.hpp"
 
+#include "geo/number_format.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -8,20 +10,8 @@
 namespace geo {
 
 void append_coordinate(std::string& out, double v) {
-    char buf[40];
-    auto const r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 9);
-    char* end = r.ptr;
-    // Trim trailing zeros (and a bare point) to keep responses small.
-    char* dot = std::find(buf, end, '.');
-    if (dot != end) {
-        while (end > dot + 1 && end[-1] == '0') --end;
-        if (end == dot + 1) end = dot;
-    }
-    if (end - buf == 2 && buf[0] == '-' && buf[1] == '0') {
-        out += '0';
-        return;
-    }
-    out.append(buf, end);
+    char buf[48];
+    out.append(buf, write_fixed(buf, v, 9));
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -61,18 +51,25 @@ void append_double(std::string& out, double v) {
     if (std::find_if(buf, r.ptr, [](char c) { return c == '.' || c == 'e' || c == 'n' || c == 'i'; }) == r.ptr) out += ".0";
 }
 
-void append_points(std::string& out, std::vector<point> const& pts) {
+}  // namespace
+
+void append_points(std::string& out, std::vector<point> const& pts, int decimals) {
     out += '[';
+    char buf[112];
     for (std::size_t i = 0; i < pts.size(); ++i) {
-        if (i) out += ',';
-        out += '[';
-        append_coordinate(out, pts[i].x);
-        out += ',';
-        append_coordinate(out, pts[i].y);
-        out += ']';
+        char* p = buf;
+        if (i) *p++ = ',';
+        *p++ = '[';
+        p = write_fixed(p, pts[i].x, decimals);
+        *p++ = ',';
+        p = write_fixed(p, pts[i].y, decimals);
+        *p++ = ']';
+        out.append(buf, p);
     }
     out += ']';
 }
+
+namespace {
 
 void append_polygon(std::string& out, polygon const& p) {
     out += '[';

@@ -11,7 +11,9 @@
 namespace geo {
 
 // Coordinates carry 9 decimals (0.1 mm), as PostGIS's ST_AsGeoJSON.
-void append_coordinate(std::string& out, double v);
+void append_coordinate(std::string& out, double v);  // at most 9 decimals
+// A JSON array of [x, y] pairs, each number with at most `decimals` decimals.
+void append_points(std::string& out, std::vector<point> const& pts, int decimals = 9);
 void append_json_string(std::string& out, std::string_view s);
 void append_json_value(std::string& out, value const& v);
 

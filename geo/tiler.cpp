@@ -3,6 +3,7 @@
 #include "geo/clip.hpp"
 #include "geo/feature_query.hpp"
 #include "geo/feature_writer.hpp"
+#include "geo/number_format.hpp"
 
 #include <protozero/pbf_writer.hpp>
 
@@ -233,18 +234,6 @@ int decimals_for(unsigned z, unsigned extent) {
     return std::clamp(static_cast<int>(std::ceil(std::log10(units_per_degree))), 1, 9);
 }
 
-void append_fixed(std::string& out, double v, int decimals) {
-    char buf[40];
-    auto const r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-    char* end = r.ptr;
-    char* dot = std::find(buf, end, '.');
-    if (dot != end) {
-        while (end > dot + 1 && end[-1] == '0') --end;
-        if (end == dot + 1) end = dot;
-    }
-    out.append(buf, end);
-}
-
 // Rounds unit points to lon/lat at the zoom's precision, dropping repeats.
 std::vector<point> to_rounded_lonlat(std::vector<point> const& unit, int decimals) {
     double const scale = std::pow(10.0, decimals);
@@ -258,18 +247,6 @@ std::vector<point> to_rounded_lonlat(std::vector<point> const& unit, int decimal
     return out;
 }
 
-void append_coords(std::string& out, std::vector<point> const& pts, int decimals) {
-    out += '[';
-    for (std::size_t i = 0; i < pts.size(); ++i) {
-        if (i) out += ',';
-        out += '[';
-        append_fixed(out, pts[i].x, decimals);
-        out += ',';
-        append_fixed(out, pts[i].y, decimals);
-        out += ']';
-    }
-    out += ']';
-}
 }  // namespace
 
 tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const {
@@ -295,11 +272,11 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
             if (pts.size() == 1) {
                 one += R"({"type":"Point","coordinates":)";
                 std::string c;
-                append_coords(c, pts, decimals);
+                append_points(c, pts, decimals);
                 one += c.substr(1, c.size() - 2);
             } else {
                 one += R"({"type":"MultiPoint","coordinates":)";
-                append_coords(one, pts, decimals);
+                append_points(one, pts, decimals);
             }
             one += '}';
         } else if (!p.polygon_starts.empty()) {
@@ -317,7 +294,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
                         continue;
                     }
                     poly += rings++ ? "," : "";
-                    append_coords(poly, pts, decimals);
+                    append_points(poly, pts, decimals);
                 }
                 if (!rings) continue;
                 one += written++ ? ",[" : "[";
@@ -332,7 +309,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
                 auto const pts = to_rounded_lonlat(l, decimals);
                 if (pts.size() < 2) continue;
                 one += written++ ? "," : "";
-                append_coords(one, pts, decimals);
+                append_points(one, pts, decimals);
             }
             one += "]}";
             ok = written > 0;
