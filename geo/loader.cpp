@@ -41,12 +41,12 @@ void parse_contract_dates(collection& c) {
 }
 
 namespace {
-// FNV-1a over what the data was loaded from (paths, sizes, modification
+// A hash of what the data was loaded from (paths, sizes, modification
 // times, options): the same files give the same version on every replica
 // and across restarts, so ETags stay valid; a changed file changes it.
 std::string data_version(catalog const& cat, load_options const& options) {
-    std::uint64_t h = fnv1a_offset;
-    auto mix = [&](std::string_view s) { h = fnv1a("\xff", fnv1a(s, h)); };  // 0xff ends each field
+    std::uint64_t h = hash_seed;
+    auto mix = [&](std::string_view s) { h = hash_bytes(s, h); };
     auto mix_file = [&](std::string const& path) {
         mix(path);
         std::error_code ec;

@@ -88,10 +88,10 @@ std::function<bool(std::string&)> recording(std::function<bool(std::string&)> pr
     };
 }
 
-// Strong ETag: the data version and a hash (FNV-1a) of the bytes.
+// Strong ETag: the data version and a hash of the bytes.
 std::string make_etag(std::string const& version, std::string_view body) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "\"%s-%016llx\"", version.c_str(), static_cast<unsigned long long>(geo::fnv1a(body)));
+    std::snprintf(buf, sizeof buf, "\"%s-%016llx\"", version.c_str(), static_cast<unsigned long long>(geo::hash_bytes(body)));
     return buf;
 }
 
@@ -126,6 +126,21 @@ json link(std::string href, std::string rel, std::string type, std::string title
     json l = {{"href", std::move(href)}, {"rel", std::move(rel)}, {"type", std::move(type)}};
     if (!title.empty()) l["title"] = std::move(title);
     return l;
+}
+
+// The same link object, written straight into a response being built.
+void append_link(std::string& out, std::string_view href, std::string_view rel, std::string_view type, std::string_view title) {
+    out += R"({"href":)";
+    geo::append_json_string(out, href);
+    out += R"(,"rel":)";
+    geo::append_json_string(out, rel);
+    if (!title.empty()) {
+        out += R"(,"title":)";
+        geo::append_json_string(out, title);
+    }
+    out += R"(,"type":)";
+    geo::append_json_string(out, type);
+    out += '}';
 }
 
 response json_response(json const& doc, std::string content_type = "application/json") {
@@ -186,6 +201,7 @@ api::api(std::shared_ptr<geo::snapshot const> data, api_options options, metrics
         auto& ids = by_id_[c.id];
         for (std::uint32_t i = 0; i < c.features.size(); ++i) ids.emplace(c.features[i].id, i);
         tiles_[c.id] = std::make_unique<geo::tile_index>(c, data_->provinces, options_.tiles);
+        queryable_names_[c.id] = geo::queryable_names(c);
     }
 }
 
@@ -320,7 +336,7 @@ response api::landing(context const& ctx) {
 
 response api::openapi(context const& ctx) {
     std::vector<openapi_collection> cols;
-    for (auto const& c : data_->collections) cols.push_back({c.id, c.title, geo::queryable_names(c)});
+    for (auto const& c : data_->collections) cols.push_back({c.id, c.title, queryable_names_.at(c.id)});
     return json_response(openapi_document(data_->title, ctx.base, cols), "application/vnd.oai.openapi+json;version=3.0");
 }
 
@@ -437,7 +453,7 @@ std::variant<resolved_filters, response> resolve(feature_filters const& f, geo::
 }  // namespace
 
 response api::items(context const& ctx, geo::collection const& c) {
-    auto parsed = parse_items_params(ctx.t.query, geo::queryable_names(c));
+    auto parsed = parse_items_params(ctx.t.query, queryable_names_.at(c.id));
     if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
     auto const& p = std::get<items_params>(parsed);
     auto filters = resolve(p.filters, data_->provinces);
@@ -463,21 +479,27 @@ response api::items(context const& ctx, geo::collection const& c) {
         for (std::size_t i = begin; i < end; ++i) geo::append_csv_row(r.body, c.features[selection[i]], data_->provinces);
         return r;
     }
-    json links = json::array({link(ctx.url(path, ctx.t.query), "self", geojson_type, "This page"),
-                              link(ctx.url(path, with_param(ctx.t.query, "f", "csv")), "alternate", "text/csv", "This page as CSV"),
-                              link(ctx.url("/collections/" + c.id), "collection", "application/json", c.title)});
-    if (end < total)
-        links.push_back(link(ctx.url(path, with_param(ctx.t.query, "offset", std::to_string(end))), "next", geojson_type, "Next page"));
-    if (begin > 0)
-        links.push_back(link(ctx.url(path, with_param(ctx.t.query, "offset", std::to_string(begin > p.limit ? begin - p.limit : 0))),
-                             "prev", geojson_type, "Previous page"));
     response r;
     r.content_type = geojson_type;
     r.cacheable = true;
     std::string& out = r.body;
     out = R"({"type":"FeatureCollection","numberMatched":)" + std::to_string(total) +
-          R"(,"numberReturned":)" + std::to_string(end - begin) + R"(,"timeStamp":")" + now_iso() + R"(","links":)" +
-          links.dump(-1, ' ', false, json::error_handler_t::replace) + R"(,"features":[)";
+          R"(,"numberReturned":)" + std::to_string(end - begin) + R"(,"timeStamp":")" + now_iso() + R"(","links":[)";
+    append_link(out, ctx.url(path, ctx.t.query), "self", geojson_type, "This page");
+    out += ',';
+    append_link(out, ctx.url(path, with_param(ctx.t.query, "f", "csv")), "alternate", "text/csv", "This page as CSV");
+    out += ',';
+    append_link(out, ctx.url("/collections/" + c.id), "collection", "application/json", c.title);
+    if (end < total) {
+        out += ',';
+        append_link(out, ctx.url(path, with_param(ctx.t.query, "offset", std::to_string(end))), "next", geojson_type, "Next page");
+    }
+    if (begin > 0) {
+        out += ',';
+        append_link(out, ctx.url(path, with_param(ctx.t.query, "offset", std::to_string(begin > p.limit ? begin - p.limit : 0))),
+                    "prev", geojson_type, "Previous page");
+    }
+    out += R"(],"features":[)";
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ',';
         geo::append_feature_json(out, c, c.features[selection[i]], data_->provinces);
@@ -505,7 +527,7 @@ response api::item(context const& ctx, geo::collection const& c, std::string con
 }
 
 response api::stats(context const& ctx, geo::collection const& c) {
-    auto parsed = parse_stats_params(ctx.t.query, geo::queryable_names(c));
+    auto parsed = parse_stats_params(ctx.t.query, queryable_names_.at(c.id));
     if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
     auto const& p = std::get<stats_params>(parsed);
     auto filters = resolve(p.filters, data_->provinces);
@@ -633,7 +655,7 @@ response api::tile(context const& ctx, geo::collection const& c) {
     if (!geo::tiles::valid(t))
         return error_response(400, "tile " + r.z + "/" + r.x + "/" + r.y + " does not exist: x and y run from 0 to " +
                                        std::to_string((1u << t.z) - 1) + " at zoom " + r.z);
-    auto parsed = parse_items_params(ctx.t.query, geo::queryable_names(c));
+    auto parsed = parse_items_params(ctx.t.query, queryable_names_.at(c.id));
     if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
     auto filters = resolve(std::get<items_params>(parsed).filters, data_->provinces);
     if (auto* e = std::get_if<response>(&filters)) return std::move(*e);

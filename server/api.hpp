@@ -60,6 +60,7 @@ private:
     response_cache cache_;
     std::unordered_map<std::string, std::unordered_map<std::int64_t, std::uint32_t>> by_id_;  // collection -> id -> index
     std::unordered_map<std::string, std::unique_ptr<geo::tile_index>> tiles_;                  // collection -> tiler
+    std::unordered_map<std::string, std::vector<std::string>> queryable_names_;               // collection -> names
     response_cache tile_cache_;
     std::mutex filter_mutex_;  // guards filter_cache_: filter -> allowed features, for tiles
     std::unordered_map<std::string, std::shared_ptr<std::vector<std::uint32_t> const>> filter_cache_;

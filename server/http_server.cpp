@@ -220,7 +220,7 @@ private:
         if (r.cacheable) {
             if (r.etag.empty() && !r.stream) {
                 char buf[32];
-                std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::fnv1a(*body_)));
+                std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::hash_bytes(*body_)));
                 r.etag = buf;
             }
             r.headers.emplace_back("ETag", r.etag);
