@@ -212,7 +212,13 @@ response api::handle(request_view const& request) {
     if (!r) return error_response(404, "no resource at " + t->path + "; the API is described at /api");
     std::string host = request.host.empty() ? "localhost" : request.host;
     context ctx{request, std::move(*t), std::move(*r), options_.public_url.empty() ? "http://" + host : options_.public_url};
+    response out = cached_or_routed(ctx);
+    out.label = metrics_label(ctx.r.kind);
+    return out;
+}
 
+response api::cached_or_routed(context const& ctx) {
+    auto const& request = ctx.request;
     bool const uncached = ctx.r.kind == route_kind::healthz || ctx.r.kind == route_kind::metrics || ctx.r.kind == route_kind::tile;
     if (uncached) return route(ctx);
     bool const json_wanted = wants_json(request, ctx.t.query);

@@ -34,6 +34,7 @@ public:
 
 private:
     struct context;  // one request's parsed target and base URL
+    response cached_or_routed(context const& ctx);
     response route(context const& ctx);
     response landing(context const& ctx);
     response openapi(context const& ctx);

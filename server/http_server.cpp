@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -21,6 +22,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+// A concrete strand executor rather than beast::tcp_stream's type-erased one:
+// every asynchronous operation copies the executor, and erasure made each
+// copy an allocation-free but costly indirect call plus reference counting.
+using strand_type = net::strand<net::io_context::executor_type>;
+using stream_type = beast::basic_stream<tcp, strand_type>;
 
 namespace {
 
@@ -38,29 +44,6 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
     if (if_none_match == "*") return true;
     std::string_view const bare = etag.substr(etag.rfind('"', etag.size() - 2));
     return if_none_match.find(bare) != std::string_view::npos;
-}
-
-char const* route_label(std::string_view raw_target) {
-    auto const t = parse_target(raw_target);
-    if (!t) return "other";
-    auto const r = match_route(t->path);
-    if (!r) return "other";
-    switch (r->kind) {
-        case route_kind::landing: return "landing";
-        case route_kind::api:
-        case route_kind::conformance: return "api";
-        case route_kind::collections:
-        case route_kind::collection:
-        case route_kind::queryables: return "collections";
-        case route_kind::items:
-        case route_kind::item: return "items";
-        case route_kind::tile:
-        case route_kind::tilejson: return "tiles";
-        case route_kind::stats: return "stats";
-        case route_kind::provinces:
-        case route_kind::province: return "provinces";
-        default: return "other";
-    }
 }
 
 }  // namespace
@@ -98,7 +81,7 @@ struct http_server::impl {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(tcp::socket&& socket, http_server::impl& server) : stream_(std::move(socket)), server_(server) {}
+    session(stream_type::socket_type&& socket, http_server::impl& server) : stream_(std::move(socket)), server_(server) {}
 
     ~session() {
         server_.counters.connection_closed();
@@ -160,6 +143,7 @@ private:
         }
         auto const& req = parser_->get();
         if (!req.keep_alive()) close_after_ = true;
+        version_ = req.version();
         std::string const method(req.method_string());
         std::string const target(req.target());
         busy_ = true;
@@ -216,6 +200,7 @@ private:
         target_ = std::move(target);
         started_ = started;
         status_ = r.status;
+        label_ = r.label;
         body_ = r.shared_body ? std::move(r.shared_body) : std::make_shared<std::string>(std::move(r.body));
         if (r.cacheable) {
             if (r.etag.empty() && !r.stream) {
@@ -248,15 +233,41 @@ private:
                 body_ = std::make_shared<std::string>(gzip(*body_));
             r.headers.emplace_back("Content-Encoding", "gzip");
         }
-        auto res = std::make_shared<http::response<http::span_body<char const>>>();
-        res->result(r.status);
-        res->version(11);
-        common_headers(*res, r);
-        res->body() = head ? beast::span<char const>() : beast::span<char const>(body_->data(), body_->size());
-        if (r.status != 304 && r.status != 204) res->content_length(body_->size());
+        // The header block is written by hand into a buffer the session
+        // keeps: Beast's fields and serializer cost more than the rest of a
+        // cached answer put together.
+        head_.clear();
+        head_ += "HTTP/1.";
+        head_ += version_ == 10 ? '0' : '1';
+        head_ += ' ';
+        head_ += std::to_string(r.status);
+        head_ += ' ';
+        head_ += http::obsolete_reason(static_cast<http::status>(r.status));
+        head_ += "\r\n";
+        auto field = [this](std::string_view name, std::string_view value) {
+            head_ += name;
+            head_ += ": ";
+            for (char c : value)
+                if (c != '\r' && c != '\n') head_ += c;  // no header splitting, whatever a value holds
+            head_ += "\r\n";
+        };
+        field("Server", "concessions");
+        if (!r.content_type.empty()) field("Content-Type", r.content_type);
+        if (!server_.options.cors_origin.empty()) {
+            field("Access-Control-Allow-Origin", server_.options.cors_origin);
+            field("Access-Control-Expose-Headers", "ETag, Content-Disposition");
+        }
+        for (auto const& [k, v] : r.headers) field(k, v);
+        if (r.status != 304 && r.status != 204) field("Content-Length", std::to_string(body_->size()));
+        if (close_after_)
+            field("Connection", "close");
+        else if (version_ == 10)
+            field("Connection", "keep-alive");
+        head_ += "\r\n";
         bytes_ = head ? 0 : body_->size();
+        std::array<net::const_buffer, 2> const buffers{net::buffer(head_), head ? net::const_buffer() : net::buffer(*body_)};
         stream_.expires_after(server_.options.write_timeout);
-        http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) { self->on_written(ec); });
+        net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
     }
 
     // Chunked transfer: header, then pieces as the handler produces them.
@@ -315,7 +326,7 @@ private:
 
     void on_written(beast::error_code ec) {
         double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-        server_.counters.record(route_label(target_), status_, bytes_, seconds);
+        server_.counters.record(label_, status_, bytes_, seconds);
         if (server_.options.log_requests) {
             char line[160];
             std::snprintf(line, sizeof line, " %u %llu %.1fms", status_, static_cast<unsigned long long>(bytes_), seconds * 1000);
@@ -340,7 +351,7 @@ private:
         stream_.close();
     }
 
-    beast::tcp_stream stream_;
+    stream_type stream_;
     http_server::impl& server_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
@@ -350,6 +361,9 @@ private:
     std::string method_, target_, if_none_match_;
     std::chrono::steady_clock::time_point started_;
     unsigned status_ = 0;
+    char const* label_ = "other";
+    unsigned version_ = 11;  // of the request: HTTP/1.0 clients need "Connection: keep-alive"
+    std::string head_;       // the status line and headers of a whole-body response
     std::uint64_t bytes_ = 0;
     bool accept_gzip_ = false;
     bool busy_ = false;
@@ -357,7 +371,7 @@ private:
 };
 
 void http_server::impl::accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, stream_type::socket_type socket) {
         if (ec) {
             if (!stopping && acceptor.is_open()) accept();  // e.g. EMFILE: keep serving the others
             return;

@@ -33,6 +33,7 @@ struct response {
     // Cache-Control, answers If-None-Match with 304, and may gzip.
     bool cacheable = false;
     std::string etag;  // for streamed responses, whose body is not known in advance
+    char const* label = "other";  // what /metrics counts it under (see metrics_label)
 };
 
 // {"code": ..., "description": ...} with the status's reason phrase as code.

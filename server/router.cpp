@@ -200,4 +200,23 @@ std::optional<route> match_route(std::string_view path) {
     }
 }
 
+char const* metrics_label(route_kind kind) {
+    switch (kind) {
+        case route_kind::landing: return "landing";
+        case route_kind::api:
+        case route_kind::conformance: return "api";
+        case route_kind::collections:
+        case route_kind::collection:
+        case route_kind::queryables: return "collections";
+        case route_kind::items:
+        case route_kind::item: return "items";
+        case route_kind::tile:
+        case route_kind::tilejson: return "tiles";
+        case route_kind::stats: return "stats";
+        case route_kind::provinces:
+        case route_kind::province: return "provinces";
+        default: return "other";
+    }
+}
+
 }  // namespace server

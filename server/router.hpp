@@ -55,4 +55,7 @@ struct route {
 // nullopt (-> 404) when the path matches no route.
 std::optional<route> match_route(std::string_view path);
 
+// The name requests of this kind are counted under in /metrics.
+char const* metrics_label(route_kind kind);
+
 }  // namespace server
