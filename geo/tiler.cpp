@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -66,6 +67,15 @@ void importance_of(std::vector<point> const& pts, float* out, double min_sq) {
     }
 }
 
+unit_point pack(point u) {
+    auto fixed = [](double v) {
+        return static_cast<std::uint32_t>(std::clamp(std::llround(v * 0x1p32), 0ll, static_cast<long long>(std::numeric_limits<std::uint32_t>::max())));
+    };
+    return {fixed(u.x), fixed(u.y)};
+}
+
+point unpack(unit_point p) { return {p.x * 0x1p-32, p.y * 0x1p-32}; }
+
 double signed_area(std::vector<point> const& r) {
     double a = 0;
     for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) a += (r[j].x - r[i].x) * (r[i].y + r[j].y);
@@ -83,6 +93,9 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
     : c_(c), provinces_(provinces), options_(options) {
     importance_.resize(c.features.size());
     display_json_.resize(c.features.size());
+    unit_start_.resize(c.features.size() + 1, 0);
+    for (std::size_t fi = 0; fi < c.features.size(); ++fi) unit_start_[fi + 1] = unit_start_[fi] + c.features[fi].geom.vertex_count();
+    units_.resize(unit_start_.back());
     double const min_sq = sq_tolerance(options_, options_.max_zoom);
     auto role = [&](std::string const& field, feature const& f) -> std::string {
         int const i = c.field_index(field);
@@ -95,16 +108,23 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
             auto& imp = importance_[fi];
             imp.resize(f.geom.vertex_count());
             std::size_t at = 0;
+            unit_point* packed = units_.data() + unit_start_[fi];
             auto add = [&](std::vector<point> const& pts) {
                 unit.resize(pts.size());
-                for (std::size_t i = 0; i < pts.size(); ++i) unit[i] = tiles::to_unit(pts[i]);
+                for (std::size_t i = 0; i < pts.size(); ++i) {
+                    packed[at + i] = pack(tiles::to_unit(pts[i]));
+                    unit[i] = unpack(packed[at + i]);
+                }
                 importance_of(unit, imp.data() + at, min_sq);
                 at += pts.size();
             };
             for (auto const& l : f.geom.lines) add(l);
             for (auto const& p : f.geom.polygons)
                 for (auto const& r : p.rings) add(r);
-            for (std::size_t i = 0; i < f.geom.points.size(); ++i) imp[at++] = 1.0f;
+            for (auto const& pt : f.geom.points) {
+                packed[at] = pack(tiles::to_unit(pt));
+                imp[at++] = 1.0f;
+            }
 
             std::string& js = display_json_[fi];
             js = R"({"id":)" + std::to_string(f.id) + R"(,"name":)";
@@ -147,7 +167,10 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
 
 // Simplify for the zoom, project to unit coordinates and clip to the
 // buffered tile. False when nothing of the feature is left.
-bool tile_index::cut(feature const& f, std::vector<float> const& importance, tiles::tile_id t, part& out, bool& dropped) const {
+bool tile_index::cut(std::uint32_t fi, tiles::tile_id t, part& out, bool& dropped) const {
+    feature const& f = c_.features[fi];
+    std::vector<float> const& importance = importance_[fi];
+    unit_point const* units = units_.data() + unit_start_[fi];
     double const sq_tol = sq_tolerance(options_, t.z);
     box tile = tiles::unit_bounds(t);
     double const pad = (tile.max_x - tile.min_x) * options_.buffer / options_.extent;
@@ -157,7 +180,7 @@ bool tile_index::cut(feature const& f, std::vector<float> const& importance, til
     auto simplified = [&](std::vector<point> const& pts) {
         kept.clear();
         for (std::size_t i = 0; i < pts.size(); ++i)
-            if (importance[at + i] > sq_tol) kept.push_back(tiles::to_unit(pts[i]));
+            if (importance[at + i] > sq_tol) kept.push_back(unpack(units[at + i]));
         at += pts.size();
         return kept;
     };
@@ -188,8 +211,8 @@ bool tile_index::cut(feature const& f, std::vector<float> const& importance, til
         }
     }
     if (any_polygon) dropped = false;
-    for (auto const& p : f.geom.points) {
-        point const u = tiles::to_unit(p);
+    for (std::size_t k = 0; k < f.geom.points.size(); ++k) {
+        point const u = unpack(units[at + k]);
         if (u.x >= tile.min_x && u.x <= tile.max_x && u.y >= tile.min_y && u.y <= tile.max_y) out.points.push_back(u);
     }
     return !out.rings_or_lines.empty() || !out.points.empty();
@@ -260,7 +283,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
     for (std::size_t k = 0; k < prepared.candidates.size(); ++k) {
         std::uint32_t const i = prepared.candidates[k];
         bool dropped = false;
-        if (!cut(c_.features[i], importance_[i], t, p, dropped)) {
+        if (!cut(i, t, p, dropped)) {
             ++result.dropped;  // it meets the tile but is below a pixel at this zoom
             continue;
         }
@@ -428,7 +451,7 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
         std::uint32_t const i = prepared.candidates[k];
         feature const& f = c_.features[i];
         bool dropped = false;
-        if (!cut(f, importance_[i], t, p, dropped)) {
+        if (!cut(i, t, p, dropped)) {
             ++result.dropped;  // it meets the tile but is below a pixel at this zoom
             continue;
         }
