@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 namespace server {
 
@@ -88,10 +89,10 @@ std::function<bool(std::string&)> recording(std::function<bool(std::string&)> pr
     };
 }
 
-// Strong ETag: the data version and a hash of the bytes.
-std::string make_etag(std::string const& version, std::string_view body) {
+// Strong ETag: the data version and a hash of what identifies the answer.
+std::string make_etag(std::string const& version, std::string_view what) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "\"%s-%016llx\"", version.c_str(), static_cast<unsigned long long>(geo::hash_bytes(body)));
+    std::snprintf(buf, sizeof buf, "\"%s-%016llx\"", version.c_str(), static_cast<unsigned long long>(geo::hash_bytes(what)));
     return buf;
 }
 
@@ -203,6 +204,34 @@ api::api(std::shared_ptr<geo::snapshot const> data, api_options options, metrics
         tiles_[c.id] = std::make_unique<geo::tile_index>(c, data_->provinces, options_.tiles);
         queryable_names_[c.id] = geo::queryable_names(c);
     }
+    keep_feature_text();
+}
+
+void api::keep_feature_text() {
+    std::size_t estimate = 0;  // ~24 bytes a coordinate pair, plus the properties
+    for (auto const& c : data_->collections)
+        for (auto const& f : c.features) estimate += f.geom.vertex_count() * 24 + 512;
+    if (estimate > options_.feature_text_bytes) return;
+    for (auto const& c : data_->collections) {
+        auto& texts = feature_text_[c.id];
+        texts.resize(c.features.size());
+        unsigned const threads = c.features.size() > 10'000 ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+        auto work = [&](std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) geo::append_feature_json(texts[i], c, c.features[i], data_->provinces);
+        };
+        std::vector<std::thread> pool;
+        std::size_t const n = c.features.size();
+        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
+        work(0, n / threads);
+        for (auto& th : pool) th.join();
+    }
+}
+
+void api::append_feature(std::string& out, geo::collection const& c, std::uint32_t i) const {
+    if (auto const it = feature_text_.find(c.id); it != feature_text_.end())
+        out += it->second[i];
+    else
+        geo::append_feature_json(out, c, c.features[i], data_->provinces);
 }
 
 response api::handle(request_view const& request) {
@@ -230,7 +259,9 @@ response api::cached_or_routed(context const& ctx) {
         return from_entry(*hit);
     }
     counters_.cache_miss();
+    auto const started = std::chrono::steady_clock::now();
     response out = route(ctx);
+    bool const slow = std::chrono::steady_clock::now() - started > std::chrono::milliseconds(1);
     if (out.cacheable && out.stream && out.status == 200 && request.method != "HEAD") {
         auto entry = std::make_shared<cached_response>();
         entry->content_type = out.content_type;
@@ -239,7 +270,11 @@ response api::cached_or_routed(context const& ctx) {
         out.stream = recording(std::move(out.stream), cache_, key, std::move(entry));
     }
     if (out.cacheable && !out.stream && out.status == 200) {
-        out.etag = make_etag(data_->version, out.body);
+        // The answer is a function of the data version and the key (only its
+        // timeStamp moves): the ETag says so, cached or not.
+        out.etag = make_etag(data_->version, key);
+        // Kept when it was costly to make, or asked for before.
+        if (!slow && !cache_.seen_before(key)) return out;
         auto entry = std::make_shared<cached_response>();
         entry->status = out.status;
         entry->content_type = out.content_type;
@@ -508,7 +543,7 @@ response api::items(context const& ctx, geo::collection const& c) {
     out += R"(],"features":[)";
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ',';
-        geo::append_feature_json(out, c, c.features[selection[i]], data_->provinces);
+        append_feature(out, c, selection[i]);
     }
     out += "]}";
     return r;
@@ -524,7 +559,7 @@ response api::item(context const& ctx, geo::collection const& c, std::string con
     response r;
     r.content_type = geojson_type;
     r.cacheable = true;
-    geo::append_feature_json(r.body, c, c.features[it->second], data_->provinces);
+    append_feature(r.body, c, it->second);
     r.body.pop_back();  // add links inside the feature object
     r.body += R"(,"links":)" +
               json::array({link(self, "self", geojson_type), link(ctx.url("/collections/" + c.id), "collection", "application/json")}).dump(-1, ' ', false, json::error_handler_t::replace) +
@@ -767,7 +802,8 @@ response api::download(context const& ctx, geo::collection const& c, std::vector
         auto position = std::make_shared<std::size_t>(0);
         auto started = std::make_shared<bool>(false);
         geo::collection const* cp = &c;
-        r.stream = [snap, cp, shared_selection, position, started, prologue, csv, provenance_cells](std::string& out) {
+        api const* self = this;  // the server, and so this api, outlives every response stream
+        r.stream = [self, snap, cp, shared_selection, position, started, prologue, csv, provenance_cells](std::string& out) {
             if (!*started) {
                 out += prologue;
                 *started = true;
@@ -780,7 +816,7 @@ response api::download(context const& ctx, geo::collection const& c, std::vector
                     out.insert(out.size() - 2, provenance_cells);
                 } else {
                     if (*position > 0) out += ',';
-                    geo::append_feature_json(out, *cp, f, snap->provinces);
+                    self->append_feature(out, *cp, sel[*position]);
                 }
                 ++*position;
             }

@@ -24,6 +24,9 @@ struct api_options {
     bool sample_data = false;  // serving the bundled synthetic sample
     geo::tile_options tiles;
     std::size_t tile_cache_bytes = 256u << 20;  // 0 disables the tile cache
+    // Every feature kept as GeoJSON text when all of them fit: items and
+    // downloads then copy bytes instead of writing numbers.
+    std::size_t feature_text_bytes = 256u << 20;
 };
 
 class api {
@@ -62,6 +65,10 @@ private:
     std::unordered_map<std::string, std::unordered_map<std::int64_t, std::uint32_t>> by_id_;  // collection -> id -> index
     std::unordered_map<std::string, std::unique_ptr<geo::tile_index>> tiles_;                  // collection -> tiler
     std::unordered_map<std::string, std::vector<std::string>> queryable_names_;               // collection -> names
+    std::unordered_map<std::string, std::vector<std::string>> feature_text_;  // collection -> GeoJSON per feature, if kept
+    // Appends feature i of c as GeoJSON: the kept text, or written now.
+    void keep_feature_text();
+    void append_feature(std::string& out, geo::collection const& c, std::uint32_t i) const;
     response_cache tile_cache_;
     std::mutex filter_mutex_;  // guards filter_cache_: filter -> allowed features, for tiles
     std::unordered_map<std::string, std::shared_ptr<std::vector<std::uint32_t> const>> filter_cache_;

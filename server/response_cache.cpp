@@ -1,5 +1,7 @@
 #include "server/response_cache.hpp"
 
+#include "geo/hash.hpp"
+
 namespace server {
 
 namespace {
@@ -37,6 +39,11 @@ void response_cache::insert(std::string const& key, std::shared_ptr<cached_respo
         by_key_.erase(last.first);
         lru_.pop_back();
     }
+}
+
+bool response_cache::seen_before(std::string_view key) {
+    std::uint64_t const h = geo::hash_bytes(key) | 1;  // never 0, the empty slot
+    return doorkeeper_[h & (doorkeeper_slots - 1)].exchange(h, std::memory_order_relaxed) == h;
 }
 
 std::size_t response_cache::bytes() const {

@@ -3,11 +3,13 @@
 // built and compressed once. Bounded in bytes, least recently used out
 // first; keys include the data version, so a reload never serves stale data.
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -35,6 +37,12 @@ public:
     // response cannot crowd out the rest.
     std::size_t max_entry_bytes() const { return max_bytes_ / 4; }
 
+    // A doorkeeper (as in TinyLFU): true when this key was offered recently.
+    // Cheap answers are kept only on their second request, so a stream of
+    // one-off queries (every map pan asks for a new box) does not churn the
+    // cache. A small table of key hashes; a collision only admits early.
+    bool seen_before(std::string_view key);
+
 private:
     using entry = std::pair<std::string, std::shared_ptr<cached_response const>>;
     std::size_t const max_bytes_;
@@ -42,6 +50,8 @@ private:
     std::list<entry> lru_;  // front: most recent
     std::unordered_map<std::string, std::list<entry>::iterator> by_key_;
     std::size_t bytes_ = 0;
+    static constexpr std::size_t doorkeeper_slots = 1 << 16;
+    std::unique_ptr<std::atomic<std::uint64_t>[]> doorkeeper_ = std::make_unique<std::atomic<std::uint64_t>[]>(doorkeeper_slots);
 };
 
 }  // namespace server

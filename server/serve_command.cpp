@@ -19,6 +19,7 @@ struct serve_options {
     server::api_options api;
     std::size_t cache_mb = 256;
     std::size_t tile_cache_mb = 256;
+    std::size_t feature_text_mb = 256;
     std::size_t tile_max_kb = 500;
     double read_timeout_s = 15, write_timeout_s = 60;
     bool quiet = false;
@@ -56,6 +57,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--cache-mb", o->cache_mb, "Memory for cached responses, in MiB")->capture_default_str();
     cmd->add_option("--tile-cache-mb", o->tile_cache_mb, "Memory for rendered tiles, in MiB (0 disables the tile cache)")
         ->capture_default_str();
+    cmd->add_option("--feature-text-mb", o->feature_text_mb,
+                    "Keep every feature as GeoJSON text when they all fit in this many MiB (0: write them per request)")
+        ->capture_default_str();
     cmd->add_option("--tile-max-kb", o->tile_max_kb, "Largest tile, in KiB: beyond it the smallest features are left out")
         ->capture_default_str();
     cmd->add_option("--tile-min-zoom", o->api.tiles.min_zoom, "Lowest zoom served")->capture_default_str();
@@ -85,6 +89,7 @@ std::function<int()> add_serve_command(CLI::App& app) {
         o->http.log_requests = !o->quiet;
         o->api.cache_bytes = o->cache_mb << 20;
         o->api.tile_cache_bytes = o->tile_cache_mb << 20;
+        o->api.feature_text_bytes = o->feature_text_mb << 20;
         o->api.tiles.max_tile_bytes = o->tile_max_kb << 10;
         raise_open_file_limit();
 

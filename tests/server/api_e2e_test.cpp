@@ -769,6 +769,28 @@ TEST(server_e2e_api_small_cache, downloads_too_big_to_keep_stream_every_time) {
     EXPECT_EQ(server.stop(), 0);
 }
 
+// Features kept as text at start-up (the default on the real catalog) and
+// written per request (--feature-text-mb 0) are the same bytes.
+TEST_F(server_e2e_api, kept_and_written_features_are_the_same_bytes) {
+    time_bound bound;
+    test::server_process written("--quiet --feature-text-mb 0 " + test::quote(catalog().string()));
+    ASSERT_NE(written.port(), 0);
+    for (std::string const target : {"/collections/elc/items?limit=10000", "/collections/elc/items/5",
+                                     "/collections/mining/items?limit=10000&sortby=-area_ha",
+                                     "/collections/elc/items?f=geojson&download=1"}) {
+        auto const kept = get(target);
+        auto const fresh = test::http_get(written.port(), target);
+        ASSERT_EQ(kept.status, 200) << target;
+        ASSERT_EQ(fresh.status, 200) << target;
+        // Only the time stamps and the port in links may differ.
+        std::regex const stamp(R"re("(timeStamp|extracted_at)":"[^"]*"|127\.0\.0\.1:\d+)re");
+        EXPECT_TRUE(std::regex_replace(kept.body, stamp, "") == std::regex_replace(fresh.body, stamp, ""))
+            << target << ": " << kept.body.size() << " bytes kept, " << fresh.body.size() << " written";
+        EXPECT_GT(kept.body.size(), 200u);
+    }
+    EXPECT_EQ(written.stop(), 0);
+}
+
 TEST_F(server_e2e_api, csv_download_carries_wkt_geometry_gdal_can_read) {
     time_bound bound;
     test::scratch_dir dir;
