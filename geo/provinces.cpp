@@ -2,6 +2,7 @@
 
 #include "geo/area.hpp"
 #include "geo/geos_overlay.hpp"
+#include "geo/parallel.hpp"
 #include "geo/province_names.hpp"
 
 #include <algorithm>
@@ -131,7 +132,6 @@ void province_index::assign(std::span<collection* const> collections, province_o
         for (auto& f : c->features) features.push_back(&f);
     std::vector<geometry const*> regions;
     for (auto const& p : provinces_) regions.push_back(&p.geom);
-    unsigned const threads = std::max(1u, options.threads ? options.threads : std::thread::hardware_concurrency());
     std::size_t const n = features.size();
     auto work = [&](std::size_t begin, std::size_t end) {
         region_overlay const overlay(regions);
@@ -148,13 +148,7 @@ void province_index::assign(std::span<collection* const> collections, province_o
                       [](province_share const& a, province_share const& b) { return a.share > b.share; });
         }
     };
-    if (threads == 1 || n < 256) {
-        work(0, n);
-    } else {
-        std::vector<std::thread> pool;
-        for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
-        for (auto& th : pool) th.join();
-    }
+    parallel_ranges(n, options.threads, 256, work);
     for (collection* c : collections)
         c->report.without_province = static_cast<std::size_t>(std::count_if(
             c->features.begin(), c->features.end(), [](feature const& f) { return !f.geom.empty() && f.provinces.empty(); }));

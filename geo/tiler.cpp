@@ -4,6 +4,7 @@
 #include "geo/feature_query.hpp"
 #include "geo/feature_writer.hpp"
 #include "geo/number_format.hpp"
+#include "geo/parallel.hpp"
 
 #include <protozero/pbf_writer.hpp>
 
@@ -12,7 +13,6 @@
 #include <cmath>
 #include <limits>
 #include <map>
-#include <thread>
 
 namespace geo {
 
@@ -158,11 +158,7 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
     });
     rank_.resize(n);
     for (std::uint32_t r = 0; r < n; ++r) rank_[order[r]] = r;
-    unsigned const threads = n > 10'000 ? std::max(1u, std::thread::hardware_concurrency()) : 1;
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
-    work(0, n / threads);
-    for (auto& th : pool) th.join();
+    parallel_ranges(n, 0, 10'000, work);
 }
 
 // Simplify for the zoom, project to unit coordinates and clip to the
@@ -257,29 +253,45 @@ int decimals_for(unsigned z, unsigned extent) {
     return std::clamp(static_cast<int>(std::ceil(std::log10(units_per_degree))), 1, 9);
 }
 
-// Rounds unit points to lon/lat at the zoom's precision, dropping repeats.
-std::vector<point> to_rounded_lonlat(std::vector<point> const& unit, int decimals) {
-    double const scale = std::pow(10.0, decimals);
-    std::vector<point> out;
-    out.reserve(unit.size());
+// Writes unit points as a JSON array of lon/lat pairs rounded to the zoom's
+// decimals, leaving out a point that rounds onto the one before; returns how
+// many it wrote.
+std::size_t write_lonlat(std::string& out, std::vector<point> const& unit, int decimals) {
+    char buf[112];
+    long long last_x = 0, last_y = 0;
+    std::size_t n = 0;
+    out += '[';
     for (auto const& u : unit) {
-        point p = tiles::to_lonlat(u);
-        p = {std::round(p.x * scale) / scale, std::round(p.y * scale) / scale};
-        if (out.empty() || !(out.back() == p)) out.push_back(p);
+        point const ll = tiles::to_lonlat(u);
+        long long const x = scaled_round(ll.x, decimals), y = scaled_round(ll.y, decimals);
+        if (n && x == last_x && y == last_y) continue;
+        last_x = x;
+        last_y = y;
+        char* q = buf;
+        if (n++) *q++ = ',';
+        *q++ = '[';
+        q = write_scaled(q, x, decimals);
+        *q++ = ',';
+        q = write_scaled(q, y, decimals);
+        *q++ = ']';
+        out.append(buf, q);
     }
-    return out;
+    out += ']';
+    return n;
 }
-
 }  // namespace
 
+// Written straight into the body; a feature that does not fit the byte
+// bound is cut off again, and the counts close the collection.
 tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const {
     tile_result result;
     auto const prepared = prepare(t, allowed);
     int const decimals = decimals_for(t.z, options_.extent);
-    std::string features;
-    std::string one;
+    std::string& out = result.body;
+    out = R"({"type":"FeatureCollection","tile":{"z":)" + std::to_string(t.z) + R"(,"x":)" + std::to_string(t.x) +
+          R"(,"y":)" + std::to_string(t.y) + R"(},"features":[)";
+    std::size_t const tail = 64;  // room for ],"omitted":N,"dropped":M}
     part p;
-    std::size_t const budget = options_.max_tile_bytes > 200 ? options_.max_tile_bytes - 200 : 0;
     for (std::size_t k = 0; k < prepared.candidates.size(); ++k) {
         std::uint32_t const i = prepared.candidates[k];
         bool dropped = false;
@@ -287,71 +299,76 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
             ++result.dropped;  // it meets the tile but is below a pixel at this zoom
             continue;
         }
-        one.clear();
-        one += R"({"type":"Feature","id":)" + std::to_string(c_.features[i].id) + R"(,"geometry":)";
-        bool ok = true;
+        std::size_t const mark = out.size();
+        if (result.features) out += ',';
+        out += R"({"type":"Feature","id":)";
+        out += std::to_string(c_.features[i].id);
+        out += R"(,"geometry":)";
+        std::size_t written = 0;
         if (!p.points.empty()) {
-            auto const pts = to_rounded_lonlat(p.points, decimals);
-            if (pts.size() == 1) {
-                one += R"({"type":"Point","coordinates":)";
-                std::string c;
-                append_points(c, pts, decimals);
-                one += c.substr(1, c.size() - 2);
-            } else {
-                one += R"({"type":"MultiPoint","coordinates":)";
-                append_points(one, pts, decimals);
+            std::size_t const at = out.size();
+            out += R"({"type":"MultiPoint","coordinates":)";
+            written = write_lonlat(out, p.points, decimals);
+            if (written == 1) {  // a Point: [[x,y]] -> [x,y]
+                out.pop_back();
+                out.erase(out.rfind('[', out.size() - 1) - 1, 1);
+                out.erase(at + 9, 5);  // "MultiPoint" -> "Point"
             }
-            one += '}';
+            out += '}';
         } else if (!p.polygon_starts.empty()) {
-            one += R"({"type":"MultiPolygon","coordinates":[)";
-            std::size_t written = 0;
+            out += R"({"type":"MultiPolygon","coordinates":[)";
             for (std::size_t pi = 0; pi < p.polygon_starts.size(); ++pi) {
                 std::size_t const begin = p.polygon_starts[pi];
                 std::size_t const end = pi + 1 < p.polygon_starts.size() ? p.polygon_starts[pi + 1] : p.rings_or_lines.size();
-                std::string poly;
+                std::size_t const polygon_mark = out.size();
+                out += written ? ",[" : "[";
                 std::size_t rings = 0;
                 for (std::size_t r = begin; r < end; ++r) {
-                    auto const pts = to_rounded_lonlat(p.rings_or_lines[r], decimals);
-                    if (pts.size() < 4) {
-                        if (r == begin) break;  // the exterior collapsed at this precision
+                    std::size_t const ring_mark = out.size();
+                    if (rings) out += ',';
+                    if (write_lonlat(out, p.rings_or_lines[r], decimals) >= 4) {
+                        ++rings;
                         continue;
                     }
-                    poly += rings++ ? "," : "";
-                    append_points(poly, pts, decimals);
+                    out.resize(ring_mark);
+                    if (r == begin) break;  // the exterior collapsed at this precision
                 }
-                if (!rings) continue;
-                one += written++ ? ",[" : "[";
-                one += poly + "]";
+                if (!rings) {
+                    out.resize(polygon_mark);
+                    continue;
+                }
+                out += ']';
+                ++written;
             }
-            one += "]}";
-            ok = written > 0;
+            out += "]}";
         } else {
-            one += R"({"type":"MultiLineString","coordinates":[)";
-            std::size_t written = 0;
+            out += R"({"type":"MultiLineString","coordinates":[)";
             for (auto const& l : p.rings_or_lines) {
-                auto const pts = to_rounded_lonlat(l, decimals);
-                if (pts.size() < 2) continue;
-                one += written++ ? "," : "";
-                append_points(one, pts, decimals);
+                std::size_t const line_mark = out.size();
+                if (written) out += ',';
+                if (write_lonlat(out, l, decimals) >= 2)
+                    ++written;
+                else
+                    out.resize(line_mark);
             }
-            one += "]}";
-            ok = written > 0;
+            out += "]}";
         }
-        if (!ok) {
+        if (!written) {
+            out.resize(mark);
             ++result.dropped;
             continue;
         }
-        one += R"(,"properties":)" + display_json_[i] + "}";
-        if (features.size() + one.size() + 1 > budget) {
+        out += R"(,"properties":)";
+        out += display_json_[i];
+        out += '}';
+        if (out.size() + tail > options_.max_tile_bytes) {
+            out.resize(mark);
             result.omitted = prepared.candidates.size() - k;  // this and every smaller one
             break;
         }
-        if (result.features++) features += ',';
-        features += one;
+        ++result.features;
     }
-    result.body = R"({"type":"FeatureCollection","tile":{"z":)" + std::to_string(t.z) + R"(,"x":)" + std::to_string(t.x) +
-                  R"(,"y":)" + std::to_string(t.y) + R"(},"omitted":)" + std::to_string(result.omitted) +
-                  R"(,"dropped":)" + std::to_string(result.dropped) + R"(,"features":[)" + features + "]}";
+    out += R"(],"omitted":)" + std::to_string(result.omitted) + R"(,"dropped":)" + std::to_string(result.dropped) + "}";
     return result;
 }
 

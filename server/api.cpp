@@ -4,6 +4,7 @@
 #include "geo/feature_writer.hpp"
 #include "geo/hash.hpp"
 #include "geo/gdal_source.hpp"
+#include "geo/parallel.hpp"
 #include "server/assets.hpp"
 #include "server/compression.hpp"
 #include "server/openapi.hpp"
@@ -20,7 +21,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <thread>
 
 namespace server {
 
@@ -212,18 +212,18 @@ void api::keep_feature_text() {
     for (auto const& c : data_->collections)
         for (auto const& f : c.features) estimate += f.geom.vertex_count() * 24 + 512;
     if (estimate > options_.feature_text_bytes) return;
+    std::size_t kept = 0;
     for (auto const& c : data_->collections) {
         auto& texts = feature_text_[c.id];
         texts.resize(c.features.size());
-        unsigned const threads = c.features.size() > 10'000 ? std::max(1u, std::thread::hardware_concurrency()) : 1;
-        auto work = [&](std::size_t begin, std::size_t end) {
+        geo::parallel_ranges(c.features.size(), 0, 10'000, [&](std::size_t begin, std::size_t end) {
             for (std::size_t i = begin; i < end; ++i) geo::append_feature_json(texts[i], c, c.features[i], data_->provinces);
-        };
-        std::vector<std::thread> pool;
-        std::size_t const n = c.features.size();
-        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, n * t / threads, n * (t + 1) / threads);
-        work(0, n / threads);
-        for (auto& th : pool) th.join();
+        });
+        for (auto const& t : texts) kept += t.capacity() + sizeof t;
+        if (kept > options_.feature_text_bytes) {  // the estimate was short: write features per request instead
+            feature_text_.clear();
+            return;
+        }
     }
 }
 
@@ -809,7 +809,7 @@ response api::download(context const& ctx, geo::collection const& c, std::vector
                 *started = true;
             }
             auto const& sel = *shared_selection;
-            while (*position < sel.size() && out.size() < 64 * 1024) {
+            while (*position < sel.size() && out.size() < 512 * 1024) {
                 auto const& f = cp->features[sel[*position]];
                 if (csv) {
                     geo::append_csv_row(out, f, snap->provinces);
