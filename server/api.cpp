@@ -217,7 +217,10 @@ void api::keep_feature_text() {
         auto& texts = feature_text_[c.id];
         texts.resize(c.features.size());
         geo::parallel_ranges(c.features.size(), 0, 10'000, [&](std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i) geo::append_feature_json(texts[i], c, c.features[i], data_->provinces);
+            for (std::size_t i = begin; i < end; ++i) {
+                geo::append_feature_json(texts[i], c, c.features[i], data_->provinces);
+                texts[i].shrink_to_fit();
+            }
         });
         for (auto const& t : texts) kept += t.capacity() + sizeof t;
         if (kept > options_.feature_text_bytes) {  // the estimate was short: write features per request instead

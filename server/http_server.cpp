@@ -377,6 +377,10 @@ void http_server::impl::accept() {
             return;
         }
         counters.connection_opened();
+        // Without TCP_NODELAY the last piece of a response waits for the
+        // client's delayed ACK: 40 ms stalls on any answer of a few segments.
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         auto s = std::make_shared<session>(std::move(socket), *this);
         {
             std::lock_guard lock(sessions_mutex);
