@@ -40,27 +40,21 @@ bool segment_meets_box(point const& p, point const& q, box const& b) {
     return clip_segment(p, q, b, t0, t1);
 }
 
-bool ring_contains(ring const& r, point const& p) {
-    bool in = false;
-    for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) {
-        if ((r[i].y > p.y) != (r[j].y > p.y) &&
-            p.x < (r[j].x - r[i].x) * (p.y - r[i].y) / (r[j].y - r[i].y) + r[i].x)
-            in = !in;
-    }
-    return in;
-}
-
-bool polygon_contains(polygon const& poly, point const& p) {
-    if (poly.rings.empty() || !ring_contains(poly.rings[0], p)) return false;
-    for (std::size_t i = 1; i < poly.rings.size(); ++i)
-        if (ring_contains(poly.rings[i], p)) return false;
-    return true;
+// Which sides of the box a point lies beyond (Cohen-Sutherland); 0 inside.
+unsigned outcode(point const& p, box const& b) {
+    return static_cast<unsigned>(p.x < b.min_x) | static_cast<unsigned>(p.x > b.max_x) << 1 |
+           static_cast<unsigned>(p.y < b.min_y) << 2 | static_cast<unsigned>(p.y > b.max_y) << 3;
 }
 
 bool line_meets_box(std::vector<point> const& pts, box const& b) {
+    unsigned previous = 0;
     for (std::size_t i = 0; i < pts.size(); ++i) {
-        if (inside(pts[i], b)) return true;
-        if (i > 0 && segment_meets_box(pts[i - 1], pts[i], b)) return true;
+        unsigned const code = outcode(pts[i], b);
+        if (code == 0) return true;
+        // Both ends beyond the same side: the edge cannot reach the box, and
+        // most edges of a large polygon are cut off by this alone.
+        if (i > 0 && (code & previous) == 0 && segment_meets_box(pts[i - 1], pts[i], b)) return true;
+        previous = code;
     }
     return false;
 }
@@ -74,9 +68,29 @@ bool intersects(geometry const& g, box const& b) {
         if (line_meets_box(l, b)) return true;
     point const centre{(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2};
     for (auto const& poly : g.polygons) {
-        for (auto const& r : poly.rings)
-            if (line_meets_box(r, b)) return true;
-        if (polygon_contains(poly, centre)) return true;  // the box lies inside the polygon
+        // One pass per ring: does an edge reach the box, and (in case none
+        // does) does the ring hold the box's centre.
+        bool centre_inside = false;
+        for (std::size_t k = 0; k < poly.rings.size(); ++k) {
+            auto const& r = poly.rings[k];
+            bool in = false;
+            unsigned previous = 0;
+            for (std::size_t i = 0; i < r.size(); ++i) {
+                unsigned const code = outcode(r[i], b);
+                if (code == 0) return true;
+                if (i > 0) {
+                    point const& p = r[i - 1];
+                    point const& q = r[i];
+                    if ((code & previous) == 0 && segment_meets_box(p, q, b)) return true;
+                    if ((q.y > centre.y) != (p.y > centre.y) && centre.x < (p.x - q.x) * (centre.y - q.y) / (p.y - q.y) + q.x)
+                        in = !in;
+                }
+                previous = code;
+            }
+            if (k == 0) centre_inside = in;
+            else if (in) centre_inside = false;  // in a hole
+        }
+        if (centre_inside) return true;  // the box lies inside the polygon
     }
     return false;
 }

@@ -544,6 +544,11 @@ response api::items(context const& ctx, geo::collection const& c) {
                     "prev", geojson_type, "Previous page");
     }
     out += R"(],"features":[)";
+    if (auto const it = feature_text_.find(c.id); it != feature_text_.end()) {  // one allocation for the page
+        std::size_t bytes = out.size() + 2;
+        for (std::size_t i = begin; i < end; ++i) bytes += it->second[selection[i]].size() + 1;
+        out.reserve(bytes);
+    }
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ',';
         append_feature(out, c, selection[i]);
