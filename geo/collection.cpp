@@ -1,5 +1,6 @@
 #include "geo/collection.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace geo {
@@ -35,6 +36,17 @@ int collection::field_index(std::string const& name) const {
 }
 
 void collection::build_index() {
+    for (auto& f : features) {
+        f.edge_runs.clear();
+        for (auto const& poly : f.geom.polygons)
+            for (auto const& r : poly.rings)
+                for (std::size_t first = 0; first + 1 < r.size(); first += edge_run) {
+                    box b;
+                    for (std::size_t i = first; i <= std::min(first + edge_run, r.size() - 1); ++i) b.expand(r[i]);
+                    f.edge_runs.push_back(b);
+                }
+        f.edge_runs.shrink_to_fit();
+    }
     std::vector<index_entry> entries;
     entries.reserve(features.size());
     for (std::size_t i = 0; i < features.size(); ++i)

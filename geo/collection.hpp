@@ -41,7 +41,13 @@ struct feature {
     std::optional<std::string> contract_date;  // ISO date parsed from the contract_date field
     std::vector<province_share> provinces;
     bool repaired = false;  // geometry was invalid and went through MakeValid
+    // Polygon rings in order, each cut into runs of edge_run edges: the
+    // bounding box of each run, so that a box test skips the runs far from
+    // the box instead of reading every vertex (made by build_index).
+    std::vector<box> edge_runs;
 };
+
+inline constexpr std::size_t edge_run = 16;
 
 // What loading found and did, reported by `info` and never silently dropped.
 struct load_report {

@@ -61,38 +61,71 @@ bool line_meets_box(std::vector<point> const& pts, box const& b) {
 
 }  // namespace
 
-bool intersects(geometry const& g, box const& b) {
-    for (auto const& p : g.points)
-        if (inside(p, b)) return true;
-    for (auto const& l : g.lines)
-        if (line_meets_box(l, b)) return true;
+namespace {
+// Polygons against a box, one pass per ring: does an edge reach the box, and
+// (in case none does) does the polygon hold the box's centre. With `runs`
+// (the bounding boxes of each ring's runs of edge_run edges, in order), a run
+// is read only if its box meets the box or may cross the centre's ray.
+bool polygons_meet_box(std::vector<polygon> const& polygons, box const& b, box const* runs) {
     point const centre{(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2};
-    for (auto const& poly : g.polygons) {
-        // One pass per ring: does an edge reach the box, and (in case none
-        // does) does the ring hold the box's centre.
+    for (auto const& poly : polygons) {
         bool centre_inside = false;
         for (std::size_t k = 0; k < poly.rings.size(); ++k) {
             auto const& r = poly.rings[k];
             bool in = false;
-            unsigned previous = 0;
-            for (std::size_t i = 0; i < r.size(); ++i) {
-                unsigned const code = outcode(r[i], b);
-                if (code == 0) return true;
-                if (i > 0) {
+            for (std::size_t first = 0; first + 1 < r.size(); first += edge_run) {
+                std::size_t const last = std::min(first + edge_run, r.size() - 1);  // edges first..last-1
+                bool meets = true, may_cross = true;
+                if (runs) {
+                    box const& rb = *runs++;
+                    meets = rb.intersects(b);
+                    // The ray runs east from the centre; an edge crosses it only
+                    // if its ends lie on both sides of centre.y, east of centre.x.
+                    may_cross = rb.max_y > centre.y && rb.min_y <= centre.y && rb.max_x > centre.x;
+                    if (!meets && !may_cross) continue;
+                }
+                unsigned previous = outcode(r[first], b);
+                if (meets && previous == 0) return true;
+                for (std::size_t i = first + 1; i <= last; ++i) {
                     point const& p = r[i - 1];
                     point const& q = r[i];
-                    if ((code & previous) == 0 && segment_meets_box(p, q, b)) return true;
-                    if ((q.y > centre.y) != (p.y > centre.y) && centre.x < (p.x - q.x) * (centre.y - q.y) / (p.y - q.y) + q.x)
+                    unsigned const code = outcode(q, b);
+                    if (meets) {
+                        if (code == 0) return true;
+                        if ((code & previous) == 0 && segment_meets_box(p, q, b)) return true;
+                    }
+                    if (may_cross && (q.y > centre.y) != (p.y > centre.y) &&
+                        centre.x < (p.x - q.x) * (centre.y - q.y) / (p.y - q.y) + q.x)
                         in = !in;
+                    previous = code;
                 }
-                previous = code;
             }
-            if (k == 0) centre_inside = in;
-            else if (in) centre_inside = false;  // in a hole
+            if (k == 0)
+                centre_inside = in;
+            else if (in)
+                centre_inside = false;  // in a hole
         }
         if (centre_inside) return true;  // the box lies inside the polygon
     }
     return false;
+}
+
+bool points_or_lines_meet_box(geometry const& g, box const& b) {
+    for (auto const& p : g.points)
+        if (inside(p, b)) return true;
+    for (auto const& l : g.lines)
+        if (line_meets_box(l, b)) return true;
+    return false;
+}
+}  // namespace
+
+bool intersects(geometry const& g, box const& b) {
+    return points_or_lines_meet_box(g, b) || polygons_meet_box(g.polygons, b, nullptr);
+}
+
+bool intersects(feature const& f, box const& b) {
+    return points_or_lines_meet_box(f.geom, b) ||
+           polygons_meet_box(f.geom.polygons, b, f.edge_runs.empty() ? nullptr : f.edge_runs.data());
 }
 
 std::vector<std::string> queryable_names(collection const& c) {
@@ -197,7 +230,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
                 return s && lower(*s).find(needle) != std::string::npos;
             }))
             continue;
-        if (q.bbox && !intersects(f.geom, *q.bbox)) continue;
+        if (q.bbox && !intersects(f, *q.bbox)) continue;
         out.push_back(i);
     }
     if (!sort.empty()) {

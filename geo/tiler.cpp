@@ -236,7 +236,7 @@ tile_index::prepared_tile tile_index::prepare(tiles::tile_id t, std::vector<std:
         if (allowed && !std::binary_search(allowed->begin(), allowed->end(), i)) continue;
         box const b{it->first.min_corner().get<0>(), it->first.min_corner().get<1>(), it->first.max_corner().get<0>(),
                     it->first.max_corner().get<1>()};
-        if (!inside(b) && !intersects(c_.features[i].geom, exact)) continue;
+        if (!inside(b) && !intersects(c_.features[i], exact)) continue;
         p.candidates.push_back(i);
     }
     // Largest first, so the byte bound leaves out the smallest. Ranks sit in

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <random>
+
 namespace {
 geo::geometry square(double x0, double y0, double x1, double y1) {
     geo::geometry g;
@@ -52,4 +56,52 @@ TEST(clip_segment, enters_and_leaves_where_liang_barsky_says) {
     ASSERT_EQ(parts.size(), 1u);
     EXPECT_NEAR(parts[0][0].x, 0, 1e-12);
     EXPECT_NEAR(parts[0][1].x, 1, 1e-12);
+}
+
+// The edge-run boxes only let the test skip work: for jagged polygons with a
+// hole and thousands of boxes of every size, both forms answer alike, and
+// both find boxes inside the polygon, across an edge and in the hole.
+TEST(intersects, edge_runs_give_the_same_answers) {
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> unit(0, 1);
+    auto star = [&](double cx, double cy, double r0, int n) {
+        geo::ring r;
+        for (int i = 0; i < n; ++i) {
+            double const a = 2 * 3.141592653589793 * i / n, rr = r0 * (0.6 + 0.4 * unit(rng));
+            r.push_back({cx + rr * std::cos(a), cy + rr * std::sin(a)});
+        }
+        r.push_back(r.front());
+        return r;
+    };
+    geo::collection c;
+    for (int k = 0; k < 20; ++k) {
+        geo::feature f;
+        f.geom.type = geo::geometry_type::polygon;
+        geo::ring hole = star(5, 5, 1, 37);
+        std::reverse(hole.begin(), hole.end());
+        f.geom.polygons.push_back({{star(5, 5, 4, 100 + 37 * k), hole}});
+        if (k % 3 == 0) f.geom.polygons.push_back({{star(12, 5, 2, 50)}});
+        f.bbox = geo::bounds(f.geom);
+        c.features.push_back(std::move(f));
+    }
+    c.build_index();
+    int agree = 0, hits = 0;
+    for (auto const& f : c.features) {
+        ASSERT_FALSE(f.edge_runs.empty());
+        for (int i = 0; i < 500; ++i) {
+            double const size = std::pow(10.0, -3 + 3 * unit(rng));
+            double const x = -1 + 16 * unit(rng), y = -1 + 12 * unit(rng);
+            geo::box const b{x, y, x + size, y + size};
+            bool const plain = geo::intersects(f.geom, b);
+            EXPECT_EQ(geo::intersects(f, b), plain) << "box " << x << "," << y << " size " << size;
+            agree += 1;
+            hits += plain;
+        }
+    }
+    EXPECT_GT(hits, agree / 10);
+    EXPECT_LT(hits, agree * 9 / 10);
+    geo::feature const& f = c.features[0];
+    EXPECT_TRUE(geo::intersects(f, geo::box{7.0, 5.0, 7.01, 5.01}));    // inside, far from every edge
+    EXPECT_FALSE(geo::intersects(f, geo::box{4.99, 4.99, 5.01, 5.01}));  // in the hole
+    EXPECT_FALSE(geo::intersects(f, geo::box{20, 20, 21, 21}));
 }
