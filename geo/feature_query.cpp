@@ -213,8 +213,21 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
 
     std::vector<std::uint32_t> out;
     out.reserve(candidates.size());
-    for (std::uint32_t i : candidates) {
+    for (std::size_t k = 0; k < candidates.size(); ++k) {
+        std::uint32_t const i = candidates[k];
         feature const& f = c.features[i];
+        // The box test chases pointers from feature to rings to runs: ask
+        // for the next features' memory while this one is tested.
+        if (q.bbox && k + 4 < candidates.size()) {
+            feature const& ahead = c.features[candidates[k + 4]];
+            __builtin_prefetch(&ahead.geom);
+            __builtin_prefetch(&ahead.edge_runs);
+            if (k + 2 < candidates.size()) {
+                feature const& next = c.features[candidates[k + 2]];
+                __builtin_prefetch(next.edge_runs.data());
+                if (!next.geom.polygons.empty()) __builtin_prefetch(next.geom.polygons.data());
+            }
+        }
         if (q.province && std::none_of(f.provinces.begin(), f.provinces.end(),
                                        [&](province_share const& s) { return s.province == *q.province; }))
             continue;
