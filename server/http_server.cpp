@@ -182,16 +182,42 @@ private:
         send(std::move(r), method, target, started);
     }
 
-    template <class Message>
-    void common_headers(Message& m, response const& r) {
-        m.set(http::field::server, "concessions");
-        if (!r.content_type.empty()) m.set(http::field::content_type, r.content_type);
+    // The status line and headers, written by hand into a buffer the session
+    // keeps: Beast's fields and serializer cost more than the rest of a cached
+    // answer put together. Either a length or chunked transfer (streams,
+    // which always answer as HTTP/1.1, as before).
+    void write_head(response const& r, std::size_t content_length, bool chunked) {
+        head_.clear();
+        head_ += "HTTP/1.";
+        head_ += version_ == 10 && !chunked ? '0' : '1';
+        head_ += ' ';
+        head_ += std::to_string(r.status);
+        head_ += ' ';
+        head_ += http::obsolete_reason(static_cast<http::status>(r.status));
+        head_ += "\r\n";
+        auto field = [this](std::string_view name, std::string_view value) {
+            head_ += name;
+            head_ += ": ";
+            for (char c : value)
+                if (c != '\r' && c != '\n') head_ += c;  // no header splitting, whatever a value holds
+            head_ += "\r\n";
+        };
+        field("Server", "concessions");
+        if (!r.content_type.empty()) field("Content-Type", r.content_type);
         if (!server_.options.cors_origin.empty()) {
-            m.set(http::field::access_control_allow_origin, server_.options.cors_origin);
-            m.set(http::field::access_control_expose_headers, "ETag, Content-Disposition");
+            field("Access-Control-Allow-Origin", server_.options.cors_origin);
+            field("Access-Control-Expose-Headers", "ETag, Content-Disposition");
         }
-        for (auto const& [k, v] : r.headers) m.set(k, v);
-        m.keep_alive(!close_after_);
+        for (auto const& [k, v] : r.headers) field(k, v);
+        if (chunked)
+            field("Transfer-Encoding", "chunked");
+        else if (r.status != 304 && r.status != 204)
+            field("Content-Length", std::to_string(content_length));
+        if (close_after_)
+            field("Connection", "close");
+        else if (version_ == 10)
+            field("Connection", "keep-alive");
+        head_ += "\r\n";
     }
 
     void send(response r, std::string method, std::string target, std::chrono::steady_clock::time_point started) {
@@ -233,37 +259,7 @@ private:
                 body_ = std::make_shared<std::string>(gzip(*body_));
             r.headers.emplace_back("Content-Encoding", "gzip");
         }
-        // The header block is written by hand into a buffer the session
-        // keeps: Beast's fields and serializer cost more than the rest of a
-        // cached answer put together.
-        head_.clear();
-        head_ += "HTTP/1.";
-        head_ += version_ == 10 ? '0' : '1';
-        head_ += ' ';
-        head_ += std::to_string(r.status);
-        head_ += ' ';
-        head_ += http::obsolete_reason(static_cast<http::status>(r.status));
-        head_ += "\r\n";
-        auto field = [this](std::string_view name, std::string_view value) {
-            head_ += name;
-            head_ += ": ";
-            for (char c : value)
-                if (c != '\r' && c != '\n') head_ += c;  // no header splitting, whatever a value holds
-            head_ += "\r\n";
-        };
-        field("Server", "concessions");
-        if (!r.content_type.empty()) field("Content-Type", r.content_type);
-        if (!server_.options.cors_origin.empty()) {
-            field("Access-Control-Allow-Origin", server_.options.cors_origin);
-            field("Access-Control-Expose-Headers", "ETag, Content-Disposition");
-        }
-        for (auto const& [k, v] : r.headers) field(k, v);
-        if (r.status != 304 && r.status != 204) field("Content-Length", std::to_string(body_->size()));
-        if (close_after_)
-            field("Connection", "close");
-        else if (version_ == 10)
-            field("Connection", "keep-alive");
-        head_ += "\r\n";
+        write_head(r, body_->size(), false);
         bytes_ = head ? 0 : body_->size();
         std::array<net::const_buffer, 2> const buffers{net::buffer(head_), head ? net::const_buffer() : net::buffer(*body_)};
         stream_.expires_after(server_.options.write_timeout);
@@ -272,23 +268,17 @@ private:
 
     // Chunked transfer: header, then pieces as the handler produces them.
     void send_stream(response r, bool head) {
-        auto header = std::make_shared<http::response<http::empty_body>>();
-        header->result(r.status);
-        header->version(11);
-        common_headers(*header, r);
-        header->chunked(true);
+        write_head(r, 0, true);
         producer_ = std::move(r.stream);
-        auto serializer = std::make_shared<http::response_serializer<http::empty_body>>(*header);
         stream_.expires_after(server_.options.write_timeout);
-        http::async_write_header(stream_, *serializer,
-                                 [self = shared_from_this(), header, serializer, head](beast::error_code ec, std::size_t) {
-                                     if (ec) return self->on_written(ec);
-                                     if (head) {
-                                         self->producer_ = nullptr;
-                                         return self->on_written({});
-                                     }
-                                     self->next_chunk();
-                                 });
+        net::async_write(stream_, net::buffer(head_), [self = shared_from_this(), head](beast::error_code ec, std::size_t) {
+            if (ec) return self->on_written(ec);
+            if (head) {
+                self->producer_ = nullptr;
+                return self->on_written({});
+            }
+            self->next_chunk();
+        });
     }
 
     void next_chunk() {
