@@ -99,23 +99,27 @@ def to_ms(text):
     return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}[m.group(2)]
 
 
-def wrk(path):
+def parse_wrk(path):
+    """(req/s, p50 text, p99 text, requests, non-2xx answers, socket errors) from wrk --latency output;
+    req/s and latencies are 'FAIL' when wrk printed none."""
     text = open(path).read()
     rps = re.search(r"Requests/sec:\s+([0-9.]+)", text)
     p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M)
     p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
     reqs = re.search(r"(\d+) requests in", text)
-    errors = 0
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-    if sock:
-        errors += sum(int(g) for g in sock.groups())
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    if non2xx:
-        errors += int(non2xx.group(1))
-    print("%s %s %s %s %d" % (rps.group(1) if rps else "FAIL",
-                              "%.3f" % to_ms(p50.group(1)) if p50 else "FAIL",
-                              "%.3f" % to_ms(p99.group(1)) if p99 else "FAIL",
-                              reqs.group(1) if reqs else "0", errors))
+    return (rps.group(1) if rps else "FAIL",
+            "%.3f" % to_ms(p50.group(1)) if p50 else "FAIL",
+            "%.3f" % to_ms(p99.group(1)) if p99 else "FAIL",
+            reqs.group(1) if reqs else "0",
+            int(non2xx.group(1)) if non2xx else 0,
+            sum(int(g) for g in sock.groups()) if sock else 0)
+
+
+def wrk(path):
+    rps, p50, p99, reqs, non2xx, sock = parse_wrk(path)
+    print("%s %s %s %s %d" % (rps, p50, p99, reqs, non2xx + sock))
 
 
 def percentile(sorted_values, p):

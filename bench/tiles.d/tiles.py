@@ -39,6 +39,10 @@ import time
 import urllib.parse
 import urllib.request
 
+# wrk's output and /metrics are read as bench/api reads them.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api.d"))
+from bench import metric, parse_wrk  # noqa: E402
+
 SEED = 4
 # zoom -> weight for the 5-14 mix: most map views of concessions are zoomed in.
 MIX_WEIGHTS = {5: 1, 6: 1, 7: 2, 8: 2, 9: 3, 10: 6, 11: 7, 12: 8, 13: 8, 14: 8}
@@ -220,26 +224,8 @@ def distinct(tiles):
     print(len({l.strip() for l in open(tiles) if l.strip()}))
 
 
-def to_ms(text):
-    m = re.match(r"([0-9.]+)(us|ms|s|m|h)$", text)
-    if not m:
-        return float("nan")
-    return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0, "h": 3600000.0}[m.group(2)]
-
-
 def wrk(path):
-    text = open(path).read()
-    rps = re.search(r"Requests/sec:\s+([0-9.]+)", text)
-    p50 = re.search(r"^\s+50%\s+(\S+)", text, re.M)
-    p99 = re.search(r"^\s+99%\s+(\S+)", text, re.M)
-    reqs = re.search(r"(\d+) requests in", text)
-    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-    errors = sum(int(g) for g in sock.groups()) if sock else 0
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    print("%s %s %s %s %d %d" % (rps.group(1) if rps else "FAIL",
-                                 "%.3f" % to_ms(p50.group(1)) if p50 else "FAIL",
-                                 "%.3f" % to_ms(p99.group(1)) if p99 else "FAIL",
-                                 reqs.group(1) if reqs else "0", int(non2xx.group(1)) if non2xx else 0, errors))
+    print("%s %s %s %s %d %d" % parse_wrk(path))
 
 
 def hwm(pids):
@@ -258,18 +244,6 @@ def hwm(pids):
         except OSError:
             pass
     print("%.0f" % (total / 1024.0) if total else "n/a")
-
-
-def metric(url, names):
-    try:
-        text = urllib.request.urlopen(url, timeout=10).read().decode()
-    except Exception:
-        text = ""
-    values = []
-    for name in names:
-        m = re.search(r"^" + re.escape(name) + r"\s+(\S+)", text, re.M)
-        values.append(m.group(1) if m else "0")
-    print(" ".join(values))
 
 
 def fnum(v, fmt):
