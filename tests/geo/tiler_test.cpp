@@ -9,6 +9,7 @@
 #include "geo/loader.hpp"
 #include "geo/tiler.hpp"
 
+#include "tests/support/osm_wiki_tiles.hpp"
 #include "tests/support/test_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -46,19 +47,12 @@ struct lonlat_box {
     double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
 };
 
-double wiki_lon(unsigned x, unsigned z) { return x / std::pow(2.0, z) * 360 - 180; }
-double wiki_lat(unsigned y, unsigned z) { return std::atan(std::sinh(pi * (1 - 2 * y / std::pow(2.0, z)))) * 180 / pi; }
+using test::wiki_lat;
+using test::wiki_lon;
+using test::wiki_x;
+using test::wiki_y;
 
 lonlat_box wiki_bounds(tile_id t) { return {wiki_lon(t.x, t.z), wiki_lat(t.y + 1, t.z), wiki_lon(t.x + 1, t.z), wiki_lat(t.y, t.z)}; }
-
-unsigned wiki_x(double lon, unsigned z) {
-    double const n = std::pow(2.0, z);
-    return static_cast<unsigned>(std::clamp(std::floor((lon + 180) / 360 * n), 0.0, n - 1));
-}
-unsigned wiki_y(double lat, unsigned z) {
-    double const n = std::pow(2.0, z);
-    return static_cast<unsigned>(std::clamp(std::floor((1 - std::asinh(std::tan(lat * pi / 180)) / pi) / 2 * n), 0.0, n - 1));
-}
 
 // Every tile of zoom z that meets the box (edges included).
 std::vector<tile_id> tiles_meeting(lonlat_box const& b, unsigned z) {

@@ -5,6 +5,7 @@
 // https://wiki.openstreetmap.org/wiki/Slippy_map_tilenames
 
 #include "tests/support/server_process.hpp"
+#include "tests/support/osm_wiki_tiles.hpp"
 #include "tests/support/test_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -41,14 +42,8 @@ struct tile {
     std::string name() const { return std::to_string(z) + "/" + std::to_string(x) + "/" + std::to_string(y); }
 };
 
-unsigned wiki_x(double lon, unsigned z) {
-    double const n = std::pow(2.0, z);
-    return static_cast<unsigned>(std::clamp(std::floor((lon + 180) / 360 * n), 0.0, n - 1));
-}
-unsigned wiki_y(double lat, unsigned z) {
-    double const n = std::pow(2.0, z);
-    return static_cast<unsigned>(std::clamp(std::floor((1 - std::asinh(std::tan(lat * pi / 180)) / pi) / 2 * n), 0.0, n - 1));
-}
+using test::wiki_x;
+using test::wiki_y;
 
 // Every tile of zoom z meeting the lon/lat box.
 std::vector<tile> tiles_meeting(double min_lon, double min_lat, double max_lon, double max_lat, unsigned z) {
