@@ -495,7 +495,7 @@ TEST(export_threads, ConcurrentExportsToSeparateFiles) {
 TEST(export_real_data, ElcToEachFormat) {
     REQUIRE_SHARED_DATA();
     geo::load_options opts;
-    opts.provinces_path = (test::shared_data_dir() / "nis-census2008-provinces/Provinces.shp").string();
+    opts.provinces_path = test::provinces_shp().string();
     auto const snap = geo::load({(test::shared_data_dir() / "odc-elc/elc_complete_utm48n.shp").string()}, opts);
     ASSERT_TRUE(snap.failures.empty()) << snap.failures.front().message;
     auto const& c = snap.collections.at(0);

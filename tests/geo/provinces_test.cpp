@@ -15,7 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path provinces_shp() { return test::shared_data_dir() / "nis-census2008-provinces/Provinces.shp"; }
+using test::provinces_shp;
 
 geo::collection load_one(fs::path const& path) { return std::move(geo::read_vector_source(path.string(), {}).front()); }
 
@@ -25,13 +25,7 @@ geo::collection load_one(fs::path const& path) { return std::move(geo::read_vect
 std::map<std::pair<long, std::string>, double> oracle_shares(fs::path const& layer) {
     test::scratch_dir dir;
     fs::path const gpkg = dir / "overlay.gpkg";
-    auto r = test::run("ogr2ogr -f GPKG -makevalid -lco GEOMETRY_NAME=geom -t_srs EPSG:32648 -nln features -nlt PROMOTE_TO_MULTI " +
-                       test::quote(gpkg.string()) + " " + test::quote(layer.string()) + " -sql " +
-                       test::quote("SELECT FID AS src_fid, * FROM \"" + layer.stem().string() + "\""));
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = test::run("ogr2ogr -update -f GPKG -nln provinces -nlt PROMOTE_TO_MULTI " + test::quote(gpkg.string()) + " " +
-                  test::quote(provinces_shp().string()));
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    test::overlay_geopackage(gpkg, layer);
     auto const rows = test::sqlite_oracle(
         gpkg,
         "SELECT f.src_fid AS src_fid, p.PROV_CODE AS code, ST_Area(ST_Intersection(f.geom, p.geom)) / "

@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 fs::path elc_shp() { return test::shared_data_dir() / "odc-elc/elc_complete_utm48n.shp"; }
 fs::path mining_shp() { return test::shared_data_dir() / "odc-mining/kh_mining_concessions_wgs84.shp"; }
-fs::path provinces_shp() { return test::shared_data_dir() / "nis-census2008-provinces/Provinces.shp"; }
+using test::provinces_shp;
 
 geo::collection load_one(fs::path const& path, geo::source_options const& options = {}) {
     auto layers = geo::read_vector_source(path.string(), options);

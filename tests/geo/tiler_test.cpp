@@ -33,7 +33,6 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using geo::tiles::tile_id;
 
-constexpr double pi = 3.14159265358979323846;
 constexpr double mercator_width_m = 40075016.685578488;  // the EPSG:3857 square's side
 
 fs::path catalog() { return test::source_dir() / "data/odc-catalog.json"; }

@@ -32,7 +32,7 @@ using clock_type = std::chrono::steady_clock;
 
 fs::path elc_shp() { return test::shared_data_dir() / "odc-elc/elc_complete_utm48n.shp"; }
 fs::path mining_shp() { return test::shared_data_dir() / "odc-mining/kh_mining_concessions_wgs84.shp"; }
-fs::path provinces_shp() { return test::shared_data_dir() / "nis-census2008-provinces/Provinces.shp"; }
+using test::provinces_shp;
 fs::path catalog() { return test::source_dir() / "data/odc-catalog.json"; }
 
 // Each test stays well inside ctest's budget.
@@ -201,13 +201,7 @@ struct province_count {
 std::map<std::string, province_count> oracle_province_counts(fs::path const& layer) {
     test::scratch_dir dir;
     fs::path const gpkg = dir / "overlay.gpkg";
-    auto r = test::run("ogr2ogr -f GPKG -makevalid -lco GEOMETRY_NAME=geom -t_srs EPSG:32648 -nln features -nlt PROMOTE_TO_MULTI " +
-                       test::quote(gpkg.string()) + " " + test::quote(layer.string()) + " -sql " +
-                       test::quote("SELECT FID AS src_fid, * FROM \"" + layer.stem().string() + "\""));
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    r = test::run("ogr2ogr -update -f GPKG -nln provinces -nlt PROMOTE_TO_MULTI " + test::quote(gpkg.string()) + " " +
-                  test::quote(provinces_shp().string()));
-    EXPECT_EQ(r.exit_code, 0) << r.err;
+    test::overlay_geopackage(gpkg, layer);
     auto const rows = test::sqlite_oracle(
         gpkg,
         "SELECT p.PROV_NAME AS name, p.PROV_CODE AS code, count(f.src_fid) AS n FROM provinces p LEFT JOIN features f "

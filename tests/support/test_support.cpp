@@ -93,6 +93,18 @@ csv_rows parse_csv(std::string const& text) {
     return rows;
 }
 
+fs::path provinces_shp() { return shared_data_dir() / "nis-census2008-provinces/Provinces.shp"; }
+
+void overlay_geopackage(fs::path const& gpkg, fs::path const& layer) {
+    auto r = run("ogr2ogr -f GPKG -makevalid -lco GEOMETRY_NAME=geom -t_srs EPSG:32648 -nln features -nlt PROMOTE_TO_MULTI " +
+                 quote(gpkg.string()) + " " + quote(layer.string()) + " -sql " +
+                 quote("SELECT FID AS src_fid, * FROM \"" + layer.stem().string() + "\""));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    r = run("ogr2ogr -update -f GPKG -nln provinces -nlt PROMOTE_TO_MULTI " + quote(gpkg.string()) + " " +
+            quote(provinces_shp().string()));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 csv_rows sqlite_oracle(fs::path const& datasource, std::string const& sql) {
     auto const r = run("ogr2ogr -f CSV /vsistdout/ " + quote(datasource.string()) + " -dialect SQLite -sql " + quote(sql));
     EXPECT_EQ(r.exit_code, 0) << "ogr2ogr failed on " << sql << ": " << r.err;

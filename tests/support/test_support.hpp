@@ -36,6 +36,15 @@ std::string quote(std::string const& s);
 using csv_rows = std::vector<std::vector<std::string>>;
 csv_rows sqlite_oracle(std::filesystem::path const& datasource, std::string const& sql);
 
+// A GeoPackage at `gpkg` holding `layer` as table "features" (its FID kept
+// as src_fid, invalid rings repaired by ogr2ogr -makevalid) and the NIS
+// 2008 provinces as table "provinces", both in UTM 48N: the SpatiaLite
+// province overlay the tests ask with sqlite_oracle. Fails the test on error.
+void overlay_geopackage(std::filesystem::path const& gpkg, std::filesystem::path const& layer);
+
+// The NIS 2008 census province boundaries under shared_data_dir().
+std::filesystem::path provinces_shp();
+
 // RFC 4180 CSV as written by GDAL's CSV driver.
 csv_rows parse_csv(std::string const& text);
 
