@@ -34,7 +34,9 @@ LAT = (10.5, 14.5)
 KINDS = {"small": (1.0, 3.0, 11), "medium": (10.0, 20.0, 12), "large": (50.0, 100.0, 13)}  # km, km, seed
 
 
-def sources(catalog):
+def read_catalog(catalog):
+    """The catalog's JSON, and a function giving a source's path as the server
+    resolves it (${VAR:-default} expanded, relative to data_root)."""
     doc = json.load(open(catalog))
 
     def expand(s):
@@ -48,7 +50,11 @@ def sources(catalog):
     def resolve(src):
         src = expand(src)
         return src if os.path.isabs(src) else os.path.normpath(os.path.join(root, src))
+    return doc, resolve
 
+
+def sources(catalog):
+    doc, resolve = read_catalog(catalog)
     elc = next(c for c in doc["collections"] if c["id"] == "elc")
     prov = doc["provinces"]
     print("\t".join([resolve(elc["source"]), resolve(prov["source"]), prov.get("name_field", "PROV_NAME")]))

@@ -39,9 +39,9 @@ import time
 import urllib.parse
 import urllib.request
 
-# wrk's output and /metrics are read as bench/api reads them.
+# The catalog, wrk's output and /metrics are read as bench/api reads them.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api.d"))
-from bench import metric, parse_wrk  # noqa: E402
+from bench import metric, parse_wrk, read_catalog  # noqa: E402
 
 SEED = 4
 # zoom -> weight for the 5-14 mix: most map views of concessions are zoomed in.
@@ -50,17 +50,8 @@ HIGH_WEIGHTS = {12: 1, 13: 1, 14: 1}
 
 
 def source(catalog, cid):
-    doc = json.load(open(catalog))
-
-    def expand(v):
-        def sub(m):
-            value = os.environ.get(m.group(1), "")
-            return value if value else (m.group(3) or "")
-        return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\}", sub, v)
-
-    root = os.path.join(os.path.dirname(os.path.abspath(catalog)), expand(doc.get("data_root", "")))
-    src = expand(next(c for c in doc["collections"] if c["id"] == cid)["source"])
-    print(src if os.path.isabs(src) else os.path.normpath(os.path.join(root, src)))
+    doc, resolve = read_catalog(catalog)
+    print(resolve(next(c for c in doc["collections"] if c["id"] == cid)["source"]))
 
 
 def tile_of(lon, lat, z):
