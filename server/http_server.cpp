@@ -9,9 +9,16 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
+#include <optional>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -22,11 +29,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-// A concrete strand executor rather than beast::tcp_stream's type-erased one:
-// every asynchronous operation copies the executor, and erasure made each
-// copy an allocation-free but costly indirect call plus reference counting.
-using strand_type = net::strand<net::io_context::executor_type>;
-using stream_type = beast::basic_stream<tcp, strand_type>;
+using clock_type = std::chrono::steady_clock;
 
 namespace {
 
@@ -45,6 +48,15 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
     std::string_view const bare = etag.substr(etag.rfind('"', etag.size() - 2));
     return if_none_match.find(bare) != std::string_view::npos;
 }
+
+void append_number(std::string& out, std::uint64_t v) {
+    char buf[24];
+    auto const end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    out.append(buf, end);
+}
+
+std::int64_t ticks(clock_type::time_point t) { return t.time_since_epoch().count(); }
+constexpr std::int64_t no_deadline = std::numeric_limits<std::int64_t>::max();
 
 }  // namespace
 
@@ -67,8 +79,13 @@ struct http_server::impl {
     request_handler handler;
     metrics& counters;
     net::io_context ioc;
-    tcp::acceptor acceptor{ioc};
-    net::signal_set signals{ioc, SIGINT, SIGTERM};
+    // The acceptor, the signals and the reaper share a strand: stopping
+    // touches all three.
+    net::strand<net::io_context::executor_type> control = net::make_strand(ioc);
+    tcp::acceptor acceptor{control};
+    net::signal_set signals{control, SIGINT, SIGTERM};
+    // One timer for every connection's read and write deadlines (see reap).
+    net::steady_timer reaper{control};
     std::atomic<bool> stopping{false};
     std::mutex sessions_mutex;
     std::unordered_map<session*, std::weak_ptr<session>> sessions;
@@ -76,12 +93,22 @@ struct http_server::impl {
 
     impl(server_options o, request_handler h, metrics& m) : options(std::move(o)), handler(std::move(h)), counters(m) {}
     void accept();
+    void reap();
     void begin_stop();
+    std::vector<std::shared_ptr<session>> live_sessions();
 };
 
+// One connection. Its operations form a single chain (read a request, answer
+// it, read the next), so exactly one is ever pending and its handlers never
+// run at once: the "implicit strand" of Asio's documentation, with none of an
+// explicit strand's locking. The only other thread to touch a session is the
+// reaper's, and it only calls shutdown(2) on the descriptor, which the kernel
+// makes safe; the descriptor stays open until the session is destroyed, so
+// the reaper (holding a reference) never reaches a reused one.
 class session : public std::enable_shared_from_this<session> {
 public:
-    session(stream_type::socket_type&& socket, http_server::impl& server) : stream_(std::move(socket)), server_(server) {}
+    session(tcp::socket&& socket, http_server::impl& server)
+        : socket_(std::move(socket)), fd_(socket_.native_handle()), server_(server) {}
 
     ~session() {
         server_.counters.connection_closed();
@@ -89,44 +116,79 @@ public:
         server_.sessions.erase(this);
     }
 
-    void start() {
-        net::dispatch(stream_.get_executor(), beast::bind_front_handler(&session::read, shared_from_this()));
-    }
+    void start() { read(); }
 
     // Refuses the connection politely: the server is at its connection limit.
     void reject() {
-        auto self = shared_from_this();
-        net::dispatch(stream_.get_executor(), [self] {
-            response r = error_response(503, "too many open connections; try again shortly");
-            self->close_after_ = true;
-            self->send(std::move(r), "GET", "-", std::chrono::steady_clock::now());
-        });
+        close_after_ = true;
+        send(error_response(503, "too many open connections; try again shortly"), "GET", "-", clock_type::now());
     }
 
-    // Graceful stop: idle connections close now, busy ones after their response.
-    void shutdown() {
-        net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-            self->close_after_ = true;
-            if (!self->busy_) self->close();
-        });
+    // Called by the reaper: true when the current read or write is overdue,
+    // after cutting the connection (the pending operation then fails).
+    bool hang_up_if_overdue(std::int64_t now) {
+        if (now < deadline_.load(std::memory_order_relaxed)) return false;
+        ::shutdown(fd_, SHUT_RDWR);
+        return true;
     }
+
+    // Graceful stop: a waiting read sees end of stream and the session ends;
+    // a response being made or sent still goes out whole (see on_written).
+    void stop_reading() { ::shutdown(fd_, SHUT_RD); }
 
 private:
+    void set_deadline(std::chrono::milliseconds timeout) {
+        deadline_.store(ticks(clock_type::now() + timeout), std::memory_order_relaxed);
+    }
+
     void read() {
-        if (close_after_) return close();
+        if (close_after_ || server_.stopping.load(std::memory_order_relaxed)) return close();
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
         parser_->body_limit(server_.options.body_limit);
-        buffer_.clear();
-        stream_.expires_after(server_.options.read_timeout);
-        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&session::on_read, shared_from_this()));
+        parser_->eager(true);
+        set_deadline(server_.options.read_timeout);
+        parse();
     }
 
-    void on_read(beast::error_code ec, std::size_t) {
-        auto const started = std::chrono::steady_clock::now();
-        if (ec == http::error::end_of_stream || ec == net::error::operation_aborted || ec == beast::error::timeout ||
-            ec == net::error::connection_reset || ec == net::error::eof)
-            return close();
+    // Feeds the parser what is buffered (a pipelined request may already be
+    // there), and reads more only when it needs more.
+    void parse() {
+        beast::error_code ec;
+        while (buffer_.size() > 0 && !parser_->is_done()) {
+            std::size_t const used = parser_->put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec == http::error::need_more) {
+                ec = {};
+                break;
+            }
+            if (ec) return on_request(ec);
+        }
+        if (parser_->is_done()) return on_request({});
+        std::size_t const room = std::min<std::size_t>(buffer_.max_size() - buffer_.size(), 64 * 1024);
+        if (room == 0) return on_request(http::error::buffer_overflow);
+        socket_.async_read_some(buffer_.prepare(room), [self = shared_from_this()](beast::error_code e, std::size_t n) {
+            self->on_read_some(e, n);
+        });
+    }
+
+    void on_read_some(beast::error_code ec, std::size_t n) {
+        if (ec == net::error::eof) {
+            // The client hung up: between requests that ends the session; in
+            // the middle of one it may still complete a body of unknown length.
+            if (!parser_->got_some()) return close();
+            ec = {};
+            parser_->put_eof(ec);
+            return on_request(ec ? ec : beast::error_code(parser_->is_done() ? beast::error_code{} : http::error::partial_message));
+        }
+        if (ec) return close();  // reset, or cut by the reaper or a stop
+        buffer_.commit(n);
+        parse();
+    }
+
+    void on_request(beast::error_code ec) {
+        auto const started = clock_type::now();
+        deadline_.store(no_deadline, std::memory_order_relaxed);  // making the answer has no time limit
         if (ec) {
             // The request was malformed or over a limit: say so, then hang up.
             close_after_ = true;
@@ -144,12 +206,11 @@ private:
         auto const& req = parser_->get();
         if (!req.keep_alive()) close_after_ = true;
         version_ = req.version();
-        std::string const method(req.method_string());
-        std::string const target(req.target());
-        busy_ = true;
+        std::string method(req.method_string());
+        std::string target(req.target());
         if (target.size() > server_.options.url_limit)
             return send(error_response(414, "request target exceeds " + std::to_string(server_.options.url_limit) + " bytes"),
-                        method, target.substr(0, 200) + "...", started);
+                        std::move(method), target.substr(0, 200) + "...", started);
         if (req.method() == http::verb::options) {
             response r;
             r.status = 204;
@@ -157,16 +218,16 @@ private:
             r.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
             r.headers.emplace_back("Access-Control-Allow-Headers", "Accept, Accept-Encoding, If-None-Match, Content-Type");
             r.headers.emplace_back("Access-Control-Max-Age", "86400");
-            return send(std::move(r), method, target, started);
+            return send(std::move(r), std::move(method), std::move(target), started);
         }
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
             response r = error_response(405, "method " + method + " is not allowed; use GET or HEAD");
             r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
-            return send(std::move(r), method, target, started);
+            return send(std::move(r), std::move(method), std::move(target), started);
         }
         request_view view;
-        view.method = method;
-        view.target = target;
+        view.method = std::move(method);
+        view.target = std::move(target);
         view.accept = std::string(req[http::field::accept]);
         view.accept_encoding = std::string(req[http::field::accept_encoding]);
         view.if_none_match = std::string(req[http::field::if_none_match]);
@@ -178,8 +239,8 @@ private:
             r = error_response(500, std::string("internal error: ") + e.what());
         }
         accept_gzip_ = accepts_gzip(view.accept_encoding);
-        if_none_match_ = view.if_none_match;
-        send(std::move(r), method, target, started);
+        if_none_match_ = std::move(view.if_none_match);
+        send(std::move(r), std::move(view.method), std::move(view.target), started);
     }
 
     // The status line and headers, written by hand into a buffer the session
@@ -191,15 +252,17 @@ private:
         head_ += "HTTP/1.";
         head_ += version_ == 10 && !chunked ? '0' : '1';
         head_ += ' ';
-        head_ += std::to_string(r.status);
+        append_number(head_, r.status);
         head_ += ' ';
         head_ += http::obsolete_reason(static_cast<http::status>(r.status));
         head_ += "\r\n";
         auto field = [this](std::string_view name, std::string_view value) {
             head_ += name;
             head_ += ": ";
-            for (char c : value)
-                if (c != '\r' && c != '\n') head_ += c;  // no header splitting, whatever a value holds
+            // No header splitting, whatever a value holds.
+            for (std::size_t cut; (cut = value.find_first_of("\r\n")) != std::string_view::npos; value.remove_prefix(cut + 1))
+                head_ += value.substr(0, cut);
+            head_ += value;
             head_ += "\r\n";
         };
         field("Server", "concessions");
@@ -209,10 +272,13 @@ private:
             field("Access-Control-Expose-Headers", "ETag, Content-Disposition");
         }
         for (auto const& [k, v] : r.headers) field(k, v);
-        if (chunked)
+        if (chunked) {
             field("Transfer-Encoding", "chunked");
-        else if (r.status != 304 && r.status != 204)
-            field("Content-Length", std::to_string(content_length));
+        } else if (r.status != 304 && r.status != 204) {
+            head_ += "Content-Length: ";
+            append_number(head_, content_length);
+            head_ += "\r\n";
+        }
         if (close_after_)
             field("Connection", "close");
         else if (version_ == 10)
@@ -220,7 +286,7 @@ private:
         head_ += "\r\n";
     }
 
-    void send(response r, std::string method, std::string target, std::chrono::steady_clock::time_point started) {
+    void send(response r, std::string method, std::string target, clock_type::time_point started) {
         bool const head = method == "HEAD";
         method_ = std::move(method);
         target_ = std::move(target);
@@ -262,16 +328,16 @@ private:
         write_head(r, body_->size(), false);
         bytes_ = head ? 0 : body_->size();
         std::array<net::const_buffer, 2> const buffers{net::buffer(head_), head ? net::const_buffer() : net::buffer(*body_)};
-        stream_.expires_after(server_.options.write_timeout);
-        net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+        set_deadline(server_.options.write_timeout);
+        net::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
     }
 
     // Chunked transfer: header, then pieces as the handler produces them.
     void send_stream(response r, bool head) {
         write_head(r, 0, true);
         producer_ = std::move(r.stream);
-        stream_.expires_after(server_.options.write_timeout);
-        net::async_write(stream_, net::buffer(head_), [self = shared_from_this(), head](beast::error_code ec, std::size_t) {
+        set_deadline(server_.options.write_timeout);
+        net::async_write(socket_, net::buffer(head_), [self = shared_from_this(), head](beast::error_code ec, std::size_t) {
             if (ec) return self->on_written(ec);
             if (head) {
                 self->producer_ = nullptr;
@@ -293,16 +359,16 @@ private:
             return close();
         }
         bytes_ += chunk_.size();
-        stream_.expires_after(server_.options.write_timeout);
+        set_deadline(server_.options.write_timeout);
         if (!chunk_.empty()) {
-            net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
+            net::async_write(socket_, http::make_chunk(net::buffer(chunk_)),
                              [self = shared_from_this(), more](beast::error_code ec, std::size_t) {
                                  if (ec) return self->on_written(ec);
                                  if (more) return self->next_chunk();
                                  self->last_chunk();
                              });
         } else if (more) {
-            net::post(stream_.get_executor(), [self = shared_from_this()] { self->next_chunk(); });
+            net::post(socket_.get_executor(), [self = shared_from_this()] { self->next_chunk(); });
         } else {
             last_chunk();
         }
@@ -310,22 +376,21 @@ private:
 
     void last_chunk() {
         producer_ = nullptr;
-        net::async_write(stream_, http::make_chunk_last(),
+        net::async_write(socket_, http::make_chunk_last(),
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
     }
 
     void on_written(beast::error_code ec) {
-        double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+        double const seconds = std::chrono::duration<double>(clock_type::now() - started_).count();
         server_.counters.record(label_, status_, bytes_, seconds);
         if (server_.options.log_requests) {
             char line[160];
             std::snprintf(line, sizeof line, " %u %llu %.1fms", status_, static_cast<unsigned long long>(bytes_), seconds * 1000);
             log_line(method_ + " " + target_ + line + (ec ? " (" + ec.message() + ")" : std::string()));
         }
-        busy_ = false;
         bytes_ = 0;
         body_.reset();
-        if (ec || close_after_) return close();
+        if (ec) return close();
         read();
     }
 
@@ -335,33 +400,45 @@ private:
         std::fflush(stdout);
     }
 
+    // Ends the session: no operation is pending, so the last reference goes
+    // with this handler. The descriptor is closed by the socket's destructor.
     void close() {
+        deadline_.store(no_deadline, std::memory_order_relaxed);
         beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-        stream_.close();
+        socket_.shutdown(tcp::socket::shutdown_both, ignored);
     }
 
-    stream_type stream_;
+    tcp::socket socket_;
+    int const fd_;  // for the reaper's shutdown(2)
     http_server::impl& server_;
-    beast::flat_buffer buffer_;
+    std::atomic<std::int64_t> deadline_{no_deadline};  // steady_clock ticks; read by the reaper
+    beast::flat_buffer buffer_{256 * 1024};  // bounds what one read may buffer past a request
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<std::string const> body_;
     std::function<bool(std::string&)> producer_;
     std::string chunk_;
     std::string method_, target_, if_none_match_;
-    std::chrono::steady_clock::time_point started_;
+    clock_type::time_point started_;
     unsigned status_ = 0;
     char const* label_ = "other";
     unsigned version_ = 11;  // of the request: HTTP/1.0 clients need "Connection: keep-alive"
-    std::string head_;       // the status line and headers of a whole-body response
+    std::string head_;       // the status line and headers of a response
     std::uint64_t bytes_ = 0;
     bool accept_gzip_ = false;
-    bool busy_ = false;
     bool close_after_ = false;
 };
 
+std::vector<std::shared_ptr<session>> http_server::impl::live_sessions() {
+    std::vector<std::shared_ptr<session>> live;
+    std::lock_guard lock(sessions_mutex);
+    live.reserve(sessions.size());
+    for (auto& [_, weak] : sessions)
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+    return live;
+}
+
 void http_server::impl::accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, stream_type::socket_type socket) {
+    acceptor.async_accept(ioc, [this](beast::error_code ec, tcp::socket socket) {
         if (ec) {
             if (!stopping && acceptor.is_open()) accept();  // e.g. EMFILE: keep serving the others
             return;
@@ -386,19 +463,32 @@ void http_server::impl::accept() {
     });
 }
 
+// Deadlines are checked by one timer a few times per timeout rather than by a
+// timer per connection re-armed on every read and write (Beast's basic_stream
+// does that, and it was a fifth of the cost of a cached answer). A timeout is
+// therefore enforced to within an eighth of itself, capped at a second.
+void http_server::impl::reap() {
+    auto const shortest = std::min(options.read_timeout, options.write_timeout);
+    auto const tick = std::clamp(shortest / 8, std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
+    reaper.expires_after(stopping ? std::chrono::milliseconds(10) : tick);  // stopping: see the last one go
+    reaper.async_wait([this](beast::error_code ec) {
+        if (ec) return;
+        auto const live = live_sessions();
+        auto const now = ticks(clock_type::now());
+        for (auto const& s : live) s->hang_up_if_overdue(now);
+        if (stopping && live.empty()) return;  // the last connection has gone: let run() return
+        reap();
+    });
+}
+
 void http_server::impl::begin_stop() {
     if (stopping.exchange(true)) return;
-    net::post(ioc, [this] {
+    net::post(control, [this] {
         beast::error_code ignored;
         acceptor.close(ignored);
         signals.cancel();
-        std::vector<std::shared_ptr<session>> live;
-        {
-            std::lock_guard lock(sessions_mutex);
-            for (auto& [_, weak] : sessions)
-                if (auto s = weak.lock()) live.push_back(std::move(s));
-        }
-        for (auto& s : live) s->shutdown();
+        for (auto const& s : live_sessions()) s->stop_reading();
+        reap();
     });
 }
 
@@ -429,6 +519,7 @@ void http_server::run() {
         if (!ec) m.begin_stop();
     });
     m.accept();
+    m.reap();
     unsigned const n = m.options.threads ? m.options.threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < n; ++i) pool.emplace_back([&m] { m.ioc.run(); });
