@@ -90,8 +90,15 @@ struct http_server::impl {
     std::mutex sessions_mutex;
     std::unordered_map<session*, std::weak_ptr<session>> sessions;
     std::mutex log_mutex;
+    std::string fixed_headers;  // those every response carries, written once
 
-    impl(server_options o, request_handler h, metrics& m) : options(std::move(o)), handler(std::move(h)), counters(m) {}
+    impl(server_options o, request_handler h, metrics& m) : options(std::move(o)), handler(std::move(h)), counters(m) {
+        fixed_headers = "Server: concessions\r\n";
+        std::string origin = options.cors_origin;
+        std::erase_if(origin, [](char c) { return c == '\r' || c == '\n'; });  // no header splitting
+        if (!origin.empty())
+            fixed_headers += "Access-Control-Allow-Origin: " + origin + "\r\nAccess-Control-Expose-Headers: ETag, Content-Disposition\r\n";
+    }
     void accept();
     void reap();
     void begin_stop();
@@ -243,11 +250,18 @@ private:
         send(std::move(r), std::move(view.method), std::move(view.target), started);
     }
 
+    // What send() adds to the application's headers.
+    struct added_headers {
+        std::string_view etag;       // with Cache-Control (unless the response has one) and Vary
+        bool cache_control = false;
+        bool gzip = false;           // Content-Encoding
+    };
+
     // The status line and headers, written by hand into a buffer the session
     // keeps: Beast's fields and serializer cost more than the rest of a cached
     // answer put together. Either a length or chunked transfer (streams,
     // which always answer as HTTP/1.1, as before).
-    void write_head(response const& r, std::size_t content_length, bool chunked) {
+    void write_head(response const& r, added_headers const& added, std::size_t content_length, bool chunked) {
         head_.clear();
         head_ += "HTTP/1.";
         head_ += version_ == 10 && !chunked ? '0' : '1';
@@ -256,6 +270,7 @@ private:
         head_ += ' ';
         head_ += http::obsolete_reason(static_cast<http::status>(r.status));
         head_ += "\r\n";
+        head_ += server_.fixed_headers;
         auto field = [this](std::string_view name, std::string_view value) {
             head_ += name;
             head_ += ": ";
@@ -265,24 +280,25 @@ private:
             head_ += value;
             head_ += "\r\n";
         };
-        field("Server", "concessions");
         if (!r.content_type.empty()) field("Content-Type", r.content_type);
-        if (!server_.options.cors_origin.empty()) {
-            field("Access-Control-Allow-Origin", server_.options.cors_origin);
-            field("Access-Control-Expose-Headers", "ETag, Content-Disposition");
-        }
         for (auto const& [k, v] : r.headers) field(k, v);
+        if (!added.etag.empty()) {
+            field("ETag", added.etag);
+            if (added.cache_control) head_ += "Cache-Control: public, max-age=60\r\n";
+            head_ += "Vary: Accept, Accept-Encoding\r\n";
+        }
+        if (added.gzip) head_ += "Content-Encoding: gzip\r\n";
         if (chunked) {
-            field("Transfer-Encoding", "chunked");
+            head_ += "Transfer-Encoding: chunked\r\n";
         } else if (r.status != 304 && r.status != 204) {
             head_ += "Content-Length: ";
             append_number(head_, content_length);
             head_ += "\r\n";
         }
         if (close_after_)
-            field("Connection", "close");
+            head_ += "Connection: close\r\n";
         else if (version_ == 10)
-            field("Connection", "keep-alive");
+            head_ += "Connection: keep-alive\r\n";
         head_ += "\r\n";
     }
 
@@ -294,28 +310,23 @@ private:
         status_ = r.status;
         label_ = r.label;
         body_ = r.shared_body ? std::move(r.shared_body) : std::make_shared<std::string>(std::move(r.body));
+        added_headers added;
         if (r.cacheable) {
             if (r.etag.empty() && !r.stream) {
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::hash_bytes(*body_)));
                 r.etag = buf;
             }
-            r.headers.emplace_back("ETag", r.etag);
-            bool has_cache_control = false;
-            for (auto const& h : r.headers) has_cache_control |= h.first == "Cache-Control";
-            if (!has_cache_control) r.headers.emplace_back("Cache-Control", "public, max-age=60");
-            r.headers.emplace_back("Vary", "Accept, Accept-Encoding");
+            added.etag = r.etag;
+            added.cache_control = std::none_of(r.headers.begin(), r.headers.end(), [](auto const& h) { return h.first == "Cache-Control"; });
             if (etag_matches(if_none_match_, r.etag)) {
-                response not_modified;
-                not_modified.status = 304;
-                not_modified.content_type.clear();
-                not_modified.headers = std::move(r.headers);
-                r = std::move(not_modified);
+                r.status = status_ = 304;
+                r.content_type.clear();
+                r.stream = nullptr;
                 body_ = std::make_shared<std::string const>();  // a 304 carries no body
-                status_ = 304;
             }
         }
-        if (r.stream) return send_stream(std::move(r), head);
+        if (r.stream) return send_stream(std::move(r), added, head);
 
         // Whole bodies: gzip what is worth it when the client takes it.
         if (accept_gzip_ && body_->size() > 512 && compressible(r.content_type) && r.status != 304) {
@@ -323,9 +334,9 @@ private:
                 body_ = r.gzipped;
             else
                 body_ = std::make_shared<std::string>(gzip(*body_));
-            r.headers.emplace_back("Content-Encoding", "gzip");
+            added.gzip = true;
         }
-        write_head(r, body_->size(), false);
+        write_head(r, added, body_->size(), false);
         bytes_ = head ? 0 : body_->size();
         std::array<net::const_buffer, 2> const buffers{net::buffer(head_), head ? net::const_buffer() : net::buffer(*body_)};
         set_deadline(server_.options.write_timeout);
@@ -333,8 +344,8 @@ private:
     }
 
     // Chunked transfer: header, then pieces as the handler produces them.
-    void send_stream(response r, bool head) {
-        write_head(r, 0, true);
+    void send_stream(response r, added_headers const& added, bool head) {
+        write_head(r, added, 0, true);
         producer_ = std::move(r.stream);
         set_deadline(server_.options.write_timeout);
         net::async_write(socket_, net::buffer(head_), [self = shared_from_this(), head](beast::error_code ec, std::size_t) {

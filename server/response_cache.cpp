@@ -14,30 +14,38 @@ std::size_t size_of(std::string const& key, cached_response const& r) {
 }  // namespace
 
 std::shared_ptr<cached_response const> response_cache::find(std::string const& key) {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     auto const it = by_key_.find(key);
     if (it == by_key_.end()) return nullptr;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return it->second->second;
+    auto const& e = *it->second;
+    if (!e.referenced.load(std::memory_order_relaxed)) e.referenced.store(true, std::memory_order_relaxed);
+    return e.value;
+}
+
+void response_cache::erase(ring::iterator it) {
+    bytes_ -= it->size;
+    by_key_.erase(it->key);
+    if (hand_ == it) ++hand_;
+    ring_.erase(it);
 }
 
 void response_cache::insert(std::string const& key, std::shared_ptr<cached_response const> value) {
     std::size_t const size = size_of(key, *value);
     if (size > max_entry_bytes()) return;
-    std::lock_guard lock(mutex_);
-    if (auto const it = by_key_.find(key); it != by_key_.end()) {
-        bytes_ -= size_of(it->first, *it->second->second);
-        lru_.erase(it->second);
-        by_key_.erase(it);
-    }
-    lru_.emplace_front(key, std::move(value));
-    by_key_[key] = lru_.begin();
+    std::unique_lock lock(mutex_);
+    if (auto const it = by_key_.find(key); it != by_key_.end()) erase(it->second);
+    auto const added = ring_.emplace(hand_, key, std::move(value), size);
+    by_key_.emplace(added->key, added);
     bytes_ += size;
-    while (bytes_ > max_bytes_ && !lru_.empty()) {
-        auto const& last = lru_.back();
-        bytes_ -= size_of(last.first, *last.second);
-        by_key_.erase(last.first);
-        lru_.pop_back();
+    // Sweep: a marked entry loses its mark and stays another turn; an
+    // unmarked one goes. Every entry is marked at most once a turn, so the
+    // sweep ends.
+    while (bytes_ > max_bytes_ && !ring_.empty()) {
+        if (hand_ == ring_.end()) hand_ = ring_.begin();
+        if (hand_->referenced.exchange(false, std::memory_order_relaxed))
+            ++hand_;
+        else
+            erase(hand_);  // moves the hand on
     }
 }
 
@@ -47,7 +55,7 @@ bool response_cache::seen_before(std::string_view key) {
 }
 
 std::size_t response_cache::bytes() const {
-    std::lock_guard lock(mutex_);
+    std::shared_lock lock(mutex_);
     return bytes_;
 }
 

@@ -1,11 +1,15 @@
 #pragma once
 // Rendered responses kept with their gzip form, so a cacheable response is
-// built and compressed once. Bounded in bytes, least recently used out
-// first; keys include the data version, so a reload never serves stale data.
+// built and compressed once. Bounded in bytes; keys include the data
+// version, so a reload never serves stale data. Eviction is CLOCK (second
+// chance), the usual approximation of least-recently-used: a hit only marks
+// its entry, under a shared lock, so the serving threads never queue for
+// each other on the hot path as they did when every hit reordered a list.
 
 #include <atomic>
 #include <cstdint>
 #include <list>
+#include <shared_mutex>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,11 +48,21 @@ public:
     bool seen_before(std::string_view key);
 
 private:
-    using entry = std::pair<std::string, std::shared_ptr<cached_response const>>;
+    struct entry {
+        entry(std::string k, std::shared_ptr<cached_response const> v, std::size_t n) : key(std::move(k)), value(std::move(v)), size(n) {}
+        std::string key;
+        std::shared_ptr<cached_response const> value;
+        std::size_t size = 0;
+        mutable std::atomic<bool> referenced{false};  // hit since the hand last passed
+    };
+    using ring = std::list<entry>;
+    void erase(ring::iterator it);  // with the lock held exclusively
+
     std::size_t const max_bytes_;
-    mutable std::mutex mutex_;
-    std::list<entry> lru_;  // front: most recent
-    std::unordered_map<std::string, std::list<entry>::iterator> by_key_;
+    mutable std::shared_mutex mutex_;
+    ring ring_;                    // the clock; new entries go just behind the hand
+    ring::iterator hand_ = ring_.end();
+    std::unordered_map<std::string_view, ring::iterator> by_key_;  // views of entry::key
     std::size_t bytes_ = 0;
     static constexpr std::size_t doorkeeper_slots = 1 << 16;
     std::unique_ptr<std::atomic<std::uint64_t>[]> doorkeeper_ = std::make_unique<std::atomic<std::uint64_t>[]>(doorkeeper_slots);

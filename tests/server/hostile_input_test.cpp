@@ -249,6 +249,36 @@ TEST(server_e2e_slow_client, one_byte_a_second_is_disconnected_after_the_read_ti
     EXPECT_EQ(server.stop(), 0);
 }
 
+// Two requests in one packet (HTTP/1.1 pipelining): both are answered, in
+// order, on the same connection.
+TEST_F(server_e2e_hostile, pipelined_requests_are_all_answered_in_order) {
+    time_bound bound;
+    int const fd = test::connect_loopback(port());
+    ASSERT_GE(fd, 0);
+    std::string const requests =
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        "GET /conformance HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
+        "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    ASSERT_EQ(::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL), static_cast<ssize_t>(requests.size()));
+    std::string received;
+    auto const start = clock_type::now();
+    while (seconds_since(start) < 10) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        char buf[4096];
+        ssize_t const n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;  // closed after the third, as asked
+        received.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    std::vector<std::size_t> at;
+    for (auto pos = received.find("HTTP/1.1 "); pos != std::string::npos; pos = received.find("HTTP/1.1 ", pos + 1)) at.push_back(pos);
+    ASSERT_EQ(at.size(), 3u) << received;
+    for (auto pos : at) EXPECT_EQ(received.substr(pos, 12), "HTTP/1.1 200") << received;
+    EXPECT_NE(received.find("\"status\":\"ok\"", at[0]), std::string::npos);
+    EXPECT_LT(received.find("conformsTo", at[1]), at[2]) << "the second answer is not the conformance document";
+}
+
 TEST_F(server_e2e_hostile, two_thousand_idle_connections_do_not_stop_service) {
     time_bound bound;
     constexpr std::size_t idle_count = 2000;
