@@ -3,41 +3,53 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace geo {
 
 namespace detail {
 inline constexpr double decimal_scale[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+inline constexpr char two_digits[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
 inline constexpr unsigned long long decimal_unit[] = {1ull,      10ull,      100ull,      1000ull,      10000ull,
                                                       100000ull, 1000000ull, 10000000ull, 100000000ull, 1000000000ull};
 }  // namespace detail
 
 // v * 10^decimals rounded to the nearest integer, ties to even, exactly as
-// std::to_chars rounds: the product is rounded once, and fma recovers
-// v * scale - n exactly enough to correct a product that landed on .5.
-// For |v| < 1e6 and decimals 0..9.
+// std::to_chars rounds (the exact decimal value of v). The rounded product
+// gives the floor n; whether v * 10^decimals lies above or below n + 0.5 is
+// read from the product when it is clearly on one side, and otherwise from
+// fma(v, 10^decimals, -(n + 0.5)), whose sign is exact (10^0..10^9 are exact
+// doubles, and n + 0.5 too). For |v| < 1e6 and decimals 0..9.
 inline long long scaled_round(double v, int decimals) {
     double const scale = detail::decimal_scale[decimals];
-    long long n = std::llround(v * scale);
-    double const rest = std::fma(v, scale, -static_cast<double>(n));
-    if (rest > 0.5 || (rest == 0.5 && (n & 1)))
-        ++n;
-    else if (rest < -0.5 || (rest == -0.5 && (n & 1)))
-        --n;
+    double const product = v * scale;
+    long long n = static_cast<long long>(product);  // toward zero
+    if (product < static_cast<double>(n)) --n;       // the floor
+    double const half = static_cast<double>(n) + 0.5;
+    double above = product - half;  // exact: the two are within 1
+    if (std::fabs(above) <= std::fabs(product) * 0x1p-51) above = std::fma(v, scale, -half);
+    if (above > 0 || (above == 0 && (n & 1))) ++n;
     return n;
 }
 
-// Writes n / 10^decimals with trailing zeros trimmed ("104.5", "0", never
-// "-0"); returns the end. p needs 24 chars.
-inline char* write_scaled(char* p, long long n, int decimals) {
+// Writes n / 10^Decimals with trailing zeros trimmed ("104.5", "0", never
+// "-0"); returns the end. p needs 24 chars. Decimals is a template
+// argument so that the divisions are by constants.
+template <int Decimals>
+char* write_scaled(char* p, long long n) {
+    static_assert(Decimals >= 0 && Decimals <= 9);
+    constexpr unsigned long long unit = detail::decimal_unit[Decimals];
     if (n == 0) {
         *p++ = '0';
         return p;
     }
     unsigned long long const u = n < 0 ? static_cast<unsigned long long>(-n) : static_cast<unsigned long long>(n);
     if (n < 0) *p++ = '-';
-    unsigned long long whole = u / detail::decimal_unit[decimals];
-    unsigned long long frac = u % detail::decimal_unit[decimals];
+    unsigned long long whole = u / unit;
+    unsigned long long frac = u % unit;
     char digits[24];
     int k = 0;
     do {
@@ -45,20 +57,36 @@ inline char* write_scaled(char* p, long long n, int decimals) {
         whole /= 10;
     } while (whole);
     while (k) *p++ = digits[--k];
-    if (frac) {
-        int width = decimals;
-        while (frac % 10 == 0) {
-            frac /= 10;
-            --width;
-        }
+    if (Decimals > 0 && frac) {
+        // All the decimals, two at a time from the right, then the
+        // trailing zeros trimmed (frac is not 0, so a digit stays).
         *p++ = '.';
-        for (int i = width - 1; i >= 0; --i) {
-            p[i] = static_cast<char>('0' + frac % 10);
-            frac /= 10;
+        int i = Decimals;
+        for (; i >= 2; i -= 2) {
+            std::memcpy(p + i - 2, detail::two_digits + 2 * (frac % 100), 2);
+            frac /= 100;
         }
-        p += width;
+        if (i == 1) p[0] = static_cast<char>('0' + frac);
+        p += Decimals;
+        while (p[-1] == '0') --p;
     }
     return p;
+}
+
+// The same with the decimals (0..9) known only at run time.
+inline char* write_scaled(char* p, long long n, int decimals) {
+    switch (decimals) {
+        case 0: return write_scaled<0>(p, n);
+        case 1: return write_scaled<1>(p, n);
+        case 2: return write_scaled<2>(p, n);
+        case 3: return write_scaled<3>(p, n);
+        case 4: return write_scaled<4>(p, n);
+        case 5: return write_scaled<5>(p, n);
+        case 6: return write_scaled<6>(p, n);
+        case 7: return write_scaled<7>(p, n);
+        case 8: return write_scaled<8>(p, n);
+        default: return write_scaled<9>(p, n);
+    }
 }
 
 // Writes v with at most `decimals` (0..9) decimals, trailing zeros trimmed,

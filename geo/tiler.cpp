@@ -9,6 +9,8 @@
 #include <protozero/pbf_writer.hpp>
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -76,6 +78,28 @@ unit_point pack(point u) {
 
 point unpack(unit_point p) { return {p.x * 0x1p-32, p.y * 0x1p-32}; }
 
+// Calls keep(i), in order, for each i in [begin, end) whose level is at most
+// z. Levels are below 128, so for eight of them at once, (word | 0x80..80) -
+// (z + 1) per byte leaves a byte's high bit set exactly when its level
+// exceeds z, with no borrow between bytes.
+template <class Keep>
+void for_each_kept(std::uint8_t const* level, std::size_t begin, std::size_t end, unsigned z, Keep&& keep) {
+    constexpr std::uint64_t high = 0x8080808080808080ull;
+    std::uint64_t const bias = 0x0101010101010101ull * (z + 1);
+    std::size_t i = begin;
+    for (; i + 8 <= end; i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, level + i, 8);
+        std::uint64_t kept = ~((word | high) - bias) & high;
+        while (kept) {
+            keep(i + static_cast<std::size_t>(std::countr_zero(kept) >> 3));
+            kept &= kept - 1;
+        }
+    }
+    for (; i < end; ++i)
+        if (level[i] <= z) keep(i);
+}
+
 double signed_area(std::vector<point> const& r) {
     double a = 0;
     for (std::size_t i = 0, j = r.size() - 1; i < r.size(); j = i++) a += (r[j].x - r[i].x) * (r[i].y + r[j].y);
@@ -91,11 +115,27 @@ std::vector<std::string> const& tile_index::property_names() {
 
 tile_index::tile_index(collection const& c, province_index const& provinces, tile_options options)
     : c_(c), provinces_(provinces), options_(options) {
-    importance_.resize(c.features.size());
     display_json_.resize(c.features.size());
     unit_start_.resize(c.features.size() + 1, 0);
-    for (std::size_t fi = 0; fi < c.features.size(); ++fi) unit_start_[fi + 1] = unit_start_[fi] + c.features[fi].geom.vertex_count();
+    ring_start_.resize(c.features.size() + 1, 0);
+    for (std::size_t fi = 0; fi < c.features.size(); ++fi) {
+        unit_start_[fi + 1] = unit_start_[fi] + c.features[fi].geom.vertex_count();
+        std::size_t rings = 0;
+        for (auto const& p : c.features[fi].geom.polygons) rings += p.rings.size();
+        ring_start_[fi + 1] = ring_start_[fi] + rings;
+    }
+    ring_area_.resize(ring_start_.back());
+    ring_length_.resize(ring_start_.back());
     units_.resize(unit_start_.back());
+    level_.resize(unit_start_.back());
+    if (options_.max_zoom > 100) throw std::invalid_argument("tile_options: max_zoom above 100");
+    std::vector<double> thresholds(options_.max_zoom + 1);  // decreasing with zoom
+    for (unsigned z = 0; z <= options_.max_zoom; ++z) thresholds[z] = sq_tolerance(options_, z);
+    auto level_of = [&](float importance) {
+        unsigned z = 0;
+        while (z <= options_.max_zoom && !(importance > thresholds[z])) ++z;
+        return static_cast<std::uint8_t>(z);
+    };
     double const min_sq = sq_tolerance(options_, options_.max_zoom);
     auto role = [&](std::string const& field, feature const& f) -> std::string {
         int const i = c.field_index(field);
@@ -103,11 +143,11 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
     };
     auto work = [&](std::size_t begin, std::size_t end) {
         std::vector<point> unit;
+        std::vector<float> imp;
         for (std::size_t fi = begin; fi < end; ++fi) {
             feature const& f = c.features[fi];
-            auto& imp = importance_[fi];
             imp.resize(f.geom.vertex_count());
-            std::size_t at = 0;
+            std::size_t at = 0, ring = ring_start_[fi];
             unit_point* packed = units_.data() + unit_start_[fi];
             auto add = [&](std::vector<point> const& pts) {
                 unit.resize(pts.size());
@@ -120,11 +160,19 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
             };
             for (auto const& l : f.geom.lines) add(l);
             for (auto const& p : f.geom.polygons)
-                for (auto const& r : p.rings) add(r);
+                for (auto const& r : p.rings) {
+                    add(r);
+                    double length = 0;
+                    for (std::size_t i = 1; i < unit.size(); ++i) length += std::hypot(unit[i].x - unit[i - 1].x, unit[i].y - unit[i - 1].y);
+                    ring_area_[ring] = static_cast<float>(std::abs(signed_area(unit)));
+                    ring_length_[ring++] = static_cast<float>(length);
+                }
             for (auto const& pt : f.geom.points) {
                 packed[at] = pack(tiles::to_unit(pt));
                 imp[at++] = 1.0f;
             }
+            std::uint8_t* level = level_.data() + unit_start_[fi];
+            for (std::size_t i = 0; i < imp.size(); ++i) level[i] = level_of(imp[i]);
 
             std::string& js = display_json_[fi];
             js = R"({"id":)" + std::to_string(f.id) + R"(,"name":)";
@@ -163,36 +211,91 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
 
 // Simplify for the zoom, project to unit coordinates and clip to the
 // buffered tile. False when nothing of the feature is left.
-bool tile_index::cut(std::uint32_t fi, tiles::tile_id t, part& out, bool& dropped) const {
+//
+// A high-zoom tile sees a small part of a large polygon, so reading every
+// vertex of its rings would make the tile's cost that of the whole
+// feature. Rings come cut into runs of edge_run edges with their bounding
+// boxes (feature::edge_runs, in lon/lat, which Web Mercator keeps in order).
+// A run that lies wholly beyond one side of the buffered tile is replaced by
+// its first and last kept vertices: the chord between them lies beyond that
+// side too (a half-plane is convex), so the ring's intersection with the
+// tile, which is all that clipping keeps, does not change.
+//
+// The "smaller than a pixel" test reads the simplified ring's area, which a
+// shortened ring no longer has; it is needed only for rings whose area
+// simplification could bring below the threshold. Every vertex that
+// simplification removes lies within the tolerance of the chord that
+// replaces it, so the area moves by at most 2 x length x tolerance plus a
+// tolerance squared per vertex; rings clear of that margin are shortened,
+// the others read whole as before.
+bool tile_index::cut(std::uint32_t fi, tiles::tile_id t, box const& buffered_lonlat, part& out, bool& dropped) const {
     feature const& f = c_.features[fi];
-    std::vector<float> const& importance = importance_[fi];
     unit_point const* units = units_.data() + unit_start_[fi];
+    std::uint8_t const* levels = level_.data() + unit_start_[fi];
+    unsigned const z = t.z;
     double const sq_tol = sq_tolerance(options_, t.z);
+    double const tol = std::sqrt(sq_tol);
     box tile = tiles::unit_bounds(t);
     double const pad = (tile.max_x - tile.min_x) * options_.buffer / options_.extent;
     tile = {tile.min_x - pad, tile.min_y - pad, tile.max_x + pad, tile.max_y + pad};
+    // Beyond one side, with a margin for the rounding of projected vertices.
+    double const eps = 1e-9;
+    auto beyond = [&](box const& b) {
+        return b.max_x < buffered_lonlat.min_x - eps || b.min_x > buffered_lonlat.max_x + eps ||
+               b.max_y < buffered_lonlat.min_y - eps || b.min_y > buffered_lonlat.max_y + eps;
+    };
     std::size_t at = 0;
     std::vector<point> kept;
-    auto simplified = [&](std::vector<point> const& pts) {
+    auto simplified = [&](std::size_t n) -> std::vector<point> const& {
         kept.clear();
-        for (std::size_t i = 0; i < pts.size(); ++i)
-            if (importance[at + i] > sq_tol) kept.push_back(unpack(units[at + i]));
-        at += pts.size();
+        for_each_kept(levels, at, at + n, z, [&](std::size_t i) { kept.push_back(unpack(units[i])); });
+        at += n;
+        return kept;
+    };
+    // The same, with runs beyond the tile shortened; run k owns vertices
+    // (16k, 16k + 16], run 0 also vertex 0.
+    auto shortened = [&](std::size_t n, box const* runs) -> std::vector<point> const& {
+        kept.clear();
+        std::uint8_t const* level = levels + at;
+        unit_point const* u = units + at;
+        for (std::size_t first = 0, k = 0; first + 1 < n; first += edge_run, ++k) {
+            std::size_t const begin = first == 0 ? 0 : first + 1, end = std::min(first + edge_run, n - 1) + 1;
+            if (beyond(runs[k])) {
+                std::size_t lo = begin, hi = end;
+                while (lo < end && level[lo] > z) ++lo;
+                while (hi > lo && level[hi - 1] > z) --hi;
+                if (lo < end) kept.push_back(unpack(u[lo]));
+                if (hi - 1 > lo) kept.push_back(unpack(u[hi - 1]));
+            } else {
+                for_each_kept(level, begin, end, z, [&](std::size_t i) { kept.push_back(unpack(u[i])); });
+            }
+        }
+        at += n;
         return kept;
     };
     out = part{};
     out.type = f.geom.type;
     for (auto const& l : f.geom.lines) {
-        auto const s = simplified(l);
+        auto const& s = simplified(l.size());
         for (auto& piece : clip_line(s, tile)) out.rings_or_lines.push_back(std::move(piece));
     }
     bool any_polygon = false;
+    box const* runs = f.edge_runs.data();
+    std::size_t ring = ring_start_[fi];
     for (auto const& p : f.geom.polygons) {
         bool exterior_kept = false;
-        for (std::size_t ri = 0; ri < p.rings.size(); ++ri) {
-            auto s = simplified(p.rings[ri]);
-            if (ri > 0 && !exterior_kept) continue;
-            if (s.size() < 4 || std::abs(signed_area(s)) < sq_tol) {
+        for (std::size_t ri = 0; ri < p.rings.size(); ++ri, ++ring) {
+            std::size_t const n = p.rings[ri].size();
+            box const* ring_runs = runs;
+            if (n >= 2) runs += (n - 2) / edge_run + 1;
+            if (ri > 0 && !exterior_kept) {
+                at += n;
+                continue;
+            }
+            double const margin = 2.0 * ring_length_[ring] * tol + 4.0 * static_cast<double>(n) * sq_tol;
+            bool const clear_of_threshold = !f.edge_runs.empty() && ring_area_[ring] - margin > 2 * sq_tol;
+            auto const& s = clear_of_threshold ? shortened(n, ring_runs) : simplified(n);
+            if (!clear_of_threshold && (s.size() < 4 || std::abs(signed_area(s)) < sq_tol)) {
                 if (ri == 0) dropped = true;  // smaller than a pixel at this zoom
                 continue;
             }
@@ -216,6 +319,7 @@ bool tile_index::cut(std::uint32_t fi, tiles::tile_id t, part& out, bool& droppe
 
 struct tile_index::prepared_tile {
     std::vector<std::uint32_t> candidates;  // largest first
+    box buffered_lonlat;                    // the tile and its buffer, in lon/lat
 };
 
 tile_index::prepared_tile tile_index::prepare(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const {
@@ -225,6 +329,7 @@ tile_index::prepared_tile tile_index::prepare(tiles::tile_id t, std::vector<std:
     point const nw = tiles::to_lonlat({tile.min_x - pad, tile.min_y - pad});
     point const se = tiles::to_lonlat({tile.max_x + pad, tile.max_y + pad});
     box const query{nw.x, se.y, se.x, nw.y};
+    p.buffered_lonlat = query;
     // A tile holds the features that meet the tile itself (their geometry,
     // not just their bounding box); the buffer only extends what is drawn.
     box const exact = tiles::lonlat_bounds(t);
@@ -256,27 +361,29 @@ int decimals_for(unsigned z, unsigned extent) {
 // Writes unit points as a JSON array of lon/lat pairs rounded to the zoom's
 // decimals, leaving out a point that rounds onto the one before; returns how
 // many it wrote.
-std::size_t write_lonlat(std::string& out, std::vector<point> const& unit, int decimals) {
-    char buf[112];
+std::size_t write_lonlat(std::string& out, std::vector<point> const& unit, int decimals, tiles::latitude_series& latitude) {
+    // Written into a buffer, then appended once: appending each pair was a
+    // fifth of the cost of a tile.
+    thread_local std::string text;
+    text.resize(unit.size() * 48 + 2);
+    char* q = text.data();
     long long last_x = 0, last_y = 0;
     std::size_t n = 0;
-    out += '[';
+    *q++ = '[';
     for (auto const& u : unit) {
-        point const ll = tiles::to_lonlat(u);
-        long long const x = scaled_round(ll.x, decimals), y = scaled_round(ll.y, decimals);
+        long long const x = scaled_round(u.x * 360 - 180, decimals), y = scaled_round(latitude(u.y), decimals);
         if (n && x == last_x && y == last_y) continue;
         last_x = x;
         last_y = y;
-        char* q = buf;
         if (n++) *q++ = ',';
         *q++ = '[';
         q = write_scaled(q, x, decimals);
         *q++ = ',';
         q = write_scaled(q, y, decimals);
         *q++ = ']';
-        out.append(buf, q);
     }
-    out += ']';
+    *q++ = ']';
+    out.append(text.data(), q);
     return n;
 }
 }  // namespace
@@ -287,6 +394,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
     tile_result result;
     auto const prepared = prepare(t, allowed);
     int const decimals = decimals_for(t.z, options_.extent);
+    tiles::latitude_series latitude;
     std::string& out = result.body;
     out = R"({"type":"FeatureCollection","tile":{"z":)" + std::to_string(t.z) + R"(,"x":)" + std::to_string(t.x) +
           R"(,"y":)" + std::to_string(t.y) + R"(},"features":[)";
@@ -295,7 +403,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
     for (std::size_t k = 0; k < prepared.candidates.size(); ++k) {
         std::uint32_t const i = prepared.candidates[k];
         bool dropped = false;
-        if (!cut(i, t, p, dropped)) {
+        if (!cut(i, t, prepared.buffered_lonlat, p, dropped)) {
             ++result.dropped;  // it meets the tile but is below a pixel at this zoom
             continue;
         }
@@ -308,7 +416,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
         if (!p.points.empty()) {
             std::size_t const at = out.size();
             out += R"({"type":"MultiPoint","coordinates":)";
-            written = write_lonlat(out, p.points, decimals);
+            written = write_lonlat(out, p.points, decimals, latitude);
             if (written == 1) {  // a Point: [[x,y]] -> [x,y]
                 out.pop_back();
                 out.erase(out.rfind('[', out.size() - 1) - 1, 1);
@@ -326,7 +434,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
                 for (std::size_t r = begin; r < end; ++r) {
                     std::size_t const ring_mark = out.size();
                     if (rings) out += ',';
-                    if (write_lonlat(out, p.rings_or_lines[r], decimals) >= 4) {
+                    if (write_lonlat(out, p.rings_or_lines[r], decimals, latitude) >= 4) {
                         ++rings;
                         continue;
                     }
@@ -346,7 +454,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
             for (auto const& l : p.rings_or_lines) {
                 std::size_t const line_mark = out.size();
                 if (written) out += ',';
-                if (write_lonlat(out, l, decimals) >= 2)
+                if (write_lonlat(out, l, decimals, latitude) >= 2)
                     ++written;
                 else
                     out.resize(line_mark);
@@ -468,7 +576,7 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
         std::uint32_t const i = prepared.candidates[k];
         feature const& f = c_.features[i];
         bool dropped = false;
-        if (!cut(i, t, p, dropped)) {
+        if (!cut(i, t, prepared.buffered_lonlat, p, dropped)) {
             ++result.dropped;  // it meets the tile but is below a pixel at this zoom
             continue;
         }

@@ -62,14 +62,22 @@ private:
     };
     struct prepared_tile;
     prepared_tile prepare(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const;
-    bool cut(std::uint32_t i, tiles::tile_id t, part& out, bool& dropped) const;
+    bool cut(std::uint32_t i, tiles::tile_id t, box const& buffered_lonlat, part& out, bool& dropped) const;
 
     collection const& c_;
     province_index const& provinces_;
     tile_options options_;
-    std::vector<std::vector<float>> importance_;  // per feature, per vertex (lines, rings, points in order)
-    std::vector<unit_point> units_;               // every feature's vertices in that order, projected
+    std::vector<unit_point> units_;               // every feature's vertices (lines, rings, points in order), projected
+    // Per vertex, in the same order: the lowest zoom whose simplification
+    // keeps it (from its Douglas-Peucker importance; max_zoom + 1: none).
+    // A byte, so a tile's scan reads eight vertices a word.
+    std::vector<std::uint8_t> level_;
     std::vector<std::size_t> unit_start_;         // per feature: where its vertices begin in units_
+    // Per polygon ring (features' rings in order, from ring_start_ per
+    // feature), in unit coordinates: what bounds how far simplification can
+    // move its area (see cut).
+    std::vector<float> ring_area_, ring_length_;
+    std::vector<std::size_t> ring_start_;
     std::vector<std::string> display_json_;       // per feature: the properties object for GeoJSON tiles
     std::vector<std::uint32_t> rank_;             // per feature: position by area, largest first
 };

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <random>
 #include <string>
 
@@ -39,6 +40,23 @@ TEST(write_fixed, agrees_with_to_chars_on_a_million_lon_lat_values) {
         double const v = lon(rng);
         int const d = decimals(rng);
         if (fixed(v, d) != reference(v, d) && ++differ <= 5) ADD_FAILURE() << v << " at " << d << " decimals";
+    }
+    EXPECT_EQ(differ, 0);
+}
+
+// Values next to a rounding tie at their precision, and the doubles either
+// side of them: where rounding the product first could decide wrongly.
+TEST(write_fixed, agrees_with_to_chars_next_to_ties) {
+    std::mt19937_64 rng(11);
+    std::uniform_int_distribution<long long> whole(-180'000'000'000LL, 180'000'000'000LL);
+    std::uniform_int_distribution<int> decimals(0, 9);
+    int differ = 0;
+    for (int i = 0; i < 200'000; ++i) {
+        int const d = decimals(rng);
+        double const unit = std::pow(10.0, d);
+        double const tie = (static_cast<double>(whole(rng) % static_cast<long long>(180 * unit)) + 0.5) / unit;
+        for (double v : {std::nextafter(tie, -1e9), tie, std::nextafter(tie, 1e9)})
+            if (fixed(v, d) != reference(v, d) && ++differ <= 5) ADD_FAILURE() << std::hexfloat << v << " at " << d << " decimals";
     }
     EXPECT_EQ(differ, 0);
 }
