@@ -33,8 +33,10 @@ ring clip_ring(ring const& r, box const& b) {
     for (auto const& p : r) rb.expand(p);
     if (!rb.intersects(b)) return {};
     if (rb.min_x >= b.min_x && rb.max_x <= b.max_x && rb.min_y >= b.min_y && rb.max_y <= b.max_y) return r;
-    // Work on the open ring (no repeated closing vertex).
-    std::vector<point> current(r.begin(), r.end() - 1), next;
+    // Work on the open ring (no repeated closing vertex), in buffers kept
+    // between calls.
+    thread_local std::vector<point> current, next;
+    current.assign(r.begin(), r.end() - 1);
     for (edge e : {edge::left, edge::right, edge::bottom, edge::top}) {
         next.clear();
         for (std::size_t i = 0; i < current.size(); ++i) {
@@ -52,8 +54,11 @@ ring clip_ring(ring const& r, box const& b) {
         if (current.empty()) return {};
     }
     if (current.size() < 3) return {};
-    current.push_back(current.front());
-    return current;
+    ring out;
+    out.reserve(current.size() + 1);
+    out.assign(current.begin(), current.end());
+    out.push_back(current.front());
+    return out;
 }
 
 bool clip_segment(point const& p, point const& q, box const& b, double& t0, double& t1) {

@@ -123,7 +123,12 @@ public:
         server_.sessions.erase(this);
     }
 
-    void start() { read(); }
+    void start() {
+        beast::error_code ec;
+        socket_.non_blocking(true, ec);  // for on_readable's read_some
+        if (ec) return close();
+        read();
+    }
 
     // Refuses the connection politely: the server is at its connection limit.
     void reject() {
@@ -172,11 +177,20 @@ private:
             if (ec) return on_request(ec);
         }
         if (parser_->is_done()) return on_request({});
+        if (buffer_.size() >= buffer_.max_size()) return on_request(http::error::buffer_overflow);
+        // Wait until the socket is readable, then read what is there. Asio's
+        // async_read_some would first try a read at once, which right after
+        // an answer (the client has not yet sent its next request) is a
+        // system call that always fails: one of four per request.
+        socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code e) { self->on_readable(e); });
+    }
+
+    void on_readable(beast::error_code ec) {
+        if (ec) return close();  // cut by the reaper or a stop
         std::size_t const room = std::min<std::size_t>(buffer_.max_size() - buffer_.size(), 64 * 1024);
-        if (room == 0) return on_request(http::error::buffer_overflow);
-        socket_.async_read_some(buffer_.prepare(room), [self = shared_from_this()](beast::error_code e, std::size_t n) {
-            self->on_read_some(e, n);
-        });
+        std::size_t const n = socket_.read_some(buffer_.prepare(room), ec);  // non-blocking: the socket is
+        if (ec == net::error::would_block || ec == net::error::try_again) return parse();  // a spurious wake-up
+        on_read_some(ec, n);
     }
 
     void on_read_some(beast::error_code ec, std::size_t n) {
