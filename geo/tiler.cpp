@@ -414,55 +414,61 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
         out += R"({"type":"Feature","id":)";
         out += std::to_string(c_.features[i].id);
         out += R"(,"geometry":)";
+        // The members (points, lines or polygons) go into a buffer, comma
+        // separated, as their number decides the type: one is written as a
+        // Point, LineString or Polygon, more as the Multi- form.
+        thread_local std::string members;
+        members.clear();
         std::size_t written = 0;
+        char const* single = "Polygon";
         if (!p.points.empty()) {
-            std::size_t const at = out.size();
-            out += R"({"type":"MultiPoint","coordinates":)";
-            written = write_lonlat(out, p.points, decimals, latitude);
-            if (written == 1) {  // a Point: [[x,y]] -> [x,y]
-                out.pop_back();
-                out.erase(out.rfind('[', out.size() - 1) - 1, 1);
-                out.erase(at + 9, 5);  // "MultiPoint" -> "Point"
-            }
-            out += '}';
+            single = "Point";
+            written = write_lonlat(members, p.points, decimals, latitude);
+            members.pop_back();  // "[[x,y],[x,y]]" -> "[x,y],[x,y]"
+            members.erase(0, 1);
         } else if (!p.polygon_starts.empty()) {
-            out += R"({"type":"MultiPolygon","coordinates":[)";
             for (std::size_t pi = 0; pi < p.polygon_starts.size(); ++pi) {
                 std::size_t const begin = p.polygon_starts[pi];
                 std::size_t const end = pi + 1 < p.polygon_starts.size() ? p.polygon_starts[pi + 1] : p.rings_or_lines.size();
-                std::size_t const polygon_mark = out.size();
-                out += written ? ",[" : "[";
+                std::size_t const polygon_mark = members.size();
+                members += written ? ",[" : "[";
                 std::size_t rings = 0;
                 for (std::size_t r = begin; r < end; ++r) {
-                    std::size_t const ring_mark = out.size();
-                    if (rings) out += ',';
-                    if (write_lonlat(out, p.rings_or_lines[r], decimals, latitude) >= 4) {
+                    std::size_t const ring_mark = members.size();
+                    if (rings) members += ',';
+                    if (write_lonlat(members, p.rings_or_lines[r], decimals, latitude) >= 4) {
                         ++rings;
                         continue;
                     }
-                    out.resize(ring_mark);
+                    members.resize(ring_mark);
                     if (r == begin) break;  // the exterior collapsed at this precision
                 }
                 if (!rings) {
-                    out.resize(polygon_mark);
+                    members.resize(polygon_mark);
                     continue;
                 }
-                out += ']';
+                members += ']';
                 ++written;
             }
-            out += "]}";
         } else {
-            out += R"({"type":"MultiLineString","coordinates":[)";
+            single = "LineString";
             for (auto const& l : p.rings_or_lines) {
-                std::size_t const line_mark = out.size();
-                if (written) out += ',';
-                if (write_lonlat(out, l, decimals, latitude) >= 2)
+                std::size_t const line_mark = members.size();
+                if (written) members += ',';
+                if (write_lonlat(members, l, decimals, latitude) >= 2)
                     ++written;
                 else
-                    out.resize(line_mark);
+                    members.resize(line_mark);
             }
-            out += "]}";
         }
+        out += R"({"type":")";
+        if (written > 1) out += "Multi";
+        out += single;
+        out += R"(","coordinates":)";
+        if (written > 1) out += '[';
+        out += members;
+        if (written > 1) out += ']';
+        out += '}';
         if (!written) {
             out.resize(mark);
             ++result.dropped;
