@@ -44,7 +44,7 @@ std::string now_iso() {
 // The cached entry with its gzip form added (and stored for the next client).
 std::shared_ptr<cached_response const> with_gzip(response_cache& cache, std::string const& key, cached_response const& hit) {
     auto entry = std::make_shared<cached_response>(hit);
-    entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
+    entry->gzipped = std::make_shared<std::string const>(gzip(entry->body_bytes()));
     cache.insert(key, entry);
     return entry;
 }
@@ -54,6 +54,7 @@ response from_entry(cached_response const& hit) {
     out.status = hit.status;
     out.content_type = hit.content_type;
     out.shared_body = hit.body;
+    out.file = hit.file;
     out.gzipped = hit.gzipped;
     out.etag = hit.etag;
     out.headers = hit.headers;
@@ -258,7 +259,7 @@ response api::cached_or_routed(context const& ctx) {
     bool const gzip_wanted = accepts_gzip(request.accept_encoding);
     if (auto hit = cache_.find(key)) {
         counters_.cache_hit();
-        if (gzip_wanted && !hit->gzipped && hit->body->size() > 512) hit = with_gzip(cache_, key, *hit);
+        if (gzip_wanted && !hit->gzipped && hit->body_size() > 512) hit = with_gzip(cache_, key, *hit);
         return from_entry(*hit);
     }
     counters_.cache_miss();
@@ -714,7 +715,7 @@ response api::tile(context const& ctx, geo::collection const& c) {
         auto hit = tile_cache_.find(key);
         if (!hit) return std::nullopt;
         counters_.tile_cache_hit();
-        if (gzip_wanted && !hit->gzipped && hit->body->size() > 512) hit = with_gzip(tile_cache_, key, *hit);
+        if (gzip_wanted && !hit->gzipped && hit->body_size() > 512) hit = with_gzip(tile_cache_, key, *hit);
         return from_entry(*hit);
     };
     // Most map tiles come without a query: nothing to validate, so the cache

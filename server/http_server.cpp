@@ -9,11 +9,13 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -324,6 +326,7 @@ private:
         status_ = r.status;
         label_ = r.label;
         body_ = r.shared_body ? std::move(r.shared_body) : std::make_shared<std::string>(std::move(r.body));
+        file_ = body_->empty() ? std::move(r.file) : nullptr;  // a body in memory comes first
         added_headers added;
         if (r.cacheable) {
             if (r.etag.empty() && !r.stream) {
@@ -338,23 +341,61 @@ private:
                 r.content_type.clear();
                 r.stream = nullptr;
                 body_ = std::make_shared<std::string const>();  // a 304 carries no body
+                file_ = nullptr;
             }
         }
         if (r.stream) return send_stream(std::move(r), added, head);
 
         // Whole bodies: gzip what is worth it when the client takes it.
-        if (accept_gzip_ && body_->size() > 512 && compressible(r.content_type) && r.status != 304) {
+        std::size_t const size = file_ ? file_->size() : body_->size();
+        if (accept_gzip_ && size > 512 && compressible(r.content_type) && r.status != 304) {
             if (r.gzipped && !r.gzipped->empty())
                 body_ = r.gzipped;
             else
-                body_ = std::make_shared<std::string>(gzip(*body_));
+                body_ = std::make_shared<std::string>(gzip(file_ ? file_->read() : *body_));
+            file_ = nullptr;
             added.gzip = true;
+        }
+        if (file_) {  // the head, then the file's pages straight to the socket
+            write_head(r, added, file_->size(), false);
+            bytes_ = head ? 0 : file_->size();
+            file_offset_ = 0;
+            set_deadline(server_.options.write_timeout);
+            net::async_write(socket_, net::buffer(head_), [self = shared_from_this(), head](beast::error_code ec, std::size_t) {
+                if (ec || head) return self->on_written(ec);
+                self->send_file();
+            });
+            return;
         }
         write_head(r, added, body_->size(), false);
         bytes_ = head ? 0 : body_->size();
         std::array<net::const_buffer, 2> const buffers{net::buffer(head_), head ? net::const_buffer() : net::buffer(*body_)};
         set_deadline(server_.options.write_timeout);
         net::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+    }
+
+    // sendfile(2) from the memory file as far as the socket takes it, then
+    // again when it is writable.
+    void send_file() {
+        while (file_offset_ < file_->size()) {
+            off_t offset = static_cast<off_t>(file_offset_);
+            ssize_t const n = ::sendfile(fd_, file_->fd(), &offset, file_->size() - file_offset_);
+            if (n > 0) {
+                file_offset_ += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                set_deadline(server_.options.write_timeout);
+                socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](beast::error_code ec) {
+                    if (ec) return self->on_written(ec);
+                    self->send_file();
+                });
+                return;
+            }
+            return on_written(n < 0 ? beast::error_code(errno, beast::system_category()) : beast::error_code(net::error::eof));
+        }
+        on_written({});
     }
 
     // Chunked transfer: header, then pieces as the handler produces them.
@@ -415,6 +456,7 @@ private:
         }
         bytes_ = 0;
         body_.reset();
+        file_.reset();
         if (ec) return close();
         read();
     }
@@ -440,6 +482,8 @@ private:
     beast::flat_buffer buffer_{256 * 1024};  // bounds what one read may buffer past a request
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<std::string const> body_;
+    std::shared_ptr<memory_file const> file_;  // the body, when it is in a memory file
+    std::size_t file_offset_ = 0;              // how much of it has gone
     std::function<bool(std::string&)> producer_;
     std::string chunk_;
     std::string method_, target_, if_none_match_;

@@ -1,5 +1,7 @@
 #include "server/metrics.hpp"
 
+#include "server/memory_file.hpp"
+
 #include <sstream>
 
 namespace server {
@@ -55,6 +57,10 @@ std::string metrics::prometheus_text() const {
     out << "# TYPE concessions_tile_cache_misses_total counter\nconcessions_tile_cache_misses_total " << tile_cache_misses_
         << "\n";
     out << "# TYPE concessions_tile_cache_bytes gauge\nconcessions_tile_cache_bytes " << tile_cache_bytes_ << "\n";
+    // Large cached answers live in memory files (sendfile), which count in
+    // the caches' bytes above but not in the process's resident set.
+    out << "# TYPE concessions_memory_file_bytes gauge\nconcessions_memory_file_bytes " << memory_file::open_bytes() << "\n";
+    out << "# TYPE concessions_memory_files gauge\nconcessions_memory_files " << memory_file::open_files() << "\n";
     return out.str();
 }
 

@@ -6,7 +6,7 @@ namespace server {
 
 namespace {
 std::size_t size_of(std::string const& key, cached_response const& r) {
-    std::size_t size = key.size() + (r.body ? r.body->size() : 0) + (r.gzipped ? r.gzipped->size() : 0) + r.etag.size() +
+    std::size_t size = key.size() + r.body_size() + (r.gzipped ? r.gzipped->size() : 0) + r.etag.size() +
                        r.content_type.size() + 128;
     for (auto const& [k, v] : r.headers) size += k.size() + v.size() + 64;
     return size;
@@ -32,6 +32,14 @@ void response_cache::erase(ring::iterator it) {
 void response_cache::insert(std::string const& key, std::shared_ptr<cached_response const> value) {
     std::size_t const size = size_of(key, *value);
     if (size > max_entry_bytes()) return;
+    if (value->body && value->body->size() >= file_threshold) {
+        if (auto file = memory_file::copy_of(*value->body)) {
+            auto moved = std::make_shared<cached_response>(*value);
+            moved->body = nullptr;
+            moved->file = std::move(file);
+            value = std::move(moved);
+        }
+    }
     std::unique_lock lock(mutex_);
     if (auto const it = by_key_.find(key); it != by_key_.end()) erase(it->second);
     auto const added = ring_.emplace(hand_, key, std::move(value), size);

@@ -6,6 +6,8 @@
 // its entry, under a shared lock, so the serving threads never queue for
 // each other on the hot path as they did when every hit reordered a list.
 
+#include "server/memory_file.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <list>
@@ -25,9 +27,14 @@ struct cached_response {
     std::string content_type;
     // Shared with the responses sent from them: a hit copies no bytes.
     std::shared_ptr<std::string const> body;
+    // Instead of body for large answers (see response_cache::insert).
+    std::shared_ptr<memory_file const> file;
     std::shared_ptr<std::string const> gzipped;  // null until a client asks for gzip
     std::string etag;
     std::vector<std::pair<std::string, std::string>> headers;  // e.g. Content-Disposition of a download
+
+    std::size_t body_size() const { return body ? body->size() : file ? file->size() : 0; }
+    std::string body_bytes() const { return body ? *body : file ? file->read() : std::string(); }
 };
 
 class response_cache {
@@ -35,7 +42,11 @@ public:
     explicit response_cache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
     std::shared_ptr<cached_response const> find(std::string const& key);
+    // Bodies of file_threshold bytes or more are moved into a memory file
+    // (sent with sendfile, no copy through the process); when none can be
+    // made they stay strings.
     void insert(std::string const& key, std::shared_ptr<cached_response const> value);
+    static constexpr std::size_t file_threshold = 64 * 1024;
     std::size_t bytes() const;
     // The largest body insert() keeps: a quarter of the budget, so that one
     // response cannot crowd out the rest.

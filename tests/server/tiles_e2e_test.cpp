@@ -10,6 +10,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -23,6 +28,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace {
 
@@ -351,6 +357,77 @@ TEST_F(tiles_e2e_real, province_filtered_tiles_hold_only_that_provinces_features
 }
 
 // --- on the bundled sample ------------------------------------------------------------------
+
+// A cached tile of 64 KiB or more is kept in a memory file and sent with
+// sendfile(2): every later answer, whole or HEAD or gzip, and one to a
+// client whose small receive buffer makes the server wait for room, carries
+// exactly the bytes of the first.
+TEST_F(tiles_e2e_real, a_large_cached_tile_is_sent_whole_from_its_memory_file) {
+    tile const t{5, 25, 14};  // every ELC concession at zoom 5: ~90 KB of GeoJSON
+    auto const first = test::http_get(port(), t.path("elc", "geojson"));
+    ASSERT_EQ(first.status, 200);
+    ASSERT_GE(first.body.size(), 64u * 1024) << "this tile is too small to test memory files";
+    EXPECT_GE(metric(port(), "concessions_memory_files"), 1) << "the cached tile is not in a memory file";
+    for (int i = 0; i < 3; ++i) {
+        auto const again = test::http_get(port(), t.path("elc", "geojson"));
+        ASSERT_EQ(again.status, 200);
+        EXPECT_EQ(again.headers.at("content-length"), std::to_string(first.body.size()));
+        EXPECT_EQ(again.body, first.body) << "answer " << i + 2;
+    }
+    auto const head = test::http_get(port(), t.path("elc", "geojson"), {}, "HEAD");
+    EXPECT_EQ(head.status, 200);
+    EXPECT_EQ(head.headers.at("content-length"), std::to_string(first.body.size()));
+    EXPECT_TRUE(head.body.empty());
+
+    auto const zipped = test::http_get(port(), t.path("elc", "geojson"), "Accept-Encoding: gzip\r\n");
+    ASSERT_EQ(zipped.status, 200);
+    EXPECT_EQ(zipped.headers.at("content-encoding"), "gzip");
+    test::scratch_dir dir;
+    { std::ofstream(dir.path() / "tile.gz", std::ios::binary) << zipped.body; }
+    auto const gunzip = test::run("gzip -dc " + test::quote((dir.path() / "tile.gz").string()));
+    ASSERT_EQ(gunzip.exit_code, 0) << gunzip.err;
+    EXPECT_EQ(gunzip.out, first.body);
+
+    // A slow reader with a 4 KiB receive buffer asks for the tile 40 times
+    // at once (pipelined, 3.6 MB) and reads only after a pause: the server's
+    // socket fills and it must wait for room, mid-file, many times.
+    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    int const small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr const*>(&addr), sizeof addr), 0);
+    int const count = 40;
+    std::string requests;
+    for (int i = 0; i < count; ++i)
+        requests += "GET " + t.path("elc", "geojson") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (i + 1 == count ? "Connection: close\r\n" : "") + "\r\n";
+    ASSERT_EQ(::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL), static_cast<ssize_t>(requests.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::string received;
+    auto const started = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(60)) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        char buf[4096];
+        ssize_t const n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;  // closed after the last, as asked
+        received.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    int whole = 0;
+    for (std::size_t at = 0; at < received.size();) {
+        auto const head_end = received.find("\r\n\r\n", at);
+        ASSERT_NE(head_end, std::string::npos) << "answer " << whole + 1 << " is cut short";
+        ASSERT_EQ(received.compare(at, 12, "HTTP/1.1 200"), 0) << received.substr(at, 100);
+        EXPECT_EQ(received.substr(head_end + 4, first.body.size()), first.body) << "answer " << whole + 1;
+        at = head_end + 4 + first.body.size();
+        ++whole;
+    }
+    EXPECT_EQ(whole, count);
+}
 
 // A repeated tile comes from the cache (same bytes, same ETag, 304 on
 // If-None-Match), and the cache stays within --tile-cache-mb under a run of
