@@ -398,8 +398,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
     int const decimals = decimals_for(t.z, options_.extent);
     tiles::latitude_series latitude;
     std::string& out = result.body;
-    out = R"({"type":"FeatureCollection","tile":{"z":)" + std::to_string(t.z) + R"(,"x":)" + std::to_string(t.x) +
-          R"(,"y":)" + std::to_string(t.y) + R"(},"features":[)";
+    out = R"({"type":"FeatureCollection","features":[)";
     std::size_t const tail = 64;  // room for ],"omitted":N,"dropped":M}
     part p;
     for (std::size_t k = 0; k < prepared.candidates.size(); ++k) {
@@ -484,7 +483,11 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
         }
         ++result.features;
     }
-    out += R"(],"omitted":)" + std::to_string(result.omitted) + R"(,"dropped":)" + std::to_string(result.dropped) + "}";
+    // What was left out, when anything was (the X-Tile-* headers always say).
+    out += ']';
+    if (result.omitted) out += R"(,"omitted":)" + std::to_string(result.omitted);
+    if (result.dropped) out += R"(,"dropped":)" + std::to_string(result.dropped);
+    out += '}';
     return result;
 }
 

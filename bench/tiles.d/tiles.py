@@ -192,7 +192,7 @@ def read_sizes(path):
     out = []
     for line in open(path):
         s, b = line.split()
-        out.append(None if s == "-" or s != "200" else int(b))
+        out.append(0 if s == "204" else int(b) if s == "200" else None)  # 204: an empty MVT tile
     return out
 
 
@@ -263,9 +263,11 @@ def verdict(r, target, above):
 def table(rows_file):
     """ROWS (TSV): 'list' lines: list, data set key, label, URLs, distinct tiles;
     'run' lines: run, key, side (a-d), req/s, p50, p99, requests, non2xx, errors, bytes, peak MB, note;
-    'cmp' lines: cmp, key, n, ours mean, geojson-vt mean, ours/gvt;
+    'cmp' lines: cmp, key, n, ours mean, geojson-vt mean, ours/gvt (our GeoJSON, geojson-vt's tile JSON);
+    'cmp-geojson' and 'cmp-mvt' lines: the same, both sides in that format;
     'large' lines: large, key (the 200k mix key, for the tiles/s target)."""
     lists_, runs, cmps, large = [], {}, {}, set()
+    same = {"geojson": {}, "mvt": {}}
     for line in open(rows_file):
         f = line.rstrip("\n").split("\t")
         if f[0] == "list":
@@ -274,6 +276,8 @@ def table(rows_file):
             runs[(f[1], f[2])] = f[3:]
         elif f[0] == "cmp":
             cmps[f[1]] = f[2:]
+        elif f[0] in ("cmp-geojson", "cmp-mvt"):
+            same[f[0][4:]][f[1]] = f[2:]
         elif f[0] == "large":
             large.add(f[1])
     names = {"a": "(a) ours, --tile-cache-mb 0", "b": "(b) ours, warm cache",
@@ -304,11 +308,17 @@ def table(rows_file):
             "(a)/(c) " + verdict(ratio(get("a", 0), get("c", 0)), 2, True) + " [>=2]",
             "(b)/(d) " + verdict(ratio(get("b", 0), get("d", 0)), 0.8, True) + " [>=0.8]",
         ]
+        for kind, what in (("geojson", "GeoJSON"), ("mvt", "MVT")):
+            sc = same[kind].get(key)
+            if sc and sc[0] not in ("", "0"):
+                parts.append("bytes %s ours/geojson-vt's %s " % (what, what) + verdict(ratio(sc[1], sc[2]), 1, False)
+                             + " [<=1] over %s tiles" % sc[0])
+            else:
+                parts.append("bytes %s ours/geojson-vt's n/a" % what)
         if c and c[0] not in ("", "0"):
-            parts.append("bytes ours/geojson-vt " + verdict(ratio(c[1], c[2]), 1, False)
-                         + " [<=1] over %s tiles" % c[0])
+            parts.append("bytes GeoJSON ours/geojson-vt's tile JSON (tile units) %.2f" % ratio(c[1], c[2]))
         else:
-            parts.append("bytes ours/geojson-vt n/a")
+            parts.append("bytes ours/geojson-vt's tile JSON n/a")
         mems = [float(v) for v in (get("a", 7), get("b", 7)) if v and re.match(r"^[0-9.]+$", v)]
         ours_mem = max(mems) if mems else None
         parts.append("memory ours/geojson-vt " + verdict(ratio(ours_mem, get("c", 7)), 1, False) + " [<=1]")
