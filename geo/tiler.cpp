@@ -109,7 +109,9 @@ double signed_area(std::vector<point> const& r) {
 }  // namespace
 
 std::vector<std::string> const& tile_index::property_names() {
-    static std::vector<std::string> const names = {"id", "name", "company", "purpose", "area_ha", "provinces", "contract_date"};
+    // The id is not among them: it is the feature's own id (GeoJSON's "id"
+    // member, MVT's id field), not repeated in every tile's properties.
+    static std::vector<std::string> const names = {"name", "company", "purpose", "area_ha", "provinces", "contract_date"};
     return names;
 }
 
@@ -175,7 +177,7 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
             for (std::size_t i = 0; i < imp.size(); ++i) level[i] = level_of(imp[i]);
 
             std::string& js = display_json_[fi];
-            js = R"({"id":)" + std::to_string(f.id) + R"(,"name":)";
+            js = R"({"name":)";
             append_json_string(js, role(c.roles.name, f));
             js += R"(,"company":)";
             append_json_string(js, role(c.roles.company, f));
@@ -638,13 +640,12 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
         std::string names;
         for (auto const& s : f.provinces) names += (names.empty() ? "" : ", ") + provinces_.provinces()[s.province].name;
         std::vector<std::pair<std::uint32_t, value>> const props = {
-            {0, f.id},
-            {1, role(c_.roles.name, f)},
-            {2, role(c_.roles.company, f)},
-            {3, role(c_.roles.purpose, f)},
-            {4, std::round(f.area_ha * 10) / 10},
-            {5, names},
-            {6, f.contract_date ? value(*f.contract_date) : value(std::monostate{})}};
+            {0, role(c_.roles.name, f)},
+            {1, role(c_.roles.company, f)},
+            {2, role(c_.roles.purpose, f)},
+            {3, std::round(f.area_ha * 10) / 10},
+            {4, names},
+            {5, f.contract_date ? value(*f.contract_date) : value(std::monostate{})}};
         std::vector<std::uint32_t> tags;
         std::size_t const values_before = encoded_values.size();
         for (auto const& [key, v] : props) {

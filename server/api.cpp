@@ -759,7 +759,7 @@ response api::tilejson(context const& ctx, geo::collection const& c) {
     std::string const base = ctx.base + "/collections/" + c.id + "/tiles/{z}/{x}/{y}";
     json fields = json::object();
     for (auto const& name : geo::tile_index::property_names())
-        fields[name] = name == "id" || name == "area_ha" ? "Number" : "String";
+        fields[name] = name == "area_ha" ? "Number" : "String";
     json doc = {{"tilejson", "3.0.0"},
                 {"name", c.title},
                 {"description", c.title + ", clipped and simplified per zoom"},
