@@ -356,18 +356,29 @@ private:
             file_ = nullptr;
             added.gzip = true;
         }
-        if (file_) {  // the head, then the file's pages straight to the socket
+        if (file_ && !head) {  // the head, then the file's pages straight to the socket
             write_head(r, added, file_->size(), false);
-            bytes_ = head ? 0 : file_->size();
+            bytes_ = file_->size();
             file_offset_ = 0;
             set_deadline(server_.options.write_timeout);
-            net::async_write(socket_, net::buffer(head_), [self = shared_from_this(), head](beast::error_code ec, std::size_t) {
-                if (ec || head) return self->on_written(ec);
-                self->send_file();
-            });
+            // MSG_MORE holds the head back to leave in the same segments as
+            // the file's first bytes (nginx's tcp_nopush), rather than as a
+            // packet of its own; what the socket does not take at once goes
+            // the asynchronous way.
+            ssize_t const sent = ::send(fd_, head_.data(), head_.size(), MSG_MORE | MSG_NOSIGNAL);
+            std::size_t const done = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+            if (done == head_.size()) return send_file();
+            net::async_write(socket_, net::buffer(head_.data() + done, head_.size() - done),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                 if (ec) return self->on_written(ec);
+                                 self->send_file();
+                             });
             return;
         }
-        write_head(r, added, body_->size(), false);
+        if (file_) body_ = std::make_shared<std::string const>();  // HEAD: the length, no body
+        std::size_t const length = file_ ? file_->size() : body_->size();
+        file_ = nullptr;
+        write_head(r, added, length, false);
         bytes_ = head ? 0 : body_->size();
         std::array<net::const_buffer, 2> const buffers{net::buffer(head_), head ? net::const_buffer() : net::buffer(*body_)};
         set_deadline(server_.options.write_timeout);
