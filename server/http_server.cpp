@@ -16,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -595,6 +596,10 @@ unsigned short http_server::listen() {
 
 void http_server::run() {
     auto& m = *impl_;
+    // sendfile(2) has no MSG_NOSIGNAL: without this, a client that hangs up
+    // while a cached file is being sent would kill the server with SIGPIPE
+    // instead of failing that one write with EPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     m.signals.async_wait([&m](beast::error_code ec, int) {
         if (!ec) m.begin_stop();
     });

@@ -260,17 +260,7 @@ TEST_F(server_e2e_hostile, pipelined_requests_are_all_answered_in_order) {
         "GET /conformance HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n"
         "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     ASSERT_EQ(::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL), static_cast<ssize_t>(requests.size()));
-    std::string received;
-    auto const start = clock_type::now();
-    while (seconds_since(start) < 10) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        char buf[4096];
-        ssize_t const n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;  // closed after the third, as asked
-        received.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
+    std::string const received = test::read_until_closed(fd, std::chrono::seconds(10));  // closed after the third, as asked
     std::vector<std::size_t> at;
     for (auto pos = received.find("HTTP/1.1 "); pos != std::string::npos; pos = received.find("HTTP/1.1 ", pos + 1)) at.push_back(pos);
     ASSERT_EQ(at.size(), 3u) << received;

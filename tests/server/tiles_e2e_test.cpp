@@ -10,10 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -394,32 +391,15 @@ TEST_F(tiles_e2e_real, a_large_cached_tile_is_sent_whole_from_its_memory_file) {
     // A slow reader with a 4 KiB receive buffer asks for the tile 40 times
     // at once (pipelined, 3.6 MB) and reads only after a pause: the server's
     // socket fills and it must wait for room, mid-file, many times.
-    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    int const fd = test::connect_loopback(port(), 4096);
     ASSERT_GE(fd, 0);
-    int const small = 4096;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port());
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr const*>(&addr), sizeof addr), 0);
     int const count = 40;
     std::string requests;
     for (int i = 0; i < count; ++i)
         requests += "GET " + t.path("elc", "geojson") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (i + 1 == count ? "Connection: close\r\n" : "") + "\r\n";
     ASSERT_EQ(::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL), static_cast<ssize_t>(requests.size()));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    std::string received;
-    auto const started = std::chrono::steady_clock::now();
-    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(60)) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        char buf[4096];
-        ssize_t const n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;  // closed after the last, as asked
-        received.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
+    std::string const received = test::read_until_closed(fd, std::chrono::seconds(60));  // closed after the last, as asked
     int whole = 0;
     for (std::size_t at = 0; at < received.size();) {
         auto const head_end = received.find("\r\n\r\n", at);
@@ -430,6 +410,31 @@ TEST_F(tiles_e2e_real, a_large_cached_tile_is_sent_whole_from_its_memory_file) {
         ++whole;
     }
     EXPECT_EQ(whole, count);
+}
+
+// Clients that hang up in the middle of a cached file's sendfile(2): the
+// server must fail those writes (EPIPE, ECONNRESET), not die of SIGPIPE.
+TEST_F(tiles_e2e_real, clients_leaving_mid_file_do_not_stop_the_server) {
+    tile const t{5, 25, 14};  // ~90 KB: kept in a memory file once cached
+    auto const first = test::http_get(port(), t.path("elc", "geojson"));
+    ASSERT_EQ(first.status, 200);
+    ASSERT_GE(first.body.size(), 64u * 1024) << "this tile is too small to test memory files";
+    std::string requests;
+    for (int i = 0; i < 20; ++i) requests += "GET " + t.path("elc", "geojson") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    for (int client = 0; client < 20; ++client) {
+        int const fd = test::connect_loopback(port(), 4096);
+        ASSERT_GE(fd, 0);
+        ASSERT_EQ(::send(fd, requests.data(), requests.size(), MSG_NOSIGNAL), static_cast<ssize_t>(requests.size()));
+        char buf[1000];
+        EXPECT_GT(::recv(fd, buf, sizeof buf, 0), 0);  // a little, then gone with most of it unsent
+        linger const abort_now{1, 0};  // close with a reset, as a killed client does
+        if (client % 2) ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_now, sizeof abort_now);
+        ::close(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(test::http_get(port(), "/healthz").status, 200) << "the server died";
+    auto const again = test::http_get(port(), t.path("elc", "geojson"));
+    EXPECT_EQ(again.body, first.body);
 }
 
 // A repeated tile comes from the cache (same bytes, same ETag, 304 on

@@ -83,9 +83,10 @@ int server_process::stop() {
     return exit_status_;
 }
 
-int connect_loopback(unsigned short port) {
+int connect_loopback(unsigned short port, int receive_buffer) {
     int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return -1;
+    if (receive_buffer > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -95,6 +96,21 @@ int connect_loopback(unsigned short port) {
         return -1;
     }
     return fd;
+}
+
+std::string read_until_closed(int fd, std::chrono::milliseconds limit) {
+    std::string received;
+    auto const started = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() - started < limit) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 100) <= 0) continue;
+        char buf[4096];
+        ssize_t const n = ::recv(fd, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        received.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return received;
 }
 
 namespace {

@@ -44,7 +44,12 @@ http_reply http_get(unsigned short port, std::string const& target, std::string 
                     std::string const& method = "GET", std::string const& body = {},
                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// Connects to 127.0.0.1:port; -1 on failure.
-int connect_loopback(unsigned short port);
+// Connects to 127.0.0.1:port; -1 on failure. A receive_buffer above 0 sets
+// SO_RCVBUF before connecting (a client that takes data slowly).
+int connect_loopback(unsigned short port, int receive_buffer = 0);
+
+// What the peer sends on fd until it closes the connection or `limit`
+// passes; closes fd.
+std::string read_until_closed(int fd, std::chrono::milliseconds limit);
 
 }  // namespace test
