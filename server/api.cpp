@@ -323,6 +323,10 @@ response api::route(context const& ctx) {
         case route_kind::metrics: {
             response m;
             m.content_type = "text/plain; version=0.0.4";
+            // The caches' sizes as they are now (a download recorded as it
+            // streamed enters the cache after its answer was made).
+            counters_.set_cache_bytes(cache_.bytes());
+            counters_.set_tile_cache_bytes(tile_cache_.bytes());
             m.body = counters_.prometheus_text();
             return m;
         }
