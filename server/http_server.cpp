@@ -191,8 +191,8 @@ private:
     void on_readable(beast::error_code ec) {
         if (ec) return close();  // cut by the reaper or a stop
         std::size_t const room = std::min<std::size_t>(buffer_.max_size() - buffer_.size(), 64 * 1024);
-        std::size_t const n = socket_.read_some(buffer_.prepare(room), ec);  // non-blocking: the socket is
-        if (ec == net::error::would_block || ec == net::error::try_again) return parse();  // a spurious wake-up
+        std::size_t const n = socket_.read_some(buffer_.prepare(room), ec);  // does not block (see start)
+        if (ec == net::error::would_block || ec == net::error::try_again) return parse();  // woken for nothing: wait again
         on_read_some(ec, n);
     }
 
