@@ -552,7 +552,12 @@ struct geometry_encoder {
 tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const {
     tile_result result;
     auto const prepared = prepare(t, allowed);
-    std::vector<std::string> keys = property_names();
+    std::vector<std::string> const& all_keys = property_names();
+    // Only the keys some feature of this tile uses go into its layer, in
+    // the order first used (empty and null values are left out, so a tile
+    // without companies has no "company" key).
+    std::vector<std::int32_t> key_slot(all_keys.size(), -1);
+    std::vector<std::string_view> keys;
     std::map<std::string, std::uint32_t> string_values;
     std::map<double, std::uint32_t> number_values;
     std::vector<std::string> encoded_values;  // Value messages in index order
@@ -651,7 +656,11 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
         for (auto const& [key, v] : props) {
             if (is_null(v)) continue;
             if (auto const* s = std::get_if<std::string>(&v); s && s->empty()) continue;
-            tags.push_back(key);
+            if (key_slot[key] < 0) {
+                key_slot[key] = static_cast<std::int32_t>(keys.size());
+                keys.push_back(all_keys[key]);
+            }
+            tags.push_back(static_cast<std::uint32_t>(key_slot[key]));
             tags.push_back(value_index(v));
         }
         std::string msg;
@@ -678,7 +687,7 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
         lw.add_uint32(layer_version, 2);
         lw.add_string(layer_name, c_.id);
         layer += features;  // already framed as field 2
-        for (auto const& k : keys) lw.add_string(layer_keys, k);
+        for (auto const& k : keys) lw.add_string(layer_keys, k.data(), k.size());
         for (auto const& v : encoded_values) lw.add_message(layer_values, v);
         lw.add_uint32(layer_extent, options_.extent);
     }
