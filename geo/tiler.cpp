@@ -185,7 +185,8 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
             append_json_string(js, role(c.roles.purpose, f));
             js += R"(,"area_ha":)";
             char buf[32];
-            auto const r = std::to_chars(buf, buf + sizeof buf, std::round(f.area_ha * 10) / 10);
+            // Whole hectares: what a map shows (items/{id} has the area in full).
+            auto const r = std::to_chars(buf, buf + sizeof buf, std::round(f.area_ha));
             js.append(buf, r.ptr);
             std::string names;
             for (auto const& s : f.provinces) names += (names.empty() ? "" : ", ") + provinces.provinces()[s.province].name;
@@ -648,7 +649,7 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
             {0, role(c_.roles.name, f)},
             {1, role(c_.roles.company, f)},
             {2, role(c_.roles.purpose, f)},
-            {3, std::round(f.area_ha * 10) / 10},
+            {3, std::round(f.area_ha)},  // whole hectares, as in GeoJSON tiles
             {4, names},
             {5, f.contract_date ? value(*f.contract_date) : value(std::monostate{})}};
         std::vector<std::uint32_t> tags;
