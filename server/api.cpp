@@ -291,7 +291,6 @@ response api::cached_or_routed(context const& ctx) {
             out.gzipped = entry->gzipped;
         }
         cache_.insert(key, std::move(entry));
-        counters_.set_cache_bytes(cache_.bytes());
     }
     return out;
 }
@@ -752,7 +751,6 @@ response api::tile(context const& ctx, geo::collection const& c) {
                       {"X-Tile-Dropped", std::to_string(rendered.dropped)}};
     response out = from_entry(*entry);
     tile_cache_.insert(key, std::move(entry));
-    counters_.set_tile_cache_bytes(tile_cache_.bytes());
     return out;
 }
 

@@ -139,12 +139,10 @@ public:
         send(error_response(503, "too many open connections; try again shortly"), "GET", "-", clock_type::now());
     }
 
-    // Called by the reaper: true when the current read or write is overdue,
-    // after cutting the connection (the pending operation then fails).
-    bool hang_up_if_overdue(std::int64_t now) {
-        if (now < deadline_.load(std::memory_order_relaxed)) return false;
-        ::shutdown(fd_, SHUT_RDWR);
-        return true;
+    // Called by the reaper: cuts the connection when its current read or
+    // write is overdue (the pending operation then fails).
+    void hang_up_if_overdue(std::int64_t now) {
+        if (now >= deadline_.load(std::memory_order_relaxed)) ::shutdown(fd_, SHUT_RDWR);
     }
 
     // Graceful stop: a waiting read sees end of stream and the session ends;

@@ -16,12 +16,11 @@ std::size_t default_limit() {
     if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return 4096;
     return static_cast<std::size_t>(lim.rlim_cur / 4);
 }
-std::atomic<std::size_t> limit{default_limit()};
+std::size_t const limit = default_limit();
 std::atomic<std::size_t> files{0};
 std::atomic<std::size_t> bytes{0};
 }  // namespace
 
-void memory_file::set_limit(std::size_t n) { limit = n; }
 std::size_t memory_file::open_files() { return files; }
 std::size_t memory_file::open_bytes() { return bytes; }
 

@@ -21,9 +21,8 @@ public:
     // already open): the caller keeps the bytes as they were.
     static std::shared_ptr<memory_file const> copy_of(std::string_view bytes);
 
-    // At most this many memory files at once (default: a quarter of the
-    // descriptor limit, so that connections keep the rest).
-    static void set_limit(std::size_t files);
+    // How many are open, and their bytes. At most a quarter of the
+    // descriptor limit are, so that connections keep the rest.
     static std::size_t open_files();
     static std::size_t open_bytes();
 
