@@ -49,6 +49,10 @@ struct feature {
 
 inline constexpr std::size_t edge_run = 16;
 
+// How many runs a ring of n vertices is cut into: its n - 1 edges, edge_run
+// at a time; run k holds vertices k * edge_run to min((k + 1) * edge_run, n - 1).
+inline constexpr std::size_t edge_runs_of(std::size_t n) { return n >= 2 ? (n - 2) / edge_run + 1 : 0; }
+
 // What loading found and did, reported by `info` and never silently dropped.
 struct load_report {
     std::size_t repaired = 0;

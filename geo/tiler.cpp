@@ -241,8 +241,9 @@ bool tile_index::cut(std::uint32_t fi, tiles::tile_id t, box const& buffered_lon
     box tile = tiles::unit_bounds(t);
     double const pad = (tile.max_x - tile.min_x) * options_.buffer / options_.extent;
     tile = {tile.min_x - pad, tile.min_y - pad, tile.max_x + pad, tile.max_y + pad};
-    // Beyond one side, with a margin for the rounding of projected vertices.
-    double const eps = 1e-9;
+    // Beyond one side, with a margin for the rounding of projected vertices
+    // (2^-32 of the world, 8e-8 degrees) and more: 1e-6 degrees, 11 cm.
+    double const eps = 1e-6;
     auto beyond = [&](box const& b) {
         return b.max_x < buffered_lonlat.min_x - eps || b.min_x > buffered_lonlat.max_x + eps ||
                b.max_y < buffered_lonlat.min_y - eps || b.min_y > buffered_lonlat.max_y + eps;
@@ -292,7 +293,7 @@ bool tile_index::cut(std::uint32_t fi, tiles::tile_id t, box const& buffered_lon
         for (std::size_t ri = 0; ri < p.rings.size(); ++ri, ++ring) {
             std::size_t const n = p.rings[ri].size();
             box const* ring_runs = runs;
-            if (n >= 2) runs += (n - 2) / edge_run + 1;
+            runs += edge_runs_of(n);
             if (ri > 0 && !exterior_kept) {
                 at += n;
                 continue;

@@ -328,7 +328,7 @@ private:
         file_ = body_->empty() ? std::move(r.file) : nullptr;  // a body in memory comes first
         added_headers added;
         if (r.cacheable) {
-            if (r.etag.empty() && !r.stream) {
+            if (r.etag.empty() && !r.stream && !file_) {  // (memory-file bodies come from the cache, with their ETag)
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::hash_bytes(*body_)));
                 r.etag = buf;
@@ -343,7 +343,7 @@ private:
                 file_ = nullptr;
             }
         }
-        if (r.stream) return send_stream(std::move(r), added, head);
+        if (r.stream) return send_stream(r, added, head);  // by reference: added.etag views r.etag
 
         // Whole bodies: gzip what is worth it when the client takes it.
         std::size_t const size = file_ ? file_->size() : body_->size();
@@ -409,7 +409,7 @@ private:
     }
 
     // Chunked transfer: header, then pieces as the handler produces them.
-    void send_stream(response r, added_headers const& added, bool head) {
+    void send_stream(response& r, added_headers const& added, bool head) {
         write_head(r, added, 0, true);
         producer_ = std::move(r.stream);
         set_deadline(server_.options.write_timeout);

@@ -11,12 +11,15 @@
 namespace server {
 
 namespace {
-std::size_t default_limit() {
-    rlimit lim{};
-    if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return 4096;
-    return static_cast<std::size_t>(lim.rlim_cur / 4);
+// Read on first use, after `serve` has raised the soft limit to the hard one.
+std::size_t limit() {
+    static std::size_t const cap = [] {
+        rlimit lim{};
+        if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return std::size_t{4096};
+        return static_cast<std::size_t>(lim.rlim_cur / 4);
+    }();
+    return cap;
 }
-std::size_t const limit = default_limit();
 std::atomic<std::size_t> files{0};
 std::atomic<std::size_t> bytes{0};
 }  // namespace
@@ -25,7 +28,7 @@ std::size_t memory_file::open_files() { return files; }
 std::size_t memory_file::open_bytes() { return bytes; }
 
 std::shared_ptr<memory_file const> memory_file::copy_of(std::string_view data) {
-    if (files.fetch_add(1) >= limit) {
+    if (files.fetch_add(1) >= limit()) {
         --files;
         return nullptr;
     }

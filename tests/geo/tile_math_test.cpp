@@ -5,6 +5,7 @@
 
 #include "geo/tile_math.hpp"
 
+#include "tests/support/osm_wiki_tiles.hpp"
 #include "tests/support/test_support.hpp"
 
 #include <algorithm>
@@ -23,20 +24,10 @@ using geo::tiles::tile_id;
 constexpr double mercator_width_m = 40075016.685578488;
 constexpr double pi = 3.14159265358979323846;
 
-// The OSM wiki's lon/lat -> tile number, with no clamping.
-tile_id osm_wiki_tile(double lon, double lat, unsigned z) {
-    double const n = std::pow(2.0, z);
-    double const lat_rad = lat * pi / 180;
-    double const x = (lon + 180) / 360 * n;
-    double const y = (1 - std::asinh(std::tan(lat_rad)) / pi) / 2 * n;
-    return {z, static_cast<unsigned>(std::floor(x)), static_cast<unsigned>(std::floor(y))};
-}
-
-// The OSM wiki's tile corner (north-west of tile x, y) -> lon/lat.
-point osm_wiki_corner(unsigned x, unsigned y, unsigned z) {
-    double const n = std::pow(2.0, z);
-    return {x / n * 360 - 180, std::atan(std::sinh(pi * (1 - 2 * y / n))) * 180 / pi};
-}
+// The OSM wiki's lon/lat -> tile number and tile corner (north-west of
+// tile x, y) -> lon/lat (tests/support/osm_wiki_tiles.hpp).
+tile_id osm_wiki_tile(double lon, double lat, unsigned z) { return {z, test::wiki_x(lon, z), test::wiki_y(lat, z)}; }
+point osm_wiki_corner(unsigned x, unsigned y, unsigned z) { return {test::wiki_lon(x, z), test::wiki_lat(y, z)}; }
 
 // Points projected by cs2cs: lon/lat in, EPSG:3857 metres out.
 std::vector<point> cs2cs_to_mercator(std::vector<point> const& lonlat) {
