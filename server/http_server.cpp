@@ -328,7 +328,7 @@ private:
         file_ = body_->empty() ? std::move(r.file) : nullptr;  // a body in memory comes first
         added_headers added;
         if (r.cacheable) {
-            if (r.etag.empty() && !r.stream && !file_) {  // (memory-file bodies come from the cache, with their ETag)
+            if (r.etag.empty() && !r.stream && !file_) {  // (cache-file bodies come from the cache, with their ETag)
                 char buf[32];
                 std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::hash_bytes(*body_)));
                 r.etag = buf;
@@ -384,7 +384,7 @@ private:
         net::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
     }
 
-    // sendfile(2) from the memory file as far as the socket takes it, then
+    // sendfile(2) from the cache file as far as the socket takes it, then
     // again when it is writable.
     void send_file() {
         while (file_offset_ < file_->size()) {
@@ -492,7 +492,7 @@ private:
     beast::flat_buffer buffer_{256 * 1024};  // bounds what one read may buffer past a request
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<std::string const> body_;
-    std::shared_ptr<memory_file const> file_;  // the body, when it is in a memory file
+    std::shared_ptr<cache_file const> file_;  // the body, when it is in a cache file
     std::size_t file_offset_ = 0;              // how much of it has gone
     std::function<bool(std::string&)> producer_;
     std::string chunk_;

@@ -2,7 +2,7 @@
 // What the connection layer hands the application and gets back: plain
 // structs, so handlers are testable without sockets.
 
-#include "server/memory_file.hpp"
+#include "server/cache_file.hpp"
 
 #include <functional>
 #include <memory>
@@ -26,7 +26,7 @@ struct response {
     std::string content_type = "application/json";
     std::string body;
     std::shared_ptr<std::string const> shared_body;  // used instead of body when set (cached responses)
-    std::shared_ptr<memory_file const> file;         // used instead of both when set (large cached responses)
+    std::shared_ptr<cache_file const> file;         // used instead of both when set (large cached responses)
     std::shared_ptr<std::string const> gzipped;  // body already gzipped (from a cache), if any
     // Set for responses produced piece by piece (downloads): appends the
     // next piece to the buffer and returns false once there is no more.

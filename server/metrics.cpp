@@ -1,6 +1,6 @@
 #include "server/metrics.hpp"
 
-#include "server/memory_file.hpp"
+#include "server/cache_file.hpp"
 
 #include <sstream>
 
@@ -57,10 +57,10 @@ std::string metrics::prometheus_text() const {
     out << "# TYPE concessions_tile_cache_misses_total counter\nconcessions_tile_cache_misses_total " << tile_cache_misses_
         << "\n";
     out << "# TYPE concessions_tile_cache_bytes gauge\nconcessions_tile_cache_bytes " << tile_cache_bytes_ << "\n";
-    // Large cached answers live in memory files (sendfile), which count in
+    // Large cached answers live in cache files (sendfile), which count in
     // the caches' bytes above but not in the process's resident set.
-    out << "# TYPE concessions_memory_file_bytes gauge\nconcessions_memory_file_bytes " << memory_file::open_bytes() << "\n";
-    out << "# TYPE concessions_memory_files gauge\nconcessions_memory_files " << memory_file::open_files() << "\n";
+    out << "# TYPE concessions_cache_file_bytes gauge\nconcessions_cache_file_bytes " << cache_file::open_bytes() << "\n";
+    out << "# TYPE concessions_cache_files gauge\nconcessions_cache_files " << cache_file::open_files() << "\n";
     return out.str();
 }
 

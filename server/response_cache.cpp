@@ -33,7 +33,7 @@ void response_cache::insert(std::string const& key, std::shared_ptr<cached_respo
     std::size_t const size = size_of(key, *value);
     if (size > max_entry_bytes()) return;
     if (value->body && value->body->size() >= file_threshold) {
-        if (auto file = memory_file::copy_of(*value->body)) {
+        if (auto file = cache_file::copy_of(*value->body)) {
             auto moved = std::make_shared<cached_response>(*value);
             moved->body = nullptr;
             moved->file = std::move(file);

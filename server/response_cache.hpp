@@ -6,7 +6,7 @@
 // its entry, under a shared lock, so the serving threads never queue for
 // each other on the hot path as they did when every hit reordered a list.
 
-#include "server/memory_file.hpp"
+#include "server/cache_file.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -28,7 +28,7 @@ struct cached_response {
     // Shared with the responses sent from them: a hit copies no bytes.
     std::shared_ptr<std::string const> body;
     // Instead of body for large answers (see response_cache::insert).
-    std::shared_ptr<memory_file const> file;
+    std::shared_ptr<cache_file const> file;
     std::shared_ptr<std::string const> gzipped;  // null until a client asks for gzip
     std::string etag;
     std::vector<std::pair<std::string, std::string>> headers;  // e.g. Content-Disposition of a download
@@ -42,7 +42,7 @@ public:
     explicit response_cache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
     std::shared_ptr<cached_response const> find(std::string const& key);
-    // Bodies of file_threshold bytes or more are moved into a memory file
+    // Bodies of file_threshold bytes or more are moved into a cache file
     // (sent with sendfile, no copy through the process); when none can be
     // made they stay strings.
     void insert(std::string const& key, std::shared_ptr<cached_response const> value);

@@ -2,6 +2,7 @@
 
 #include "geo/loader.hpp"
 #include "server/api.hpp"
+#include "server/cache_file.hpp"
 #include "server/http_server.hpp"
 
 #include <sys/resource.h>
@@ -31,6 +32,7 @@ struct serve_options {
     std::size_t tile_cache_mb = 256;
     std::size_t feature_text_mb = default_feature_text_mb();
     std::size_t tile_max_kb = 500;
+    std::string cache_dir;  // empty: cache_file::default_folder()
     double read_timeout_s = 15, write_timeout_s = 60;
     bool quiet = false;
 };
@@ -67,6 +69,10 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--cache-mb", o->cache_mb, "Memory for cached responses, in MiB")->capture_default_str();
     cmd->add_option("--tile-cache-mb", o->tile_cache_mb, "Memory for rendered tiles, in MiB (0 disables the tile cache)")
         ->capture_default_str();
+    cmd->add_option("--cache-dir", o->cache_dir,
+                    "Where cached answers of 64 KiB or more are kept, as unlinked files sent with sendfile (default: $TMPDIR "
+                    "or /tmp); 'memory': in anonymous memory files, never on disk")
+        ->type_name("DIR");
     cmd->add_option("--feature-text-mb", o->feature_text_mb,
                     "Keep every feature as GeoJSON text when they all fit in this many MiB (default: an eighth of the memory, "
                     "at most 1024; 0: write them per request)")
@@ -86,6 +92,20 @@ std::function<int()> add_serve_command(CLI::App& app) {
             o->sources.push_back(CONCESSIONS_SAMPLE_DIR "/synthetic_concessions.shp");
             if (o->load.provinces_path.empty()) o->load.provinces_path = CONCESSIONS_SAMPLE_DIR "/synthetic_provinces.shp";
             o->api.sample_data = true;
+        }
+        // Checked before loading, which can take minutes.
+        try {
+            server::cache_file::use(o->cache_dir.empty() ? server::cache_file::default_folder() : o->cache_dir);
+        } catch (std::exception const& e) {
+            if (!o->cache_dir.empty()) {
+                std::cerr << "concessions: error: " << e.what() << "\n";
+                return exit_usage;
+            }
+            std::cerr << "concessions: warning: " << e.what() << "; keeping them in memory\n";
+            try {
+                server::cache_file::use("memory");
+            } catch (std::exception const&) {  // no memfd either: large answers stay in the process
+            }
         }
         auto snap = std::make_shared<geo::snapshot>(geo::load(o->sources, o->load));
         for (auto const& f : snap->failures) std::cerr << "concessions: error: " << f.message << "\n";
@@ -116,6 +136,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
         }
         std::cout << "concessions: " << snap->collections.size() << " collections, " << features << " features"
                   << (snap->failures.empty() ? "" : " (some sources failed, see above)") << "\n"
+                  << "concessions: cached answers of 64 KiB or more kept "
+                  << (server::cache_file::where() == "memory" ? std::string("in memory files") : "in unlinked files in " + server::cache_file::where())
+                  << "\n"
                   << "concessions: serving on http://" << (o->http.bind == "0.0.0.0" ? "127.0.0.1" : o->http.bind) << ":"
                   << port << "/" << std::endl;
         http.run();

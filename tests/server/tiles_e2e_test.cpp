@@ -4,6 +4,7 @@
 // Tile numbers come from the OpenStreetMap wiki's formulas, written here:
 // https://wiki.openstreetmap.org/wiki/Slippy_map_tilenames
 
+#include "server/cache_file.hpp"
 #include "tests/support/server_process.hpp"
 #include "tests/support/osm_wiki_tiles.hpp"
 #include "tests/support/test_support.hpp"
@@ -20,6 +21,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <random>
@@ -358,28 +360,34 @@ TEST_F(tiles_e2e_real, province_filtered_tiles_hold_only_that_provinces_features
 
 // --- on the bundled sample ------------------------------------------------------------------
 
-// A cached tile of 64 KiB or more is kept in a memory file and sent with
+// A cached tile of 64 KiB or more is kept in a cache file and sent with
 // sendfile(2): every later answer, whole or HEAD or gzip, and one to a
 // client whose small receive buffer makes the server wait for room, carries
 // exactly the bytes of the first.
-TEST_F(tiles_e2e_real, a_large_cached_tile_is_sent_whole_from_its_memory_file) {
+namespace {
+std::string contents(std::string const& path) {
+    std::ifstream in(path);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void large_cached_tile_is_sent_whole(unsigned short port) {
     tile const t{5, 25, 14};  // every ELC concession at zoom 5: ~90 KB of GeoJSON
-    auto const first = test::http_get(port(), t.path("elc", "geojson"));
+    auto const first = test::http_get(port, t.path("elc", "geojson"));
     ASSERT_EQ(first.status, 200);
-    ASSERT_GE(first.body.size(), 64u * 1024) << "this tile is too small to test memory files";
-    EXPECT_GE(metric(port(), "concessions_memory_files"), 1) << "the cached tile is not in a memory file";
+    ASSERT_GE(first.body.size(), 64u * 1024) << "this tile is too small to test cache files";
+    EXPECT_GE(metric(port, "concessions_cache_files"), 1) << "the cached tile is not in a cache file";
     for (int i = 0; i < 3; ++i) {
-        auto const again = test::http_get(port(), t.path("elc", "geojson"));
+        auto const again = test::http_get(port, t.path("elc", "geojson"));
         ASSERT_EQ(again.status, 200);
         EXPECT_EQ(again.headers.at("content-length"), std::to_string(first.body.size()));
         EXPECT_EQ(again.body, first.body) << "answer " << i + 2;
     }
-    auto const head = test::http_get(port(), t.path("elc", "geojson"), {}, "HEAD");
+    auto const head = test::http_get(port, t.path("elc", "geojson"), {}, "HEAD");
     EXPECT_EQ(head.status, 200);
     EXPECT_EQ(head.headers.at("content-length"), std::to_string(first.body.size()));
     EXPECT_TRUE(head.body.empty());
 
-    auto const zipped = test::http_get(port(), t.path("elc", "geojson"), "Accept-Encoding: gzip\r\n");
+    auto const zipped = test::http_get(port, t.path("elc", "geojson"), "Accept-Encoding: gzip\r\n");
     ASSERT_EQ(zipped.status, 200);
     EXPECT_EQ(zipped.headers.at("content-encoding"), "gzip");
     test::scratch_dir dir;
@@ -391,7 +399,7 @@ TEST_F(tiles_e2e_real, a_large_cached_tile_is_sent_whole_from_its_memory_file) {
     // A slow reader with a 4 KiB receive buffer asks for the tile 40 times
     // at once (pipelined, 3.6 MB) and reads only after a pause: the server's
     // socket fills and it must wait for room, mid-file, many times.
-    int const fd = test::connect_loopback(port(), 4096);
+    int const fd = test::connect_loopback(port, 4096);
     ASSERT_GE(fd, 0);
     int const count = 40;
     std::string requests;
@@ -412,13 +420,41 @@ TEST_F(tiles_e2e_real, a_large_cached_tile_is_sent_whole_from_its_memory_file) {
     EXPECT_EQ(whole, count);
 }
 
+}  // namespace
+
+TEST_F(tiles_e2e_real, a_large_cached_tile_is_sent_whole_from_its_cache_file) {
+    // By default in unlinked files in the temporary folder.
+    EXPECT_NE(contents(server_->log_path()).find("kept in unlinked files in " + server::cache_file::default_folder()), std::string::npos)
+        << contents(server_->log_path());
+    large_cached_tile_is_sent_whole(port());
+}
+
+// The same from an in-memory file (--cache-dir memory: a sealed memfd).
+TEST(tiles_e2e_real_memory, a_large_cached_tile_is_sent_whole_from_its_in_memory_file) {
+    REQUIRE_SHARED_DATA();
+    test::server_process server("--quiet --cache-dir memory " + test::quote(catalog().string()));
+    ASSERT_NE(server.port(), 0);
+    EXPECT_NE(contents(server.log_path()).find("kept in memory files"), std::string::npos) << contents(server.log_path());
+    large_cached_tile_is_sent_whole(server.port());
+    EXPECT_EQ(server.stop(), 0);
+}
+
+// A --cache-dir that cannot hold files is refused at once, by name.
+TEST(tiles_e2e_sample, a_cache_dir_that_cannot_hold_files_is_refused) {
+    test::scratch_dir dir;
+    std::string const missing = (dir.path() / "absent").string();
+    auto const r = test::run(test::quote(test::concessions_binary()) + " serve --port 0 --cache-dir " + test::quote(missing));
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("cannot keep cached answers in " + missing), std::string::npos) << r.err;
+}
+
 // Clients that hang up in the middle of a cached file's sendfile(2): the
 // server must fail those writes (EPIPE, ECONNRESET), not die of SIGPIPE.
 TEST_F(tiles_e2e_real, clients_leaving_mid_file_do_not_stop_the_server) {
-    tile const t{5, 25, 14};  // ~90 KB: kept in a memory file once cached
+    tile const t{5, 25, 14};  // ~90 KB: kept in a cache file once cached
     auto const first = test::http_get(port(), t.path("elc", "geojson"));
     ASSERT_EQ(first.status, 200);
-    ASSERT_GE(first.body.size(), 64u * 1024) << "this tile is too small to test memory files";
+    ASSERT_GE(first.body.size(), 64u * 1024) << "this tile is too small to test cache files";
     std::string requests;
     for (int i = 0; i < 20; ++i) requests += "GET " + t.path("elc", "geojson") + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
     for (int client = 0; client < 20; ++client) {

@@ -1,0 +1,119 @@
+#include "server/cache_file.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+namespace server {
+
+namespace {
+// Read on first use, after `serve` has raised the soft limit to the hard one.
+std::size_t limit() {
+    static std::size_t const cap = [] {
+        rlimit lim{};
+        if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY) return std::size_t{4096};
+        return static_cast<std::size_t>(lim.rlim_cur / 4);
+    }();
+    return cap;
+}
+std::atomic<std::size_t> files{0};
+std::atomic<std::size_t> bytes{0};
+
+constexpr char const* in_memory = "memory";
+std::string& place() {
+    static std::string where = cache_file::default_folder();
+    return where;
+}
+
+// A new empty file in the folder (unlinked from the start), or a memfd;
+// -1 with errno set when it cannot be made.
+int make_file(std::string const& where) {
+    if (where == in_memory) return ::memfd_create("concessions-cache", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    return ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}
+
+bool write_all(int fd, std::string_view data) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        ssize_t const n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;  // out of memory or space
+        done += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+}  // namespace
+
+std::string cache_file::default_folder() {
+    char const* tmp = std::getenv("TMPDIR");
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
+std::string const& cache_file::where() { return place(); }
+
+void cache_file::use(std::string const& where) {
+    int const fd = make_file(where);
+    if (fd < 0) {
+        int const e = errno;
+        if (where == in_memory) throw std::runtime_error(std::string("cannot make in-memory files (memfd_create): ") + std::strerror(e));
+        throw std::runtime_error("cannot keep cached answers in " + where + " (an unlinked O_TMPFILE file there: " + std::strerror(e) +
+                                 (e == EOPNOTSUPP ? ", the file system does not support it" : "") + "); name another folder or 'memory'");
+    }
+    ::close(fd);
+    place() = where;
+}
+
+std::size_t cache_file::open_files() { return files; }
+std::size_t cache_file::open_bytes() { return bytes; }
+
+std::shared_ptr<cache_file const> cache_file::copy_of(std::string_view data) {
+    if (files.fetch_add(1) >= limit()) {
+        --files;
+        return nullptr;
+    }
+    bool memfd = place() == in_memory;
+    int fd = make_file(place());
+    if (fd < 0 && !memfd && errno != EMFILE && errno != ENFILE) {  // e.g. the folder went away or filled up
+        memfd = true;
+        fd = make_file(in_memory);
+    }
+    if (fd < 0) {
+        --files;
+        return nullptr;
+    }
+    auto file = std::shared_ptr<cache_file const>(new cache_file(fd, data.size()));
+    if (!write_all(fd, data)) return nullptr;  // the destructor closes it
+    // A memfd is sealed: neither this process nor anyone else can change the
+    // bytes while the kernel may still be sending them. An unlinked file has
+    // no name, so only this process, which never writes it again, can.
+    if (memfd && ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) return nullptr;
+    return file;
+}
+
+cache_file::cache_file(int fd, std::size_t size) : fd_(fd), size_(size) { bytes += size; }
+
+cache_file::~cache_file() {
+    ::close(fd_);
+    --files;
+    bytes -= size_;
+}
+
+std::string cache_file::read() const {
+    std::string out(size_, '\0');
+    std::size_t done = 0;
+    while (done < size_) {
+        ssize_t const n = ::pread(fd_, out.data() + done, size_ - done, static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw std::runtime_error("cannot read back a cached answer from its file");
+        done += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+}  // namespace server
