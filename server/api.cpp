@@ -49,16 +49,11 @@ std::shared_ptr<cached_response const> with_gzip(response_cache& cache, std::str
     return entry;
 }
 
-response from_entry(cached_response const& hit) {
+response from_entry(std::shared_ptr<cached_response const> hit) {
     response out;
-    out.status = hit.status;
-    out.content_type = hit.content_type;
-    out.shared_body = hit.body;
-    out.file = hit.file;
-    out.gzipped = hit.gzipped;
-    out.etag = hit.etag;
-    out.headers = hit.headers;
-    out.cacheable = hit.status == 200;
+    out.status = hit->status;
+    out.cacheable = hit->status == 200;
+    out.cached = std::move(hit);
     return out;
 }
 
@@ -238,12 +233,36 @@ void api::append_feature(std::string& out, geo::collection const& c, std::uint32
         geo::append_feature_json(out, c, c.features[i], data_->provinces);
 }
 
+void api::tile_key(std::string& key, std::string_view target) const {
+    key.assign(data_->version).append("|").append(target);
+}
+
+// A map asks for the same tiles again and again. One answered before is found
+// by its request target alone, before the target is parsed: a target without
+// a query always parses to the same tile, and only a valid tile is cached.
+// (A target that spells the path differently, with %-escapes say, is parsed
+// first and found by tile() under its own key.)
+std::optional<response> api::cached_tile(request_view const& request) {
+    std::string_view const target = request.target;
+    if (!target.starts_with("/collections/") || target.find('?') != std::string_view::npos) return std::nullopt;
+    thread_local std::string key;
+    tile_key(key, target);
+    auto hit = tile_cache_.find(key);
+    if (!hit) return std::nullopt;
+    counters_.tile_cache_hit();
+    if (accepts_gzip(request.accept_encoding) && !hit->gzipped && hit->body_size() > 512) hit = with_gzip(tile_cache_, key, *hit);
+    response out = from_entry(hit);
+    out.label = metrics_label(route_kind::tile);
+    return out;
+}
+
 response api::handle(request_view const& request) {
+    if (auto hit = cached_tile(request)) return std::move(*hit);
     auto t = parse_target(request.target);
     if (!t) return error_response(400, "malformed or unsafe request target (bad %-escape, control character, or a '.'/'..' path segment)");
     auto r = match_route(t->path);
     if (!r) return error_response(404, "no resource at " + t->path + "; the API is described at /api");
-    std::string host = request.host.empty() ? "localhost" : request.host;
+    std::string host = request.host.empty() ? "localhost" : std::string(request.host);
     context ctx{request, std::move(*t), std::move(*r), options_.public_url.empty() ? "http://" + host : options_.public_url};
     response out = cached_or_routed(ctx);
     out.label = metrics_label(ctx.r.kind);
@@ -255,12 +274,12 @@ response api::cached_or_routed(context const& ctx) {
     bool const uncached = ctx.r.kind == route_kind::healthz || ctx.r.kind == route_kind::metrics || ctx.r.kind == route_kind::tile;
     if (uncached) return route(ctx);
     bool const json_wanted = wants_json(request, ctx.t.query);
-    std::string const key = data_->version + "|" + ctx.base + "|" + (json_wanted ? "j|" : "h|") + request.target;
+    std::string const key = data_->version + "|" + ctx.base + "|" + (json_wanted ? "j|" : "h|") + std::string(request.target);
     bool const gzip_wanted = accepts_gzip(request.accept_encoding);
     if (auto hit = cache_.find(key)) {
         counters_.cache_hit();
         if (gzip_wanted && !hit->gzipped && hit->body_size() > 512) hit = with_gzip(cache_, key, *hit);
-        return from_entry(*hit);
+        return from_entry(hit);
     }
     counters_.cache_miss();
     auto const started = std::chrono::steady_clock::now();
@@ -712,14 +731,20 @@ response api::tile(context const& ctx, geo::collection const& c) {
     std::string filter_key;  // the query string without what does not change the tile
     for (auto const& [k, v] : ctx.t.query)
         if (k != "f" && k != "limit" && k != "offset" && k != "sortby" && k != "download") filter_key += k + "=" + v + "&";
-    std::string const key = data_->version + "|" + c.id + "|" + r.z + "/" + r.x + "/" + r.y + "." + r.extension + "|" + filter_key;
+    // Without a query the request target names the tile (see cached_tile);
+    // with one, the key holds only the filters that change it.
+    std::string key;
+    if (ctx.t.query.empty())
+        tile_key(key, ctx.request.target);
+    else
+        key = data_->version + "|" + c.id + "|" + r.z + "/" + r.x + "/" + r.y + "." + r.extension + "|" + filter_key;
     bool const gzip_wanted = accepts_gzip(ctx.request.accept_encoding);
     auto cached = [&]() -> std::optional<response> {
         auto hit = tile_cache_.find(key);
         if (!hit) return std::nullopt;
         counters_.tile_cache_hit();
         if (gzip_wanted && !hit->gzipped && hit->body_size() > 512) hit = with_gzip(tile_cache_, key, *hit);
-        return from_entry(*hit);
+        return from_entry(hit);
     };
     // Most map tiles come without a query: nothing to validate, so the cache
     // is asked first. A query is checked before the cache is asked, as a
@@ -749,7 +774,7 @@ response api::tile(context const& ctx, geo::collection const& c) {
     entry->headers = {{"X-Tile-Features", std::to_string(rendered.features)},
                       {"X-Tile-Omitted", std::to_string(rendered.omitted)},
                       {"X-Tile-Dropped", std::to_string(rendered.dropped)}};
-    response out = from_entry(*entry);
+    response out = from_entry(entry);
     tile_cache_.insert(key, std::move(entry));
     return out;
 }
@@ -785,7 +810,7 @@ response api::download(context const& ctx, geo::collection const& c, std::vector
     auto const snap = data_;  // the stream outlives this call: keep the data alive
     auto const shared_selection = std::make_shared<std::vector<std::uint32_t>>(std::move(selection));
     std::string const extracted = now_iso();
-    std::string const query = ctx.request.target;
+    std::string const query(ctx.request.target);
     response r;
     r.cacheable = true;
     r.etag = "\"" + snap->version + "-" + std::to_string(std::hash<std::string>{}(query)) + "\"";

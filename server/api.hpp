@@ -13,6 +13,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -37,6 +38,8 @@ public:
 
 private:
     struct context;  // one request's parsed target and base URL
+    std::optional<response> cached_tile(request_view const& request);
+    void tile_key(std::string& key, std::string_view target) const;  // the tile cache's key for a target without a query
     response cached_or_routed(context const& ctx);
     response route(context const& ctx);
     response landing(context const& ctx);

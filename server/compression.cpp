@@ -2,6 +2,7 @@
 
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 
@@ -20,21 +21,36 @@ std::string gzip(std::string_view data, int level) {
     return out;
 }
 
+// A list of codings with optional parameters, any case, any spacing:
+// "gzip, deflate, br" or "gzip;q=0.5, *;q=0". The first gzip or * decides;
+// q=0 refuses.
 bool accepts_gzip(std::string_view header) {
-    std::string h;
-    for (char ch : header)
-        if (ch != ' ') h += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    std::size_t pos = 0;
-    while (pos <= h.size()) {
-        std::size_t end = h.find(',', pos);
-        if (end == std::string::npos) end = h.size();
-        std::string const item = h.substr(pos, end - pos);
-        std::string const coding = item.substr(0, item.find(';'));
-        if (coding == "gzip" || coding == "*") {
-            auto const q = item.find(";q=");
-            return q == std::string::npos || std::stod("0" + item.substr(q + 3)) > 0;
+    auto trim = [](std::string_view s) {
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+        while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+        return s;
+    };
+    auto is = [](std::string_view s, std::string_view lower) {
+        return s.size() == lower.size() &&
+               std::equal(s.begin(), s.end(), lower.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    };
+    while (!header.empty()) {
+        std::size_t const comma = header.find(',');
+        std::string_view item = header.substr(0, comma);
+        header.remove_prefix(comma == std::string_view::npos ? header.size() : comma + 1);
+        std::size_t const semi = item.find(';');
+        std::string_view const coding = trim(item.substr(0, semi));
+        if (!is(coding, "gzip") && coding != "*") continue;
+        // Parameters: only q matters ("q=0", "q=0.000" refuse).
+        for (item.remove_prefix(semi == std::string_view::npos ? item.size() : semi + 1); !item.empty();) {
+            std::size_t const next = item.find(';');
+            std::string_view const param = trim(item.substr(0, next));
+            item.remove_prefix(next == std::string_view::npos ? item.size() : next + 1);
+            if (param.size() < 2 || !is(param.substr(0, 1), "q") || trim(param.substr(1)).substr(0, 1) != "=") continue;
+            std::string_view const q = trim(trim(param.substr(1)).substr(1));
+            return std::any_of(q.begin(), q.end(), [](char c) { return c >= '1' && c <= '9'; });
         }
-        pos = end + 1;
+        return true;
     }
     return false;
 }

@@ -2,6 +2,7 @@
 
 #include "geo/hash.hpp"
 #include "server/compression.hpp"
+#include "server/response_cache.hpp"
 #include "server/router.hpp"
 
 #include <boost/asio.hpp>
@@ -20,6 +21,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <mutex>
@@ -52,12 +54,6 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
     return if_none_match.find(bare) != std::string_view::npos;
 }
 
-void append_number(std::string& out, std::uint64_t v) {
-    char buf[24];
-    auto const end = std::to_chars(buf, buf + sizeof buf, v).ptr;
-    out.append(buf, end);
-}
-
 std::int64_t ticks(clock_type::time_point t) { return t.time_since_epoch().count(); }
 constexpr std::int64_t no_deadline = std::numeric_limits<std::int64_t>::max();
 
@@ -74,6 +70,64 @@ response error_response(unsigned status, std::string const& description) {
     r.body = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
 }
+
+// What a request says that the server uses: its line and four headers,
+// copied into strings the session keeps, so that after the first few
+// requests parsing allocates nothing.
+struct request_head {
+    http::verb method = http::verb::unknown;
+    std::string method_string, target, accept, accept_encoding, if_none_match, host;
+    unsigned version = 11;
+    void clear() {
+        method = http::verb::unknown;
+        for (auto* s : {&method_string, &target, &accept, &accept_encoding, &if_none_match, &host}) s->clear();
+        version = 11;
+    }
+};
+
+// Beast's parser with the request kept as a request_head. Beast's own
+// request_parser stores every header in a tree of nodes allocated one by
+// one, and looking four of them up again cost more than the rest of
+// answering a cached tile. A body, which no GET or HEAD needs, is counted
+// against the body limit and dropped. A repeated header keeps its first
+// value, as Beast's lookup did.
+class request_reader : public http::basic_parser<true> {
+public:
+    explicit request_reader(request_head& head) : head_(head) { head_.clear(); }
+
+private:
+    void on_request_impl(http::verb method, beast::string_view method_string, beast::string_view target, int version,
+                         beast::error_code&) override {
+        head_.method = method;
+        head_.method_string.assign(method_string.data(), method_string.size());
+        head_.target.assign(target.data(), target.size());
+        head_.version = static_cast<unsigned>(version);
+    }
+    void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+    void on_field_impl(http::field name, beast::string_view, beast::string_view value, beast::error_code&) override {
+        std::string* out = nullptr;
+        unsigned bit = 0;
+        switch (name) {
+            case http::field::accept: out = &head_.accept, bit = 1; break;
+            case http::field::accept_encoding: out = &head_.accept_encoding, bit = 2; break;
+            case http::field::if_none_match: out = &head_.if_none_match, bit = 4; break;
+            case http::field::host: out = &head_.host, bit = 8; break;
+            default: return;
+        }
+        if (seen_ & bit) return;
+        seen_ |= bit;
+        out->assign(value.data(), value.size());
+    }
+    void on_header_impl(beast::error_code&) override {}
+    void on_body_init_impl(boost::optional<std::uint64_t> const&, beast::error_code&) override {}
+    std::size_t on_body_impl(beast::string_view body, beast::error_code&) override { return body.size(); }
+    void on_chunk_header_impl(std::uint64_t, beast::string_view, beast::error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, beast::error_code&) override { return body.size(); }
+    void on_finish_impl(beast::error_code&) override {}
+
+    request_head& head_;
+    unsigned seen_ = 0;
+};
 
 class session;
 
@@ -156,7 +210,7 @@ private:
 
     void read() {
         if (close_after_ || server_.stopping.load(std::memory_order_relaxed)) return close();
-        parser_.emplace();
+        parser_.emplace(request_);
         parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
         parser_->body_limit(server_.options.body_limit);
         parser_->eager(true);
@@ -225,35 +279,34 @@ private:
             }
             return send(error_response(status, what), "-", "-", started);
         }
-        auto const& req = parser_->get();
-        if (!req.keep_alive()) close_after_ = true;
-        version_ = req.version();
-        std::string method(req.method_string());
-        std::string target(req.target());
+        if (!parser_->keep_alive()) close_after_ = true;
+        version_ = request_.version;
+        std::string_view const method = request_.method_string, target = request_.target;
         if (target.size() > server_.options.url_limit)
-            return send(error_response(414, "request target exceeds " + std::to_string(server_.options.url_limit) + " bytes"),
-                        std::move(method), target.substr(0, 200) + "...", started);
-        if (req.method() == http::verb::options) {
+            return send(error_response(414, "request target exceeds " + std::to_string(server_.options.url_limit) + " bytes"), method,
+                        std::string(target.substr(0, 200)) + "...", started);
+        if (request_.method == http::verb::options) {
             response r;
             r.status = 204;
             r.content_type.clear();
             r.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
             r.headers.emplace_back("Access-Control-Allow-Headers", "Accept, Accept-Encoding, If-None-Match, Content-Type");
             r.headers.emplace_back("Access-Control-Max-Age", "86400");
-            return send(std::move(r), std::move(method), std::move(target), started);
+            return send(std::move(r), method, target, started);
         }
-        if (req.method() != http::verb::get && req.method() != http::verb::head) {
-            response r = error_response(405, "method " + method + " is not allowed; use GET or HEAD");
+        if (request_.method != http::verb::get && request_.method != http::verb::head) {
+            response r = error_response(405, "method " + std::string(method) + " is not allowed; use GET or HEAD");
             r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
-            return send(std::move(r), std::move(method), std::move(target), started);
+            return send(std::move(r), method, target, started);
         }
+        // Views into the request, which stays until the next one is read.
         request_view view;
-        view.method = std::move(method);
-        view.target = std::move(target);
-        view.accept = std::string(req[http::field::accept]);
-        view.accept_encoding = std::string(req[http::field::accept_encoding]);
-        view.if_none_match = std::string(req[http::field::if_none_match]);
-        view.host = std::string(req[http::field::host]);
+        view.method = method;
+        view.target = target;
+        view.accept = request_.accept;
+        view.accept_encoding = request_.accept_encoding;
+        view.if_none_match = request_.if_none_match;
+        view.host = request_.host;
         response r;
         try {
             r = server_.handler(view);
@@ -261,8 +314,7 @@ private:
             r = error_response(500, std::string("internal error: ") + e.what());
         }
         accept_gzip_ = accepts_gzip(view.accept_encoding);
-        if_none_match_ = std::move(view.if_none_match);
-        send(std::move(r), std::move(view.method), std::move(view.target), started);
+        send(std::move(r), method, target, started);
     }
 
     // What send() adds to the application's headers.
@@ -271,92 +323,126 @@ private:
         bool cache_control = false;
         bool gzip = false;           // Content-Encoding
     };
+    using header_list = std::vector<std::pair<std::string, std::string>>;
 
     // The status line and headers, written by hand into a buffer the session
     // keeps: Beast's fields and serializer cost more than the rest of a cached
-    // answer put together. Either a length or chunked transfer (streams,
-    // which always answer as HTTP/1.1, as before).
-    void write_head(response const& r, added_headers const& added, std::size_t content_length, bool chunked) {
-        head_.clear();
-        head_ += "HTTP/1.";
-        head_ += version_ == 10 && !chunked ? '0' : '1';
-        head_ += ' ';
-        append_number(head_, r.status);
-        head_ += ' ';
-        head_ += http::obsolete_reason(static_cast<http::status>(r.status));
-        head_ += "\r\n";
-        head_ += server_.fixed_headers;
-        auto field = [this](std::string_view name, std::string_view value) {
-            head_ += name;
-            head_ += ": ";
-            // No header splitting, whatever a value holds.
-            for (std::size_t cut; (cut = value.find_first_of("\r\n")) != std::string_view::npos; value.remove_prefix(cut + 1))
-                head_ += value.substr(0, cut);
-            head_ += value;
-            head_ += "\r\n";
+    // answer put together. The buffer is sized once for the longest head
+    // these parts can make, then filled with memcpy. Either a length or
+    // chunked transfer (streams, which always answer as HTTP/1.1, as before).
+    void write_head(unsigned status, std::string_view content_type, header_list const& headers, added_headers const& added,
+                    std::size_t content_length, bool chunked) {
+        using namespace std::string_view_literals;
+        std::string_view const reason = http::obsolete_reason(static_cast<http::status>(status));
+        std::size_t bound = 256 + reason.size() + server_.fixed_headers.size() + content_type.size() + added.etag.size();
+        for (auto const& [k, v] : headers) bound += k.size() + v.size() + 4;
+        head_.resize(bound);
+        char* p = head_.data();
+        auto put = [&p](std::string_view s) {
+            std::memcpy(p, s.data(), s.size());
+            p += s.size();
         };
-        if (!r.content_type.empty()) field("Content-Type", r.content_type);
-        for (auto const& [k, v] : r.headers) field(k, v);
+        auto field = [&put](std::string_view name, std::string_view value) {
+            put(name);
+            put(": "sv);
+            // No header splitting, whatever a value holds: CR and LF are left out.
+            auto const line_break = [](char c) { return c == '\r' || c == '\n'; };
+            for (auto it = std::find_if(value.begin(), value.end(), line_break); it != value.end();
+                 it = std::find_if(value.begin(), value.end(), line_break)) {
+                put(value.substr(0, static_cast<std::size_t>(it - value.begin())));
+                value.remove_prefix(static_cast<std::size_t>(it - value.begin()) + 1);
+            }
+            put(value);
+            put("\r\n"sv);
+        };
+        auto number = [&p](std::uint64_t v) { p = std::to_chars(p, p + 24, v).ptr; };
+        put(version_ == 10 && !chunked ? "HTTP/1.0 "sv : "HTTP/1.1 "sv);
+        number(status);
+        put(" "sv);
+        put(reason);
+        put("\r\n"sv);
+        put(server_.fixed_headers);
+        if (!content_type.empty()) field("Content-Type"sv, content_type);
+        for (auto const& [k, v] : headers) field(k, v);
         if (!added.etag.empty()) {
-            field("ETag", added.etag);
-            if (added.cache_control) head_ += "Cache-Control: public, max-age=60\r\n";
-            head_ += "Vary: Accept, Accept-Encoding\r\n";
+            field("ETag"sv, added.etag);
+            if (added.cache_control) put("Cache-Control: public, max-age=60\r\n"sv);
+            put("Vary: Accept, Accept-Encoding\r\n"sv);
         }
-        if (added.gzip) head_ += "Content-Encoding: gzip\r\n";
+        if (added.gzip) put("Content-Encoding: gzip\r\n"sv);
         if (chunked) {
-            head_ += "Transfer-Encoding: chunked\r\n";
-        } else if (r.status != 304 && r.status != 204) {
-            head_ += "Content-Length: ";
-            append_number(head_, content_length);
-            head_ += "\r\n";
+            put("Transfer-Encoding: chunked\r\n"sv);
+        } else if (status != 304 && status != 204) {
+            put("Content-Length: "sv);
+            number(content_length);
+            put("\r\n"sv);
         }
         if (close_after_)
-            head_ += "Connection: close\r\n";
+            put("Connection: close\r\n"sv);
         else if (version_ == 10)
-            head_ += "Connection: keep-alive\r\n";
-        head_ += "\r\n";
+            put("Connection: keep-alive\r\n"sv);
+        put("\r\n"sv);
+        head_.resize(static_cast<std::size_t>(p - head_.data()));
     }
 
-    void send(response r, std::string method, std::string target, clock_type::time_point started) {
+    std::string_view body() const { return body_ ? std::string_view(*body_) : std::string_view(); }
+
+    void send(response r, std::string_view method, std::string_view target, clock_type::time_point started) {
         bool const head = method == "HEAD";
-        method_ = std::move(method);
-        target_ = std::move(target);
+        if (server_.options.log_requests) {  // for the access log line, once the answer is out
+            method_.assign(method);
+            target_.assign(target);
+        }
         started_ = started;
         status_ = r.status;
         label_ = r.label;
-        body_ = r.shared_body ? std::move(r.shared_body) : std::make_shared<std::string>(std::move(r.body));
-        file_ = body_->empty() ? std::move(r.file) : nullptr;  // a body in memory comes first
+        // A cached answer is sent from its entry in place: body, file, gzip
+        // form, ETag, type and headers are read there, not copied.
+        cached_response const* const c = r.cached.get();
+        std::string_view content_type = c ? std::string_view(c->content_type) : std::string_view(r.content_type);
+        header_list const& headers = c ? c->headers : r.headers;
+        std::shared_ptr<std::string const> const& gzipped = c ? c->gzipped : r.gzipped;
+        std::string_view etag = c ? std::string_view(c->etag) : std::string_view(r.etag);
+        if (c)
+            body_ = c->body;
+        else if (r.shared_body)
+            body_ = std::move(r.shared_body);
+        else if (!r.body.empty())
+            body_ = std::make_shared<std::string const>(std::move(r.body));
+        else
+            body_.reset();
+        file_ = !body().empty() ? nullptr : c ? c->file : std::move(r.file);  // a body in memory comes first
         added_headers added;
+        char etag_buf[32];
         if (r.cacheable) {
-            if (r.etag.empty() && !r.stream && !file_) {  // (cache-file bodies come from the cache, with their ETag)
-                char buf[32];
-                std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(geo::hash_bytes(*body_)));
-                r.etag = buf;
+            if (etag.empty() && !r.stream && !file_) {  // (cache-file bodies come from the cache, with their ETag)
+                int const n = std::snprintf(etag_buf, sizeof etag_buf, "\"%016llx\"", static_cast<unsigned long long>(geo::hash_bytes(body())));
+                etag = std::string_view(etag_buf, static_cast<std::size_t>(n));
             }
-            added.etag = r.etag;
-            added.cache_control = std::none_of(r.headers.begin(), r.headers.end(), [](auto const& h) { return h.first == "Cache-Control"; });
-            if (etag_matches(if_none_match_, r.etag)) {
-                r.status = status_ = 304;
-                r.content_type.clear();
+            added.etag = etag;
+            added.cache_control = std::none_of(headers.begin(), headers.end(), [](auto const& h) { return h.first == "Cache-Control"; });
+            if (etag_matches(request_.if_none_match, etag)) {
+                status_ = 304;
+                content_type = {};
                 r.stream = nullptr;
-                body_ = std::make_shared<std::string const>();  // a 304 carries no body
-                file_ = nullptr;
+                body_.reset();  // a 304 carries no body
+                file_.reset();
             }
         }
-        if (r.stream) return send_stream(r, added, head);  // by reference: added.etag views r.etag
+        if (r.stream) return send_stream(std::move(r.stream), content_type, headers, added, head);
 
         // Whole bodies: gzip what is worth it when the client takes it.
-        std::size_t const size = file_ ? file_->size() : body_->size();
-        if (accept_gzip_ && size > 512 && compressible(r.content_type) && r.status != 304) {
-            if (r.gzipped && !r.gzipped->empty())
-                body_ = r.gzipped;
+        std::size_t const size = file_ ? file_->size() : body().size();
+        if (accept_gzip_ && size > 512 && compressible(content_type) && status_ != 304) {
+            if (gzipped && !gzipped->empty())
+                body_ = gzipped;
             else
-                body_ = std::make_shared<std::string>(gzip(file_ ? file_->read() : *body_));
-            file_ = nullptr;
+                body_ = std::make_shared<std::string const>(gzip(file_ ? file_->read() : std::string(body())));
+            file_.reset();
             added.gzip = true;
         }
         if (file_ && !head) {  // the head, then the file's pages straight to the socket
-            write_head(r, added, file_->size(), false);
+            write_head(status_, content_type, headers, added, file_->size(), false);
             bytes_ = file_->size();
             file_offset_ = 0;
             set_deadline(server_.options.write_timeout);
@@ -374,12 +460,12 @@ private:
                              });
             return;
         }
-        if (file_) body_ = std::make_shared<std::string const>();  // HEAD: the length, no body
-        std::size_t const length = file_ ? file_->size() : body_->size();
-        file_ = nullptr;
-        write_head(r, added, length, false);
-        bytes_ = head ? 0 : body_->size();
-        std::array<net::const_buffer, 2> const buffers{net::buffer(head_), head ? net::const_buffer() : net::buffer(*body_)};
+        std::size_t const length = file_ ? file_->size() : body().size();  // HEAD: the length, no body
+        file_.reset();
+        write_head(status_, content_type, headers, added, length, false);
+        if (head) body_.reset();
+        bytes_ = body().size();
+        std::array<net::const_buffer, 2> const buffers{net::buffer(head_), net::buffer(body().data(), body().size())};
         set_deadline(server_.options.write_timeout);
         net::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
     }
@@ -409,9 +495,10 @@ private:
     }
 
     // Chunked transfer: header, then pieces as the handler produces them.
-    void send_stream(response& r, added_headers const& added, bool head) {
-        write_head(r, added, 0, true);
-        producer_ = std::move(r.stream);
+    void send_stream(std::function<bool(std::string&)> producer, std::string_view content_type, header_list const& headers,
+                     added_headers const& added, bool head) {
+        write_head(status_, content_type, headers, added, 0, true);
+        producer_ = std::move(producer);
         set_deadline(server_.options.write_timeout);
         net::async_write(socket_, net::buffer(head_), [self = shared_from_this(), head](beast::error_code ec, std::size_t) {
             if (ec) return self->on_written(ec);
@@ -490,13 +577,14 @@ private:
     http_server::impl& server_;
     std::atomic<std::int64_t> deadline_{no_deadline};  // steady_clock ticks; read by the reaper
     beast::flat_buffer buffer_{256 * 1024};  // bounds what one read may buffer past a request
-    std::optional<http::request_parser<http::string_body>> parser_;
+    request_head request_;  // what parser_ read of the current request
+    std::optional<request_reader> parser_;
     std::shared_ptr<std::string const> body_;
     std::shared_ptr<cache_file const> file_;  // the body, when it is in a cache file
     std::size_t file_offset_ = 0;              // how much of it has gone
     std::function<bool(std::string&)> producer_;
     std::string chunk_;
-    std::string method_, target_, if_none_match_;
+    std::string method_, target_;
     clock_type::time_point started_;
     unsigned status_ = 0;
     char const* label_ = "other";

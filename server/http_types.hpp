@@ -7,18 +7,22 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace server {
 
+struct cached_response;  // response_cache.hpp
+
 struct request_view {
-    std::string method;  // "GET", "HEAD", ...
-    std::string target;  // raw request target
-    std::string accept;
-    std::string accept_encoding;
-    std::string if_none_match;
-    std::string host;  // Host header, for absolute links
+    // Views into the connection's parsed request: valid while the handler runs.
+    std::string_view method;  // "GET", "HEAD", ...
+    std::string_view target;  // raw request target
+    std::string_view accept;
+    std::string_view accept_encoding;
+    std::string_view if_none_match;
+    std::string_view host;  // Host header, for absolute links
 };
 
 struct response {
@@ -28,6 +32,9 @@ struct response {
     std::shared_ptr<std::string const> shared_body;  // used instead of body when set (cached responses)
     std::shared_ptr<cache_file const> file;         // used instead of both when set (large cached responses)
     std::shared_ptr<std::string const> gzipped;  // body already gzipped (from a cache), if any
+    // A cached answer: its body, file, gzip form, ETag, type and headers are
+    // sent from the entry itself, in place of the fields above.
+    std::shared_ptr<cached_response const> cached;
     // Set for responses produced piece by piece (downloads): appends the
     // next piece to the buffer and returns false once there is no more.
     std::function<bool(std::string&)> stream;
