@@ -542,6 +542,42 @@ TEST(tiles_e2e_sample, tile_cache_hits_and_stays_within_its_bound) {
 
 // Tile addresses outside the grid or the configured zooms, or not numbers, or
 // in an unknown format: 400 or 404 with a JSON error, and the server lives on.
+// A cached tile is found by its request target before the target is parsed
+// (the fast path of a map's repeated tiles). The same tile spelled another
+// way (%-escapes, a query that does not change it) is parsed and gives the
+// same bytes and ETag; a query that is invalid is still refused although the
+// tile is cached; and every answer counts under the tiles route.
+TEST(tiles_e2e_sample, a_cached_tile_is_the_same_however_its_target_is_spelled) {
+    test::server_process server("--quiet");
+    ASSERT_NE(server.port(), 0);
+    unsigned short const port = server.port();
+    auto const collections = parse_json(test::http_get(port, "/collections"), "/collections");
+    std::string const c = collections["collections"][0]["id"].get<std::string>();
+    tile const t{10, wiki_x(105.0, 10), wiki_y(12.7, 10)};
+    std::string const plain = t.path(c, "geojson");
+    auto const first = test::http_get(port, plain);
+    ASSERT_EQ(first.status, 200);
+    std::int64_t const hits = metric(port, "concessions_tile_cache_hits_total");
+    auto const again = test::http_get(port, plain);
+    EXPECT_EQ(metric(port, "concessions_tile_cache_hits_total"), hits + 1) << "the repeat was not a hit";
+    std::string const y = std::to_string(t.y);
+    std::string escaped = plain;
+    escaped.replace(escaped.rfind("/" + y + ".") + 1, y.size(), "%" + std::to_string(30 + (y[0] - '0')) + y.substr(1));
+    for (std::string const& target : {plain, escaped, plain + "?f=json", plain + "?limit=5"}) {
+        auto const r = test::http_get(port, target);
+        EXPECT_EQ(r.status, 200) << target;
+        EXPECT_EQ(r.body, first.body) << target;
+        EXPECT_EQ(r.headers.count("etag") ? r.headers.at("etag") : "", first.headers.at("etag")) << target;
+    }
+    auto const refused = test::http_get(port, plain + "?limit=abc");
+    EXPECT_EQ(refused.status, 400) << "an invalid query was answered from the cache";
+    auto const wrong_zoom = test::http_get(port, "/collections/" + c + "/tiles/99/0/0.geojson");
+    EXPECT_EQ(wrong_zoom.status, 404);
+    auto const m = test::http_get(port, "/metrics");
+    EXPECT_NE(m.body.find("concessions_http_requests_total{route=\"tiles\",status=\"2xx\"} 6"), std::string::npos) << m.body;
+    EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(tiles_e2e_sample, bad_tile_addresses_are_refused_with_a_json_error) {
     test::server_process server("--quiet --tile-max-zoom 12");
     ASSERT_NE(server.port(), 0);
