@@ -304,6 +304,7 @@ response api::cached_or_routed(context const& ctx) {
         entry->body = std::make_shared<std::string const>(std::move(out.body));
         out.shared_body = entry->body;
         entry->etag = out.etag;
+        entry->headers = out.headers;  // e.g. an asset's own Cache-Control
         // Compressed once, when a client first asks for gzip.
         if (gzip_wanted && entry->body->size() > 512) {
             entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));

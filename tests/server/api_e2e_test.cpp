@@ -988,6 +988,28 @@ TEST_F(server_e2e_api, unknown_collection_or_feature_is_404_json) {
 
 // A server of its own, so that stopping it leaves the suite's alone: SIGTERM
 // with a keep-alive connection open still exits promptly with status 0.
+// A response's own headers come with it from the cache too: a versioned
+// asset stays immutable and the page keeps its short max-age however many
+// times they are asked for (they are cached from the second request on).
+TEST(server_e2e_api_sample, cached_answers_keep_their_own_cache_control) {
+    test::server_process server("--quiet");
+    ASSERT_NE(server.port(), 0);
+    auto const page = test::http_get(server.port(), "/", "Accept: text/html\r\n");
+    ASSERT_EQ(page.status, 200);
+    auto const at = page.body.find("assets/style.css?v=");
+    ASSERT_NE(at, std::string::npos) << "the page names no versioned stylesheet";
+    std::string const asset = "/" + page.body.substr(at, page.body.find('"', at) - at);
+    for (int i = 0; i < 4; ++i) {
+        auto const a = test::http_get(server.port(), asset);
+        ASSERT_EQ(a.status, 200) << asset;
+        EXPECT_EQ(a.headers.count("cache-control") ? a.headers.at("cache-control") : "", "public, max-age=31536000, immutable")
+            << asset << ", request " << i + 1;
+        auto const p = test::http_get(server.port(), "/", "Accept: text/html\r\n");
+        EXPECT_EQ(p.headers.count("cache-control") ? p.headers.at("cache-control") : "", "public, max-age=60") << "/, request " << i + 2;
+    }
+    EXPECT_EQ(server.stop(), 0);
+}
+
 TEST(server_e2e_api_stop, sigterm_with_an_idle_keep_alive_connection_exits_0_promptly) {
     REQUIRE_SHARED_DATA();
     time_bound bound;
