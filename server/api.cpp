@@ -49,6 +49,18 @@ std::shared_ptr<cached_response const> with_gzip(response_cache& cache, std::str
     return entry;
 }
 
+// Whether a body is worth keeping gzipped for clients that take gzip (the
+// session sends gzip only for these types).
+bool worth_gzip(std::string_view content_type, std::size_t size) { return size > 512 && compressible(content_type); }
+
+// The entry cached under key, or null; with its gzip form made once, when
+// this client takes gzip.
+std::shared_ptr<cached_response const> cached_answer(response_cache& cache, std::string const& key, bool gzip_wanted) {
+    auto hit = cache.find(key);
+    if (hit && gzip_wanted && !hit->gzipped && worth_gzip(hit->content_type, hit->body_size())) hit = with_gzip(cache, key, *hit);
+    return hit;
+}
+
 response from_entry(std::shared_ptr<cached_response const> hit) {
     response out;
     out.status = hit->status;
@@ -237,21 +249,23 @@ void api::tile_key(std::string& key, std::string_view target) const {
     key.assign(data_->version).append("|").append(target);
 }
 
-// A map asks for the same tiles again and again. One answered before is found
-// by its request target alone, before the target is parsed: a target without
-// a query always parses to the same tile, and only a valid tile is cached.
-// (A target that spells the path differently, with %-escapes say, is parsed
-// first and found by tile() under its own key.)
+// A map asks for the same tiles again and again. A tile is cached under its
+// canonical target (see tile()), which is what the page and most clients
+// send, so a repeat is found by its request target alone, before the target
+// is parsed: only a valid tile is ever cached, and the same target always
+// parses to the same tile. Other spellings (%-escapes, "08" for 8, a
+// harmless query) are parsed first and find the same entry in tile().
 std::optional<response> api::cached_tile(request_view const& request) {
     std::string_view const target = request.target;
-    if (!target.starts_with("/collections/") || target.find('?') != std::string_view::npos) return std::nullopt;
+    if (!target.starts_with("/collections/") || target.find("/tiles/") == std::string_view::npos ||
+        target.find('?') != std::string_view::npos)
+        return std::nullopt;
     thread_local std::string key;
     tile_key(key, target);
-    auto hit = tile_cache_.find(key);
+    auto hit = cached_answer(tile_cache_, key, accepts_gzip(request.accept_encoding));
     if (!hit) return std::nullopt;
     counters_.tile_cache_hit();
-    if (accepts_gzip(request.accept_encoding) && !hit->gzipped && hit->body_size() > 512) hit = with_gzip(tile_cache_, key, *hit);
-    response out = from_entry(hit);
+    response out = from_entry(std::move(hit));
     out.label = metrics_label(route_kind::tile);
     return out;
 }
@@ -276,10 +290,9 @@ response api::cached_or_routed(context const& ctx) {
     bool const json_wanted = wants_json(request, ctx.t.query);
     std::string const key = data_->version + "|" + ctx.base + "|" + (json_wanted ? "j|" : "h|") + std::string(request.target);
     bool const gzip_wanted = accepts_gzip(request.accept_encoding);
-    if (auto hit = cache_.find(key)) {
+    if (auto hit = cached_answer(cache_, key, gzip_wanted)) {
         counters_.cache_hit();
-        if (gzip_wanted && !hit->gzipped && hit->body_size() > 512) hit = with_gzip(cache_, key, *hit);
-        return from_entry(hit);
+        return from_entry(std::move(hit));
     }
     counters_.cache_miss();
     auto const started = std::chrono::steady_clock::now();
@@ -306,7 +319,7 @@ response api::cached_or_routed(context const& ctx) {
         entry->etag = out.etag;
         entry->headers = out.headers;  // e.g. an asset's own Cache-Control
         // Compressed once, when a client first asks for gzip.
-        if (gzip_wanted && entry->body->size() > 512) {
+        if (gzip_wanted && worth_gzip(entry->content_type, entry->body->size())) {
             entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
             out.gzipped = entry->gzipped;
         }
@@ -732,24 +745,21 @@ response api::tile(context const& ctx, geo::collection const& c) {
     std::string filter_key;  // the query string without what does not change the tile
     for (auto const& [k, v] : ctx.t.query)
         if (k != "f" && k != "limit" && k != "offset" && k != "sortby" && k != "download") filter_key += k + "=" + v + "&";
-    // Without a query the request target names the tile (see cached_tile);
-    // with one, the key holds only the filters that change it.
+    // The key: the tile's canonical target, then the filters that change it.
     std::string key;
-    if (ctx.t.query.empty())
-        tile_key(key, ctx.request.target);
-    else
-        key = data_->version + "|" + c.id + "|" + r.z + "/" + r.x + "/" + r.y + "." + r.extension + "|" + filter_key;
+    tile_key(key, "/collections/" + c.id + "/tiles/" + std::to_string(t.z) + "/" + std::to_string(t.x) + "/" + std::to_string(t.y) +
+                      "." + r.extension);
+    if (!filter_key.empty()) key.append("?").append(filter_key);
     bool const gzip_wanted = accepts_gzip(ctx.request.accept_encoding);
     auto cached = [&]() -> std::optional<response> {
-        auto hit = tile_cache_.find(key);
+        auto hit = cached_answer(tile_cache_, key, gzip_wanted);
         if (!hit) return std::nullopt;
         counters_.tile_cache_hit();
-        if (gzip_wanted && !hit->gzipped && hit->body_size() > 512) hit = with_gzip(tile_cache_, key, *hit);
-        return from_entry(hit);
+        return from_entry(std::move(hit));
     };
-    // Most map tiles come without a query: nothing to validate, so the cache
-    // is asked first. A query is checked before the cache is asked, as a
-    // parameter left out of the key (limit=abc) must still be refused.
+    // Without a query there is nothing to validate, so the cache is asked
+    // at once. A query is checked first, as a parameter left out of the key
+    // (limit=abc) must still be refused.
     if (ctx.t.query.empty())
         if (auto hit = cached()) return std::move(*hit);
     auto parsed = parse_items_params(ctx.t.query, queryable_names_.at(c.id));
@@ -771,7 +781,8 @@ response api::tile(context const& ctx, geo::collection const& c) {
     entry->content_type = mvt ? "application/vnd.mapbox-vector-tile" : geojson_type;
     entry->body = std::make_shared<std::string const>(std::move(rendered.body));
     entry->etag = make_etag(data_->version, *entry->body);
-    if (gzip_wanted && entry->body->size() > 512) entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
+    if (gzip_wanted && worth_gzip(entry->content_type, entry->body->size()))
+        entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
     entry->headers = {{"X-Tile-Features", std::to_string(rendered.features)},
                       {"X-Tile-Omitted", std::to_string(rendered.omitted)},
                       {"X-Tile-Dropped", std::to_string(rendered.dropped)}};

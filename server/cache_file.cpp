@@ -25,17 +25,16 @@ std::size_t limit() {
 std::atomic<std::size_t> files{0};
 std::atomic<std::size_t> bytes{0};
 
-constexpr char const* in_memory = "memory";
 std::string& place() {
     static std::string where = cache_file::default_folder();
     return where;
 }
 
-// A new empty file in the folder (unlinked from the start), or a memfd;
-// -1 with errno set when it cannot be made.
-int make_file(std::string const& where) {
-    if (where == in_memory) return ::memfd_create("concessions-cache", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    return ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+// A new empty file in the folder (unnamed from the start), or a memfd; -1
+// with errno set when it cannot be made.
+int make_file(std::string_view where) {
+    if (where == cache_file::memory) return ::memfd_create("concessions-cache", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    return ::open(std::string(where).c_str(), O_TMPFILE | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 }
 
 bool write_all(int fd, std::string_view data) {
@@ -47,6 +46,22 @@ bool write_all(int fd, std::string_view data) {
         done += static_cast<std::size_t>(n);
     }
     return true;
+}
+
+// A descriptor holding data, or -1 with errno set. A memfd is sealed:
+// neither this process nor anyone else can change the bytes while the kernel
+// may still be sending them. A file in a folder has no name, so only this
+// process, which never writes it again, can.
+int filled_file(std::string_view where, std::string_view data) {
+    int const fd = make_file(where);
+    if (fd < 0) return -1;
+    if (write_all(fd, data) &&
+        (where != cache_file::memory || ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0))
+        return fd;
+    int const e = errno;
+    ::close(fd);
+    errno = e;
+    return -1;
 }
 }  // namespace
 
@@ -61,39 +76,33 @@ void cache_file::use(std::string const& where) {
     int const fd = make_file(where);
     if (fd < 0) {
         int const e = errno;
-        if (where == in_memory) throw std::runtime_error(std::string("cannot make in-memory files (memfd_create): ") + std::strerror(e));
-        throw std::runtime_error("cannot keep cached answers in " + where + " (an unlinked O_TMPFILE file there: " + std::strerror(e) +
+        if (where == memory) throw std::runtime_error(std::string("cannot make in-memory files (memfd_create): ") + std::strerror(e));
+        throw std::runtime_error("cannot keep cached answers in " + where + " (an unnamed O_TMPFILE file there: " + std::strerror(e) +
                                  (e == EOPNOTSUPP ? ", the file system does not support it" : "") + "); name another folder or 'memory'");
     }
     ::close(fd);
     place() = where;
 }
 
+void cache_file::disable() { place().clear(); }
+
 std::size_t cache_file::open_files() { return files; }
 std::size_t cache_file::open_bytes() { return bytes; }
 
 std::shared_ptr<cache_file const> cache_file::copy_of(std::string_view data) {
+    std::string const& where = place();
+    if (where.empty()) return nullptr;
     if (files.fetch_add(1) >= limit()) {
         --files;
         return nullptr;
     }
-    bool memfd = place() == in_memory;
-    int fd = make_file(place());
-    if (fd < 0 && !memfd && errno != EMFILE && errno != ENFILE) {  // e.g. the folder went away or filled up
-        memfd = true;
-        fd = make_file(in_memory);
-    }
+    int fd = filled_file(where, data);
+    if (fd < 0 && where != memory && errno != EMFILE && errno != ENFILE) fd = filled_file(memory, data);
     if (fd < 0) {
         --files;
         return nullptr;
     }
-    auto file = std::shared_ptr<cache_file const>(new cache_file(fd, data.size()));
-    if (!write_all(fd, data)) return nullptr;  // the destructor closes it
-    // A memfd is sealed: neither this process nor anyone else can change the
-    // bytes while the kernel may still be sending them. An unlinked file has
-    // no name, so only this process, which never writes it again, can.
-    if (memfd && ::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) return nullptr;
-    return file;
+    return std::shared_ptr<cache_file const>(new cache_file(fd, data.size()));
 }
 
 cache_file::cache_file(int fd, std::size_t size) : fd_(fd), size_(size) { bytes += size; }

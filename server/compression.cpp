@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
 
 namespace server {
 
@@ -21,9 +22,14 @@ std::string gzip(std::string_view data, int level) {
     return out;
 }
 
+bool compressible(std::string_view content_type) {
+    return content_type.find("json") != std::string_view::npos || content_type.find("text") != std::string_view::npos ||
+           content_type.find("javascript") != std::string_view::npos || content_type.find("xml") != std::string_view::npos ||
+           content_type.find("csv") != std::string_view::npos;
+}
+
 // A list of codings with optional parameters, any case, any spacing:
-// "gzip, deflate, br" or "gzip;q=0.5, *;q=0". The first gzip or * decides;
-// q=0 refuses.
+// "gzip, deflate, br" or "gzip;q=0.5, *;q=0".
 bool accepts_gzip(std::string_view header) {
     auto trim = [](std::string_view s) {
         while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -34,25 +40,31 @@ bool accepts_gzip(std::string_view header) {
         return s.size() == lower.size() &&
                std::equal(s.begin(), s.end(), lower.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
     };
-    while (!header.empty()) {
-        std::size_t const comma = header.find(',');
-        std::string_view item = header.substr(0, comma);
-        header.remove_prefix(comma == std::string_view::npos ? header.size() : comma + 1);
-        std::size_t const semi = item.find(';');
-        std::string_view const coding = trim(item.substr(0, semi));
-        if (!is(coding, "gzip") && coding != "*") continue;
-        // Parameters: only q matters ("q=0", "q=0.000" refuse).
-        for (item.remove_prefix(semi == std::string_view::npos ? item.size() : semi + 1); !item.empty();) {
-            std::size_t const next = item.find(';');
-            std::string_view const param = trim(item.substr(0, next));
-            item.remove_prefix(next == std::string_view::npos ? item.size() : next + 1);
-            if (param.size() < 2 || !is(param.substr(0, 1), "q") || trim(param.substr(1)).substr(0, 1) != "=") continue;
-            std::string_view const q = trim(trim(param.substr(1)).substr(1));
+    // An item's weight is above zero unless a q parameter says 0 ("q=0", "q=0.000").
+    auto weighted = [&](std::string_view params) {
+        while (!params.empty()) {
+            std::size_t const next = params.find(';');
+            std::string_view const param = trim(params.substr(0, next));
+            params.remove_prefix(next == std::string_view::npos ? params.size() : next + 1);
+            std::size_t const eq = param.find('=');
+            if (eq == std::string_view::npos || !is(trim(param.substr(0, eq)), "q")) continue;
+            std::string_view const q = trim(param.substr(eq + 1));
             return std::any_of(q.begin(), q.end(), [](char c) { return c >= '1' && c <= '9'; });
         }
         return true;
+    };
+    std::optional<bool> star;
+    while (!header.empty()) {
+        std::size_t const comma = header.find(',');
+        std::string_view const item = header.substr(0, comma);
+        header.remove_prefix(comma == std::string_view::npos ? header.size() : comma + 1);
+        std::size_t const semi = item.find(';');
+        std::string_view const coding = trim(item.substr(0, semi));
+        std::string_view const params = semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1);
+        if (is(coding, "gzip")) return weighted(params);  // named: it decides
+        if (coding == "*" && !star) star = weighted(params);
     }
-    return false;
+    return star.value_or(false);
 }
 
 }  // namespace server

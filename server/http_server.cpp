@@ -21,6 +21,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -39,12 +40,6 @@ using clock_type = std::chrono::steady_clock;
 namespace {
 
 std::string reason(unsigned status) { return std::string(http::obsolete_reason(static_cast<http::status>(status))); }
-
-bool compressible(std::string_view content_type) {
-    return content_type.find("json") != std::string_view::npos || content_type.find("text") != std::string_view::npos ||
-           content_type.find("javascript") != std::string_view::npos || content_type.find("xml") != std::string_view::npos ||
-           content_type.find("csv") != std::string_view::npos;
-}
 
 // If-None-Match holds the ETag (or "*"), weak or strong.
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
@@ -264,6 +259,7 @@ private:
 
     void on_request(beast::error_code ec) {
         auto const started = clock_type::now();
+        accept_gzip_ = false;  // until this request's headers say otherwise (not on the error paths)
         deadline_.store(no_deadline, std::memory_order_relaxed);  // making the answer has no time limit
         if (ec) {
             // The request was malformed or over a limit: say so, then hang up.
@@ -334,7 +330,9 @@ private:
                     std::size_t content_length, bool chunked) {
         using namespace std::string_view_literals;
         std::string_view const reason = http::obsolete_reason(static_cast<http::status>(status));
-        std::size_t bound = 256 + reason.size() + server_.fixed_headers.size() + content_type.size() + added.etag.size();
+        // 512: the status line's number, the fixed lines below and a length
+        // take at most ~220 bytes.
+        std::size_t bound = 512 + reason.size() + server_.fixed_headers.size() + content_type.size() + added.etag.size();
         for (auto const& [k, v] : headers) bound += k.size() + v.size() + 4;
         head_.resize(bound);
         char* p = head_.data();
@@ -382,6 +380,7 @@ private:
         else if (version_ == 10)
             put("Connection: keep-alive\r\n"sv);
         put("\r\n"sv);
+        if (p > head_.data() + bound) std::abort();  // cannot happen (see bound); never go on past an overrun
         head_.resize(static_cast<std::size_t>(p - head_.data()));
     }
 
@@ -411,7 +410,7 @@ private:
             body_ = std::make_shared<std::string const>(std::move(r.body));
         else
             body_.reset();
-        file_ = !body().empty() ? nullptr : c ? c->file : std::move(r.file);  // a body in memory comes first
+        file_ = c && body().empty() ? c->file : nullptr;  // a body in memory comes first
         added_headers added;
         char etag_buf[32];
         if (r.cacheable) {
@@ -452,7 +451,7 @@ private:
             // the asynchronous way.
             ssize_t const sent = ::send(fd_, head_.data(), head_.size(), MSG_MORE | MSG_NOSIGNAL);
             std::size_t const done = sent > 0 ? static_cast<std::size_t>(sent) : 0;
-            if (done == head_.size()) return send_file();
+            if (done == head_.size()) return send_file(true);
             net::async_write(socket_, net::buffer(head_.data() + done, head_.size() - done),
                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                  if (ec) return self->on_written(ec);
@@ -471,8 +470,12 @@ private:
     }
 
     // sendfile(2) from the cache file as far as the socket takes it, then
-    // again when it is writable.
-    void send_file() {
+    // again when it is writable. Called from send() (`nested`), a file that
+    // goes out at once finishes through the executor: finishing in place
+    // would read and answer the next pipelined request inside this call,
+    // and a client that pipelines thousands of requests and reads as fast
+    // as they come would make that a recursion thousands deep.
+    void send_file(bool nested = false) {
         while (file_offset_ < file_->size()) {
             off_t offset = static_cast<off_t>(file_offset_);
             ssize_t const n = ::sendfile(fd_, file_->fd(), &offset, file_->size() - file_offset_);
@@ -491,6 +494,7 @@ private:
             }
             return on_written(n < 0 ? beast::error_code(errno, beast::system_category()) : beast::error_code(net::error::eof));
         }
+        if (nested) return net::post(socket_.get_executor(), [self = shared_from_this()] { self->on_written({}); });
         on_written({});
     }
 

@@ -2,8 +2,6 @@
 // What the connection layer hands the application and gets back: plain
 // structs, so handlers are testable without sockets.
 
-#include "server/cache_file.hpp"
-
 #include <functional>
 #include <memory>
 #include <string>
@@ -29,8 +27,7 @@ struct response {
     unsigned status = 200;
     std::string content_type = "application/json";
     std::string body;
-    std::shared_ptr<std::string const> shared_body;  // used instead of body when set (cached responses)
-    std::shared_ptr<cache_file const> file;         // used instead of both when set (large cached responses)
+    std::shared_ptr<std::string const> shared_body;  // used instead of body when set (a body shared with the cache)
     std::shared_ptr<std::string const> gzipped;  // body already gzipped (from a cache), if any
     // A cached answer: its body, file, gzip form, ETag, type and headers are
     // sent from the entry itself, in place of the fields above.

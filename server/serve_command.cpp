@@ -37,6 +37,13 @@ struct serve_options {
     bool quiet = false;
 };
 
+std::string cache_files_described() {
+    std::string const& where = server::cache_file::where();
+    if (where.empty()) return "in the process (no cache files can be made)";
+    if (where == server::cache_file::memory) return "in memory files";
+    return "in unnamed files in " + where;
+}
+
 // Thousands of keep-alive connections need as many descriptors.
 void raise_open_file_limit() {
     rlimit lim{};
@@ -70,8 +77,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--tile-cache-mb", o->tile_cache_mb, "Memory for rendered tiles, in MiB (0 disables the tile cache)")
         ->capture_default_str();
     cmd->add_option("--cache-dir", o->cache_dir,
-                    "Where cached answers of 64 KiB or more are kept, as unlinked files sent with sendfile (default: $TMPDIR "
-                    "or /tmp); 'memory': in anonymous memory files, never on disk")
+                    "Where cached answers of 64 KiB or more are kept, as unnamed files sent with sendfile (default: $TMPDIR "
+                    "or /tmp; they take up to --cache-mb plus --tile-cache-mb of its disk, unseen by du); 'memory': in "
+                    "anonymous memory files, never on disk")
         ->type_name("DIR");
     cmd->add_option("--feature-text-mb", o->feature_text_mb,
                     "Keep every feature as GeoJSON text when they all fit in this many MiB (default: an eighth of the memory, "
@@ -103,8 +111,10 @@ std::function<int()> add_serve_command(CLI::App& app) {
             }
             std::cerr << "concessions: warning: " << e.what() << "; keeping them in memory\n";
             try {
-                server::cache_file::use("memory");
-            } catch (std::exception const&) {  // no memfd either: large answers stay in the process
+                server::cache_file::use(std::string(server::cache_file::memory));
+            } catch (std::exception const& e2) {
+                std::cerr << "concessions: warning: " << e2.what() << "; large cached answers stay in the process\n";
+                server::cache_file::disable();
             }
         }
         auto snap = std::make_shared<geo::snapshot>(geo::load(o->sources, o->load));
@@ -136,9 +146,7 @@ std::function<int()> add_serve_command(CLI::App& app) {
         }
         std::cout << "concessions: " << snap->collections.size() << " collections, " << features << " features"
                   << (snap->failures.empty() ? "" : " (some sources failed, see above)") << "\n"
-                  << "concessions: cached answers of 64 KiB or more kept "
-                  << (server::cache_file::where() == "memory" ? std::string("in memory files") : "in unlinked files in " + server::cache_file::where())
-                  << "\n"
+                  << "concessions: cached answers of 64 KiB or more kept " << cache_files_described() << "\n"
                   << "concessions: serving on http://" << (o->http.bind == "0.0.0.0" ? "127.0.0.1" : o->http.bind) << ":"
                   << port << "/" << std::endl;
         http.run();

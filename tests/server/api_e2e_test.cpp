@@ -27,6 +27,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using test::slurp;
 using json = nlohmann::json;
 using clock_type = std::chrono::steady_clock;
 
@@ -71,13 +72,6 @@ std::string target_of(std::string const& href) {
 std::string header(test::http_reply const& r, std::string const& name) {
     auto const it = r.headers.find(name);
     return it == r.headers.end() ? std::string() : it->second;
-}
-
-std::string slurp(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
 }
 
 void write_file(fs::path const& p, std::string const& bytes) {
@@ -986,11 +980,9 @@ TEST_F(server_e2e_api, unknown_collection_or_feature_is_404_json) {
     }
 }
 
-// A server of its own, so that stopping it leaves the suite's alone: SIGTERM
-// with a keep-alive connection open still exits promptly with status 0.
 // A response's own headers come with it from the cache too: a versioned
-// asset stays immutable and the page keeps its short max-age however many
-// times they are asked for (they are cached from the second request on).
+// asset stays immutable however many times it is asked for (it is cached
+// from the second request on; the server's own default is max-age=60).
 TEST(server_e2e_api_sample, cached_answers_keep_their_own_cache_control) {
     test::server_process server("--quiet");
     ASSERT_NE(server.port(), 0);
@@ -1004,12 +996,12 @@ TEST(server_e2e_api_sample, cached_answers_keep_their_own_cache_control) {
         ASSERT_EQ(a.status, 200) << asset;
         EXPECT_EQ(a.headers.count("cache-control") ? a.headers.at("cache-control") : "", "public, max-age=31536000, immutable")
             << asset << ", request " << i + 1;
-        auto const p = test::http_get(server.port(), "/", "Accept: text/html\r\n");
-        EXPECT_EQ(p.headers.count("cache-control") ? p.headers.at("cache-control") : "", "public, max-age=60") << "/, request " << i + 2;
     }
     EXPECT_EQ(server.stop(), 0);
 }
 
+// A server of its own, so that stopping it leaves the suite's alone: SIGTERM
+// with a keep-alive connection open still exits promptly with status 0.
 TEST(server_e2e_api_stop, sigterm_with_an_idle_keep_alive_connection_exits_0_promptly) {
     REQUIRE_SHARED_DATA();
     time_bound bound;

@@ -19,6 +19,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using test::slurp;
 using json = nlohmann::json;
 
 // The exit statuses documented in README.md and server/commands.hpp.
@@ -70,11 +71,6 @@ long ogr_sql_integer(fs::path const& path, std::string const& sql, std::string c
     auto const at = r.out.find(label);
     EXPECT_NE(at, std::string::npos) << r.out;
     return at == std::string::npos ? -1 : std::stol(r.out.substr(at + label.size()));
-}
-
-std::string slurp(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 void write_file(fs::path const& p, std::string const& bytes) {

@@ -365,11 +365,6 @@ TEST_F(tiles_e2e_real, province_filtered_tiles_hold_only_that_provinces_features
 // client whose small receive buffer makes the server wait for room, carries
 // exactly the bytes of the first.
 namespace {
-std::string contents(std::string const& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 void large_cached_tile_is_sent_whole(unsigned short port) {
     tile const t{5, 25, 14};  // every ELC concession at zoom 5: ~90 KB of GeoJSON
     auto const first = test::http_get(port, t.path("elc", "geojson"));
@@ -423,9 +418,9 @@ void large_cached_tile_is_sent_whole(unsigned short port) {
 }  // namespace
 
 TEST_F(tiles_e2e_real, a_large_cached_tile_is_sent_whole_from_its_cache_file) {
-    // By default in unlinked files in the temporary folder.
-    EXPECT_NE(contents(server_->log_path()).find("kept in unlinked files in " + server::cache_file::default_folder()), std::string::npos)
-        << contents(server_->log_path());
+    // By default in unnamed files in the temporary folder.
+    EXPECT_NE(test::slurp(server_->log_path()).find("kept in unnamed files in " + server::cache_file::default_folder()), std::string::npos)
+        << test::slurp(server_->log_path());
     large_cached_tile_is_sent_whole(port());
 }
 
@@ -434,7 +429,7 @@ TEST(tiles_e2e_real_memory, a_large_cached_tile_is_sent_whole_from_its_in_memory
     REQUIRE_SHARED_DATA();
     test::server_process server("--quiet --cache-dir memory " + test::quote(catalog().string()));
     ASSERT_NE(server.port(), 0);
-    EXPECT_NE(contents(server.log_path()).find("kept in memory files"), std::string::npos) << contents(server.log_path());
+    EXPECT_NE(test::slurp(server.log_path()).find("kept in memory files"), std::string::npos) << test::slurp(server.log_path());
     large_cached_tile_is_sent_whole(server.port());
     EXPECT_EQ(server.stop(), 0);
 }
@@ -443,7 +438,8 @@ TEST(tiles_e2e_real_memory, a_large_cached_tile_is_sent_whole_from_its_in_memory
 TEST(tiles_e2e_sample, a_cache_dir_that_cannot_hold_files_is_refused) {
     test::scratch_dir dir;
     std::string const missing = (dir.path() / "absent").string();
-    auto const r = test::run(test::quote(test::concessions_binary()) + " serve --port 0 --cache-dir " + test::quote(missing));
+    // (timeout: were the folder only warned about, the server would go on serving)
+    auto const r = test::run("timeout 60 " + test::quote(test::concessions_binary()) + " serve --port 0 --cache-dir " + test::quote(missing));
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_NE(r.err.find("cannot keep cached answers in " + missing), std::string::npos) << r.err;
 }
@@ -540,8 +536,6 @@ TEST(tiles_e2e_sample, tile_cache_hits_and_stays_within_its_bound) {
               << " B; " << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s\n";
 }
 
-// Tile addresses outside the grid or the configured zooms, or not numbers, or
-// in an unknown format: 400 or 404 with a JSON error, and the server lives on.
 // A cached tile is found by its request target before the target is parsed
 // (the fast path of a map's repeated tiles). The same tile spelled another
 // way (%-escapes, a query that does not change it) is parsed and gives the
@@ -578,6 +572,8 @@ TEST(tiles_e2e_sample, a_cached_tile_is_the_same_however_its_target_is_spelled) 
     EXPECT_EQ(server.stop(), 0);
 }
 
+// Tile addresses outside the grid or the configured zooms, or not numbers, or
+// in an unknown format: 400 or 404 with a JSON error, and the server lives on.
 TEST(tiles_e2e_sample, bad_tile_addresses_are_refused_with_a_json_error) {
     test::server_process server("--quiet --tile-max-zoom 12");
     ASSERT_NE(server.port(), 0);

@@ -23,6 +23,11 @@ bool have_shared_data() { return fs::exists(shared_data_dir() / "odc-elc" / "elc
 
 std::string concessions_binary() { return CONCESSIONS_BINARY; }
 
+std::string slurp(std::filesystem::path const& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 std::string quote(std::string const& s) {
     std::string out = "'";
     for (char c : s) {
@@ -34,14 +39,6 @@ std::string quote(std::string const& s) {
     return out + "'";
 }
 
-namespace {
-std::string slurp(fs::path const& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-}  // namespace
 
 command_result run(std::string const& command) {
     scratch_dir tmp;

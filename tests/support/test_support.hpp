@@ -31,6 +31,9 @@ command_result run(std::string const& command);
 // Single-quotes for /bin/sh.
 std::string quote(std::string const& s);
 
+// A file's bytes ("" when it cannot be read).
+std::string slurp(std::filesystem::path const& p);
+
 // GDAL as the oracle: the rows of `sql` (SQLite/SpatiaLite dialect) run by
 // ogr2ogr on `datasource`, header row first. Fails the test on error.
 using csv_rows = std::vector<std::vector<std::string>>;
