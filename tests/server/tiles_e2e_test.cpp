@@ -538,9 +538,10 @@ TEST(tiles_e2e_sample, tile_cache_hits_and_stays_within_its_bound) {
 
 // A cached tile is found by its request target before the target is parsed
 // (the fast path of a map's repeated tiles). The same tile spelled another
-// way (%-escapes, a query that does not change it) is parsed and gives the
-// same bytes and ETag; a query that is invalid is still refused although the
-// tile is cached; and every answer counts under the tiles route.
+// way (%-escapes, a query that does not change it, a fragment) is parsed and
+// found in the same entry: the same bytes and ETag, no new render. A query
+// that is invalid is still refused although the tile is cached; and every
+// answer counts under the tiles route.
 TEST(tiles_e2e_sample, a_cached_tile_is_the_same_however_its_target_is_spelled) {
     test::server_process server("--quiet");
     ASSERT_NE(server.port(), 0);
@@ -557,18 +558,20 @@ TEST(tiles_e2e_sample, a_cached_tile_is_the_same_however_its_target_is_spelled) 
     std::string const y = std::to_string(t.y);
     std::string escaped = plain;
     escaped.replace(escaped.rfind("/" + y + ".") + 1, y.size(), "%" + std::to_string(30 + (y[0] - '0')) + y.substr(1));
-    for (std::string const& target : {plain, escaped, plain + "?f=json", plain + "?limit=5"}) {
+    std::int64_t const misses = metric(port, "concessions_tile_cache_misses_total");
+    for (std::string const& target : {plain, escaped, plain + "?f=json", plain + "?limit=5", plain + "#here"}) {
         auto const r = test::http_get(port, target);
         EXPECT_EQ(r.status, 200) << target;
         EXPECT_EQ(r.body, first.body) << target;
         EXPECT_EQ(r.headers.count("etag") ? r.headers.at("etag") : "", first.headers.at("etag")) << target;
     }
+    EXPECT_EQ(metric(port, "concessions_tile_cache_misses_total"), misses) << "a spelling was rendered again instead of found";
     auto const refused = test::http_get(port, plain + "?limit=abc");
     EXPECT_EQ(refused.status, 400) << "an invalid query was answered from the cache";
     auto const wrong_zoom = test::http_get(port, "/collections/" + c + "/tiles/99/0/0.geojson");
     EXPECT_EQ(wrong_zoom.status, 404);
     auto const m = test::http_get(port, "/metrics");
-    EXPECT_NE(m.body.find("concessions_http_requests_total{route=\"tiles\",status=\"2xx\"} 6"), std::string::npos) << m.body;
+    EXPECT_NE(m.body.find("concessions_http_requests_total{route=\"tiles\",status=\"2xx\"} 7"), std::string::npos) << m.body;
     EXPECT_EQ(server.stop(), 0);
 }
 
