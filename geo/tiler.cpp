@@ -212,6 +212,15 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
     parallel_ranges(n, 0, 10'000, work);
 }
 
+// What cutting a tile needs that does not depend on the feature.
+struct tile_index::prepared_tile {
+    std::vector<std::uint32_t> candidates;  // largest first
+    tiles::tile_id t;
+    box buffered_unit;    // the tile and its buffer, in Web Mercator units
+    box buffered_lonlat;  // the same in lon/lat
+    double sq_tol = 0, tol = 0;  // the simplification tolerance at t.z, squared and not
+};
+
 // Simplify for the zoom, project to unit coordinates and clip to the
 // buffered tile. False when nothing of the feature is left.
 //
@@ -231,16 +240,14 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
 // replaces it, so the area moves by at most 2 x length x tolerance plus a
 // tolerance squared per vertex; rings clear of that margin are shortened,
 // the others read whole as before.
-bool tile_index::cut(std::uint32_t fi, tiles::tile_id t, box const& buffered_lonlat, part& out, bool& dropped) const {
+bool tile_index::cut(std::uint32_t fi, prepared_tile const& pt, part& out, bool& dropped) const {
     feature const& f = c_.features[fi];
     unit_point const* units = units_.data() + unit_start_[fi];
     std::uint8_t const* levels = level_.data() + unit_start_[fi];
-    unsigned const z = t.z;
-    double const sq_tol = sq_tolerance(options_, t.z);
-    double const tol = std::sqrt(sq_tol);
-    box tile = tiles::unit_bounds(t);
-    double const pad = (tile.max_x - tile.min_x) * options_.buffer / options_.extent;
-    tile = {tile.min_x - pad, tile.min_y - pad, tile.max_x + pad, tile.max_y + pad};
+    unsigned const z = pt.t.z;
+    double const sq_tol = pt.sq_tol, tol = pt.tol;
+    box const& tile = pt.buffered_unit;
+    box const& buffered_lonlat = pt.buffered_lonlat;
     // Beyond one side, with a margin for the rounding of projected vertices
     // (2^-32 of the world, 8e-8 degrees) and more: 1e-6 degrees, 11 cm.
     double const eps = 1e-6;
@@ -323,17 +330,16 @@ bool tile_index::cut(std::uint32_t fi, tiles::tile_id t, box const& buffered_lon
     return !out.rings_or_lines.empty() || !out.points.empty();
 }
 
-struct tile_index::prepared_tile {
-    std::vector<std::uint32_t> candidates;  // largest first
-    box buffered_lonlat;                    // the tile and its buffer, in lon/lat
-};
-
 tile_index::prepared_tile tile_index::prepare(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const {
     prepared_tile p;
-    box tile = tiles::unit_bounds(t);
+    p.t = t;
+    p.sq_tol = sq_tolerance(options_, t.z);
+    p.tol = std::sqrt(p.sq_tol);
+    box const tile = tiles::unit_bounds(t);
     double const pad = (tile.max_x - tile.min_x) * options_.buffer / options_.extent;
-    point const nw = tiles::to_lonlat({tile.min_x - pad, tile.min_y - pad});
-    point const se = tiles::to_lonlat({tile.max_x + pad, tile.max_y + pad});
+    p.buffered_unit = {tile.min_x - pad, tile.min_y - pad, tile.max_x + pad, tile.max_y + pad};
+    point const nw = tiles::to_lonlat({p.buffered_unit.min_x, p.buffered_unit.min_y});
+    point const se = tiles::to_lonlat({p.buffered_unit.max_x, p.buffered_unit.max_y});
     box const query{nw.x, se.y, se.x, nw.y};
     p.buffered_lonlat = query;
     // A tile holds the features that meet the tile itself (their geometry,
@@ -371,7 +377,7 @@ std::size_t write_lonlat(std::string& out, std::vector<point> const& unit, int d
     // Written into a buffer, then appended once: appending each pair was a
     // fifth of the cost of a tile.
     thread_local std::string text;
-    text.resize(unit.size() * 48 + 2);
+    if (std::size_t const need = unit.size() * 48 + 2; text.size() < need) text.resize(need);  // grown only: no zero-filling per ring
     char* q = text.data();
     long long last_x = 0, last_y = 0;
     std::size_t n = 0;
@@ -408,7 +414,7 @@ tile_result tile_index::geojson(tiles::tile_id t, std::vector<std::uint32_t> con
     for (std::size_t k = 0; k < prepared.candidates.size(); ++k) {
         std::uint32_t const i = prepared.candidates[k];
         bool dropped = false;
-        if (!cut(i, t, prepared.buffered_lonlat, p, dropped)) {
+        if (!cut(i, prepared, p, dropped)) {
             ++result.dropped;  // it meets the tile but is below a pixel at this zoom
             continue;
         }
@@ -596,7 +602,7 @@ tile_result tile_index::mvt(tiles::tile_id t, std::vector<std::uint32_t> const* 
         std::uint32_t const i = prepared.candidates[k];
         feature const& f = c_.features[i];
         bool dropped = false;
-        if (!cut(i, t, prepared.buffered_lonlat, p, dropped)) {
+        if (!cut(i, prepared, p, dropped)) {
             ++result.dropped;  // it meets the tile but is below a pixel at this zoom
             continue;
         }

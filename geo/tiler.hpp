@@ -62,7 +62,7 @@ private:
     };
     struct prepared_tile;
     prepared_tile prepare(tiles::tile_id t, std::vector<std::uint32_t> const* allowed) const;
-    bool cut(std::uint32_t i, tiles::tile_id t, box const& buffered_lonlat, part& out, bool& dropped) const;
+    bool cut(std::uint32_t i, prepared_tile const& pt, part& out, bool& dropped) const;
 
     collection const& c_;
     province_index const& provinces_;

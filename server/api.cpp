@@ -49,10 +49,6 @@ std::shared_ptr<cached_response const> with_gzip(response_cache& cache, std::str
     return entry;
 }
 
-// Whether a body is worth keeping gzipped for clients that take gzip (the
-// session sends gzip only for these types).
-bool worth_gzip(std::string_view content_type, std::size_t size) { return size > 512 && compressible(content_type); }
-
 // The entry cached under key, or null; with its gzip form made once, when
 // this client takes gzip.
 std::shared_ptr<cached_response const> cached_answer(response_cache& cache, std::string const& key, bool gzip_wanted) {
@@ -262,7 +258,7 @@ std::optional<response> api::cached_tile(request_view const& request) {
         return std::nullopt;
     thread_local std::string key;
     tile_key(key, target);
-    auto hit = cached_answer(tile_cache_, key, accepts_gzip(request.accept_encoding));
+    auto hit = cached_answer(tile_cache_, key, request.accepts_gzip);
     if (!hit) return std::nullopt;
     counters_.tile_cache_hit();
     response out = from_entry(std::move(hit));
@@ -289,7 +285,7 @@ response api::cached_or_routed(context const& ctx) {
     if (uncached) return route(ctx);
     bool const json_wanted = wants_json(request, ctx.t.query);
     std::string const key = data_->version + "|" + ctx.base + "|" + (json_wanted ? "j|" : "h|") + std::string(request.target);
-    bool const gzip_wanted = accepts_gzip(request.accept_encoding);
+    bool const gzip_wanted = request.accepts_gzip;
     if (auto hit = cached_answer(cache_, key, gzip_wanted)) {
         counters_.cache_hit();
         return from_entry(std::move(hit));
@@ -750,7 +746,7 @@ response api::tile(context const& ctx, geo::collection const& c) {
     tile_key(key, "/collections/" + c.id + "/tiles/" + std::to_string(t.z) + "/" + std::to_string(t.x) + "/" + std::to_string(t.y) +
                       "." + r.extension);
     if (!filter_key.empty()) key.append("?").append(filter_key);
-    bool const gzip_wanted = accepts_gzip(ctx.request.accept_encoding);
+    bool const gzip_wanted = ctx.request.accepts_gzip;
     auto cached = [&]() -> std::optional<response> {
         auto hit = cached_answer(tile_cache_, key, gzip_wanted);
         if (!hit) return std::nullopt;

@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -13,5 +14,9 @@ bool accepts_gzip(std::string_view accept_encoding);
 
 // Whether a body of this type is worth gzipping (text, JSON, XML, CSV, script).
 bool compressible(std::string_view content_type);
+
+// Whether a body is sent gzipped to a client that takes gzip (and so kept
+// gzipped beside it in a cache): a compressible type, over 512 bytes.
+inline bool worth_gzip(std::string_view content_type, std::size_t size) { return size > 512 && compressible(content_type); }
 
 }  // namespace server

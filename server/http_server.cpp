@@ -300,7 +300,7 @@ private:
         view.method = method;
         view.target = target;
         view.accept = request_.accept;
-        view.accept_encoding = request_.accept_encoding;
+        view.accepts_gzip = accept_gzip_ = accepts_gzip(request_.accept_encoding);
         view.if_none_match = request_.if_none_match;
         view.host = request_.host;
         response r;
@@ -309,7 +309,6 @@ private:
         } catch (std::exception const& e) {
             r = error_response(500, std::string("internal error: ") + e.what());
         }
-        accept_gzip_ = accepts_gzip(view.accept_encoding);
         send(std::move(r), method, target, started);
     }
 
@@ -432,7 +431,7 @@ private:
 
         // Whole bodies: gzip what is worth it when the client takes it.
         std::size_t const size = file_ ? file_->size() : body().size();
-        if (accept_gzip_ && size > 512 && compressible(content_type) && status_ != 304) {
+        if (accept_gzip_ && worth_gzip(content_type, size) && status_ != 304) {
             if (gzipped && !gzipped->empty())
                 body_ = gzipped;
             else

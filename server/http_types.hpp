@@ -18,9 +18,9 @@ struct request_view {
     std::string_view method;  // "GET", "HEAD", ...
     std::string_view target;  // raw request target
     std::string_view accept;
-    std::string_view accept_encoding;
     std::string_view if_none_match;
     std::string_view host;  // Host header, for absolute links
+    bool accepts_gzip = false;  // what Accept-Encoding says (read once, by the connection)
 };
 
 struct response {

@@ -185,17 +185,7 @@ TEST_F(server_e2e_hostile, malformed_requests_get_400_and_the_server_keeps_servi
         int const fd = test::connect_loopback(port());
         ASSERT_GE(fd, 0);
         ASSERT_EQ(::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL), static_cast<ssize_t>(raw.size()));
-        std::string reply;
-        char buf[4096];
-        auto const start = clock_type::now();
-        while (seconds_since(start) < 10) {
-            pollfd p{fd, POLLIN, 0};
-            if (::poll(&p, 1, 100) <= 0) continue;
-            ssize_t const n = ::recv(fd, buf, sizeof buf, 0);
-            if (n <= 0) break;
-            reply.append(buf, static_cast<std::size_t>(n));
-        }
-        ::close(fd);
+        std::string const reply = test::read_until_closed(fd, std::chrono::seconds(10));  // and closes it
         EXPECT_EQ(reply.substr(0, 12), "HTTP/1.1 400") << "for " << raw.substr(0, 40) << ": " << reply.substr(0, 200);
         expect_healthy(port());
     }

@@ -30,10 +30,7 @@ server_process::server_process(std::string const& args) {
     }
     auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (std::chrono::steady_clock::now() < deadline) {
-        std::ifstream in(log_);
-        std::stringstream s;
-        s << in.rdbuf();
-        std::string const text = s.str();
+        std::string const text = slurp(log_);
         auto const at = text.find("serving on http://127.0.0.1:");
         if (at != std::string::npos) {
             port_ = static_cast<unsigned short>(std::stoi(text.substr(at + 28)));
