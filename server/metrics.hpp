@@ -15,12 +15,15 @@ public:
     void connection_opened() { ++open_connections_; ++connections_total_; }
     void connection_closed() { --open_connections_; }
     void connection_rejected() { ++connections_rejected_; }
-    void cache_hit() { ++cache_hits_; }
-    void cache_miss() { ++cache_misses_; }
-    void tile_cache_hit() { ++tile_cache_hits_; }
-    void tile_cache_miss() { ++tile_cache_misses_; }
-    void set_cache_bytes(std::uint64_t b) { cache_bytes_ = b; }
-    void set_tile_cache_bytes(std::uint64_t b) { tile_cache_bytes_ = b; }
+    // The answer caches' counters and sizes as they are now (the caches
+    // keep them; /metrics copies them here when asked).
+    struct cache_figures {
+        std::uint64_t hits = 0, misses = 0, bytes = 0;
+    };
+    void set_caches(cache_figures answers, cache_figures tiles) {
+        cache_hits_ = answers.hits, cache_misses_ = answers.misses, cache_bytes_ = answers.bytes;
+        tile_cache_hits_ = tiles.hits, tile_cache_misses_ = tiles.misses, tile_cache_bytes_ = tiles.bytes;
+    }
     std::int64_t open_connections() const { return open_connections_; }
 
     std::string prometheus_text() const;

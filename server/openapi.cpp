@@ -1,5 +1,7 @@
 #include "server/openapi.hpp"
 
+#include "server/formats.hpp"
+
 namespace server {
 
 using json = nlohmann::json;
@@ -40,7 +42,13 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                                  {{"type", "integer"}, {"minimum", 1}, {"maximum", 10000}, {"default", 10}}));
     items_params.push_back(param("offset", "query", "Features to skip", {{"type", "integer"}, {"minimum", 0}, {"default", 0}}));
     items_params.push_back(param("sortby", "query", "Sort keys: +field or -field, comma-separated (e.g. -area_ha)", {{"type", "string"}}));
-    items_params.push_back(param("f", "query", "Output format", {{"type", "string"}, {"enum", {"json", "geojson", "csv", "kml", "gpkg", "shp"}}}));
+    json format_names = json::array();
+    for (auto const& f : output_formats()) {
+        if (f.format == output_format::html) continue;  // the page, not a data format
+        if (!f.alias.empty()) format_names.push_back(f.alias);
+        format_names.push_back(f.name);
+    }
+    items_params.push_back(param("f", "query", "Output format", {{"type", "string"}, {"enum", format_names}}));
     items_params.push_back(param("download", "query", "Return every match as an attachment (no paging)", {{"type", "boolean"}}));
     items_params.push_back({{"name", "properties"},
                             {"in", "query"},

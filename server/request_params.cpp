@@ -11,27 +11,38 @@ namespace server {
 namespace {
 
 // OGC API - Features - Part 1 (OGC 17-069r4) section 7.15 defines limit,
-// bbox and datetime; the rest are this API's own, listed in the order the
-// "accepted:" part of an error message names them.
-constexpr std::array<std::string_view, 9> items_keys = {"f", "bbox",     "limit",  "offset",  "province",
-                                                        "q", "datetime", "sortby", "download"};
-constexpr std::array<std::string_view, 6> stats_keys = {"group", "bbox", "province", "q", "datetime", "f"};
-constexpr std::array<std::string_view, 4> filter_keys = {"bbox", "province", "q", "datetime"};
+// bbox and datetime; the rest are this API's own. Every parameter, in the
+// order the "accepted:" part of an error message names them, and which
+// routes take it: the filters (filter_parameters) go to every route that
+// selects features, so no route lists them by hand.
+struct parameter {
+    std::string_view name;
+    bool items = false, stats = false;  // beside the filters
+};
+constexpr std::array<parameter, 6> own_parameters = {{
+    {"group", false, true},
+    {"f", true, true},
+    {"limit", true, false},
+    {"offset", true, false},
+    {"sortby", true, false},
+    {"download", true, false},
+}};
 constexpr std::array<std::string_view, 5> stats_groups = {"province", "company", "purpose", "nationality", "year"};
 
-struct format_name {
-    std::string_view name;
-    output_format format;
-};
-constexpr std::array<format_name, 7> formats = {{
-    {"json", output_format::geojson},
-    {"geojson", output_format::geojson},
-    {"csv", output_format::csv},
-    {"kml", output_format::kml},
-    {"gpkg", output_format::gpkg},
-    {"shp", output_format::shp},
-    {"html", output_format::html},
-}};
+// A route's keys, in the order its error messages have always named them:
+// its first own key (f or group), bbox, the paging keys, the other filters,
+// then the rest of its own keys.
+std::vector<std::string_view> accepted_keys(bool parameter::*route) {
+    std::vector<std::string_view> keys;
+    for (auto const& p : own_parameters) {
+        if (!(p.*route)) continue;
+        keys.push_back(p.name);
+        if (keys.size() == 1) keys.push_back(filter_parameters.front());
+        if (p.name == "offset" || (keys.size() == 2 && route == &parameter::stats))
+            keys.insert(keys.end(), filter_parameters.begin() + 1, filter_parameters.end());
+    }
+    return keys;
+}
 
 template <typename Range>
 bool contains(Range const& range, std::string_view name) {
@@ -98,7 +109,7 @@ std::size_t utf8_sequence_length(std::string_view s) {
 // in a JSON body, and a JSON writer may refuse invalid UTF-8 (nlohmann's
 // dump() throws), so bad bytes and control characters become U+FFFD; long
 // text is cut so a 400 stays short.
-std::string quoted(std::string_view text) {
+std::string quote_text(std::string_view text) {
     constexpr std::size_t max_shown = 80;  // bytes
     std::string out = "'";
     while (!text.empty()) {
@@ -147,24 +158,26 @@ std::optional<std::size_t> parse_count(std::string_view text) {
 std::variant<std::size_t, param_error> parse_limit(std::string_view text) {
     auto const n = parse_count(text);
     if ((n && *n < 1) || (text.starts_with('-') && parse_count(text.substr(1))))
-        return error("limit must be at least 1, got " + quoted(text));
+        return error("limit must be at least 1, got " + quote_text(text));
     if (!n)
         return error("limit must be a whole number from 1 to " + std::to_string(max_limit) +
-                     " (larger values are clamped), got " + quoted(text));
+                     " (larger values are clamped), got " + quote_text(text));
     return std::min(*n, max_limit);
 }
 
 std::variant<std::size_t, param_error> parse_offset(std::string_view text) {
     if (auto const n = parse_count(text)) return *n;
-    return error("offset must be a whole number, 0 or more, got " + quoted(text));
+    return error("offset must be a whole number, 0 or more, got " + quote_text(text));
 }
 
 std::variant<output_format, param_error> parse_format(std::string_view text) {
-    for (auto const& f : formats)
-        if (iequals(text, f.name)) return f.format;
+    if (auto const* f = find_format(text)) return f->format;
     std::vector<std::string_view> names;
-    for (auto const& f : formats) names.push_back(f.name);
-    return error("f must be one of " + join(names) + ", got " + quoted(text));
+    for (auto const& f : output_formats()) {
+        if (!f.alias.empty()) names.push_back(f.alias);
+        names.push_back(f.name);
+    }
+    return error("f must be one of " + join(names) + ", got " + quote_text(text));
 }
 
 std::variant<bool, param_error> parse_download(std::string_view text) {
@@ -172,13 +185,13 @@ std::variant<bool, param_error> parse_download(std::string_view text) {
         if (iequals(text, yes)) return true;
     for (std::string_view no : {"0", "false", "no"})
         if (iequals(text, no)) return false;
-    return error("download must be 1, true, yes, 0, false or no, got " + quoted(text));
+    return error("download must be 1, true, yes, 0, false or no, got " + quote_text(text));
 }
 
 std::variant<std::string, param_error> parse_group(std::string_view text) {
     for (std::string_view group : stats_groups)
         if (iequals(text, group)) return std::string(group);
-    return error("group must be one of " + join(stats_groups) + ", got " + quoted(text));
+    return error("group must be one of " + join(stats_groups) + ", got " + quote_text(text));
 }
 
 // The filters items, tiles and stats share: bbox, province, q, datetime and
@@ -207,8 +220,8 @@ std::optional<param_error> take_filter(std::string const& key, std::string const
 // with an empty value, and hands every other pair to
 // take(key, value, is_property). A fixed key wins over a queryable of the
 // same name. Returns the first error.
-template <std::size_t N, typename Take>
-std::optional<param_error> walk_query(query_list const& query, std::array<std::string_view, N> const& fixed,
+template <typename Take>
+std::optional<param_error> walk_query(query_list const& query, std::vector<std::string_view> const& fixed,
                                       std::vector<std::string> const& queryables, Take take) {
     std::vector<std::string_view> seen;
     for (auto const& [key, value] : query) {
@@ -218,11 +231,11 @@ std::optional<param_error> walk_query(query_list const& query, std::array<std::s
             std::vector<std::string_view> accepted(fixed.begin(), fixed.end());
             for (auto const& name : queryables)
                 if (!contains(fixed, name)) accepted.push_back(name);
-            return error("unknown parameter " + quoted(key) + "; accepted: " + join(accepted));
+            return error("unknown parameter " + quote_text(key) + "; accepted: " + join(accepted));
         }
-        if (contains(seen, key)) return error("parameter " + quoted(key) + " given more than once");
+        if (contains(seen, key)) return error("parameter " + quote_text(key) + " given more than once");
         seen.push_back(key);
-        if (is_fixed && value.empty()) return error("parameter " + quoted(key) + " needs a value");
+        if (is_fixed && value.empty()) return error("parameter " + quote_text(key) + " needs a value");
         if (auto e = take(key, value, is_property)) return e;
     }
     return std::nullopt;
@@ -305,7 +318,7 @@ std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view tex
         std::string_view const name = with_heights ? names_3d[i] : flat_names[i];
         auto const [end, ec] = std::from_chars(token.data(), token.data() + token.size(), numbers[i]);
         if (token.empty() || ec != std::errc{} || end != token.data() + token.size() || !std::isfinite(numbers[i]))
-            return error("bbox " + std::string(name) + " " + quoted(token) + " is not a finite number");
+            return error("bbox " + std::string(name) + " " + quote_text(token) + " is not a finite number");
     }
     // A flat map ignores the heights of a 3-D box.
     using four_indices = std::array<std::size_t, 4>;
@@ -315,15 +328,15 @@ std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view tex
         box[i] = numbers[at[i]];
         double const bound = i % 2 == 0 ? 180.0 : 90.0;
         if (box[i] < -bound || box[i] > bound)
-            return error("bbox " + std::string(flat_names[i]) + " " + quoted(tokens[at[i]]) + " is outside -" +
+            return error("bbox " + std::string(flat_names[i]) + " " + quote_text(tokens[at[i]]) + " is outside -" +
                          std::to_string(static_cast<int>(bound)) + ".." + std::to_string(static_cast<int>(bound)));
     }
     // No antimeridian-crossing boxes: Cambodia is nowhere near it, so min > max
     // is a mistake, not a wrap.
     if (box[0] > box[2])
-        return error("bbox minLon " + quoted(tokens[at[0]]) + " is greater than maxLon " + quoted(tokens[at[2]]));
+        return error("bbox minLon " + quote_text(tokens[at[0]]) + " is greater than maxLon " + quote_text(tokens[at[2]]));
     if (box[1] > box[3])
-        return error("bbox minLat " + quoted(tokens[at[1]]) + " is greater than maxLat " + quoted(tokens[at[3]]));
+        return error("bbox minLat " + quote_text(tokens[at[1]]) + " is greater than maxLat " + quote_text(tokens[at[3]]));
     return box;
 }
 
@@ -333,11 +346,11 @@ std::variant<std::pair<std::optional<std::string>, std::optional<std::string>>, 
     std::size_t const slash = text.find('/');
     if (slash == std::string_view::npos) {
         auto instant = parse_instant(text);
-        if (!instant) return error("datetime " + quoted(text) + " is not " + std::string(datetime_forms));
+        if (!instant) return error("datetime " + quote_text(text) + " is not " + std::string(datetime_forms));
         return std::pair{instant, instant};
     }
     if (text.find('/', slash + 1) != std::string_view::npos)
-        return error("datetime " + quoted(text) + " has more than one '/'; expected " + std::string(datetime_forms));
+        return error("datetime " + quote_text(text) + " has more than one '/'; expected " + std::string(datetime_forms));
 
     std::array<std::optional<std::string>, 2> ends;
     std::array<std::string_view, 2> const texts = {text.substr(0, slash), text.substr(slash + 1)};
@@ -345,7 +358,7 @@ std::variant<std::pair<std::optional<std::string>, std::optional<std::string>>, 
         if (texts[i].empty() || texts[i] == "..") continue;  // open
         ends[i] = parse_instant(texts[i]);
         if (!ends[i])
-            return error(std::string("datetime ") + (i == 0 ? "start " : "end ") + quoted(texts[i]) +
+            return error(std::string("datetime ") + (i == 0 ? "start " : "end ") + quote_text(texts[i]) +
                          " is not a date or date-time (RFC 3339, e.g. 2011-03-15 or 2011-03-15T10:00:00Z) or '..'");
     }
     // "YYYY-MM-DD" compares as text in calendar order.
@@ -368,10 +381,10 @@ std::variant<std::vector<sort_key>, param_error> parse_sortby(std::string_view t
         }
         if (field.empty()) return error("sortby has an empty key; expected e.g. sortby=-area_ha,name");
         if (!contains(queryables, field))
-            return error("sortby field " + quoted(field) + " is not queryable; queryables: " +
+            return error("sortby field " + quote_text(field) + " is not queryable; queryables: " +
                          (queryables.empty() ? std::string("(none)") : join(queryables)));
         if (std::any_of(keys.begin(), keys.end(), [&](sort_key const& k) { return k.field == field; }))
-            return error("sortby field " + quoted(field) + " given more than once");
+            return error("sortby field " + quote_text(field) + " given more than once");
         keys.push_back(sort_key{std::string(field), descending});
         if (comma == std::string_view::npos) break;
         start = comma + 1;
@@ -383,9 +396,9 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
                                                            std::vector<std::string> const& queryables) {
     items_params params;
     auto const failed = walk_query(
-        query, items_keys, queryables,
+        query, accepted_keys(&parameter::items), queryables,
         [&](std::string const& key, std::string const& value, bool is_property) -> std::optional<param_error> {
-            if (is_property || contains(filter_keys, key)) return take_filter(key, value, is_property, params.filters);
+            if (is_property || contains(filter_parameters, key)) return take_filter(key, value, is_property, params.filters);
             if (key == "f") return assign(parse_format(value), params.format);
             if (key == "limit") return assign(parse_limit(value), params.limit);
             if (key == "offset") return assign(parse_offset(value), params.offset);
@@ -401,11 +414,11 @@ std::variant<stats_params, param_error> parse_stats_params(query_list const& que
                                                            std::vector<std::string> const& queryables) {
     stats_params params;
     auto const failed = walk_query(
-        query, stats_keys, queryables,
+        query, accepted_keys(&parameter::stats), queryables,
         [&](std::string const& key, std::string const& value, bool is_property) -> std::optional<param_error> {
-            if (is_property || contains(filter_keys, key)) return take_filter(key, value, is_property, params.filters);
+            if (is_property || contains(filter_parameters, key)) return take_filter(key, value, is_property, params.filters);
             if (key == "group") return assign(parse_group(value), params.group);
-            if (key == "f" && !iequals(value, "json")) return error("f must be json for stats, got " + quoted(value));
+            if (key == "f" && !iequals(value, "json")) return error("f must be json for stats, got " + quote_text(value));
             return std::nullopt;
         });
     if (failed) return *failed;

@@ -3,12 +3,14 @@
 // take the same filters), parsed and validated as pure functions. Every
 // failure carries the message the client gets with a 400.
 
+#include "server/formats.hpp"
 #include "server/router.hpp"
 
 #include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -17,7 +19,10 @@ namespace server {
 inline constexpr std::size_t default_limit = 10;
 inline constexpr std::size_t max_limit = 10'000;
 
-enum class output_format { geojson, csv, kml, gpkg, shp, html };
+// The filters: items, tiles, stats and downloads all take them, and every
+// queryable property as <name>=value besides. A new filter is added here,
+// in take_filter (request_params.cpp) and in resolve_filters (filters.cpp).
+inline constexpr std::array<std::string_view, 4> filter_parameters = {"bbox", "province", "q", "datetime"};
 
 struct sort_key {
     std::string field;

@@ -57,6 +57,15 @@ void response_cache::insert(std::string const& key, std::shared_ptr<cached_respo
     }
 }
 
+void response_cache::erase_if(std::function<bool(std::string_view key)> const& pick) {
+    std::unique_lock lock(mutex_);
+    for (auto it = ring_.begin(); it != ring_.end();) {
+        auto const next = std::next(it);
+        if (pick(it->key)) erase(it);
+        it = next;
+    }
+}
+
 bool response_cache::seen_before(std::string_view key) {
     std::uint64_t const h = geo::hash_bytes(key) | 1;  // never 0, the empty slot
     return doorkeeper_[h & (doorkeeper_slots - 1)].exchange(h, std::memory_order_relaxed) == h;

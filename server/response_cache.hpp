@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <shared_mutex>
 #include <memory>
@@ -48,6 +49,8 @@ public:
     void insert(std::string const& key, std::shared_ptr<cached_response const> value);
     static constexpr std::size_t file_threshold = 64 * 1024;
     std::size_t bytes() const;
+    // Drops every entry whose key the predicate picks (a reload's old version).
+    void erase_if(std::function<bool(std::string_view key)> const& pick);
     // The largest body insert() keeps: a quarter of the budget, so that one
     // response cannot crowd out the rest.
     std::size_t max_entry_bytes() const { return max_bytes_ / 4; }

@@ -1,9 +1,10 @@
 #include "commands.hpp"
 
-#include "geo/loader.hpp"
+#include "geo/dataset.hpp"
 #include "server/api.hpp"
 #include "server/cache_file.hpp"
 #include "server/http_server.hpp"
+#include "server/live_dataset.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ struct serve_options {
     geo::load_options load;
     server::server_options http;
     server::api_options api;
+    geo::dataset_options dataset;
     std::size_t cache_mb = 256;
     std::size_t tile_cache_mb = 256;
     std::size_t feature_text_mb = default_feature_text_mb();
@@ -87,10 +89,10 @@ std::function<int()> add_serve_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--tile-max-kb", o->tile_max_kb, "Largest tile, in KiB: beyond it the smallest features are left out")
         ->capture_default_str();
-    cmd->add_option("--tile-min-zoom", o->api.tiles.min_zoom, "Lowest zoom served")->capture_default_str();
-    cmd->add_option("--tile-max-zoom", o->api.tiles.max_zoom, "Highest zoom served (at most 24)")->capture_default_str()->check(CLI::Range(0, 24));
-    cmd->add_option("--tile-buffer", o->api.tiles.buffer, "Tile units drawn beyond each tile edge (of 4096)")->capture_default_str();
-    cmd->add_option("--tile-tolerance", o->api.tiles.tolerance, "Simplification tolerance in tile units (of 4096)")->capture_default_str();
+    cmd->add_option("--tile-min-zoom", o->dataset.tiles.min_zoom, "Lowest zoom served")->capture_default_str();
+    cmd->add_option("--tile-max-zoom", o->dataset.tiles.max_zoom, "Highest zoom served (at most 24)")->capture_default_str()->check(CLI::Range(0, 24));
+    cmd->add_option("--tile-buffer", o->dataset.tiles.buffer, "Tile units drawn beyond each tile edge (of 4096)")->capture_default_str();
+    cmd->add_option("--tile-tolerance", o->dataset.tiles.tolerance, "Simplification tolerance in tile units (of 4096)")->capture_default_str();
     cmd->add_option("--public-url", o->api.public_url, "Base URL for links (default: from the Host header)")->type_name("URL");
     cmd->add_flag("--quiet", o->quiet, "Do not log each request");
 
@@ -117,25 +119,27 @@ std::function<int()> add_serve_command(CLI::App& app) {
                 server::cache_file::disable();
             }
         }
-        auto snap = std::make_shared<geo::snapshot>(geo::load(o->sources, o->load));
-        for (auto const& f : snap->failures) std::cerr << "concessions: error: " << f.message << "\n";
-        if (snap->collections.empty()) {
+        o->dataset.feature_text_bytes = o->feature_text_mb << 20;
+        o->dataset.tiles.max_tile_bytes = o->tile_max_kb << 10;
+        auto load = [o] { return geo::dataset::load(o->sources, o->load, o->dataset); };
+        auto first = load();
+        for (auto const& f : first->failures()) std::cerr << "concessions: error: " << f.message << "\n";
+        if (first->collections().empty()) {
             std::cerr << "concessions: nothing to serve: no source could be loaded\n";
             return exit_load_failed;
         }
-        std::size_t features = 0;
-        for (auto const& c : snap->collections) features += c.features.size();
+        std::size_t const collections = first->collections().size(), features = first->feature_count();
+        bool const some_failed = !first->failures().empty();
         o->http.read_timeout = std::chrono::milliseconds(static_cast<long>(o->read_timeout_s * 1000));
         o->http.write_timeout = std::chrono::milliseconds(static_cast<long>(o->write_timeout_s * 1000));
         o->http.log_requests = !o->quiet;
         o->api.cache_bytes = o->cache_mb << 20;
         o->api.tile_cache_bytes = o->tile_cache_mb << 20;
-        o->api.feature_text_bytes = o->feature_text_mb << 20;
-        o->api.tiles.max_tile_bytes = o->tile_max_kb << 10;
         raise_open_file_limit();
 
         server::metrics counters;
-        server::api handlers(snap, o->api, counters);
+        server::live_dataset data(std::move(first), load);
+        server::api handlers(data, o->api, counters);
         server::http_server http(o->http, [&handlers](server::request_view const& r) { return handlers.handle(r); }, counters);
         unsigned short port = 0;
         try {
@@ -144,8 +148,8 @@ std::function<int()> add_serve_command(CLI::App& app) {
             std::cerr << "concessions: error: " << e.what() << "\n";
             return exit_load_failed;
         }
-        std::cout << "concessions: " << snap->collections.size() << " collections, " << features << " features"
-                  << (snap->failures.empty() ? "" : " (some sources failed, see above)") << "\n"
+        std::cout << "concessions: " << collections << " collections, " << features << " features"
+                  << (some_failed ? " (some sources failed, see above)" : "") << "\n"
                   << "concessions: cached answers of 64 KiB or more kept " << cache_files_described() << "\n"
                   << "concessions: serving on http://" << (o->http.bind == "0.0.0.0" ? "127.0.0.1" : o->http.bind) << ":"
                   << port << "/" << std::endl;

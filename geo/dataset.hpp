@@ -1,0 +1,77 @@
+#pragma once
+// The unit a reload replaces: the loaded collections and everything derived
+// from them (feature ids, tile indexes, queryable names, kept feature text,
+// provinces). Built once by one function, immutable afterwards, and shared:
+// a server holds the current one behind an atomically swapped pointer, and
+// each request keeps the one it started with until it is answered.
+
+#include "geo/collection.hpp"
+#include "geo/loader.hpp"
+#include "geo/tiler.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace geo {
+
+struct dataset_options {
+    tile_options tiles;
+    // Every feature kept as GeoJSON text when all of them fit: items and
+    // downloads then copy bytes instead of writing numbers.
+    std::size_t feature_text_bytes = 256u << 20;
+};
+
+class dataset {
+public:
+    // Loads the sources (see geo::load) and derives the rest. Never throws
+    // for a source that fails: it is listed in failures().
+    static std::shared_ptr<dataset const> load(std::vector<std::string> const& sources, load_options const& load,
+                                               dataset_options const& options);
+    // Derives from a loaded snapshot.
+    static std::shared_ptr<dataset const> build(snapshot loaded, dataset_options const& options);
+
+    dataset(dataset const&) = delete;  // the tile indexes refer into it: it never moves
+    dataset& operator=(dataset const&) = delete;
+
+    std::string const& title() const { return snap_.title; }
+    // Changes when any source does; the same sources give the same version
+    // on every replica and across restarts (ETags and cache keys carry it).
+    std::string const& version() const { return snap_.version; }
+    std::vector<collection> const& collections() const { return snap_.collections; }
+    province_index const& provinces() const { return snap_.provinces; }
+    std::vector<source_failure> const& failures() const { return snap_.failures; }
+    snapshot const& loaded() const { return snap_; }
+    std::size_t feature_count() const;
+
+    collection const* find(std::string_view id) const;
+    // Position in c.features of the feature with this id.
+    std::optional<std::uint32_t> position_of(collection const& c, std::int64_t id) const;
+    tile_index const& tiles(collection const& c) const { return *derived_of(c).tiles; }
+    // Names a client may filter and sort on (geo::queryable_names).
+    std::vector<std::string> const& queryables(collection const& c) const { return derived_of(c).queryables; }
+    // Appends feature i of c as GeoJSON: the kept text, or written now.
+    void append_feature(std::string& out, collection const& c, std::uint32_t i) const;
+    // Bytes of feature i's GeoJSON when kept as text, else 0 (to reserve a page).
+    std::size_t kept_feature_bytes(collection const& c, std::uint32_t i) const;
+
+private:
+    struct derived {
+        std::unordered_map<std::int64_t, std::uint32_t> by_id;
+        std::unique_ptr<tile_index> tiles;
+        std::vector<std::string> queryables;
+        std::vector<std::string> feature_text;  // empty when not kept
+    };
+    dataset(snapshot loaded, dataset_options const& options);
+    derived const& derived_of(collection const& c) const { return derived_[static_cast<std::size_t>(&c - snap_.collections.data())]; }
+    void keep_feature_text(std::size_t budget);
+
+    snapshot snap_;
+    std::vector<derived> derived_;  // aligned with snap_.collections
+};
+
+}  // namespace geo

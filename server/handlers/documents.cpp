@@ -1,0 +1,150 @@
+// The documents that describe the service: landing page, OpenAPI,
+// conformance, collections, queryables, and the map page's assets.
+
+#include "server/assets.hpp"
+#include "server/handlers/handlers.hpp"
+#include "server/links.hpp"
+#include "server/openapi.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace server {
+
+using json = nlohmann::json;
+
+namespace {
+constexpr char const* crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+constexpr auto geojson_type = geojson_media_type;
+
+json collection_json(geo::collection const& c, std::string const& base) {
+    std::string const self = base + "/collections/" + c.id;
+    json j = {{"id", c.id},
+              {"title", c.title},
+              {"description", c.title + " (" + std::to_string(c.features.size()) + " features from " +
+                                  std::filesystem::path(c.source).filename().string() + ")"},
+              {"itemType", "feature"},
+              {"crs", {crs84}},
+              {"storageCrs", crs84}};
+    if (c.extent.valid())
+        j["extent"]["spatial"] = {{"bbox", {{c.extent.min_x, c.extent.min_y, c.extent.max_x, c.extent.max_y}}}, {"crs", crs84}};
+    std::string first, last;
+    for (auto const& f : c.features) {
+        if (!f.contract_date) continue;
+        if (first.empty() || *f.contract_date < first) first = *f.contract_date;
+        if (last.empty() || *f.contract_date > last) last = *f.contract_date;
+    }
+    if (!first.empty())
+        j["extent"]["temporal"] = {{"interval", json::array({json::array({first + "T00:00:00Z", last + "T00:00:00Z"})})}};
+    // Which source field plays which part, for clients such as the map page.
+    j["roles"] = {{"name", c.roles.name},       {"company", c.roles.company},     {"province", c.roles.province},
+                  {"area_ha", c.roles.area_ha}, {"purpose", c.roles.purpose},     {"contract_date", c.roles.contract_date},
+                  {"nationality", c.roles.nationality}};
+    if (!c.color.empty()) j["color"] = c.color;
+    j["links"] = json::array({link(self, "self", "application/json", "This collection"),
+                              link(self + "/items", "items", std::string(geojson_type), "Features as GeoJSON"),
+                              link(self + "/items?f=csv", "items", "text/csv", "Features as CSV"),
+                              link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                                   "application/schema+json", "Queryable properties"),
+                              link(self + "/stats", "statistics", "application/json", "Statistics"),
+                              link(self + "/tiles.json", "tiles", "application/json", "Vector tiles (TileJSON)")});
+    return j;
+}
+}  // namespace
+
+response landing(request_context const& ctx) {
+    auto const& data = ctx.dataset();
+    if (!wants_json(ctx.request, ctx.t.query)) {
+        if (auto page = find_asset("index.html")) {  // the map page
+            response r;
+            r.content_type = std::string(page->content_type);
+            r.body = std::string(page->body);
+            r.cacheable = true;
+            r.headers.emplace_back("Cache-Control", "public, max-age=60");
+            return r;
+        }
+        response r;
+        r.content_type = "text/html; charset=utf-8";
+        r.cacheable = true;
+        std::string const& title = data.title();
+        r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title +
+                 "</title></head><body><h1>" + title + "</h1>" +
+                 (ctx.sample_data ? "<p><strong>Showing the bundled synthetic sample data, not real concessions.</strong></p>" : "") +
+                 "<ul><li><a href=\"/collections\">Collections</a></li><li><a href=\"/provinces\">Provinces</a></li>"
+                 "<li><a href=\"/api\">API definition (OpenAPI 3.0)</a></li><li><a href=\"/conformance\">Conformance</a></li>"
+                 "</ul></body></html>";
+        return r;
+    }
+    json doc = {{"title", data.title()},
+                {"description", ctx.sample_data ? "Bundled synthetic sample data (not real concessions)"
+                                                : "Land concessions and related layers, served by concessions"},
+                {"links", json::array({link(ctx.url("/", {{"f", "json"}}), "self", "application/json", "This document"),
+                                       link(ctx.url("/"), "alternate", "text/html", "This document as HTML"),
+                                       link(ctx.url("/api"), "service-desc", "application/vnd.oai.openapi+json;version=3.0",
+                                            "The API definition"),
+                                       link(ctx.url("/conformance"), "conformance", "application/json", "Conformance classes"),
+                                       link(ctx.url("/collections"), "data", "application/json", "Collections"),
+                                       link(ctx.url("/provinces"), "provinces", std::string(geojson_type), "Province boundaries")})}};
+    return json_response(doc);
+}
+
+response openapi(request_context const& ctx) {
+    auto const& data = ctx.dataset();
+    std::vector<openapi_collection> cols;
+    for (auto const& c : data.collections()) cols.push_back({c.id, c.title, data.queryables(c)});
+    return json_response(openapi_document(data.title(), ctx.base, cols), "application/vnd.oai.openapi+json;version=3.0");
+}
+
+response conformance(request_context const&) {
+    json doc = {{"conformsTo",
+                 {"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+                  "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+                  "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+                  "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+                  "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters"}}};
+    return json_response(doc);
+}
+
+response collections(request_context const& ctx) {
+    json doc;
+    doc["collections"] = json::array();
+    for (auto const& c : ctx.dataset().collections()) doc["collections"].push_back(collection_json(c, ctx.base));
+    doc["links"] = json::array({link(ctx.url("/collections"), "self", "application/json", "Collections")});
+    return json_response(doc);
+}
+
+response collection(request_context const& ctx, geo::collection const& c) { return json_response(collection_json(c, ctx.base)); }
+
+response queryables(request_context const& ctx, geo::collection const& c) {
+    json props = json::object();
+    for (auto const& f : c.fields) {
+        char const* type = f.type == geo::field_type::integer ? "integer" : f.type == geo::field_type::real ? "number" : "string";
+        props[f.name] = {{"title", f.name}, {"type", type}};
+        if (f.type == geo::field_type::date) props[f.name]["format"] = "date";
+    }
+    if (!props.contains("id")) props["id"] = {{"title", "Feature id"}, {"type", "integer"}};
+    if (!props.contains("area_ha")) props["area_ha"] = {{"title", "Area in hectares, computed from the geometry"}, {"type", "number"}};
+    if (!props.contains("contract_date"))
+        props["contract_date"] = {{"title", "Contract date"}, {"type", "string"}, {"format", "date"}};
+    json doc = {{"$schema", "https://json-schema.org/draft/2019-09/schema"},
+                {"$id", ctx.url("/collections/" + c.id + "/queryables")},
+                {"type", "object"},
+                {"title", c.title},
+                {"properties", props}};
+    return json_response(doc, "application/schema+json");
+}
+
+response asset(request_context const& ctx) {
+    auto const found = find_asset(ctx.r.id);
+    if (!found) return error_response(404, "no asset " + ctx.r.id);
+    response a;
+    a.content_type = std::string(found->content_type);
+    a.body = std::string(found->body);
+    a.cacheable = true;
+    // index.html names assets with ?v=<hash of every asset>: such URLs never change meaning.
+    bool const versioned = std::any_of(ctx.t.query.begin(), ctx.t.query.end(), [](auto const& kv) { return kv.first == "v"; });
+    a.headers.emplace_back("Cache-Control", versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
+    return a;
+}
+
+}  // namespace server

@@ -1,0 +1,95 @@
+#pragma once
+// The handlers: free functions, one file per resource, each turning a
+// request context (the parsed target, the route, and the dataset the
+// request started with) into a response. No sockets and no caches here:
+// server/api.cpp routes to them and keeps the caches.
+//
+//   documents.cpp  landing page, OpenAPI, conformance, collections, queryables, page assets
+//   items.cpp      /collections/{c}/items and /items/{id}
+//   downloads.cpp  items as an attachment, in every output format
+//   provinces.cpp  /provinces, /provinces/{p}, /collections/{c}/stats
+//   tiles.cpp      /collections/{c}/tiles/{z}/{x}/{y}.{geojson,mvt}, tiles.json
+//   health.cpp     /healthz
+
+#include "geo/dataset.hpp"
+#include "server/filters.hpp"
+#include "server/formats.hpp"
+#include "server/http_types.hpp"
+#include "server/live_dataset.hpp"
+#include "server/router.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace server {
+
+struct request_context {
+    request_view const& request;
+    target t;
+    struct route r;
+    std::string base;                            // "http://host:port", or the configured public URL
+    std::shared_ptr<geo::dataset const> data;    // taken once, when the request started; used throughout
+    bool sample_data = false;                    // serving the bundled synthetic sample
+
+    geo::dataset const& dataset() const { return *data; }
+    std::string url(std::string_view path, query_list const& q = {}) const;
+};
+
+// --- shared by the handlers ---------------------------------------------------
+response json_response(nlohmann::json const& doc, std::string content_type = "application/json");
+std::string now_iso();  // "2026-12-06T01:02:03Z"
+// Whether the client wants JSON rather than the HTML page (f=, then Accept).
+bool wants_json(request_view const& request, query_list const& query);
+// The 400 for a query that does not parse, or the filters resolved.
+std::variant<filter_set, response> filters_of(feature_filters const& parsed, geo::dataset const& data);
+
+// --- documents.cpp -------------------------------------------------------------
+response landing(request_context const& ctx);
+response openapi(request_context const& ctx);
+response conformance(request_context const& ctx);
+response collections(request_context const& ctx);
+response collection(request_context const& ctx, geo::collection const& c);
+response queryables(request_context const& ctx, geo::collection const& c);
+response asset(request_context const& ctx);
+
+// --- items.cpp -----------------------------------------------------------------
+response items(request_context const& ctx, geo::collection const& c);
+response item(request_context const& ctx, geo::collection const& c);
+
+// --- downloads.cpp -------------------------------------------------------------
+// Every selected feature as an attachment named <file_stem><extension>,
+// streamed; GDAL's formats written to a temporary file first.
+response download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> selection,
+                  format_info const& format, std::string const& file_stem);
+
+// --- provinces.cpp -------------------------------------------------------------
+response provinces(request_context const& ctx);
+response province(request_context const& ctx);
+response stats(request_context const& ctx, geo::collection const& c);
+
+// --- tiles.cpp -----------------------------------------------------------------
+// A tile request, checked: which tile, which encoding, which filters.
+struct tile_request {
+    geo::tiles::tile_id tile;
+    bool mvt = false;
+    std::string canonical_target;  // "/collections/elc/tiles/8/200/122.mvt"
+    filter_set filters;
+};
+std::variant<tile_request, response> parse_tile(request_context const& ctx, geo::collection const& c);
+// allowed: the positions the filters select (sorted), or nullptr for all.
+response render_tile(request_context const& ctx, geo::collection const& c, tile_request const& t,
+                     std::vector<std::uint32_t> const* allowed);
+response tilejson(request_context const& ctx, geo::collection const& c);
+
+// --- health.cpp ----------------------------------------------------------------
+response healthz(request_context const& ctx, reload_status const& reload);
+// The reload's gauges for /metrics, in the Prometheus text format.
+std::string reload_metrics(reload_status const& reload, geo::dataset const& data);
+
+}  // namespace server

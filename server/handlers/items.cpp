@@ -1,0 +1,97 @@
+// /collections/{c}/items (a page of matches, or every match as a
+// download) and /collections/{c}/items/{id}.
+
+#include "geo/feature_writer.hpp"
+#include "server/handlers/handlers.hpp"
+#include "server/links.hpp"
+
+#include <charconv>
+
+namespace server {
+
+namespace {
+constexpr auto geojson_type = geojson_media_type;
+}
+
+response items(request_context const& ctx, geo::collection const& c) {
+    auto const& data = ctx.dataset();
+    auto parsed = parse_items_params(ctx.t.query, data.queryables(c));
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
+    auto const& p = std::get<items_params>(parsed);
+    auto filters = filters_of(p.filters, data);
+    if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
+    auto const& fs = std::get<filter_set>(filters);
+    std::vector<geo::sort_key> sort;
+    for (auto const& k : p.sortby) sort.push_back({k.field, k.descending});
+    std::vector<std::uint32_t> selection = geo::select(c, fs.query, sort);
+
+    auto const& format = info(p.format);
+    if (p.format == output_format::html) return error_response(406, "HTML items come with the map page; use f=json");
+    if (p.download || format.gdal) return download(ctx, c, std::move(selection), format, c.id + fs.file_suffix);
+
+    std::size_t const total = selection.size();
+    std::size_t const begin = std::min(p.offset, total);
+    std::size_t const end = std::min(total, begin + p.limit);
+    std::string const path = "/collections/" + c.id + "/items";
+    if (p.format == output_format::csv) {
+        response r;
+        r.content_type = std::string(format.media_type);
+        r.cacheable = true;
+        r.body = geo::csv_header(c);
+        for (std::size_t i = begin; i < end; ++i) geo::append_csv_row(r.body, c.features[selection[i]], data.provinces());
+        return r;
+    }
+    response r;
+    r.content_type = std::string(geojson_type);
+    r.cacheable = true;
+    std::string& out = r.body;
+    out = R"({"type":"FeatureCollection","numberMatched":)" + std::to_string(total) + R"(,"numberReturned":)" +
+          std::to_string(end - begin) + R"(,"timeStamp":")" + now_iso() + R"(","links":[)";
+    append_link(out, ctx.url(path, ctx.t.query), "self", geojson_type, "This page");
+    out += ',';
+    append_link(out, ctx.url(path, with_param(ctx.t.query, "f", "csv")), "alternate", "text/csv", "This page as CSV");
+    out += ',';
+    append_link(out, ctx.url("/collections/" + c.id), "collection", "application/json", c.title);
+    if (end < total) {
+        out += ',';
+        append_link(out, ctx.url(path, with_param(ctx.t.query, "offset", std::to_string(end))), "next", geojson_type, "Next page");
+    }
+    if (begin > 0) {
+        out += ',';
+        append_link(out, ctx.url(path, with_param(ctx.t.query, "offset", std::to_string(begin > p.limit ? begin - p.limit : 0))),
+                    "prev", geojson_type, "Previous page");
+    }
+    out += R"(],"features":[)";
+    std::size_t bytes = out.size() + 2;  // one allocation for the page, when features are kept as text
+    for (std::size_t i = begin; i < end; ++i) bytes += data.kept_feature_bytes(c, selection[i]) + 1;
+    out.reserve(bytes);
+    for (std::size_t i = begin; i < end; ++i) {
+        if (i > begin) out += ',';
+        data.append_feature(out, c, selection[i]);
+    }
+    out += "]}";
+    return r;
+}
+
+response item(request_context const& ctx, geo::collection const& c) {
+    auto const& data = ctx.dataset();
+    std::string const& id_text = ctx.r.id;
+    std::int64_t id = 0;
+    auto const [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    auto const position = ec == std::errc() && end == id_text.data() + id_text.size() ? data.position_of(c, id) : std::nullopt;
+    if (!position) return error_response(404, "no feature '" + id_text + "' in collection '" + c.id + "'");
+    std::string const self = ctx.url("/collections/" + c.id + "/items/" + id_text);
+    response r;
+    r.content_type = std::string(geojson_type);
+    r.cacheable = true;
+    data.append_feature(r.body, c, *position);
+    r.body.pop_back();  // add links inside the feature object
+    r.body += R"(,"links":)" +
+              nlohmann::json::array({link(self, "self", std::string(geojson_type)),
+                                     link(ctx.url("/collections/" + c.id), "collection", "application/json")})
+                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+              "}";
+    return r;
+}
+
+}  // namespace server

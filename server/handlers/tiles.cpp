@@ -1,0 +1,93 @@
+// /collections/{c}/tiles/{z}/{x}/{y}.geojson|.mvt (cut by the dataset's
+// tile index, filtered like items) and /collections/{c}/tiles.json.
+
+#include "server/handlers/handlers.hpp"
+#include "server/links.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace server {
+
+using json = nlohmann::json;
+
+namespace {
+// A tile coordinate: digits only, at most 9 of them.
+bool tile_number(std::string const& s, unsigned& out) {
+    if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+        return false;
+    out = static_cast<unsigned>(std::stoul(s));
+    return true;
+}
+}  // namespace
+
+std::variant<tile_request, response> parse_tile(request_context const& ctx, geo::collection const& c) {
+    auto const& r = ctx.r;
+    auto const& data = ctx.dataset();
+    tile_request out;
+    auto& t = out.tile;
+    if (!tile_number(r.z, t.z) || !tile_number(r.x, t.x) || !tile_number(r.y, t.y))
+        return error_response(400, "tile coordinates must be whole numbers: /tiles/{z}/{x}/{y}.geojson");
+    if (r.extension != "geojson" && r.extension != "mvt" && r.extension != "pbf")
+        return error_response(404, "unknown tile format '" + r.extension + "'; tiles come as .geojson or .mvt");
+    auto const& opt = data.tiles(c).options();
+    if (t.z < opt.min_zoom || t.z > opt.max_zoom)
+        return error_response(404, "zoom " + std::to_string(t.z) + " is outside this server's range " + std::to_string(opt.min_zoom) +
+                                       ".." + std::to_string(opt.max_zoom));
+    if (!geo::tiles::valid(t))
+        return error_response(400, "tile " + r.z + "/" + r.x + "/" + r.y + " does not exist: x and y run from 0 to " +
+                                       std::to_string((1u << t.z) - 1) + " at zoom " + r.z);
+    out.mvt = r.extension != "geojson";
+    out.canonical_target = "/collections/" + c.id + "/tiles/" + std::to_string(t.z) + "/" + std::to_string(t.x) + "/" +
+                           std::to_string(t.y) + "." + r.extension;
+    // Tiles take the parameters items do (a map passes its filters
+    // unchanged); only the filters change a tile.
+    auto parsed = parse_items_params(ctx.t.query, data.queryables(c));
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
+    auto filters = filters_of(std::get<items_params>(parsed).filters, data);
+    if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
+    out.filters = std::move(std::get<filter_set>(filters));
+    return out;
+}
+
+response render_tile(request_context const& ctx, geo::collection const& c, tile_request const& t,
+                     std::vector<std::uint32_t> const* allowed) {
+    auto const& tiler = ctx.dataset().tiles(c);
+    geo::tile_result rendered = t.mvt ? tiler.mvt(t.tile, allowed) : tiler.geojson(t.tile, allowed);
+    response out;
+    out.status = t.mvt && rendered.features == 0 ? 204 : 200;
+    out.content_type = t.mvt ? "application/vnd.mapbox-vector-tile" : std::string(geojson_media_type);
+    out.body = std::move(rendered.body);
+    out.cacheable = true;
+    out.headers = {{"X-Tile-Features", std::to_string(rendered.features)},
+                   {"X-Tile-Omitted", std::to_string(rendered.omitted)},
+                   {"X-Tile-Dropped", std::to_string(rendered.dropped)}};
+    return out;
+}
+
+response tilejson(request_context const& ctx, geo::collection const& c) {
+    auto const& data = ctx.dataset();
+    auto const& opt = data.tiles(c).options();
+    std::string filters;
+    for (auto const& [k, v] : ctx.t.query) filters += (filters.empty() ? "?" : "&") + percent_encode(k) + "=" + percent_encode(v);
+    std::string const base = ctx.base + "/collections/" + c.id + "/tiles/{z}/{x}/{y}";
+    json fields = json::object();
+    for (auto const& name : geo::tile_index::property_names()) fields[name] = name == "area_ha" ? "Number" : "String";
+    json doc = {{"tilejson", "3.0.0"},
+                {"name", c.title},
+                {"description", c.title + ", clipped and simplified per zoom"},
+                {"version", data.version()},
+                {"scheme", "xyz"},
+                {"tiles", {base + ".mvt" + filters}},
+                {"geojson_tiles", {base + ".geojson" + filters}},
+                {"minzoom", opt.min_zoom},
+                {"maxzoom", opt.max_zoom},
+                {"vector_layers", {{{"id", c.id}, {"fields", fields}, {"minzoom", opt.min_zoom}, {"maxzoom", opt.max_zoom}}}}};
+    if (c.extent.valid()) {
+        doc["bounds"] = {c.extent.min_x, c.extent.min_y, c.extent.max_x, c.extent.max_y};
+        doc["center"] = {(c.extent.min_x + c.extent.max_x) / 2, (c.extent.min_y + c.extent.max_y) / 2, std::min(8u, opt.max_zoom)};
+    }
+    return json_response(doc);
+}
+
+}  // namespace server

@@ -1,0 +1,181 @@
+#include "server/live_dataset.hpp"
+
+#include <malloc.h>
+
+#include <ctime>
+#include <iostream>
+
+namespace server {
+
+namespace {
+std::string utc_now() {
+    std::time_t const t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+// Sources the new load lost: failed now, loaded before. A source that has
+// failed since the start does not hold back the reload of the others.
+std::string new_failures(geo::dataset const& next, geo::dataset const& now) {
+    std::string out;
+    for (auto const& f : next.failures()) {
+        bool failed_before = false;
+        for (auto const& g : now.failures()) failed_before = failed_before || g.source == f.source;
+        if (!failed_before) out += (out.empty() ? "" : "; ") + f.source + ": " + f.message;
+    }
+    return out;
+}
+}  // namespace
+
+live_dataset::live_dataset(std::shared_ptr<geo::dataset const> first, loader load) : current_(std::move(first)), load_(std::move(load)) {
+    status_.loaded_at = utc_now();
+    worker_ = std::thread([this] { run(); });
+}
+
+live_dataset::~live_dataset() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    changed_.notify_all();
+    worker_.join();
+}
+
+void live_dataset::request_reload(std::string reason) {
+    {
+        std::lock_guard lock(mutex_);
+        if (wanted_ && !wanted_reason_.empty() && wanted_reason_ != reason) reason = wanted_reason_ + ", " + reason;
+        wanted_ = true;
+        wanted_reason_ = std::move(reason);
+    }
+    changed_.notify_all();
+}
+
+void live_dataset::poll(version_probe probe, std::chrono::milliseconds every) {
+    {
+        std::lock_guard lock(mutex_);
+        probe_ = std::move(probe);
+        poll_every_ = every;
+    }
+    changed_.notify_all();
+}
+
+void live_dataset::on_swap(std::function<void(geo::dataset const&)> callback) {
+    std::lock_guard lock(mutex_);
+    on_swap_ = std::move(callback);
+}
+
+reload_status live_dataset::status() const {
+    std::lock_guard lock(mutex_);
+    return status_;
+}
+
+void live_dataset::wait_idle() const {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return (!wanted_ && !status_.running) || stopping_; });
+}
+
+void live_dataset::run() {
+    using clock = std::chrono::steady_clock;
+    std::unique_lock lock(mutex_);
+    auto next_poll = clock::now() + poll_every_;
+    bool probe_failing = false;
+    while (!stopping_) {
+        if (wanted_) {
+            wanted_ = false;
+            std::string const reason = std::move(wanted_reason_);
+            wanted_reason_.clear();
+            status_.running = true;
+            lock.unlock();
+            reload_once(reason);
+            lock.lock();
+            status_.running = false;
+            changed_.notify_all();
+            continue;
+        }
+        if (!probe_ || poll_every_.count() <= 0) {
+            changed_.wait(lock);
+            next_poll = clock::now() + poll_every_;
+            continue;
+        }
+        if (clock::now() < next_poll) {
+            changed_.wait_until(lock, next_poll);
+            continue;
+        }
+        auto const probe = probe_;
+        lock.unlock();
+        bool differs = false;
+        try {
+            differs = probe() != current()->version();
+            if (probe_failing) std::cerr << "concessions: the sources answer again" << std::endl;
+            probe_failing = false;
+        } catch (std::exception const& e) {
+            if (!probe_failing) std::cerr << "concessions: cannot tell whether the sources changed: " << e.what() << std::endl;
+            probe_failing = true;
+        }
+        lock.lock();
+        next_poll = clock::now() + poll_every_;
+        if (differs && !wanted_) {
+            wanted_ = true;
+            wanted_reason_ = "database changed";
+        }
+    }
+}
+
+void live_dataset::reload_once(std::string const& reason) {
+    auto const started = std::chrono::steady_clock::now();
+    auto now = current();
+    std::shared_ptr<geo::dataset const> next;
+    std::string error;
+    try {
+        next = load_();
+        if (!next) throw std::runtime_error("the loader gave no dataset");
+        error = new_failures(*next, *now);
+        if (next->collections().empty()) error = "no source could be loaded" + (error.empty() ? "" : ": " + error);
+    } catch (std::exception const& e) {
+        error = e.what();
+    }
+    std::string outcome = "failed", message = error;
+    if (error.empty() && next->version() == now->version()) {
+        outcome = "unchanged";
+        message = "the sources are as loaded (version " + now->version() + ")";
+    } else if (error.empty()) {
+        current_.store(next, std::memory_order_release);
+        std::function<void(geo::dataset const&)> swapped;
+        {
+            std::lock_guard lock(mutex_);
+            swapped = on_swap_;
+        }
+        if (swapped) swapped(*next);
+        outcome = "ok";
+        message = std::to_string(next->collections().size()) + " collections, " + std::to_string(next->feature_count()) +
+                  " features, version " + next->version();
+    }
+    double const seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (outcome == "failed")
+        std::cerr << "concessions: reload (" << reason << ") failed, still serving version " << now->version() << ": " << error
+                  << std::endl;
+    else
+        std::cerr << "concessions: reload (" << reason << "): " << message << " in " << seconds << " s" << std::endl;
+    {
+        std::lock_guard lock(mutex_);
+        status_.outcome = outcome;
+        status_.message = message;
+        status_.reason = reason;
+        status_.finished_at = utc_now();
+        status_.seconds = seconds;
+        ++status_.reloads;
+        if (outcome == "failed") ++status_.failures;
+        if (outcome == "ok") status_.loaded_at = status_.finished_at;
+    }
+    // The old dataset goes when its last request lets go of it (here, at
+    // once when none holds it); its pages go back to the system.
+    next.reset();
+    now.reset();
+    if (outcome == "ok") malloc_trim(0);
+}
+
+}  // namespace server

@@ -1,0 +1,83 @@
+#pragma once
+// The dataset being served, and its reloads. Requests take the current
+// dataset with one atomic load and keep it until they are answered (a
+// streamed download keeps it until its last byte). A reload builds the
+// next dataset on a background thread while the current one serves, then
+// swaps it in at once; a load that fails changes nothing, and says why.
+
+#include "geo/dataset.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace server {
+
+// What the last reload did, for /healthz and /metrics.
+struct reload_status {
+    std::string outcome = "none";  // none | ok | unchanged | failed
+    std::string message;           // what was loaded, or why it failed
+    std::string reason;            // what asked for it: "SIGHUP", "file changed", "database changed"
+    std::string finished_at;       // ISO 8601 UTC; empty before the first reload
+    double seconds = 0;            // how long the last one took
+    bool running = false;          // one is under way now
+    std::uint64_t reloads = 0, failures = 0;  // finished so far, and of those, how many failed
+    std::string loaded_at;         // when the dataset being served was loaded (ISO 8601 UTC)
+};
+
+class live_dataset {
+public:
+    using loader = std::function<std::shared_ptr<geo::dataset const>()>;
+    // The version the sources have now, without loading them (for polling);
+    // throws when it cannot be known (a database that is down).
+    using version_probe = std::function<std::string()>;
+
+    // first: the dataset loaded at start; load: builds the next one (may throw).
+    live_dataset(std::shared_ptr<geo::dataset const> first, loader load);
+    ~live_dataset();  // waits for a reload under way
+    live_dataset(live_dataset const&) = delete;
+    live_dataset& operator=(live_dataset const&) = delete;
+
+    std::shared_ptr<geo::dataset const> current() const { return current_.load(std::memory_order_acquire); }
+
+    // Asks for a reload; returns at once. While one runs, further requests
+    // make one more run after it (changes seen mid-load are not lost).
+    void request_reload(std::string reason);
+
+    // Polls probe every `every` and reloads when the version it gives
+    // differs from the served dataset's (PostGIS sources).
+    void poll(version_probe probe, std::chrono::milliseconds every);
+
+    // Called on the reload thread right after each swap (caches drop the
+    // old version's answers).
+    void on_swap(std::function<void(geo::dataset const& now)> callback);
+
+    reload_status status() const;
+    // Blocks until no reload is asked for or running (tests).
+    void wait_idle() const;
+
+private:
+    void run();
+    void reload_once(std::string const& reason);
+
+    std::atomic<std::shared_ptr<geo::dataset const>> current_;
+    loader load_;
+    std::function<void(geo::dataset const&)> on_swap_;
+    version_probe probe_;
+    std::chrono::milliseconds poll_every_{0};
+
+    mutable std::mutex mutex_;
+    mutable std::condition_variable changed_;
+    bool wanted_ = false, stopping_ = false;
+    std::string wanted_reason_;
+    reload_status status_;
+    std::thread worker_;
+};
+
+}  // namespace server

@@ -1,0 +1,352 @@
+// The API in process, without sockets: the route table and handlers over a
+// dataset loaded from data/sample, and reloads of it. Expected counts come
+// from GDAL (ogrinfo on the sample files) or from another route answering
+// the same question, never from constants copied from our own output.
+
+#include "server/api.hpp"
+#include "server/links.hpp"
+#include "server/request_params.hpp"
+#include "tests/support/test_support.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using id_set = std::set<std::int64_t>;
+
+fs::path sample(std::string const& name) { return test::source_dir() / "data/sample" / name; }
+
+geo::load_options sample_load_options() {
+    geo::load_options o;
+    o.provinces_path = sample("synthetic_provinces.shp").string();
+    return o;
+}
+
+// The whole body of a response, however it is held: in the response, in a
+// cache entry, or as a stream (drained here).
+std::string body_of(server::response const& r) {
+    if (r.cached) return r.cached->body_bytes();
+    if (r.stream) {
+        std::string out, piece;
+        for (bool more = true; more;) {
+            piece.clear();
+            more = r.stream(piece);
+            out += piece;
+        }
+        return out;
+    }
+    return r.shared_body ? *r.shared_body : r.body;
+}
+
+// The API over a live dataset: request targets in, responses out.
+struct in_process {
+    explicit in_process(std::shared_ptr<geo::dataset const> first, server::live_dataset::loader load = {})
+        : data(std::move(first), load ? std::move(load) : [] { return std::shared_ptr<geo::dataset const>(); }),
+          api(data, {}, counters) {}
+
+    server::response get(std::string const& target) {
+        server::request_view const request{"GET", target, "application/json", "", "handlers.test", false};
+        return api.handle(request);
+    }
+    json get_json(std::string const& target) {
+        auto const r = get(target);
+        EXPECT_EQ(r.status, 200u) << target << ": " << body_of(r);
+        return json::parse(body_of(r));
+    }
+
+    server::metrics counters;
+    server::live_dataset data;
+    server::api api;
+};
+
+id_set ids_of(json const& feature_collection) {
+    id_set ids;
+    for (auto const& f : feature_collection["features"]) ids.insert(f["id"].get<std::int64_t>());
+    return ids;
+}
+
+// A zoom-9 tile that holds the collection's first feature.
+std::string busy_tile(geo::dataset const& data, std::string const& extension) {
+    auto const& col = data.collections().front();
+    auto const& b = col.features.front().bbox;
+    auto const t = geo::tiles::tile_for({(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2}, 9);
+    return "/collections/" + col.id + "/tiles/9/" + std::to_string(t.x) + "/" + std::to_string(t.y) + "." + extension;
+}
+
+long ogr_count(fs::path const& file, std::string const& where = {}) {
+    auto const r = test::run("ogrinfo -ro -so -al " + (where.empty() ? "" : "-where " + test::quote(where) + " ") + test::quote(file.string()));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(r.out, m, std::regex(R"(Feature Count: (\d+))"))) << r.out;
+    return m.empty() ? -1 : std::stol(m[1]);
+}
+
+class handlers : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        data_ = geo::dataset::load({sample("synthetic_concessions.shp").string()}, sample_load_options(), {});
+        ASSERT_EQ(data_->collections().size(), 1u);
+    }
+    static std::shared_ptr<geo::dataset const> data_;
+    std::string const c = "synthetic-concessions";
+};
+std::shared_ptr<geo::dataset const> handlers::data_;
+
+TEST_F(handlers, items_match_every_feature_gdal_reads_and_item_finds_each_by_id) {
+    in_process api(data_);
+    auto const all = api.get_json("/collections/" + c + "/items?limit=10000");
+    long const expected = ogr_count(sample("synthetic_concessions.shp"));
+    EXPECT_EQ(all["numberMatched"], expected);
+    EXPECT_EQ(all["features"].size(), static_cast<std::size_t>(expected));
+    for (auto const& f : all["features"]) {
+        auto const one = api.get_json("/collections/" + c + "/items/" + std::to_string(f["id"].get<long>()));
+        EXPECT_EQ(one["id"], f["id"]);
+        EXPECT_EQ(one["properties"], f["properties"]);
+    }
+    EXPECT_EQ(api.get("/collections/" + c + "/items/999999").status, 404u);
+    EXPECT_EQ(api.get("/collections/" + c + "/items/abc").status, 404u);
+    EXPECT_EQ(api.get("/collections/nowhere/items").status, 404u);
+}
+
+TEST_F(handlers, property_filter_matches_gdal_where) {
+    in_process api(data_);
+    auto const page = api.get_json("/collections/" + c + "/items?Purpose=Cassava&limit=10000");
+    EXPECT_EQ(page["numberMatched"], ogr_count(sample("synthetic_concessions.shp"), "Purpose = 'Cassava'"));
+}
+
+// Every filter parameter the router accepts, with a value that selects
+// some features but not all. A filter added to request_params without an
+// example here fails the test below, so none is forgotten by a route.
+std::map<std::string, std::string> const filter_examples = {
+    {"bbox", "104.5,12.2,105.3,13.0"},
+    {"province", "synthetic province b"},
+    {"q", "rubber"},
+    {"datetime", "2005-01-01/2012-12-31"},
+};
+
+// The ids GeoJSON tiles at zoom z hold for a query, over every tile the
+// collection's extent touches; fails when a tile left a feature out.
+id_set tile_ids(in_process& api, geo::collection const& col, unsigned z, std::string const& query) {
+    auto const nw = geo::tiles::tile_for({col.extent.min_x, col.extent.max_y}, z);
+    auto const se = geo::tiles::tile_for({col.extent.max_x, col.extent.min_y}, z);
+    id_set ids;
+    for (unsigned x = nw.x; x <= se.x; ++x)
+        for (unsigned y = nw.y; y <= se.y; ++y) {
+            std::string const target = "/collections/" + col.id + "/tiles/" + std::to_string(z) + "/" + std::to_string(x) + "/" +
+                                       std::to_string(y) + ".geojson" + query;
+            auto const r = api.get(target);
+            EXPECT_EQ(r.status, 200u) << target;
+            auto const tile = json::parse(body_of(r));
+            EXPECT_FALSE(tile.contains("omitted") || tile.contains("dropped")) << target << " left features out";
+            for (auto const& id : ids_of(tile)) ids.insert(id);
+        }
+    return ids;
+}
+
+TEST_F(handlers, every_filter_selects_the_same_features_in_items_tiles_stats_and_downloads) {
+    in_process api(data_);
+    auto const& col = data_->collections().front();
+    std::set<std::string> covered;
+    std::vector<std::string> queries;
+    for (auto const name : server::filter_parameters) {
+        auto const example = filter_examples.find(std::string(name));
+        ASSERT_NE(example, filter_examples.end()) << "no example for the filter '" << name << "': add one to filter_examples";
+        queries.push_back(std::string(name) + "=" + server::percent_encode(example->second));
+        covered.insert(std::string(name));
+    }
+    EXPECT_EQ(covered.size(), filter_examples.size()) << "filter_examples names a filter the router does not take";
+    queries.push_back("Purpose=Rubber");  // a queryable property
+    queries.push_back("province=S2&q=sample&datetime=2000-01-01/..");  // several at once
+
+    std::size_t const total = col.features.size();
+    for (auto const& query : queries) {
+        SCOPED_TRACE(query);
+        auto const items = ids_of(api.get_json("/collections/" + c + "/items?limit=10000&" + query));
+        EXPECT_GT(items.size(), 0u) << "the example selects nothing: the test could not fail";
+        EXPECT_LT(items.size(), total) << "the example selects everything: the test could not fail";
+
+        EXPECT_EQ(ids_of(json::parse(body_of(api.get("/collections/" + c + "/items?f=geojson&download=1&" + query)))), items)
+            << "GeoJSON download";
+        auto const csv = test::parse_csv(body_of(api.get("/collections/" + c + "/items?f=csv&download=1&" + query)));
+        id_set csv_ids;
+        for (std::size_t row = 1; row < csv.size(); ++row) csv_ids.insert(std::stoll(csv[row][0]));
+        EXPECT_EQ(csv_ids, items) << "CSV download";
+
+        EXPECT_EQ(api.get_json("/collections/" + c + "/stats?group=company&" + query)["numberMatched"], items.size()) << "stats";
+        EXPECT_EQ(tile_ids(api, col, 9, "?" + query), items) << "tiles";
+    }
+}
+
+TEST_F(handlers, an_unknown_filter_or_bad_value_is_refused_by_every_route) {
+    in_process api(data_);
+    for (std::string const route : {"items", "stats", "tiles/9/406/241.geojson", "tiles/9/406/241.mvt"}) {
+        for (std::string const query : {"nonsense=1", "bbox=1,2,3", "province=Atlantis", "datetime=yesterday"}) {
+            auto const r = api.get("/collections/" + c + "/" + route + "?" + query);
+            EXPECT_EQ(r.status, 400u) << route << "?" << query;
+            EXPECT_TRUE(json::parse(body_of(r)).contains("description"));
+        }
+    }
+}
+
+TEST_F(handlers, province_spellings_share_one_cached_tile) {
+    in_process api(data_);
+    std::string const tile = busy_tile(*data_, "geojson");
+    auto const& first = data_->collections().front().features.front();
+    ASSERT_FALSE(first.provinces.empty());
+    std::string const name = data_->provinces().provinces()[first.provinces.front().province].name;  // "Synthetic Province C"
+    std::string lower;
+    for (char ch : name) lower += ch == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    ASSERT_NE(lower, name);
+    auto const a = api.get(tile + "?province=" + server::percent_encode(name));
+    auto const b = api.get(tile + "?province=" + lower);
+    ASSERT_TRUE(a.cached && b.cached);
+    EXPECT_GT(json::parse(body_of(a))["features"].size(), 0u) << tile;
+    EXPECT_EQ(a.cached, b.cached) << "the second spelling rendered the tile again";
+}
+
+TEST_F(handlers, every_format_in_the_table_downloads_with_its_extension_and_type) {
+    in_process api(data_);
+    for (auto const& format : server::output_formats()) {
+        if (format.format == server::output_format::html) continue;
+        auto const r = api.get("/collections/" + c + "/items?download=1&province=S2&f=" + std::string(format.name));
+        ASSERT_EQ(r.status, 200u) << format.name;
+        EXPECT_EQ(r.content_type, format.media_type) << format.name;
+        auto const disposition = std::find_if(r.headers.begin(), r.headers.end(), [](auto const& h) { return h.first == "Content-Disposition"; });
+        ASSERT_NE(disposition, r.headers.end());
+        EXPECT_NE(disposition->second.find(c + "-" + "synthetic-province-b" + std::string(format.extension) + "\""), std::string::npos)
+            << disposition->second;
+        EXPECT_FALSE(body_of(r).empty()) << format.name;
+    }
+}
+
+// --- reloads -------------------------------------------------------------------
+
+// A copy of the sample in a scratch folder, which the tests then change.
+struct sample_copy {
+    test::scratch_dir dir;
+    fs::path shp = dir / "concessions.shp";
+    sample_copy() { write_from(sample("synthetic_concessions.shp"), ""); }
+
+    // Rewrites the copy from `from` (features matching `where`, or all),
+    // built aside and moved into place as an editor's "save as" would.
+    void write_from(fs::path const& from, std::string const& where) const {
+        fs::path const aside = dir / "aside";
+        fs::remove_all(aside);
+        fs::create_directories(aside);
+        auto const r = test::run("ogr2ogr -f 'ESRI Shapefile' " + (where.empty() ? "" : "-where " + test::quote(where) + " ") +
+                                 test::quote((aside / "concessions.shp").string()) + " " + test::quote(from.string()));
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        for (auto const& f : fs::directory_iterator(aside)) fs::rename(f.path(), dir / f.path().filename());
+    }
+    server::live_dataset::loader loader() const {
+        return [shp = shp.string()] { return geo::dataset::load({shp}, sample_load_options(), {}); };
+    }
+    std::shared_ptr<geo::dataset const> load() const { return loader()(); }
+};
+
+std::string items_of(std::string const& c) { return "/collections/" + c + "/items?limit=10000"; }
+
+
+TEST(handlers_reload, a_reload_serves_the_new_data_and_never_an_answer_of_the_old) {
+    sample_copy copy;
+    in_process api(copy.load(), copy.loader());
+    std::string const c = "concessions";
+    std::string const old_version = api.data.current()->version();
+    long const all = ogr_count(copy.shp);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(api.get_json(items_of(c))["numberMatched"], all);  // cached by now
+    std::string const tile = busy_tile(*api.data.current(), "mvt");
+    auto const old_tile = api.get(tile);
+    ASSERT_EQ(old_tile.status, 200u);
+
+    copy.write_from(sample("synthetic_concessions.shp"), "Purpose = 'Rubber'");
+    long const rubber = ogr_count(copy.shp);
+    ASSERT_LT(rubber, all);
+    api.data.request_reload("test");
+    api.data.wait_idle();
+
+    auto const status = api.data.status();
+    EXPECT_EQ(status.outcome, "ok") << status.message;
+    EXPECT_NE(api.data.current()->version(), old_version);
+    EXPECT_EQ(api.get_json(items_of(c))["numberMatched"], rubber);
+    auto const new_tile = api.get(tile);
+    EXPECT_NE(body_of(new_tile), body_of(old_tile));
+    auto const health = api.get_json("/healthz");
+    EXPECT_EQ(health["version"], api.data.current()->version());
+    EXPECT_EQ(health["reload"]["outcome"], "ok");
+    EXPECT_EQ(health["reload"]["reloads"], 1);
+}
+
+TEST(handlers_reload, a_failed_reload_keeps_the_old_data_and_says_which_source_and_why) {
+    sample_copy copy;
+    in_process api(copy.load(), copy.loader());
+    std::string const version = api.data.current()->version();
+    long const all = ogr_count(copy.shp);
+    {  // a truncated .shp, as a copy cut short leaves it
+        auto const bytes = test::slurp(copy.shp);
+        std::ofstream(copy.shp, std::ios::binary | std::ios::trunc).write(bytes.data(), 100);
+    }
+    api.data.request_reload("test");
+    api.data.wait_idle();
+    auto const status = api.data.status();
+    EXPECT_EQ(status.outcome, "failed");
+    EXPECT_NE(status.message.find("concessions.shp"), std::string::npos) << status.message;
+    EXPECT_EQ(api.data.current()->version(), version);
+    EXPECT_EQ(api.get_json(items_of("concessions"))["numberMatched"], all);
+    auto const health = api.get_json("/healthz");
+    EXPECT_EQ(health["reload"]["outcome"], "failed");
+    EXPECT_EQ(health["reload"]["failures"], 1);
+    auto const metrics = body_of(api.get("/metrics"));
+    EXPECT_NE(metrics.find("concessions_reload_failures_total 1"), std::string::npos);
+    EXPECT_NE(metrics.find("concessions_reload_last_ok 0"), std::string::npos);
+}
+
+TEST(handlers_reload, a_download_under_way_finishes_with_the_data_it_started_on_which_is_then_freed) {
+    sample_copy copy;
+    in_process api(copy.load(), copy.loader());
+    std::weak_ptr<geo::dataset const> old = api.data.current();
+    long const all = ogr_count(copy.shp);
+    auto download = api.get("/collections/concessions/items?f=geojson&download=1");
+    ASSERT_TRUE(download.stream);
+    std::string body, piece;
+    bool more = download.stream(body);  // the first piece goes out before the swap
+
+    copy.write_from(sample("synthetic_concessions.shp"), "Purpose = 'Rubber'");
+    api.data.request_reload("test");
+    api.data.wait_idle();
+    ASSERT_EQ(api.data.status().outcome, "ok");
+    EXPECT_FALSE(old.expired()) << "the download lost its dataset mid-way";
+    while (more) {
+        piece.clear();
+        more = download.stream(piece);
+        body += piece;
+    }
+    auto const doc = json::parse(body);
+    EXPECT_EQ(doc["numberMatched"], all);
+    EXPECT_EQ(doc["features"].size(), static_cast<std::size_t>(all));
+    download = {};
+    EXPECT_TRUE(old.expired()) << "the old dataset outlived its last request";
+}
+
+TEST(handlers_reload, ids_and_features_stay_the_same_when_the_file_is_rewritten_unchanged) {
+    sample_copy copy;
+    in_process api(copy.load(), copy.loader());
+    auto const before = api.get_json(items_of("concessions"));
+    copy.write_from(sample("synthetic_concessions.shp"), "");
+    api.data.request_reload("test");
+    api.data.wait_idle();
+    auto const status = api.data.status();
+    EXPECT_TRUE(status.outcome == "ok" || status.outcome == "unchanged") << status.outcome << ": " << status.message;
+    auto const after = api.get_json(items_of("concessions"));
+    EXPECT_EQ(after["features"], before["features"]);
+}
+
+}  // namespace
