@@ -136,8 +136,11 @@ http_reply http_get(unsigned short port, std::string const& target, std::string 
     http_reply reply;
     int const fd = connect_loopback(port);
     if (fd < 0) return reply;
-    std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                          "\r\nConnection: close\r\n" + extra;
+    // A Host line in `extra` replaces the default one (links are made from it).
+    bool const own_host = ("\r\n" + lower(extra)).find("\r\nhost:") != std::string::npos;
+    std::string request = method + " " + target + " HTTP/1.1\r\n" +
+                          (own_host ? std::string() : "Host: 127.0.0.1:" + std::to_string(port) + "\r\n") +
+                          "Connection: close\r\n" + extra;
     if (!body.empty()) request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     request += "\r\n" + body;
     std::size_t sent = 0;

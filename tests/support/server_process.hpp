@@ -39,7 +39,8 @@ struct http_reply {
     std::string body;                            // de-chunked, not decompressed
 };
 
-// One request on a fresh connection; `extra` is raw header lines ending in \r\n.
+// One request on a fresh connection; `extra` is raw header lines ending in
+// \r\n. Host is 127.0.0.1:port unless `extra` has a Host line of its own.
 http_reply http_get(unsigned short port, std::string const& target, std::string const& extra = {},
                     std::string const& method = "GET", std::string const& body = {},
                     std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -1,0 +1,155 @@
+// `concessions serve` end to end on the real ODC layers, as OGC API -
+// Features clients see it: GDAL's own OAPIF client, the OpenAPI document,
+// conformance, queryables, collections and the province layer.
+
+#include "tests/server/api_e2e_support.hpp"
+
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+
+namespace {
+
+using namespace api_e2e;  // the suite's server, oracles and helpers
+
+// --- GDAL's OGC API - Features client -----------------------------------------------
+
+TEST_F(server_e2e_api, gdal_oapif_client_lists_every_collection) {
+    time_bound bound;
+    auto const r = test::run("ogrinfo -ro OAPIF:http://127.0.0.1:" + std::to_string(port()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::set<std::string> listed;
+    std::regex const layer_line(R"((?:^|\n)\d+: ([^ \n]+))");
+    for (std::sregex_iterator it(r.out.begin(), r.out.end(), layer_line), end; it != end; ++it) listed.insert((*it)[1]);
+    std::ifstream in(catalog());
+    json const cat = json::parse(in);
+    std::set<std::string> expected;
+    for (auto const& c : cat["collections"]) expected.insert(c["id"].get<std::string>());
+    EXPECT_EQ(listed, expected) << r.out;
+}
+
+// GDAL types each field from the collection's describedBy JSON Schema when
+// there is one, else from the first page of features: a Real field whose
+// first values are written as 5643 rather than 5643.0 becomes Integer, and
+// later values such as 114.41 arrive truncated. So every feature is checked,
+// not a few.
+TEST_F(server_e2e_api, gdal_oapif_client_fetches_every_elc_with_its_attributes) {
+    time_bound bound;
+    test::scratch_dir dir;
+    fs::path const out = dir / "elc.geojson";
+    auto const r = test::run("ogr2ogr -preserve_fid -f GeoJSON " + test::quote(out.string()) + " OAPIF:http://127.0.0.1:" +
+                             std::to_string(port()) + " elc");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(ogr_feature_count(out.string()), ogr_feature_count(elc_shp().string()));
+
+    std::ifstream in(out);
+    json const doc = json::parse(in);
+    ASSERT_EQ(doc["features"].size(), 225u);
+    auto const source = test::sqlite_oracle(elc_shp(), "SELECT rowid AS fid, Name, Hectares FROM elc_complete_utm48n");
+    std::map<long, std::pair<std::string, std::string>> expected;
+    for (std::size_t i = 1; i < source.size(); ++i) expected[std::stol(source[i][0])] = {source[i][1], source[i][2]};
+    std::set<long> ids;
+    for (auto const& f : doc["features"]) {
+        ASSERT_TRUE(f.contains("id")) << "GDAL kept no feature id";
+        long const id = f["id"];
+        ids.insert(id);
+        ASSERT_TRUE(expected.count(id)) << id;
+        auto const& p = f["properties"];
+        ASSERT_TRUE(p.contains("Name") && p.contains("Hectares")) << p.dump();
+        auto const& [name, hectares] = expected[id];
+        if (name.empty())
+            EXPECT_TRUE(p["Name"].is_null() || p["Name"] == "") << id;
+        else
+            EXPECT_EQ(p["Name"], name) << "feature " << id;
+        if (!hectares.empty()) {
+            ASSERT_TRUE(p["Hectares"].is_number()) << id << ": " << p["Hectares"];
+            EXPECT_NEAR(p["Hectares"].get<double>(), std::stod(hectares), 1e-6) << "feature " << id;
+        }
+    }
+    EXPECT_EQ(ids.size(), 225u);
+}
+
+// --- OGC documents ------------------------------------------------------------------------
+
+TEST_F(server_e2e_api, openapi_lists_every_path_and_each_answers) {
+    time_bound bound;
+    auto const reply = get("/api");
+    ASSERT_EQ(reply.status, 200);
+    EXPECT_NE(header(reply, "content-type").find("openapi"), std::string::npos) << header(reply, "content-type");
+    json const doc = json::parse(reply.body, nullptr, false);
+    ASSERT_TRUE(doc.is_object());
+    ASSERT_TRUE(doc["openapi"].is_string());
+    EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 4), "3.0.");
+    std::set<std::string> paths;
+    for (auto const& [path, _] : doc["paths"].items()) paths.insert(path);
+    for (std::string const p : {"/", "/api", "/conformance", "/collections", "/collections/{collectionId}",
+                                "/collections/{collectionId}/queryables", "/collections/{collectionId}/items",
+                                "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/stats",
+                                "/provinces", "/provinces/{province}", "/healthz", "/metrics"})
+        EXPECT_TRUE(paths.count(p)) << p << " missing from /api";
+    // Every documented path exists.
+    for (std::string path : paths) {
+        path = std::regex_replace(path, std::regex(R"(\{collectionId\})"), "elc");
+        path = std::regex_replace(path, std::regex(R"(\{featureId\})"), "0");
+        path = std::regex_replace(path, std::regex(R"(\{province\})"), "Kratie");
+        EXPECT_EQ(get(path).status, 200) << path;
+    }
+}
+
+TEST_F(server_e2e_api, conformance_queryables_and_collections) {
+    time_bound bound;
+    json const conformance = get_json("/conformance");
+    ASSERT_TRUE(conformance.is_object());
+    std::set<std::string> classes;
+    for (auto const& c : conformance["conformsTo"]) classes.insert(c.get<std::string>());
+    for (std::string const c : {"core", "geojson", "oas30"})
+        EXPECT_TRUE(classes.count("http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/" + c)) << c;
+
+    // Every field of the ELC shapefile is queryable, with its JSON type.
+    auto const fields = ogr_fields(elc_shp().string());
+    ASSERT_GT(fields.size(), 10u);
+    json const queryables = get_json("/collections/elc/queryables");
+    ASSERT_TRUE(queryables.is_object());
+    EXPECT_EQ(queryables["type"], "object");
+    std::map<std::string, std::string> const json_type = {
+        {"Integer", "integer"}, {"Integer64", "integer"}, {"Real", "number"}, {"String", "string"}, {"Date", "string"}};
+    for (auto const& [name, type] : fields) {
+        ASSERT_TRUE(queryables["properties"].contains(name)) << name;
+        EXPECT_EQ(queryables["properties"][name]["type"], json_type.at(type)) << name;
+    }
+    // Every catalogued collection has its page and queryables.
+    std::ifstream in(catalog());
+    json const cat = json::parse(in);
+    for (auto const& c : cat["collections"]) {
+        std::string const id = c["id"];
+        json const one = get_json("/collections/" + id);
+        EXPECT_EQ(one["id"], id);
+        EXPECT_EQ(one["title"], c["title"]);
+        EXPECT_EQ(get("/collections/" + id + "/queryables").status, 200) << id;
+    }
+}
+
+TEST_F(server_e2e_api, provinces_are_24_features_with_counts_per_collection) {
+    time_bound bound;
+    long const source = ogr_feature_count(provinces_shp().string());
+    ASSERT_EQ(source, 24);
+    json const doc = get_json("/provinces");
+    ASSERT_TRUE(doc.is_object());
+    EXPECT_EQ(doc["type"], "FeatureCollection");
+    ASSERT_EQ(static_cast<long>(doc["features"].size()), source);
+    auto const elc = oracle_province_counts(elc_shp());
+    auto const mining = oracle_province_counts(mining_shp());
+    std::map<std::string, long> elc_by_code, mining_by_code;
+    for (auto const& [name, c] : elc) elc_by_code[c.code] = c.count;
+    for (auto const& [name, c] : mining) mining_by_code[c.code] = c.count;
+    for (auto const& f : doc["features"]) {
+        std::string const code = f["properties"]["code"];
+        ASSERT_TRUE(f["geometry"].is_object()) << code;
+        EXPECT_EQ(f["properties"]["collections"]["elc"]["count"].get<long>(), elc_by_code.at(code)) << code;
+        EXPECT_EQ(f["properties"]["collections"]["mining"]["count"].get<long>(), mining_by_code.at(code)) << code;
+    }
+}
+
+}  // namespace
