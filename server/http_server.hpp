@@ -46,9 +46,8 @@ public:
     void run();
     void stop();
 
-    struct impl;  // public so the .cpp's session class can reach it
-
 private:
+    struct impl;
     std::unique_ptr<impl> impl_;
 };
 
