@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <csignal>
+#include <exception>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -24,13 +26,15 @@ struct http_server::impl {
     // touches all three.
     net::strand<net::io_context::executor_type> control = net::make_strand(ioc);
     tcp::acceptor acceptor{control};
-    net::signal_set signals{control, SIGINT, SIGTERM};
+    net::signal_set signals{control, SIGINT, SIGTERM, SIGHUP};
     // One timer for every connection's read and write deadlines (see reap).
     net::steady_timer reaper{control};
 
     impl(server_options o, request_handler h, metrics& m) : context(std::move(o), std::move(h), m) {}
     void accept();
     void reap();
+    void wait_for_signal();
+    void hang_up();
     void begin_stop();
 };
 
@@ -76,6 +80,29 @@ void http_server::impl::reap() {
     });
 }
 
+// SIGINT and SIGTERM stop the server; SIGHUP asks for a reload and the
+// server serves on.
+void http_server::impl::wait_for_signal() {
+    signals.async_wait([this](error_code ec, int signal) {
+        if (ec) return;  // cancelled: a stop has begun
+        if (signal != SIGHUP) return begin_stop();
+        hang_up();
+        // Not after a stop has begun: its cancel may have run already, and a
+        // wait left pending would keep run() from returning.
+        if (!context.stopping) wait_for_signal();
+    });
+}
+
+void http_server::impl::hang_up() {
+    auto const& on_hangup = context.options.on_hangup;
+    if (!on_hangup) return context.log("SIGHUP: nothing set up to reload; ignored");
+    try {
+        on_hangup();
+    } catch (std::exception const& e) {
+        context.log(std::string("SIGHUP: the reload failed to start: ") + e.what());
+    }
+}
+
 void http_server::impl::begin_stop() {
     if (context.stopping.exchange(true)) return;
     net::post(control, [this] {
@@ -115,9 +142,7 @@ void http_server::run() {
     // while a cached file is being sent would kill the server with SIGPIPE
     // instead of failing that one write with EPIPE.
     std::signal(SIGPIPE, SIG_IGN);
-    m.signals.async_wait([&m](error_code ec, int) {
-        if (!ec) m.begin_stop();
-    });
+    m.wait_for_signal();
     m.accept();
     m.reap();
     unsigned const threads = m.context.options.threads;
