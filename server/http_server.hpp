@@ -1,8 +1,9 @@
 #pragma once
 // The connection layer (Boost.Beast): listener and sessions, limits and
 // timeouts, keep-alive, HEAD, CORS, ETag/304, gzip, chunked streaming,
-// request log and metrics, and a graceful stop on SIGINT/SIGTERM. It knows
-// nothing of concessions: requests go to a handler function.
+// request log and metrics, a graceful stop on SIGINT/SIGTERM, and SIGHUP
+// passed on as a reload request. It knows nothing of concessions: requests
+// go to a handler function.
 
 #include "server/http_types.hpp"
 #include "server/metrics.hpp"
@@ -27,6 +28,13 @@ struct server_options {
     std::chrono::milliseconds write_timeout{60'000};  // each write; slow readers are dropped
     std::string cors_origin = "*";  // Access-Control-Allow-Origin; empty: no CORS headers
     bool log_requests = true;       // one line per request on stdout
+    // Called on SIGHUP, on the server's control strand: on one of run()'s
+    // threads, and while it runs no connection is accepted (nor, with one
+    // thread, served). So it must return at once, e.g. after starting a
+    // reload in the background; the server serves on. An exception from it
+    // is logged. Unset: SIGHUP is logged and ignored, where by default it
+    // would end the process.
+    std::function<void()> on_hangup;
 };
 
 using request_handler = std::function<response(request_view const&)>;
@@ -42,13 +50,14 @@ public:
     // it cannot. Returns the port actually bound.
     unsigned short listen();
     // Serves on `threads` threads until SIGINT/SIGTERM (or stop()), then
-    // stops accepting, lets in-flight responses finish and returns.
+    // stops accepting, lets in-flight responses finish and returns. SIGINT,
+    // SIGTERM and SIGHUP are caught from construction on (one that comes
+    // before run() is handled when it starts).
     void run();
     void stop();
 
-    struct impl;  // public so the .cpp's session class can reach it
-
 private:
+    struct impl;
     std::unique_ptr<impl> impl_;
 };
 

@@ -62,6 +62,8 @@ std::string server_process::url(std::string const& path) const {
 
 bool server_process::running() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
 
+bool server_process::signal(int number) { return pid_ > 0 && ::kill(pid_, number) == 0; }
+
 int server_process::stop() {
     if (pid_ <= 0) return exit_status_;
     ::kill(pid_, SIGTERM);

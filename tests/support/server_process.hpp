@@ -23,6 +23,8 @@ public:
     std::string url(std::string const& path = "/") const;
     // Sends SIGTERM, waits, and returns the exit status (-1 if killed by a signal).
     int stop();
+    // Sends a signal (SIGHUP, ...) and returns at once; false if the server is not running.
+    bool signal(int number);
     bool running() const;
     std::string const& log_path() const { return log_; }
 
