@@ -1,6 +1,6 @@
 #include "geo/catalog.hpp"
 
-#include "geo/gdal_source.hpp"
+#include "geo/vector_reader.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,8 +1,8 @@
 #include "geo/loader.hpp"
 
 #include "geo/dates.hpp"
-#include "geo/gdal_source.hpp"
 #include "geo/hash.hpp"
+#include "geo/vector_reader.hpp"
 
 #include <chrono>
 #include <filesystem>
