@@ -1,6 +1,6 @@
 #include "geo/catalog.hpp"
 
-#include "geo/gdal_source.hpp"
+#include "geo/vector_reader.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -93,11 +93,19 @@ void read_source(json const& obj, fs::path const& root, std::string const& where
     std::string const source = expand_variables(string_member(obj, "source", where));
     if (source.empty()) throw catalog_error(where + ": \"source\" is required");
     // Connection strings ("PG:...") and absolute paths are taken as they are.
-    bool const is_connection = source.find(':') != std::string::npos && !fs::exists(source);
+    bool const is_connection =
+        is_database_source(source) || (source.find(':') != std::string::npos && !fs::exists(source));
     out.source = is_connection || fs::path(source).is_absolute() ? source : (root / source).lexically_normal().string();
     out.layer = string_member(obj, "layer", where);
     out.crs = string_member(obj, "crs", where);
     out.encoding = string_member(obj, "encoding", where);
+    out.sql = string_member(obj, "sql", where);
+    out.version_sql = string_member(obj, "version_sql", where);
+    if (!out.sql.empty() && !out.layer.empty())
+        throw catalog_error(where + ": give \"layer\" or \"sql\", not both (the query names its tables)");
+    if (!out.version_sql.empty() && !is_database_source(out.source))
+        throw catalog_error(where + ": \"version_sql\" is for database sources (\"PG:...\"); a file's version "
+                                    "comes from its size and modification time");
 }
 }  // namespace
 
@@ -134,6 +142,8 @@ catalog read_catalog(fs::path const& path) {
         collection_config cc;
         read_source(c, root, cw, cc);
         cc.id = string_member(c, "id", cw);
+        if (!cc.sql.empty() && cc.id.empty())
+            throw catalog_error(cw + ": a collection read with \"sql\" needs an \"id\" (a query has no name)");
         cc.title = string_member(c, "title", cw);
         cc.color = string_member(c, "color", cw);
         if (c.contains("fields")) {
@@ -167,9 +177,15 @@ catalog catalog_from_paths(std::vector<std::string> const& paths) {
     for (auto const& p : paths) {
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
-            for (auto const& file : list_vector_files(p)) cat.collections.push_back({{file.string(), {}, {}, {}}, {}, {}, {}, {}});
+            for (auto const& file : list_vector_files(p)) {
+                collection_config cc;
+                cc.source = file.string();
+                cat.collections.push_back(std::move(cc));
+            }
         } else {
-            cat.collections.push_back({{p, {}, {}, {}}, {}, {}, {}, {}});
+            collection_config cc;
+            cc.source = p;  // a file, or a connection string read as it is
+            cat.collections.push_back(std::move(cc));
         }
     }
     return cat;

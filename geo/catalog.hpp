@@ -16,6 +16,23 @@
 // Relative sources resolve against data_root, itself relative to the
 // catalog's folder; ${VAR} and ${VAR:-default} expand from the environment.
 // Optional per source: "layer", "crs" (for a layer without one), "encoding".
+//
+// A source may be a PostGIS database, as an OGR connection string (taken as
+// it is, never resolved against data_root; put the password in ~/.pgpass or
+// PGPASSWORD rather than here):
+//
+//       {"id": "elc", "source": "PG:host=db port=5432 dbname=odc user=reader",
+//        "layer": "elc"}                          a table or view ("schema.table")
+//       {"id": "elc-active", "source": "PG:...",  or the rows of a query (then
+//        "sql": "SELECT fid AS ogc_fid, * FROM elc WHERE \"Cancelled\" IS NULL"}
+//                                                 "id" is required, and the key
+//                                                 selected AS ogc_fid is the id)
+//
+// Ids are the table's integer primary key, which OGR takes as feature id.
+// The data version (ETags, reload polling) comes from the database: by
+// default a query that changes with every INSERT, UPDATE and DELETE
+// (geo::database_version); "version_sql" replaces it, e.g.
+// "SELECT count(*), max(updated_at) FROM elc", which any change must alter.
 
 #include "geo/collection.hpp"
 
@@ -36,6 +53,8 @@ struct source_config {
     std::string layer;
     std::string crs;
     std::string encoding;
+    std::string sql;          // read this query's rows instead of a layer
+    std::string version_sql;  // database sources: the query whose rows are the data version
 };
 
 struct collection_config : source_config {
@@ -60,7 +79,9 @@ struct catalog {
 bool is_catalog_file(std::filesystem::path const& path);
 catalog read_catalog(std::filesystem::path const& path);
 
-// Plain paths: each vector file, or each vector file in a directory.
+// Plain paths: each vector file, each vector file in a directory, or an
+// OGR connection string ("PG:dbname=odc tables=elc": every table listed, or
+// all of them; each becomes a collection named after its table).
 catalog catalog_from_paths(std::vector<std::string> const& paths);
 
 // "${CONCESSIONS_SHARED_DATA:-../shared/data}/x" -> expanded from the environment.

@@ -77,7 +77,7 @@ index_box to_index_box(box const& b);
 struct collection {
     std::string id;
     std::string title;
-    std::string source;      // path as given
+    std::string source;      // path as given; a connection string without its password (source_label)
     std::string layer_name;  // OGR layer name
     std::string driver;      // OGR driver short name
     std::string source_crs;  // e.g. "EPSG:32648"

@@ -1,13 +1,16 @@
 #include "geo/loader.hpp"
 
 #include "geo/dates.hpp"
-#include "geo/gdal_source.hpp"
 #include "geo/hash.hpp"
+#include "geo/vector_reader.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <set>
+#include <string_view>
 
 namespace geo {
 
@@ -41,36 +44,118 @@ void parse_contract_dates(collection& c) {
 }
 
 namespace {
-// A hash of what the data was loaded from (paths, sizes, modification
-// times, options): the same files give the same version on every replica
-// and across restarts, so ETags stay valid; a changed file changes it.
-std::string data_version(catalog const& cat, load_options const& options) {
-    std::uint64_t h = hash_seed;
-    auto mix = [&](std::string_view s) { h = hash_bytes(s, h); };
-    auto mix_file = [&](std::string const& path) {
-        mix(path);
-        std::error_code ec;
-        fs::path const p(path);
-        for (auto const& ext : {std::string(), std::string(".dbf"), std::string(".prj"), std::string(".cpg")}) {
-            fs::path const f = ext.empty() ? p : fs::path(p).replace_extension(ext);
-            if (!fs::exists(f, ec)) continue;
-            mix(std::to_string(fs::file_size(f, ec)));
-            mix(std::to_string(fs::last_write_time(f, ec).time_since_epoch().count()));
+
+// The sources, read as far as needed to know what they name: catalogs
+// parsed, directories listed, nothing loaded.
+struct gathered_sources {
+    catalog all;
+    std::vector<std::string> catalog_files;
+    std::vector<std::string> directories;  // given as sources: a new file in one is a new collection
+    std::vector<source_failure> failures;  // catalogs that cannot be read
+};
+
+gathered_sources gather(std::vector<std::string> const& sources, load_options const& options) {
+    gathered_sources g;
+    std::vector<std::string> plain;
+    for (auto const& s : sources) {
+        if (is_catalog_file(s)) {
+            g.catalog_files.push_back(s);
+            try {
+                catalog c = read_catalog(s);
+                if (g.all.title.empty()) g.all.title = c.title;
+                if (c.provinces && !g.all.provinces) g.all.provinces = c.provinces;
+                for (auto& cc : c.collections) g.all.collections.push_back(std::move(cc));
+            } catch (std::exception const& e) {
+                g.failures.push_back({s, e.what()});
+            }
+        } else {
+            std::error_code ec;
+            if (!is_database_source(s) && fs::is_directory(s, ec)) g.directories.push_back(s);
+            plain.push_back(s);
         }
-    };
-    for (auto const& c : cat.collections) {
-        mix_file(c.source);
-        mix(c.id + "|" + c.title + "|" + c.layer + "|" + c.crs + "|" + c.encoding + "|" + c.color);
     }
-    if (cat.provinces) mix_file(cat.provinces->source);
+    for (auto& cc : catalog_from_paths(plain).collections) g.all.collections.push_back(std::move(cc));
+    if (!options.provinces_path.empty()) {
+        province_config p;
+        p.source = options.provinces_path;
+        g.all.provinces = p;
+    }
+    return g;
+}
+
+source_options options_for(source_config const& s, load_options const& o) {
+    source_options out;
+    out.crs = o.crs.empty() ? s.crs : o.crs;
+    out.encoding = o.encoding.empty() ? s.encoding : o.encoding;
+    out.layer = s.layer;
+    out.sql = s.sql;
+    out.threads = o.threads;
+    return out;
+}
+
+// A file source and the files read with it: a shapefile's set, in the
+// case of its .shp, whether or not each exists.
+std::vector<fs::path> files_of(std::string const& source) {
+    fs::path const p(source);
+    std::string const ext = p.extension().string();
+    if (ext != ".shp" && ext != ".SHP") return {p};
+    bool const upper = ext == ".SHP";
+    std::vector<fs::path> files;
+    for (char const* sidecar : {".shp", ".shx", ".dbf", ".prj", ".cpg"}) {
+        std::string e = sidecar;
+        if (upper) std::transform(e.begin(), e.end(), e.begin(), [](unsigned char ch) { return std::toupper(ch); });
+        files.push_back(fs::path(p).replace_extension(e));
+    }
+    return files;
+}
+
+template <typename Visit>
+void for_each_source(catalog const& cat, Visit&& visit) {
+    for (auto const& c : cat.collections) visit(static_cast<source_config const&>(c));
+    if (cat.provinces) visit(static_cast<source_config const&>(*cat.provinces));
+}
+
+// A hash of what the data is loaded from: catalogs and files by path, size
+// and modification time, databases by their own version query (see
+// database_version), plus what was asked of them. The same sources give the
+// same version on every replica and across restarts, so ETags stay valid;
+// a changed file or row changes it. A source whose version cannot be read
+// contributes its error: the version changes when it fails and again when
+// it comes back.
+std::string version_of(gathered_sources const& g, load_options const& options) {
+    std::uint64_t h = hash_seed;
+    auto mix = [&](std::string_view s) {
+        h = hash_bytes(s, h);
+        h = hash_bytes("\x1f", h);  // a separator: "ab"+"c" is not "a"+"bc"
+    };
+    auto mix_file = [&](fs::path const& f) {
+        mix(f.string());
+        std::error_code ec;
+        auto const size = fs::file_size(f, ec);
+        if (ec) return mix("-");
+        mix(std::to_string(size));
+        mix(std::to_string(fs::last_write_time(f, ec).time_since_epoch().count()));
+    };
+    for (auto const& f : g.catalog_files) mix_file(f);
+    for (auto const& f : g.failures) mix(f.source + ": " + f.message);
+    for_each_source(g.all, [&](source_config const& s) {
+        mix(s.source);
+        mix(s.layer + "|" + s.crs + "|" + s.encoding + "|" + s.sql + "|" + s.version_sql);
+        if (!is_database_source(s.source)) {
+            for (auto const& f : files_of(s.source)) mix_file(f);
+            return;
+        }
+        try {
+            mix(database_version(s.source, options_for(s, options), s.version_sql));
+        } catch (std::exception const& e) {
+            mix(std::string("error: ") + e.what());
+        }
+    });
+    for (auto const& c : g.all.collections) mix(c.id + "|" + c.title + "|" + c.color);
     mix(options.crs + "|" + options.encoding + "|" + options.provinces_path);
     char buf[20];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
     return buf;
-}
-
-source_options options_for(source_config const& s, load_options const& o) {
-    return {o.crs.empty() ? s.crs : o.crs, o.encoding.empty() ? s.encoding : o.encoding, s.layer, o.threads};
 }
 
 void check_roles(collection& c) {
@@ -82,44 +167,65 @@ void check_roles(collection& c) {
         }
     }
 }
+
+// The collection id: the catalog's, else the file's name, or for a
+// database the table's; a source of several layers adds the layer's name.
+std::string collection_id(collection_config const& cc, collection const& c, std::size_t layers) {
+    if (cc.id.empty() && is_database_source(cc.source)) return id_from_name(c.layer_name);
+    std::string id = cc.id.empty() ? id_from_name(fs::path(cc.source).stem().string()) : cc.id;
+    if (layers > 1) id += "-" + id_from_name(c.layer_name);
+    return id;
+}
 }  // namespace
+
+std::string current_version(std::vector<std::string> const& sources, load_options const& options) {
+    return version_of(gather(sources, options), options);
+}
+
+std::vector<fs::path> watched_paths(std::vector<std::string> const& sources, load_options const& options) {
+    gathered_sources const g = gather(sources, options);
+    std::vector<fs::path> paths;
+    std::set<fs::path> seen;
+    auto add = [&](fs::path const& p) {
+        if (seen.insert(p).second) paths.push_back(p);
+    };
+    for (auto const& f : g.catalog_files) add(f);
+    for (auto const& d : g.directories) add(d);
+    for_each_source(g.all, [&](source_config const& s) {
+        if (!is_database_source(s.source))
+            for (auto const& f : files_of(s.source)) add(f);
+    });
+    return paths;
+}
+
+bool has_database_sources(std::vector<std::string> const& sources, load_options const& options) {
+    gathered_sources const g = gather(sources, options);
+    bool found = false;
+    for_each_source(g.all, [&](source_config const& s) { found |= is_database_source(s.source); });
+    return found;
+}
 
 snapshot load(std::vector<std::string> const& sources, load_options const& options) {
     using clock = std::chrono::steady_clock;
     auto const seconds = [](clock::duration d) { return std::chrono::duration<double>(d).count(); };
     auto const t_start = clock::now();
     snapshot snap;
-    catalog all;
-    std::vector<std::string> plain;
-    for (auto const& s : sources) {
-        if (is_catalog_file(s)) {
-            try {
-                catalog c = read_catalog(s);
-                if (all.title.empty()) all.title = c.title;
-                if (c.provinces && !all.provinces) all.provinces = c.provinces;
-                for (auto& cc : c.collections) all.collections.push_back(std::move(cc));
-            } catch (std::exception const& e) {
-                snap.failures.push_back({s, e.what()});
-            }
-        } else {
-            plain.push_back(s);
-        }
-    }
-    for (auto& cc : catalog_from_paths(plain).collections) all.collections.push_back(std::move(cc));
+    gathered_sources const g = gather(sources, options);
+    catalog const& all = g.all;
+    snap.failures = g.failures;
     snap.title = all.title.empty() ? "Concessions" : all.title;
+    // Before reading: a change made while the sources are read then shows
+    // as a newer version at the next check, never the other way round.
+    snap.version = version_of(g, options);
 
-    if (!options.provinces_path.empty()) {
-        province_config p;
-        p.source = options.provinces_path;
-        all.provinces = p;
-    }
     if (all.provinces) {
         try {
             auto const& p = *all.provinces;
             auto layers = read_vector_source(p.source, options_for(p, options));
             snap.provinces = province_index::from_boundaries(layers.front(), p.name_field, p.code_field);
         } catch (std::exception const& e) {
-            snap.failures.push_back({all.provinces->source, std::string("province boundaries: ") + e.what()});
+            snap.failures.push_back(
+                {source_label(all.provinces->source), std::string("province boundaries: ") + e.what()});
         }
     }
 
@@ -129,17 +235,16 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
         try {
             layers = read_vector_source(cc.source, options_for(cc, options));
         } catch (std::exception const& e) {
-            snap.failures.push_back({cc.source, e.what()});
+            snap.failures.push_back({source_label(cc.source), e.what()});
             continue;
         }
         for (auto& c : layers) {
-            std::string id = cc.id.empty() ? id_from_name(fs::path(cc.source).stem().string()) : cc.id;
-            if (layers.size() > 1) id += "-" + id_from_name(c.layer_name);
+            std::string const id = collection_id(cc, c, layers.size());
             std::string unique = id;
             for (int n = 2; ids.count(unique); ++n) unique = id + "-" + std::to_string(n);
             c.id = unique;
             ids.insert(unique);
-            c.title = cc.title.empty() ? c.layer_name : cc.title;
+            c.title = !cc.title.empty() ? cc.title : !cc.sql.empty() ? c.id : c.layer_name;
             c.color = cc.color;
             c.roles = cc.roles ? *cc.roles : guess_roles(c.fields);
             check_roles(c);
@@ -155,7 +260,6 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
     for (auto& c : snap.collections) c.build_index();
     auto const t_index = clock::now();
     snap.timings = {seconds(t_read - t_start), seconds(t_provinces - t_read), seconds(t_index - t_provinces)};
-    snap.version = data_version(all, options);
     return snap;
 }
 

@@ -8,6 +8,7 @@
 #include "geo/collection.hpp"
 #include "geo/provinces.hpp"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ struct source_failure {
 
 struct snapshot {
     std::string title;
-    std::string version;  // changes when any source file does; stable across restarts (ETags)
+    std::string version;  // current_version(sources) as it was before reading them (ETags)
     std::vector<collection> collections;
     province_index provinces;  // gazetteer only when no boundary layer was given
     std::vector<source_failure> failures;
@@ -41,6 +42,30 @@ struct snapshot {
 };
 
 snapshot load(std::vector<std::string> const& sources, load_options const& options);
+
+// The data version of `sources` now, without loading them: catalogs read,
+// files stat'ed (path, size, modification time of every file watched_paths
+// names), one or two small queries per database source (database_version,
+// or the catalog's "version_sql"). load() computes the same before it reads,
+// so `current_version(s, o) != snap.version` means the data has changed
+// since `snap` was loaded (or a change made while it loaded is not in its
+// version yet: a reload too many, never one too few). Stable across
+// restarts and replicas for the same data; a source that cannot be reached
+// or read contributes its error, so the version changes when it fails and
+// when it comes back. Does not throw.
+std::string current_version(std::vector<std::string> const& sources, load_options const& options);
+
+// What a file watcher should watch for `sources`: the catalog files, the
+// directories given as sources (a new file in one is a new collection),
+// every file source with a shapefile's sidecars (.shp, .shx, .dbf, .prj,
+// .cpg, whether or not they exist yet: watch their folders to see one
+// appear) and the province layer. Database sources are not files: see
+// has_database_sources.
+std::vector<std::filesystem::path> watched_paths(std::vector<std::string> const& sources, load_options const& options);
+
+// Whether any source (collection or province layer) is a database, whose
+// changes no file watcher sees: then poll current_version.
+bool has_database_sources(std::vector<std::string> const& sources, load_options const& options);
 
 // Fills contract_date from the role field and counts what could not be read.
 void parse_contract_dates(collection& c);

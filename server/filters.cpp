@@ -1,10 +1,172 @@
 #include "server/filters.hpp"
 
 #include "server/links.hpp"
+#include "server/param_text.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
 
 #include <cstdio>
 
 namespace server {
+
+namespace {
+
+param_error error(std::string description) { return param_error{std::move(description)}; }
+
+bool valid_date(int year, int month, int day) {
+    static constexpr std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool const leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month < 1 || month > 12 || day < 1) return false;
+    return day <= days[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+// Reads `count` digits at `pos` as a number, -1 when they are not all digits.
+int digits_at(std::string_view s, std::size_t pos, std::size_t count) {
+    if (pos + count > s.size()) return -1;
+    int value = 0;
+    for (std::size_t i = pos; i < pos + count; ++i) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        value = value * 10 + (s[i] - '0');
+    }
+    return value;
+}
+
+// RFC 3339 section 5.6 partial-time and time-offset: "10:00:00Z",
+// "10:00:00.5+07:00". A '+' sent unescaped arrives as a space, so a space
+// is read as '+'.
+bool valid_time(std::string_view t) {
+    int const hour = digits_at(t, 0, 2), minute = digits_at(t, 3, 2), second = digits_at(t, 6, 2);
+    if (t.size() < 8 || t[2] != ':' || t[5] != ':' || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+        second < 0 || second > 60)  // 60: a leap second
+        return false;
+    t.remove_prefix(8);
+    if (t.starts_with('.')) {
+        std::size_t digits = 1;
+        while (digits < t.size() && t[digits] >= '0' && t[digits] <= '9') ++digits;
+        if (digits == 1) return false;
+        t.remove_prefix(digits);
+    }
+    if (t == "Z" || t == "z") return true;
+    int const offset_hour = digits_at(t, 1, 2), offset_minute = digits_at(t, 4, 2);
+    return t.size() == 6 && (t[0] == '+' || t[0] == '-' || t[0] == ' ') && t[3] == ':' && offset_hour >= 0 &&
+           offset_hour <= 23 && offset_minute >= 0 && offset_minute <= 59;
+}
+
+// An RFC 3339 full-date or date-time; only the date is kept, since contract
+// dates have no time of day.
+std::optional<std::string> parse_instant(std::string_view text) {
+    int const year = digits_at(text, 0, 4), month = digits_at(text, 5, 2), day = digits_at(text, 8, 2);
+    if (text.size() < 10 || text[4] != '-' || text[7] != '-' || year < 0 || !valid_date(year, month, day))
+        return std::nullopt;
+    std::string_view const rest = text.substr(10);
+    if (!rest.empty() && !((rest[0] == 'T' || rest[0] == 't') && valid_time(rest.substr(1)))) return std::nullopt;
+    return std::string(text.substr(0, 10));
+}
+
+constexpr std::string_view datetime_forms =
+    "a date or date-time (RFC 3339, e.g. 2011-03-15 or 2011-03-15T10:00:00Z) or an interval start/end "
+    "with '..' for an open end";
+
+}  // namespace
+
+std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view text) {
+    std::vector<std::string_view> tokens;
+    for (std::size_t start = 0;;) {
+        std::size_t const comma = text.find(',', start);
+        tokens.push_back(trim_spaces(text.substr(start, comma - start)));
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    // OGC 17-069r4 section 7.15.3: 4 numbers, or 6 with heights.
+    if (tokens.size() != 4 && tokens.size() != 6)
+        return error("bbox needs 4 numbers: minLon,minLat,maxLon,maxLat (got " + std::to_string(tokens.size()) + ")");
+    bool const with_heights = tokens.size() == 6;
+    constexpr std::array<std::string_view, 4> flat_names = {"minLon", "minLat", "maxLon", "maxLat"};
+    constexpr std::array<std::string_view, 6> names_3d = {"minLon", "minLat", "minHeight",
+                                                          "maxLon", "maxLat", "maxHeight"};
+    std::array<double, 6> numbers{};
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        std::string_view const token = tokens[i];
+        std::string_view const name = with_heights ? names_3d[i] : flat_names[i];
+        auto const [end, ec] = std::from_chars(token.data(), token.data() + token.size(), numbers[i]);
+        if (token.empty() || ec != std::errc{} || end != token.data() + token.size() || !std::isfinite(numbers[i]))
+            return error("bbox " + std::string(name) + " " + quote_text(token) + " is not a finite number");
+    }
+    // A flat map ignores the heights of a 3-D box.
+    using four_indices = std::array<std::size_t, 4>;
+    four_indices const at = with_heights ? four_indices{0, 1, 3, 4} : four_indices{0, 1, 2, 3};
+    std::array<double, 4> box{};
+    for (std::size_t i = 0; i < 4; ++i) {
+        box[i] = numbers[at[i]];
+        double const bound = i % 2 == 0 ? 180.0 : 90.0;
+        if (box[i] < -bound || box[i] > bound)
+            return error("bbox " + std::string(flat_names[i]) + " " + quote_text(tokens[at[i]]) + " is outside -" +
+                         std::to_string(static_cast<int>(bound)) + ".." + std::to_string(static_cast<int>(bound)));
+    }
+    // No antimeridian-crossing boxes: Cambodia is nowhere near it, so min > max
+    // is a mistake, not a wrap.
+    if (box[0] > box[2])
+        return error("bbox minLon " + quote_text(tokens[at[0]]) + " is greater than maxLon " + quote_text(tokens[at[2]]));
+    if (box[1] > box[3])
+        return error("bbox minLat " + quote_text(tokens[at[1]]) + " is greater than maxLat " + quote_text(tokens[at[3]]));
+    return box;
+}
+
+std::variant<std::pair<std::optional<std::string>, std::optional<std::string>>, param_error> parse_datetime(
+    std::string_view text) {
+    // OGC 17-069r4 section 7.15.4.
+    std::size_t const slash = text.find('/');
+    if (slash == std::string_view::npos) {
+        auto instant = parse_instant(text);
+        if (!instant) return error("datetime " + quote_text(text) + " is not " + std::string(datetime_forms));
+        return std::pair{instant, instant};
+    }
+    if (text.find('/', slash + 1) != std::string_view::npos)
+        return error("datetime " + quote_text(text) + " has more than one '/'; expected " + std::string(datetime_forms));
+
+    std::array<std::optional<std::string>, 2> ends;
+    std::array<std::string_view, 2> const texts = {text.substr(0, slash), text.substr(slash + 1)};
+    for (std::size_t i = 0; i < 2; ++i) {
+        if (texts[i].empty() || texts[i] == "..") continue;  // open
+        ends[i] = parse_instant(texts[i]);
+        if (!ends[i])
+            return error(std::string("datetime ") + (i == 0 ? "start " : "end ") + quote_text(texts[i]) +
+                         " is not a date or date-time (RFC 3339, e.g. 2011-03-15 or 2011-03-15T10:00:00Z) or '..'");
+    }
+    // "YYYY-MM-DD" compares as text in calendar order.
+    if (ends[0] && ends[1] && *ends[0] > *ends[1])
+        return error("datetime interval starts (" + *ends[0] + ") after it ends (" + *ends[1] + ")");
+    return std::pair{std::move(ends[0]), std::move(ends[1])};
+}
+
+
+std::optional<param_error> parse_filter(std::string const& key, std::string const& value, bool is_property,
+                                       feature_filters& filters) {
+    if (is_property) {
+        filters.properties.emplace_back(key, value);
+    } else if (key == "bbox") {
+        auto parsed = parse_bbox(value);
+        if (auto* e = std::get_if<param_error>(&parsed)) return std::move(*e);
+        filters.bbox = std::get<0>(parsed);
+    } else if (key == "province") {
+        filters.province = value;
+    } else if (key == "q") {
+        filters.q = value;
+    } else if (key == "datetime") {
+        auto parsed = parse_datetime(value);
+        if (auto* e = std::get_if<param_error>(&parsed)) return std::move(*e);
+        auto& [from, to] = std::get<0>(parsed);
+        filters.date_from = std::move(from);
+        filters.date_to = std::move(to);
+    }
+    return std::nullopt;
+}
+
+// Walks the query once, refusing unknown keys, repeated keys and fixed keys
+// with an empty value, and hands every other pair to
+// take(key, value, is_property). A fixed key wins over a queryable of the
 
 std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo::province_index const& provinces) {
     filter_set out;

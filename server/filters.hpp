@@ -1,18 +1,52 @@
 #pragma once
-// The one filter model: the parsed filter parameters (request_params.hpp)
-// resolved against a dataset into the geo::feature_query that items, tiles,
-// stats and downloads all run, with a canonical key for caches and a
-// suffix for download file names. Adding a filter: see docs/DEVELOPERS.md.
+// The one filter model: the filter parameters every route that selects
+// features takes (items, tiles, stats, downloads), parsed from the query,
+// then resolved against a dataset into the geo::feature_query they all run,
+// with a canonical key for caches and a suffix for download file names.
+// Adding a filter is a change here and in geo/feature_query (see
+// docs/DEVELOPERS.md).
 
 #include "geo/feature_query.hpp"
 #include "geo/provinces.hpp"
 #include "server/http_types.hpp"
-#include "server/request_params.hpp"
 
+#include <array>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace server {
+
+// The filter parameters, besides every queryable property as <name>=value.
+inline constexpr std::array<std::string_view, 4> filter_parameters = {"bbox", "province", "q", "datetime"};
+
+// A query parameter that cannot be read: the message the client gets with a 400.
+struct param_error {
+    std::string description;
+};
+
+// The filters as given, each value checked.
+struct feature_filters {
+    std::optional<std::array<double, 4>> bbox;  // min lon, min lat, max lon, max lat
+    std::optional<std::string> province;        // any spelling or code; resolved by resolve_filters
+    std::optional<std::string> q;               // free text
+    std::vector<std::pair<std::string, std::string>> properties;  // queryable name -> value
+    std::optional<std::string> date_from;  // "YYYY-MM-DD", inclusive; nullopt: open
+    std::optional<std::string> date_to;    // "YYYY-MM-DD", inclusive; nullopt: open
+};
+
+// Reads one filter parameter (key in filter_parameters, or a queryable
+// property when is_property) into filters.
+std::optional<param_error> parse_filter(std::string const& key, std::string const& value, bool is_property,
+                                        feature_filters& filters);
+
+// The pieces, exposed for their own tests.
+std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view text);
+std::variant<std::pair<std::optional<std::string>, std::optional<std::string>>, param_error> parse_datetime(
+    std::string_view text);
 
 struct filter_set {
     geo::feature_query query;  // what geo::select runs

@@ -3,7 +3,7 @@
 // file extension of a download, the media type, and who writes it. Adding
 // a format is a row here plus its writer (see docs/DEVELOPERS.md).
 
-#include "geo/gdal_source.hpp"
+#include "geo/vector_export.hpp"
 
 #include <optional>
 #include <span>

@@ -5,11 +5,13 @@
 #include "server/cache_file.hpp"
 #include "server/http_server.hpp"
 #include "server/live_dataset.hpp"
+#include "server/source_watcher.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 #include <memory>
 
@@ -37,6 +39,9 @@ struct serve_options {
     std::string cache_dir;  // empty: cache_file::default_folder()
     double read_timeout_s = 15, write_timeout_s = 60;
     bool quiet = false;
+    bool watch = true;            // reload when a source file changes
+    unsigned watch_settle_ms = 1000;
+    unsigned poll_seconds = 30;   // database sources: how often to ask for their version
 };
 
 std::string cache_files_described() {
@@ -95,6 +100,14 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--tile-tolerance", o->dataset.tiles.tolerance, "Simplification tolerance in tile units (of 4096)")->capture_default_str();
     cmd->add_option("--public-url", o->api.public_url, "Base URL for links (default: from the Host header)")->type_name("URL");
     cmd->add_flag("--quiet", o->quiet, "Do not log each request");
+    cmd->add_flag("--watch,!--no-watch", o->watch,
+                  "Reload when a source file changes (on by default; SIGHUP always reloads)");
+    cmd->add_option("--watch-settle-ms", o->watch_settle_ms,
+                    "Wait this long after the last change to a source file before reloading (a copy under way is not read)")
+        ->capture_default_str();
+    cmd->add_option("--poll-seconds", o->poll_seconds,
+                    "How often to ask a database source (PG:...) whether its data changed; 0: never")
+        ->capture_default_str();
 
     return [cmd, o]() -> int {
         if (!cmd->parsed()) return -1;
@@ -103,6 +116,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
             if (o->load.provinces_path.empty()) o->load.provinces_path = CONCESSIONS_SAMPLE_DIR "/synthetic_provinces.shp";
             o->api.sample_data = true;
         }
+        // A SIGHUP while loading (minutes, for a large set) must not end the
+        // process; once serving, it reloads.
+        std::signal(SIGHUP, SIG_IGN);
         // Checked before loading, which can take minutes.
         try {
             server::cache_file::use(o->cache_dir.empty() ? server::cache_file::default_folder() : o->cache_dir);
@@ -140,6 +156,20 @@ std::function<int()> add_serve_command(CLI::App& app) {
         server::metrics counters;
         server::live_dataset data(std::move(first), load);
         server::api handlers(data, o->api, counters);
+        o->http.on_hangup = [&data] { data.request_reload("SIGHUP"); };
+        std::unique_ptr<server::source_watcher> watcher;
+        if (o->watch) {
+            try {
+                watcher = std::make_unique<server::source_watcher>(geo::watched_paths(o->sources, o->load),
+                                                                   std::chrono::milliseconds(o->watch_settle_ms),
+                                                                   [&data] { data.request_reload("file changed"); });
+            } catch (std::exception const& e) {
+                std::cerr << "concessions: warning: cannot watch the sources (" << e.what() << "); reload with SIGHUP\n";
+            }
+        }
+        bool const polled = o->poll_seconds > 0 && geo::has_database_sources(o->sources, o->load);
+        if (polled)
+            data.poll([o] { return geo::current_version(o->sources, o->load); }, std::chrono::seconds(o->poll_seconds));
         server::http_server http(o->http, [&handlers](server::request_view const& r) { return handlers.handle(r); }, counters);
         unsigned short port = 0;
         try {
@@ -151,6 +181,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
         std::cout << "concessions: " << collections << " collections, " << features << " features"
                   << (some_failed ? " (some sources failed, see above)" : "") << "\n"
                   << "concessions: cached answers of 64 KiB or more kept " << cache_files_described() << "\n"
+                  << "concessions: reloads on SIGHUP" << (watcher ? ", and when a source file changes" : "")
+                  << (polled ? ", and when a database source changes (asked every " + std::to_string(o->poll_seconds) + " s)" : "")
+                  << "\n"
                   << "concessions: serving on http://" << (o->http.bind == "0.0.0.0" ? "127.0.0.1" : o->http.bind) << ":"
                   << port << "/" << std::endl;
         http.run();

@@ -16,6 +16,7 @@
 #include "server/formats.hpp"
 #include "server/http_types.hpp"
 #include "server/live_dataset.hpp"
+#include "server/request_params.hpp"
 #include "server/router.hpp"
 
 #include <nlohmann/json.hpp>

@@ -71,3 +71,38 @@ TEST(catalog, rejects_malformed_catalogs_with_the_file_named) {
     std::ofstream(dir / "feature.json") << R"({"type": "FeatureCollection", "features": []})";
     EXPECT_FALSE(geo::is_catalog_file(dir / "feature.json"));
 }
+
+TEST(catalog, database_sources_are_taken_as_they_are_with_their_query_keys) {
+    test::scratch_dir dir;
+    std::ofstream(dir / "c.json") << R"({"data_root": "layers", "collections": [
+        {"id": "elc", "source": "PG:host=db dbname=odc user=reader", "layer": "public.elc",
+         "version_sql": "SELECT count(*), max(updated_at) FROM elc"},
+        {"id": "active", "source": "pg:dbname=odc", "sql": "SELECT fid AS ogc_fid, * FROM elc"}]})";
+    auto const cat = geo::read_catalog(dir / "c.json");
+    ASSERT_EQ(cat.collections.size(), 2u);
+    EXPECT_EQ(cat.collections[0].source, "PG:host=db dbname=odc user=reader");  // not under data_root
+    EXPECT_EQ(cat.collections[0].layer, "public.elc");
+    EXPECT_EQ(cat.collections[0].version_sql, "SELECT count(*), max(updated_at) FROM elc");
+    EXPECT_EQ(cat.collections[1].source, "pg:dbname=odc");
+    EXPECT_EQ(cat.collections[1].sql, "SELECT fid AS ogc_fid, * FROM elc");
+
+    auto const plain = geo::catalog_from_paths({"PG:dbname=odc tables=elc"});
+    ASSERT_EQ(plain.collections.size(), 1u);
+    EXPECT_EQ(plain.collections[0].source, "PG:dbname=odc tables=elc");
+}
+
+TEST(catalog, refuses_query_keys_where_they_cannot_apply) {
+    test::scratch_dir dir;
+    auto refused = [&](std::string const& collection, std::string const& words) {
+        std::ofstream(dir / "c.json") << R"({"collections": [)" + collection + "]}";
+        try {
+            geo::read_catalog(dir / "c.json");
+            ADD_FAILURE() << "accepted " << collection;
+        } catch (geo::catalog_error const& e) {
+            EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+        }
+    };
+    refused(R"({"id": "a", "source": "PG:dbname=x", "layer": "t", "sql": "SELECT 1"})", "not both");
+    refused(R"({"source": "PG:dbname=x", "sql": "SELECT * FROM t"})", "needs an \"id\"");
+    refused(R"({"source": "e.shp", "version_sql": "SELECT 1"})", "database sources");
+}

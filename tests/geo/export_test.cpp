@@ -1,8 +1,8 @@
 // Exporting selected features with GDAL's drivers, checked with GDAL's own
 // ogrinfo/ogr2ogr (and unzip) reading the files back.
 
-#include "geo/gdal_source.hpp"
 #include "geo/loader.hpp"
+#include "geo/vector_export.hpp"
 
 #include "tests/support/test_support.hpp"
 
@@ -204,8 +204,8 @@ TEST_P(export_each_format, NamesTheOutputWhenItsDirectoryIsMissing) {
     fs::path const out = dir / "no" / "such" / (std::string("dir") + extension(GetParam()));
     try {
         geo::export_features(c, {0}, sample().provinces, GetParam(), out, provenance_of(c));
-        FAIL() << "no load_error";
-    } catch (geo::load_error const& e) {
+        FAIL() << "no export_error";
+    } catch (geo::export_error const& e) {
         EXPECT_TRUE(contains(e.what(), out.string())) << e.what();
         EXPECT_TRUE(contains(e.what(), "does not exist")) << e.what();
     }
@@ -219,8 +219,8 @@ TEST_P(export_each_format, RefusesAPositionOutsideTheCollection) {
     try {
         geo::export_features(c, {0, static_cast<std::uint32_t>(c.features.size())}, sample().provinces, GetParam(), out,
                              provenance_of(c));
-        FAIL() << "no load_error";
-    } catch (geo::load_error const& e) {
+        FAIL() << "no export_error";
+    } catch (geo::export_error const& e) {
         EXPECT_TRUE(contains(e.what(), out.string())) << e.what();
         EXPECT_TRUE(contains(e.what(), std::to_string(c.features.size()))) << e.what();
     }

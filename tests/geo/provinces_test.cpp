@@ -1,9 +1,9 @@
 // Province assignment by geometry, checked against SpatiaLite's own
 // intersection areas on the source files.
 
-#include "geo/gdal_source.hpp"
 #include "geo/loader.hpp"
 #include "geo/province_names.hpp"
+#include "geo/vector_reader.hpp"
 
 #include "tests/support/test_support.hpp"
 

@@ -1,8 +1,8 @@
 // Loading the real Open Development Cambodia layers, checked against GDAL's
 // and PROJ's own tools run on the same files.
 
-#include "geo/gdal_source.hpp"
 #include "geo/loader.hpp"
+#include "geo/vector_reader.hpp"
 
 #include "tests/support/test_support.hpp"
 

@@ -1,8 +1,5 @@
 #pragma once
-// The one door to GDAL/OGR: read every layer of a vector source into
-// collections of lon/lat features (reprojected through geo/projection),
-// repairing invalid polygons with OGR's MakeValid (GEOS) and counting what
-// was repaired, null or re-encoded; and write selected features back out
+// Exporting with GDAL/OGR: selected features of a collection written out
 // with GDAL's own drivers (KML, GeoPackage, zipped shapefile).
 
 #include "geo/collection.hpp"
@@ -16,26 +13,11 @@
 
 namespace geo {
 
-// Thrown when a source cannot be loaded; the message names the file (and
-// layer/feature where known) and says what to do about it.
-struct load_error : std::runtime_error {
+// Thrown when an export cannot be written; the message names the output
+// file and the format (and the layer, field or feature where known).
+struct export_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-
-struct source_options {
-    std::string crs;       // assign this CRS ("EPSG:32648"), overriding what the layer declares
-    std::string encoding;  // shapefile text encoding, overriding .cpg/.dbf ("CP1252", "UTF-8")
-    std::string layer;     // read only this layer; empty reads all
-    unsigned threads = 0;  // 0: one per core
-};
-
-// Reads one file or OGR connection string; one collection per layer, with
-// id, title, roles and provinces left for the caller to fill.
-std::vector<collection> read_vector_source(std::string const& path, source_options const& options);
-
-// Vector files directly inside `dir` that read_vector_source can open,
-// sorted by name (only the .shp of a shapefile's set).
-std::vector<std::filesystem::path> list_vector_files(std::filesystem::path const& dir);
 
 // Where an export came from, written where each format keeps such things:
 // KML: the <Document>'s <name> (collection id) and <description>;
@@ -78,7 +60,7 @@ enum class export_format { kml, gpkg, shp };
 // still there and the loss is said (export as GPKG or KML to keep them).
 //
 // `out` is replaced only once the file is complete; a failure leaves no
-// partial file. Throws load_error naming `out`. Safe to call from several
+// partial file. Throws export_error naming `out`. Safe to call from several
 // threads at once for different files.
 void export_features(collection const& c, std::vector<std::uint32_t> const& selection, province_index const& provinces,
                      export_format format, std::filesystem::path const& out, export_provenance const& provenance);

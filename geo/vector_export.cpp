@@ -1,15 +1,6 @@
-#include "geo/gdal_source.hpp"
+#include "geo/vector_export.hpp"
 
-#include "geo/area.hpp"
-#include "geo/projection.hpp"
-#include "geo/simple_ring.hpp"
-#include "geo/utf8.hpp"
-
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_vsi.h>
-#include <gdal_priv.h>
-#include <ogrsf_frmts.h>
+#include "geo/gdal_handles.hpp"
 
 #include <unistd.h>
 
@@ -19,477 +10,15 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
-#include <mutex>
 #include <set>
 #include <sstream>
-#include <thread>
 #include <utility>
 
 namespace geo {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-void register_drivers() {
-    static std::once_flag once;
-    std::call_once(once, [] { GDALAllRegister(); });
-}
-
-// Collects GDAL's messages for the current thread (GDAL's handler stack is
-// per thread), so a failure can be reported with the file it concerns.
-class error_capture {
-public:
-    error_capture() { CPLPushErrorHandlerEx(&error_capture::handle, this); }
-    ~error_capture() { CPLPopErrorHandler(); }
-    error_capture(error_capture const&) = delete;
-    error_capture& operator=(error_capture const&) = delete;
-
-    std::vector<std::string> failures;
-    std::vector<std::string> warnings;
-
-private:
-    static void CPL_STDCALL handle(CPLErr level, CPLErrorNum, char const* message) {
-        auto* self = static_cast<error_capture*>(CPLGetErrorHandlerUserData());
-        auto& list = level >= CE_Failure ? self->failures : self->warnings;
-        if (list.size() < 1000) list.emplace_back(message ? message : "");
-    }
-};
-
-struct dataset_closer {
-    void operator()(GDALDataset* ds) const { GDALClose(ds); }
-};
-using dataset_ptr = std::unique_ptr<GDALDataset, dataset_closer>;
-
-struct open_result {
-    dataset_ptr dataset;
-    std::string error;
-};
-
-open_result open_vector(std::string const& path, source_options const& options) {
-    error_capture errors;
-    CPLStringList open_options;
-    std::string const ext = fs::path(path).extension().string();
-    bool const is_shapefile = ext == ".shp" || ext == ".SHP" || ext == ".dbf";
-    if (!options.encoding.empty() && is_shapefile) open_options.SetNameValue("ENCODING", options.encoding.c_str());
-    auto* ds = GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, open_options.List(), nullptr);
-    open_result result{dataset_ptr(ds), {}};
-    if (!ds) {
-        std::string why = errors.failures.empty() ? "GDAL recognises no vector format in it" : errors.failures.front();
-        if (why.find(".shx") != std::string::npos)
-            why += " (the .shx index is missing or unreadable: copy it from the original set, or rebuild it with "
-                   "`ogr2ogr --config SHAPE_RESTORE_SHX YES fixed.shp " + path + "`)";
-        result.error = why;
-    }
-    return result;
-}
-
-std::string describe_crs(OGRSpatialReference const& srs) {
-    OGRSpatialReference copy(srs);
-    char const* auth = copy.GetAuthorityName(nullptr);
-    if (!auth) {
-        copy.AutoIdentifyEPSG();
-        auth = copy.GetAuthorityName(nullptr);
-    }
-    if (auth && copy.GetAuthorityCode(nullptr)) return std::string(auth) + ":" + copy.GetAuthorityCode(nullptr);
-    char* wkt = nullptr;
-    char const* const wkt_options[] = {"FORMAT=WKT2_2019", nullptr};
-    copy.exportToWkt(&wkt, wkt_options);
-    std::string out = wkt ? wkt : "";
-    CPLFree(wkt);
-    return out;
-}
-
-field_type to_field_type(OGRFieldType t) {
-    switch (t) {
-        case OFTInteger:
-        case OFTInteger64: return field_type::integer;
-        case OFTReal: return field_type::real;
-        case OFTDate: return field_type::date;
-        case OFTDateTime: return field_type::datetime;
-        default: return field_type::string;
-    }
-}
-
-// --- geometry conversion -------------------------------------------------
-
-void read_curve(OGRSimpleCurve const& curve, std::vector<point>& out) {
-    out.resize(static_cast<std::size_t>(curve.getNumPoints()));
-    // OGRRawPoint and geo::point are both {double x, y}.
-    static_assert(sizeof(OGRRawPoint) == sizeof(point));
-    if (!out.empty()) curve.getPoints(reinterpret_cast<OGRRawPoint*>(out.data()), nullptr);
-}
-
-void add_polygon(OGRPolygon const& poly, geometry& g) {
-    if (poly.IsEmpty()) return;
-    polygon p;
-    for (auto const* r : poly) {
-        ring pts;
-        read_curve(*r, pts);
-        if (pts.empty()) continue;
-        if (!(pts.front() == pts.back())) pts.push_back(pts.front());
-        p.rings.push_back(std::move(pts));
-    }
-    if (!p.rings.empty()) g.polygons.push_back(std::move(p));
-}
-
-void add_parts(OGRGeometry const& og, geometry& g) {
-    switch (wkbFlatten(og.getGeometryType())) {
-        case wkbPoint: {
-            auto const& p = *og.toPoint();
-            if (!p.IsEmpty()) g.points.push_back({p.getX(), p.getY()});
-            break;
-        }
-        case wkbLineString: {
-            line_string l;
-            read_curve(*og.toLineString(), l);
-            if (!l.empty()) g.lines.push_back(std::move(l));
-            break;
-        }
-        case wkbPolygon: add_polygon(*og.toPolygon(), g); break;
-        case wkbMultiPoint:
-        case wkbMultiLineString:
-        case wkbMultiPolygon:
-        case wkbGeometryCollection:
-            for (auto const* part : *og.toGeometryCollection()) add_parts(*part, g);
-            break;
-        default: {
-            // Curves, TINs, polyhedral surfaces: take their linear form.
-            std::unique_ptr<OGRGeometry> linear(og.getLinearGeometry());
-            if (linear && wkbFlatten(linear->getGeometryType()) != wkbFlatten(og.getGeometryType()))
-                add_parts(*linear, g);
-        }
-    }
-}
-
-geometry to_geometry(OGRGeometry const& og) {
-    geometry g;
-    add_parts(og, g);
-    // A collection keeps its highest-dimension parts, as MakeValid's
-    // polygon-plus-stray-line results need; "multi" only when the source
-    // said so or there really are several parts.
-    auto const source = wkbFlatten(og.getGeometryType());
-    if (!g.polygons.empty()) {
-        g.points.clear();
-        g.lines.clear();
-        bool const single = g.polygons.size() == 1 && source != wkbMultiPolygon && source != wkbMultiSurface;
-        g.type = single ? geometry_type::polygon : geometry_type::multi_polygon;
-    } else if (!g.lines.empty()) {
-        g.points.clear();
-        bool const single = g.lines.size() == 1 && source != wkbMultiLineString && source != wkbMultiCurve;
-        g.type = single ? geometry_type::line_string : geometry_type::multi_line_string;
-    } else if (!g.points.empty()) {
-        bool const single = g.points.size() == 1 && source != wkbMultiPoint;
-        g.type = single ? geometry_type::point : geometry_type::multi_point;
-    }
-    return g;
-}
-
-// GDAL opens a shapefile whose .dbf it cannot parse (empty, truncated, not
-// dBASE) as geometry only, silently dropping every attribute; refuse that, and
-// warn when the .dbf is missing altogether.
-void check_attribute_table(std::string const& path, OGRLayer& layer, std::string const& where, load_report& report) {
-    fs::path const base = fs::is_directory(path) ? fs::path(path) / layer.GetName() : fs::path(path);
-    std::string const ext = base.extension().string();
-    if (ext != ".shp" && ext != ".SHP") return;
-    std::string dbf;
-    for (char const* candidate : {".dbf", ".DBF"}) {
-        fs::path p = base;
-        if (fs::exists(p.replace_extension(candidate))) dbf = p.string();
-    }
-    if (dbf.empty()) {
-        report.warnings.push_back("no .dbf beside the .shp: the features have no attributes");
-        return;
-    }
-    if (layer.GetLayerDefn()->GetFieldCount() > 0) return;
-    // A table with no fields is legal, if odd: its header (32 bytes, then 32
-    // per field and a terminator) is under 64 bytes long, as bytes 8-9 say.
-    // https://www.dbase.com/Knowledgebase/INT/db7_file_fmt.htm
-    unsigned char header[32] = {};
-    std::ifstream in(dbf, std::ios::binary);
-    bool const has_header = static_cast<bool>(in.read(reinterpret_cast<char*>(header), sizeof header));
-    unsigned const header_length = header[8] | header[9] << 8;
-    if (!has_header || header_length < 32 || header_length >= 64)
-        throw load_error(where + ": its attribute table " + dbf +
-                         " cannot be read: it is empty, truncated or not a dBASE file; restore the .dbf from the "
-                         "original set");
-}
-
-bool is_polygonal(OGRGeometry const& og) {
-    auto const t = wkbFlatten(og.getGeometryType());
-    return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface;
-}
-
-// --- reading features ------------------------------------------------------
-
-struct layer_plan {
-    std::string path;
-    int layer_index = 0;
-    std::string crs;  // definition handed to PROJ
-    std::vector<field> fields;
-    std::vector<OGRFieldType> ogr_types;
-};
-
-struct chunk_result {
-    std::vector<feature> features;
-    load_report report;
-    std::vector<std::string> failures;
-    std::size_t wanted = 0;
-};
-
-value read_value(OGRFeature const& f, int i, OGRFieldType type, load_report& report) {
-    if (!f.IsFieldSetAndNotNull(i)) return std::monostate{};
-    switch (type) {
-        case OFTInteger:
-        case OFTInteger64: return static_cast<std::int64_t>(f.GetFieldAsInteger64(i));
-        case OFTReal: return f.GetFieldAsDouble(i);
-        case OFTDate:
-        case OFTDateTime: {
-            int y, m, d, hh, mm, tz;
-            float ss;
-            if (!f.GetFieldAsDateTime(i, &y, &m, &d, &hh, &mm, &ss, &tz)) return std::monostate{};
-            char buf[40];
-            if (type == OFTDate)
-                std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-            else
-                std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, hh, mm, static_cast<int>(ss));
-            return std::string(buf);
-        }
-        default: {
-            std::string s = f.GetFieldAsString(i);
-            if (!is_valid_utf8(s)) {
-                ++report.recoded_text_values;
-                s = windows1252_to_utf8(s);
-            }
-            return s;
-        }
-    }
-}
-
-void read_chunk(layer_plan const& plan, GDALDataset* shared, source_options const& options, std::int64_t begin,
-                std::int64_t end, chunk_result& out) {
-    error_capture errors;
-    out.wanted = static_cast<std::size_t>(end - begin);
-    try {
-        dataset_ptr own;
-        GDALDataset* ds = shared;
-        if (!ds) {
-            auto opened = open_vector(plan.path, options);
-            if (!opened.dataset) throw load_error(opened.error);
-            own = std::move(opened.dataset);
-            ds = own.get();
-        }
-        OGRLayer* layer = ds->GetLayer(plan.layer_index);
-        lonlat_transform const transform(plan.crs);
-        layer->ResetReading();
-        if (begin > 0 && layer->SetNextByIndex(begin) != OGRERR_NONE) throw load_error("cannot seek to feature " + std::to_string(begin));
-        out.features.reserve(out.wanted);
-        for (std::int64_t n = begin; n < end; ++n) {
-            OGRFeatureUniquePtr f(layer->GetNextFeature());
-            if (!f) break;
-            feature ft;
-            ft.id = f->GetFID() == OGRNullFID ? n : f->GetFID();
-            try {
-                OGRGeometry const* og = f->GetGeometryRef();
-                if (og && !og->IsEmpty()) {
-                    ft.geom = to_geometry(*og);
-                    ++out.report.geometry_types[to_string(ft.geom.type)];
-                    std::size_t const warnings_before = errors.warnings.size();
-                    if (is_polygonal(*og) && !certainly_valid(ft.geom) && !og->IsValid()) {
-                        // GEOS says why through a GDAL warning; report it with the feature.
-                        std::string why = errors.warnings.size() > warnings_before ? errors.warnings.back() : "invalid";
-                        errors.warnings.resize(warnings_before);
-                        std::unique_ptr<OGRGeometry> fixed(og->MakeValid());
-                        if (fixed && !fixed->IsEmpty()) {
-                            ft.geom = to_geometry(*fixed);
-                            ft.repaired = true;
-                            ++out.report.repaired;
-                            out.report.warnings.push_back("feature " + std::to_string(ft.id) + ": " + why +
-                                                          " (source coordinates); repaired with MakeValid");
-                        } else {
-                            out.report.warnings.push_back("feature " + std::to_string(ft.id) + ": " + why +
-                                                          "; MakeValid could not repair it, kept as given");
-                        }
-                    }
-                }
-                if (ft.geom.empty()) {
-                    ft.geom = geometry{};
-                    ++out.report.null_geometries;
-                }
-                for (auto& l : ft.geom.lines) transform.transform(l);
-                for (auto& p : ft.geom.polygons)
-                    for (auto& r : p.rings) transform.transform(r);
-                transform.transform(ft.geom.points);
-            } catch (std::exception const& e) {
-                throw load_error("feature " + std::to_string(ft.id) + ": " + e.what());
-            }
-            ft.bbox = bounds(ft.geom);
-            // PROJ passes metres through untouched when told they are degrees
-            // (`--crs EPSG:4326` on a UTM layer), so check the result is on Earth.
-            auto const& b = ft.bbox;
-            if (b.valid() && (b.min_x < -360 || b.max_x > 360 || b.min_y < -90.000001 || b.max_y > 90.000001))
-                throw load_error("feature " + std::to_string(ft.id) + ": its coordinates are not longitude/latitude "
-                                 "once read as " + plan.crs + " (" + std::to_string(b.min_x) + ", " +
-                                 std::to_string(b.min_y) + " .. " + std::to_string(b.max_x) + ", " +
-                                 std::to_string(b.max_y) + "): the CRS is wrong; give the right one with --crs "
-                                 "EPSG:NNNN (EPSG:32648 for UTM zone 48N)");
-            ft.area_ha = area_ha(ft.geom);
-            ft.properties.reserve(plan.fields.size());
-            for (std::size_t i = 0; i < plan.fields.size(); ++i)
-                ft.properties.push_back(read_value(*f, static_cast<int>(i), plan.ogr_types[i], out.report));
-            out.features.push_back(std::move(ft));
-        }
-    } catch (std::exception const& e) {
-        out.failures.emplace_back(e.what());
-    }
-    for (auto& f : errors.failures) out.failures.push_back(std::move(f));
-    for (auto& w : errors.warnings) out.report.warnings.push_back(std::move(w));
-}
-
-void merge(load_report& into, load_report&& from) {
-    into.repaired += from.repaired;
-    into.null_geometries += from.null_geometries;
-    into.recoded_text_values += from.recoded_text_values;
-    for (auto const& [type, n] : from.geometry_types) into.geometry_types[type] += n;
-    for (auto& w : from.warnings) into.warnings.push_back(std::move(w));
-}
-
-collection read_layer(std::string const& path, GDALDataset& ds, int layer_index, source_options const& options) {
-    OGRLayer* layer = ds.GetLayer(layer_index);
-    collection c;
-    c.source = path;
-    c.layer_name = layer->GetName();
-    c.driver = ds.GetDriver() ? ds.GetDriver()->GetDescription() : "";
-    std::string const where = path + " (layer '" + c.layer_name + "')";
-
-    layer_plan plan;
-    plan.path = path;
-    plan.layer_index = layer_index;
-    if (!options.crs.empty()) {
-        plan.crs = options.crs;
-    } else if (auto const* srs = layer->GetSpatialRef()) {
-        plan.crs = describe_crs(*srs);
-    } else {
-        throw load_error(where + ": declares no coordinate reference system (a shapefile needs its .prj); supply one "
-                         "with --crs EPSG:NNNN on the command line (EPSG:4326 for longitude/latitude, EPSG:32648 for "
-                         "UTM zone 48N), or \"crs\" for this collection in the catalog");
-    }
-    try {
-        lonlat_transform const probe(plan.crs);  // fail early, once, with the file named
-        c.source_crs = plan.crs.rfind("EPSG:", 0) == 0 || plan.crs.size() < 40 ? plan.crs : probe.source_name();
-    } catch (projection_error const& e) {
-        throw load_error(where + ": " + e.what());
-    }
-
-    if (c.driver == "ESRI Shapefile") check_attribute_table(path, *layer, where, c.report);
-    OGRFeatureDefn* defn = layer->GetLayerDefn();
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        OGRFieldDefn* fd = defn->GetFieldDefn(i);
-        plan.fields.push_back({fd->GetNameRef(), to_field_type(fd->GetType())});
-        plan.ogr_types.push_back(fd->GetType());
-    }
-    c.fields = plan.fields;
-
-    std::int64_t const count = layer->GetFeatureCount(TRUE);
-    unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-    // Parallel reading opens the source once per thread, which only pays
-    // for large layers in drivers with cheap random access.
-    bool const parallel = count >= 20'000 && threads > 1 && layer->TestCapability(OLCFastSetNextByIndex) &&
-                          c.driver == "ESRI Shapefile";
-    if (!parallel) threads = 1;
-
-    std::vector<chunk_result> chunks(threads);
-    if (threads == 1) {
-        read_chunk(plan, &ds, options, 0, count < 0 ? INT64_MAX : count, chunks[0]);
-    } else {
-        std::vector<std::thread> pool;
-        for (unsigned t = 0; t < threads; ++t) {
-            std::int64_t const b = count * t / threads;
-            std::int64_t const e = count * (t + 1) / threads;
-            pool.emplace_back([&, t, b, e] { read_chunk(plan, nullptr, options, b, e, chunks[t]); });
-        }
-        for (auto& th : pool) th.join();
-    }
-
-    std::size_t total = 0;
-    for (auto const& ch : chunks) total += ch.features.size();
-    c.features.reserve(total);
-    for (auto& ch : chunks) {
-        if (!ch.failures.empty()) {
-            // shapelib's words for a short or garbled .shp or .dbf; say what they mean.
-            std::string const& first = ch.failures.front();
-            auto const says = [&](char const* words) { return first.find(words) != std::string::npos; };
-            char const* damaged = says("from .shp file") || says("Corrupted .shp file") ? ".shp"
-                                  : says("DBF file")                                     ? ".dbf"
-                                                                                         : nullptr;
-            if (damaged)
-                throw load_error(where + ": the " + damaged + " file is truncated or corrupt: GDAL cannot read all of it (" +
-                                 first + "); restore the file from the original set");
-            throw load_error(where + ": cannot read it: " + first);
-        }
-        if (count >= 0 && ch.features.size() < ch.wanted)
-            throw load_error(where + ": the file is truncated or corrupt: read " + std::to_string(ch.features.size()) +
-                             " of the " + std::to_string(ch.wanted) + " features its index announces");
-        for (auto& f : ch.features) {
-            c.extent.expand(f.bbox);
-            c.features.push_back(std::move(f));
-        }
-        merge(c.report, std::move(ch.report));
-    }
-    if (c.features.empty()) c.report.warnings.push_back("the layer has no features");
-    return c;
-}
-
-bool is_vector_extension(std::string ext) {
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    static std::set<std::string> const known = {".shp", ".geojson", ".json", ".topojson", ".gpkg", ".kml", ".fgb",
-                                                ".gml", ".sqlite", ".tab", ".mif", ".gpx", ".geojsonl", ".geojsons"};
-    return known.count(ext) > 0;
-}
-
-}  // namespace
-
-std::vector<fs::path> list_vector_files(fs::path const& dir) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (auto const& entry : fs::directory_iterator(dir, ec))
-        if (entry.is_regular_file() && is_vector_extension(entry.path().extension().string())) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
-namespace {
-// iconv (through GDAL) silently passes text through when it does not know
-// an encoding; catch the name before it costs the user their attributes.
-void check_encoding(std::string const& path, std::string const& encoding) {
-    if (encoding.empty()) return;
-    error_capture errors;
-    char* out = CPLRecode("a", encoding.c_str(), CPL_ENC_UTF8);
-    CPLFree(out);
-    if (!errors.failures.empty() || !errors.warnings.empty())
-        throw load_error(path + ": unknown text encoding '" + encoding + "' (try CP1252, LATIN1, UTF-8 or another name `iconv -l` lists)");
-}
-}  // namespace
-
-std::vector<collection> read_vector_source(std::string const& path, source_options const& options) {
-    register_drivers();
-    check_encoding(path, options.encoding);
-    bool const looks_like_file = path.find(':') == std::string::npos || fs::exists(path);
-    if (looks_like_file && !fs::exists(path)) throw load_error(path + ": no such file or directory");
-    auto opened = open_vector(path, options);
-    if (!opened.dataset) throw load_error(path + ": cannot open it: " + opened.error);
-    GDALDataset& ds = *opened.dataset;
-    std::vector<collection> out;
-    for (int i = 0; i < ds.GetLayerCount(); ++i) {
-        if (!options.layer.empty() && options.layer != ds.GetLayer(i)->GetName()) continue;
-        out.push_back(read_layer(path, ds, i, options));
-    }
-    if (out.empty())
-        throw load_error(path + (options.layer.empty() ? ": holds no vector layer" : ": has no layer named '" + options.layer + "'"));
-    return out;
-}
-
-// --- writing features ------------------------------------------------------
+using gdal::dataset_ptr;
+using gdal::error_capture;
 
 namespace {
 
@@ -563,38 +92,38 @@ OGRPolygon* new_ogr_polygon(polygon const& p) {
 }
 
 // `multi` wraps single parts, so every geometry matches a Multi* layer.
-std::unique_ptr<OGRGeometry> to_ogr(geometry const& g, bool multi) {
+gdal::geometry_ptr to_ogr(geometry const& g, bool multi) {
     switch (g.type) {
         case geometry_type::point:
-            if (!multi) return std::make_unique<OGRPoint>(g.points.front().x, g.points.front().y);
+            if (!multi) return gdal::geometry_ptr(new OGRPoint(g.points.front().x, g.points.front().y));
             [[fallthrough]];
         case geometry_type::multi_point: {
-            auto out = std::make_unique<OGRMultiPoint>();
-            for (auto const& p : g.points) out->addGeometryDirectly(new OGRPoint(p.x, p.y));
+            gdal::geometry_ptr out(new OGRMultiPoint);
+            for (auto const& p : g.points) out->toMultiPoint()->addGeometryDirectly(new OGRPoint(p.x, p.y));
             return out;
         }
         case geometry_type::line_string:
             if (!multi) {
-                auto out = std::make_unique<OGRLineString>();
-                set_points(*out, g.lines.front());
+                gdal::geometry_ptr out(new OGRLineString);
+                set_points(*out->toLineString(), g.lines.front());
                 return out;
             }
             [[fallthrough]];
         case geometry_type::multi_line_string: {
-            auto out = std::make_unique<OGRMultiLineString>();
+            gdal::geometry_ptr out(new OGRMultiLineString);
             for (auto const& l : g.lines) {
                 auto* part = new OGRLineString;
                 set_points(*part, l);
-                out->addGeometryDirectly(part);
+                out->toMultiLineString()->addGeometryDirectly(part);
             }
             return out;
         }
         case geometry_type::polygon:
-            if (!multi) return std::unique_ptr<OGRGeometry>(new_ogr_polygon(g.polygons.front()));
+            if (!multi) return gdal::geometry_ptr(new_ogr_polygon(g.polygons.front()));
             [[fallthrough]];
         case geometry_type::multi_polygon: {
-            auto out = std::make_unique<OGRMultiPolygon>();
-            for (auto const& p : g.polygons) out->addGeometryDirectly(new_ogr_polygon(p));
+            gdal::geometry_ptr out(new OGRMultiPolygon);
+            for (auto const& p : g.polygons) out->toMultiPolygon()->addGeometryDirectly(new_ogr_polygon(p));
             return out;
         }
         case geometry_type::none: break;
@@ -733,7 +262,7 @@ export_plan make_plan(collection const& c, std::vector<std::uint32_t> const& sel
     plan.features.reserve(selection.size());
     for (std::uint32_t i : selection) {
         if (i >= c.features.size())
-            throw load_error("selection names feature position " + std::to_string(i) + " but collection '" + c.id +
+            throw export_error("selection names feature position " + std::to_string(i) + " but collection '" + c.id +
                              "' has " + std::to_string(c.features.size()) + " features");
         plan.features.push_back(&c.features[i]);
         plan.province_text.push_back(province_list(c.features[i], provinces));
@@ -759,7 +288,7 @@ void set_date(OGRFeature& out, int i, std::string const& iso, bool with_time, st
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     int const got = std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &s);
     if (got < 3 || (with_time && got != 6 && got != 3))
-        throw load_error("feature " + std::to_string(id) + ": field '" + name + "' holds '" + iso +
+        throw export_error("feature " + std::to_string(id) + ": field '" + name + "' holds '" + iso +
                          "', which is not an ISO 8601 date");
     out.SetField(i, y, mo, d, h, mi, static_cast<float>(s), 0);  // 0: time zone unknown, as read
 }
@@ -784,17 +313,13 @@ struct write_result {
     std::vector<std::int64_t> without_geometry;  // ids whose geometry the layer cannot hold
 };
 
-std::string last_failure(error_capture const& errors) {
-    return errors.failures.empty() ? "GDAL gave no reason" : errors.failures.back();
-}
-
 dataset_ptr create_dataset(char const* driver_name, std::string const& path, CPLStringList const& options,
                            error_capture const& errors) {
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
-    if (!driver) throw load_error(std::string("this GDAL build has no ") + driver_name + " driver");
+    if (!driver) throw export_error(std::string("this GDAL build has no ") + driver_name + " driver");
     dataset_ptr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, options.List()));
     if (!ds)
-        throw load_error(std::string("GDAL's ") + driver_name + " driver cannot create it: " + last_failure(errors));
+        throw export_error(std::string("GDAL's ") + driver_name + " driver cannot create it: " + errors.last_failure());
     return ds;
 }
 
@@ -804,16 +329,18 @@ void close_dataset(dataset_ptr& ds, error_capture const& errors) {
     std::size_t const before = errors.failures.size();
     ds.reset();
     if (errors.failures.size() > before)
-        throw load_error("GDAL could not finish writing it: " + errors.failures.back());
+        throw export_error("GDAL could not finish writing it: " + errors.failures.back());
 }
 
 OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList options, export_plan const& plan,
                       error_capture const& errors, write_result& result) {
     OGRSpatialReference wgs84;
-    if (wgs84.importFromEPSG(4326) != OGRERR_NONE) throw load_error("cannot set up EPSG:4326: " + last_failure(errors));
+    if (wgs84.importFromEPSG(4326) != OGRERR_NONE)
+        throw export_error("cannot set up EPSG:4326: " + errors.last_failure());
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);  // lon/lat, whatever EPSG's axis order
+    gdal::context const where{{}, name, {}};
     OGRLayer* layer = ds.CreateLayer(name.c_str(), &wgs84, plan.shape.type, options.List());
-    if (!layer) throw load_error("cannot create layer '" + name + "': " + last_failure(errors));
+    if (!layer) throw export_error(where.message("cannot create the layer: " + errors.last_failure()));
     // Where each field landed: drivers may have fields of their own (KML's
     // Name and Description) and may rename ours (dBASE's 10 characters).
     OGRFeatureDefn* defn = layer->GetLayerDefn();
@@ -825,9 +352,9 @@ OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList op
         fd.SetPrecision(f.precision);
         int const before = defn->GetFieldCount();
         if (layer->CreateField(&fd, TRUE) != OGRERR_NONE)
-            throw load_error("cannot create field '" + f.name + "': " + last_failure(errors));
+            throw export_error(where.with_field(f.name).message("cannot create the field: " + errors.last_failure()));
         at[i] = defn->GetFieldCount() > before ? defn->GetFieldCount() - 1 : defn->GetFieldIndex(f.name.c_str());
-        if (at[i] < 0) throw load_error("the driver lost field '" + f.name + "'");
+        if (at[i] < 0) throw export_error(where.with_field(f.name).message("the driver lost the field"));
         std::string const actual = defn->GetFieldDefn(at[i])->GetNameRef();
         if (actual != f.name) result.renamed.push_back(f.name + " -> " + actual);
     }
@@ -861,10 +388,11 @@ OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList op
         else if (auto g = to_ogr(f.geom, multi))
             out.SetGeometryDirectly(g.release());
         if (layer->CreateFeature(&out) != OGRERR_NONE)
-            throw load_error("cannot write feature " + std::to_string(f.id) + ": " + last_failure(errors));
+            throw export_error(
+                where.message("cannot write feature " + std::to_string(f.id) + ": " + errors.last_failure()));
     }
     if (transaction && ds.CommitTransaction() != OGRERR_NONE)
-        throw load_error("cannot commit the features: " + last_failure(errors));
+        throw export_error(where.message("cannot commit the features: " + errors.last_failure()));
     return *layer;
 }
 
@@ -918,11 +446,11 @@ void write_kml(export_plan const& plan, std::string const& path, std::string con
     std::string kml = text.str();
     std::string const open = "<Document id=\"" + std::string(document_id) + "\">";
     auto const at = kml.find(open);
-    if (at == std::string::npos) throw load_error("GDAL's KML driver wrote no " + open + " to describe");
+    if (at == std::string::npos) throw export_error("GDAL's KML driver wrote no " + open + " to describe");
     kml.insert(at + open.size(), "\n<name>" + xml_escape(provenance.collection) + "</name>\n<description>" +
                                      xml_escape(provenance_line(provenance, plan.features.size())) + "</description>");
     std::ofstream rewritten(path, std::ios::binary | std::ios::trunc);
-    if (!(rewritten << kml) || !rewritten.flush()) throw load_error("cannot add the provenance to the KML");
+    if (!(rewritten << kml) || !rewritten.flush()) throw export_error("cannot add the provenance to the KML");
 }
 
 void set_provenance_metadata(GDALMajorObject& target, export_provenance const& provenance) {
@@ -974,7 +502,7 @@ class zip_writer {
 public:
     zip_writer(std::string const& path, error_capture const& errors)
         : errors_(errors), handle_(CPLCreateZip(path.c_str(), nullptr)) {
-        if (!handle_) throw load_error("cannot create the zip: " + last_failure(errors_));
+        if (!handle_) throw export_error("cannot create the zip: " + errors_.last_failure());
     }
     ~zip_writer() {
         if (handle_) CPLCloseZip(handle_);
@@ -984,19 +512,19 @@ public:
 
     void add(std::string const& name, GByte const* data, std::size_t size) {
         if (CPLCreateFileInZip(handle_, name.c_str(), nullptr) != CE_None)
-            throw load_error("cannot add " + name + " to the zip: " + last_failure(errors_));
+            throw export_error("cannot add " + name + " to the zip: " + errors_.last_failure());
         // CPLWriteFileInZip takes an int count.
         constexpr std::size_t piece = std::size_t{1} << 30;
         for (std::size_t at = 0; at < size; at += piece) {
             if (CPLWriteFileInZip(handle_, data + at, static_cast<int>(std::min(piece, size - at))) != CE_None)
-                throw load_error("cannot write " + name + " into the zip: " + last_failure(errors_));
+                throw export_error("cannot write " + name + " into the zip: " + errors_.last_failure());
         }
         if (CPLCloseFileInZip(handle_) != CE_None)
-            throw load_error("cannot finish " + name + " in the zip: " + last_failure(errors_));
+            throw export_error("cannot finish " + name + " in the zip: " + errors_.last_failure());
     }
     void close() {
         void* h = std::exchange(handle_, nullptr);
-        if (CPLCloseZip(h) != CE_None) throw load_error("cannot finish the zip: " + last_failure(errors_));
+        if (CPLCloseZip(h) != CE_None) throw export_error("cannot finish the zip: " + errors_.last_failure());
     }
 
 private:
@@ -1052,7 +580,7 @@ void write_shapefile_zip(export_plan const& plan, std::string const& path, std::
     for (auto const& name : names) {
         vsi_l_offset size = 0;
         GByte const* data = VSIGetMemFileBuffer((dir.path() + "/" + name).c_str(), &size, FALSE);
-        if (!data && size > 0) throw load_error("cannot read back " + name);
+        if (!data && size > 0) throw export_error("cannot read back " + name);
         zip.add(name, data, static_cast<std::size_t>(size));
     }
     zip.add("source.txt", reinterpret_cast<GByte const*>(source_txt.data()), source_txt.size());
@@ -1105,8 +633,8 @@ void export_features(collection const& c, std::vector<std::uint32_t> const& sele
     std::string const where = out.string() + ": cannot write it as " + format_name(format);
     fs::path const dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw load_error(where + ": the directory " + dir.string() + " does not exist");
-    register_drivers();
+    if (!fs::is_directory(dir, ec)) throw export_error(where + ": the directory " + dir.string() + " does not exist");
+    gdal::register_drivers();
     error_capture errors;  // GDAL's handler stack is per thread: concurrent exports keep their own
     try {
         export_plan const plan = make_plan(c, selection, provinces, format);
@@ -1124,8 +652,9 @@ void export_features(collection const& c, std::vector<std::uint32_t> const& sele
         }
         partial.commit(out);
     } catch (std::exception const& e) {
-        throw load_error(where + ": " + e.what());
+        throw export_error(where + ": " + e.what());
     }
 }
 
 }  // namespace geo
+
