@@ -503,9 +503,8 @@ TEST(reload_e2e, corrupt_files_keep_the_old_data_served_and_the_next_good_files_
 // move comes at three points of a ~0.5 s load: early, it may make that
 // load fail (the set is read half old, half new), which the next reload
 // mends; later, the old data is kept under the new files' version.
-// DISABLED: it fails now (geo/loader.cpp computes data_version after
-// reading); enable it with the fix (take the version before reading).
-TEST(reload_e2e, DISABLED_a_set_moved_in_during_a_reload_is_served_after_the_next_one) {
+// geo::load takes the version before reading, so this holds.
+TEST(reload_e2e, a_set_moved_in_during_a_reload_is_served_after_the_next_one) {
     time_bound bound{seconds(90)};
     sample_copy copy;
     fs::path const dense_set =
