@@ -1,5 +1,7 @@
 #include "geo/dates.hpp"
 
+#include <ctime>
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -89,6 +91,15 @@ std::optional<std::string> parse_date(std::string_view text) {
         return m ? format(year(c), m, to_int(a.text)) : std::nullopt;
     }
     return std::nullopt;
+}
+
+std::string utc_now_iso() {
+    std::time_t const t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
 }
 
 }  // namespace geo

@@ -14,4 +14,7 @@ namespace geo {
 // Day-first is assumed for d/m/y, as in Cambodian government documents.
 std::optional<std::string> parse_date(std::string_view text);
 
+// The time now in UTC, ISO 8601 to the second: "2026-12-06T01:02:03Z".
+std::string utc_now_iso();
+
 }  // namespace geo

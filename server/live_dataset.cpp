@@ -1,21 +1,14 @@
 #include "server/live_dataset.hpp"
 
+#include "geo/dates.hpp"
+
 #include <malloc.h>
 
-#include <ctime>
 #include <iostream>
 
 namespace server {
 
 namespace {
-std::string utc_now() {
-    std::time_t const t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 // Sources the new load lost: failed now, loaded before. A source that has
 // failed since the start does not hold back the reload of the others.
@@ -31,7 +24,7 @@ std::string new_failures(geo::dataset const& next, geo::dataset const& now) {
 }  // namespace
 
 live_dataset::live_dataset(std::shared_ptr<geo::dataset const> first, loader load) : current_(std::move(first)), load_(std::move(load)) {
-    status_.loaded_at = utc_now();
+    status_.loaded_at = geo::utc_now_iso();
     worker_ = std::thread([this] { run(); });
 }
 
@@ -165,7 +158,7 @@ void live_dataset::reload_once(std::string const& reason) {
         status_.outcome = outcome;
         status_.message = message;
         status_.reason = reason;
-        status_.finished_at = utc_now();
+        status_.finished_at = geo::utc_now_iso();
         status_.seconds = seconds;
         ++status_.reloads;
         if (outcome == "failed") ++status_.failures;

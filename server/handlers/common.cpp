@@ -1,9 +1,9 @@
 // What every handler shares: JSON answers, the time, content negotiation.
 
+#include "geo/dates.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/links.hpp"
 
-#include <ctime>
 
 namespace server {
 
@@ -19,14 +19,7 @@ response json_response(nlohmann::json const& doc, std::string content_type) {
     return r;
 }
 
-std::string now_iso() {
-    std::time_t const t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
+std::string now_iso() { return geo::utc_now_iso(); }
 
 bool wants_json(request_view const& req, query_list const& q) {
     for (auto const& [k, v] : q)
@@ -38,8 +31,5 @@ bool wants_json(request_view const& req, query_list const& q) {
     return html == std::string_view::npos && !a.empty() && a.find("*/*") == std::string_view::npos;
 }
 
-std::variant<filter_set, response> filters_of(feature_filters const& parsed, geo::dataset const& data) {
-    return resolve_filters(parsed, data.provinces());
-}
 
 }  // namespace server

@@ -47,8 +47,21 @@ response json_response(nlohmann::json const& doc, std::string content_type = "ap
 std::string now_iso();  // "2026-12-06T01:02:03Z"
 // Whether the client wants JSON rather than the HTML page (f=, then Accept).
 bool wants_json(request_view const& request, query_list const& query);
-// The 400 for a query that does not parse, or the filters resolved.
-std::variant<filter_set, response> filters_of(feature_filters const& parsed, geo::dataset const& data);
+// A route's query parameters, parsed, and their filters resolved.
+template <class Params>
+struct checked_query {
+    Params params;
+    filter_set filters;
+};
+// The 400 for a query that does not parse or names no such province, or the query checked.
+template <class Params>
+std::variant<checked_query<Params>, response> check_query(std::variant<Params, param_error> parsed, geo::dataset const& data) {
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
+    auto& params = std::get<Params>(parsed);
+    auto filters = resolve_filters(params.filters, data.provinces());
+    if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
+    return checked_query<Params>{std::move(params), std::move(std::get<filter_set>(filters))};
+}
 
 // --- documents.cpp -------------------------------------------------------------
 response landing(request_context const& ctx);

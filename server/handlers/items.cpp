@@ -15,12 +15,9 @@ constexpr auto geojson_type = geojson_media_type;
 
 response items(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
-    auto parsed = parse_items_params(ctx.t.query, data.queryables(c));
-    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
-    auto const& p = std::get<items_params>(parsed);
-    auto filters = filters_of(p.filters, data);
-    if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
-    auto const& fs = std::get<filter_set>(filters);
+    auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data);
+    if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
+    auto const& [p, fs] = std::get<checked_query<items_params>>(checked);
     std::vector<geo::sort_key> sort;
     for (auto const& k : p.sortby) sort.push_back({k.field, k.descending});
     std::vector<std::uint32_t> selection = geo::select(c, fs.query, sort);

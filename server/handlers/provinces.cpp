@@ -80,12 +80,10 @@ response province(request_context const& ctx) {
 
 response stats(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
-    auto parsed = parse_stats_params(ctx.t.query, data.queryables(c));
-    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
-    auto const& p = std::get<stats_params>(parsed);
-    auto filters = filters_of(p.filters, data);
-    if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
-    auto const selection = geo::select(c, std::get<filter_set>(filters).query);
+    auto checked = check_query(parse_stats_params(ctx.t.query, data.queryables(c)), data);
+    if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
+    auto const& [p, filters] = std::get<checked_query<stats_params>>(checked);
+    auto const selection = geo::select(c, filters.query);
     geo::stats_group group = geo::stats_group::province;
     if (p.group == "company") group = geo::stats_group::company;
     if (p.group == "purpose") group = geo::stats_group::purpose;

@@ -42,11 +42,9 @@ std::variant<tile_request, response> parse_tile(request_context const& ctx, geo:
                            std::to_string(t.y) + "." + r.extension;
     // Tiles take the parameters items do (a map passes its filters
     // unchanged); only the filters change a tile.
-    auto parsed = parse_items_params(ctx.t.query, data.queryables(c));
-    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
-    auto filters = filters_of(std::get<items_params>(parsed).filters, data);
-    if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
-    out.filters = std::move(std::get<filter_set>(filters));
+    auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data);
+    if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
+    out.filters = std::move(std::get<checked_query<items_params>>(checked).filters);
     return out;
 }
 

@@ -1,5 +1,7 @@
 #include "tests/server/api_e2e_support.hpp"
 
+#include "server/links.hpp"
+
 #include <cctype>
 #include <cstdio>
 #include <fstream>
@@ -12,20 +14,7 @@ fs::path elc_shp() { return test::shared_data_dir() / "odc-elc/elc_complete_utm4
 fs::path mining_shp() { return test::shared_data_dir() / "odc-mining/kh_mining_concessions_wgs84.shp"; }
 fs::path catalog() { return test::source_dir() / "data/odc-catalog.json"; }
 
-std::string url_encode(std::string_view s) {
-    static char const hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
+std::string url_encode(std::string_view s) { return server::percent_encode(s); }
 
 std::string target_of(std::string const& href) {
     auto const scheme = href.find("://");
