@@ -24,20 +24,6 @@ namespace {
 using namespace std::chrono_literals;
 using clock_type = std::chrono::steady_clock;
 
-// What fd receives until `marker` has come (or `limit` passes); fd stays open.
-std::string read_until(int fd, std::string const& marker, std::chrono::milliseconds limit) {
-    std::string received;
-    auto const deadline = clock_type::now() + limit;
-    while (received.find(marker) == std::string::npos && clock_type::now() < deadline) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0) continue;
-        char buf[4096];
-        ssize_t const n = ::recv(fd, buf, sizeof buf, 0);
-        if (n <= 0) break;
-        received.append(buf, static_cast<std::size_t>(n));
-    }
-    return received;
-}
 
 bool send_all(int fd, std::string const& bytes) {
     return ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
@@ -145,7 +131,7 @@ TEST(http_server_e2e, sighup_does_not_stop_concessions_serve) {
     int const fd = test::connect_loopback(server.port());
     ASSERT_GE(fd, 0);
     ASSERT_TRUE(send_all(fd, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
-    EXPECT_NE(read_until(fd, "\"status\":\"ok\"", 10s).find("HTTP/1.1 200"), std::string::npos);
+    EXPECT_NE(test::read_until(fd, "\"status\":\"ok\"", 10s).find("HTTP/1.1 200"), std::string::npos);
 
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(server.signal(SIGHUP));
     EXPECT_TRUE(wait_for_text(server.log_path(), "SIGHUP", 10s)) << test::slurp(server.log_path());

@@ -97,10 +97,10 @@ int connect_loopback(unsigned short port, int receive_buffer) {
     return fd;
 }
 
-std::string read_until_closed(int fd, std::chrono::milliseconds limit) {
+std::string read_until(int fd, std::string const& marker, std::chrono::milliseconds limit) {
     std::string received;
-    auto const started = std::chrono::steady_clock::now();
-    while (std::chrono::steady_clock::now() - started < limit) {
+    auto const deadline = std::chrono::steady_clock::now() + limit;
+    while ((marker.empty() || received.find(marker) == std::string::npos) && std::chrono::steady_clock::now() < deadline) {
         pollfd p{fd, POLLIN, 0};
         if (::poll(&p, 1, 100) <= 0) continue;
         char buf[4096];
@@ -108,6 +108,11 @@ std::string read_until_closed(int fd, std::chrono::milliseconds limit) {
         if (n <= 0) break;
         received.append(buf, static_cast<std::size_t>(n));
     }
+    return received;
+}
+
+std::string read_until_closed(int fd, std::chrono::milliseconds limit) {
+    std::string received = read_until(fd, "", limit);
     ::close(fd);
     return received;
 }

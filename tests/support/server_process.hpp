@@ -54,5 +54,8 @@ int connect_loopback(unsigned short port, int receive_buffer = 0);
 // What the peer sends on fd until it closes the connection or `limit`
 // passes; closes fd.
 std::string read_until_closed(int fd, std::chrono::milliseconds limit);
+// What the peer sends on fd until `marker` has come (empty: until it
+// closes) or `limit` passes; fd stays open.
+std::string read_until(int fd, std::string const& marker, std::chrono::milliseconds limit);
 
 }  // namespace test
