@@ -58,13 +58,14 @@ source_watcher::source_watcher(std::vector<fs::path> files, std::chrono::millise
       wake_(checked(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd")) {
     for (auto const& given : files) {
         fs::path const path = fs::absolute(given).lexically_normal();
-        if (!path.has_filename() || fs::is_directory(path))
-            throw std::invalid_argument("cannot watch '" + given.string() + "': a folder, not a file");
+        if (!path.has_filename())
+            throw std::invalid_argument("cannot watch '" + given.string() + "': no file or folder name");
         fs::path const folder = path.parent_path();
         auto const known =
             std::find_if(folders_.begin(), folders_.end(), [&](auto const& f) { return f.path == folder; });
         watched_file f{path, path.filename().string(), path.stem().string()};
         f.shapefile = same_ignoring_case(path.extension().string(), ".shp");
+        f.whole_folder = fs::is_directory(path);
         f.folder = static_cast<std::size_t>(known - folders_.begin());
         if (known == folders_.end()) folders_.push_back({folder});
         files_.push_back(std::move(f));
@@ -97,7 +98,7 @@ void source_watcher::watch_all(bool at_start) {
                 "cannot watch folder '" + f.path.string() + "'" +
                     (error == ENOSPC ? " (too many inotify watches: fs.inotify.max_user_watches)" : ""));
     }
-    for (auto& f : files_) f.wd = ::inotify_add_watch(inotify_.fd, f.path.c_str(), file_events);
+    for (auto& f : files_) f.wd = ::inotify_add_watch(inotify_.fd, f.path.c_str(), f.whole_folder ? folder_events : file_events);
     for (int const wd : before) {
         bool const kept = std::any_of(folders_.begin(), folders_.end(), [wd](auto const& f) { return f.wd == wd; }) ||
                           std::any_of(files_.begin(), files_.end(), [wd](auto const& f) { return f.wd == wd; });

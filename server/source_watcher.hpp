@@ -20,6 +20,9 @@
 // changes made while it runs give a call after it. It must not throw (that
 // ends the process, as from any thread) nor destroy the watcher.
 //
+// A folder named among the files (a folder of layers served as one source)
+// counts whole: a file made, changed, renamed or removed in it is a change.
+//
 // Limits: only the named file is watched itself, not its sidecars (which
 // matters for a sidecar that is a symbolic link: a change to its target in
 // another folder is not seen). A folder that is removed, and not replaced
@@ -41,8 +44,8 @@ class source_watcher {
 public:
     // Starts watching. Each file's folder must exist (the file need not:
     // its creation is a change). Throws std::system_error naming the folder
-    // when one cannot be watched, std::invalid_argument for a path that
-    // names a folder rather than a file.
+    // when one cannot be watched, std::invalid_argument for a path without
+    // a file or folder name ("/").
     source_watcher(std::vector<std::filesystem::path> files, std::chrono::milliseconds settle,
                    std::function<void()> on_change);
     // Stops at once: a change still settling is dropped; a call of on_change
@@ -67,6 +70,7 @@ private:
         std::filesystem::path path;
         std::string name, stem;  // x.shp, x
         bool shapefile = false;
+        bool whole_folder = false;  // a folder given as a source: any change in it counts
         std::size_t folder = 0;  // in folders_
         int wd = -1;
     };

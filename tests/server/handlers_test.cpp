@@ -253,6 +253,13 @@ struct sample_copy {
     std::shared_ptr<geo::dataset const> load() const { return loader()(); }
 };
 
+// A value from /metrics' text, -1 when missing.
+long metric(std::string const& text, std::string const& name) {
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex("\\n" + name + " (\\d+)"))) return -1;
+    return std::stol(m[1]);
+}
+
 std::string items_of(std::string const& c) { return "/collections/" + c + "/items?limit=10000"; }
 
 
@@ -270,11 +277,17 @@ TEST(handlers_reload, a_reload_serves_the_new_data_and_never_an_answer_of_the_ol
     copy.write_from(sample("synthetic_concessions.shp"), "Purpose = 'Rubber'");
     long const rubber = ogr_count(copy.shp);
     ASSERT_LT(rubber, all);
+    EXPECT_GT(metric(body_of(api.get("/metrics")), "concessions_response_cache_bytes"), 0);
+    EXPECT_GT(metric(body_of(api.get("/metrics")), "concessions_tile_cache_bytes"), 0);
     api.data.request_reload("test");
     api.data.wait_idle();
 
     auto const status = api.data.status();
     EXPECT_EQ(status.outcome, "ok") << status.message;
+    // The old version's answers are gone from both caches, not just unreachable.
+    auto const metrics = body_of(api.get("/metrics"));
+    EXPECT_EQ(metric(metrics, "concessions_response_cache_bytes"), 0);
+    EXPECT_EQ(metric(metrics, "concessions_tile_cache_bytes"), 0);
     EXPECT_NE(api.data.current()->version(), old_version);
     EXPECT_EQ(api.get_json(items_of(c))["numberMatched"], rubber);
     auto const new_tile = api.get(tile);

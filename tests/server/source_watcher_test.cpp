@@ -219,9 +219,21 @@ TEST(source_watcher, a_folder_that_does_not_exist_is_an_error_naming_it) {
     }
 }
 
-TEST(source_watcher, a_folder_given_as_a_file_is_an_error) {
+TEST(source_watcher, a_folder_given_as_a_source_counts_whole) {
     test::scratch_dir dir;
-    EXPECT_THROW(source_watcher({dir.path()}, settle, [] {}), std::invalid_argument);
+    fs::create_directories(dir / "layers");
+    write_file(dir / "layers" / "a.geojson", "old");
+    write_file(dir / "other.txt", "beside the folder");
+    calls c;
+    source_watcher w({dir / "layers"}, settle, c.recorder());
+    write_file(dir / "other.txt", "changed");  // beside it, not in it
+    EXPECT_EQ(c.wait_for(1, quiet), 0u);
+    write_file(dir / "layers" / "b.geojson", "a new layer");
+    EXPECT_EQ(c.wait_for(1, patience), 1u);
+    write_file(dir / "layers" / "a.geojson", "new");
+    EXPECT_EQ(c.wait_for(2, patience), 2u);
+    fs::remove(dir / "layers" / "b.geojson");
+    EXPECT_EQ(c.wait_for(3, patience), 3u);
 }
 
 }  // namespace
