@@ -315,7 +315,7 @@ TEST(reload_e2e, a_shapefile_replaced_by_mv_is_served_after_the_watcher_settles)
     ASSERT_NE(server.port(), 0);
     auto const before = health(server.port());
     long const all = ogr_count(copy.shp);
-    EXPECT_EQ(matched(server.port()), all);
+    for (int i = 0; i < 2; ++i) EXPECT_EQ(matched(server.port()), all);  // cached by its second request
     EXPECT_EQ(reloads(before), 0u);
 
     copy.move_in(copy.make_set("rubber", rubber));
@@ -502,8 +502,9 @@ TEST(reload_e2e, corrupt_files_keep_the_old_data_served_and_the_next_good_files_
 // finds "the same" version and keeps the data it has ("unchanged"). The
 // move comes at three points of a ~0.5 s load: early, it may make that
 // load fail (the set is read half old, half new), which the next reload
-// mends; later, the old data is kept under the new files' version.
-// geo::load takes the version before reading, so this holds.
+// mends; later, the old data would be kept under the new files' version
+// (as it was before geo::load took the version before reading: rounds 2
+// and 3 failed then).
 TEST(reload_e2e, a_set_moved_in_during_a_reload_is_served_after_the_next_one) {
     time_bound bound{seconds(90)};
     sample_copy copy;
@@ -616,6 +617,55 @@ TEST(reload_e2e, a_download_under_way_across_a_swap_completes_with_the_old_data)
     EXPECT_EQ(fresh_doc["numberMatched"], rubber_count);
     EXPECT_EQ(fresh_doc["features"].size(), static_cast<std::size_t>(rubber_count));
     EXPECT_TRUE(server.running());
+}
+
+// What it catches: an answer of the old data that enters the answer cache
+// after the swap dropped that version's answers. A streamed download is
+// recorded as it goes and cached when its last piece is out (up to
+// 16 MiB): one that ends after a swap is cached under its old version's
+// key, never asked for again, and holds its memory (or cache file) until
+// the cache evicts it.
+// DISABLED: it fails now (12.5 MB stay in concessions_response_cache_bytes);
+// enable it with the fix (answer_cache inserts only answers of the version
+// keep_only last kept).
+TEST(reload_e2e, DISABLED_a_download_that_ends_after_a_swap_leaves_nothing_in_the_cache) {
+    time_bound bound{seconds(60)};
+    sample_copy copy;
+    // ~12.5 MB of GeoJSON: more than the socket buffers hold, less than the
+    // 16 MiB a streamed answer is recorded up to.
+    fs::path const dense_set = copy.make_set("dense", "", "-segmentize 10");
+    fs::path const rubber_set = copy.make_set("rubber", rubber);
+    copy.move_in(dense_set);
+    test::server_process server(serve_args(copy, "--no-watch"));
+    ASSERT_NE(server.port(), 0);
+    unsigned short const port = server.port();
+    std::string const cached = "concessions_response_cache_bytes";
+    std::string const download = items("?f=geojson&download=1");
+
+    connection slow(port, 4096);
+    ASSERT_TRUE(slow.is_open());
+    ASSERT_TRUE(slow.send_get(download));
+    ASSERT_TRUE(slow.receive_some(seconds(10)));
+    copy.move_in(rubber_set);
+    ASSERT_TRUE(server.signal(SIGHUP));
+    ASSERT_EQ(wait_for_reloads(port, 1)["reload"]["outcome"], "ok");
+    auto const old = slow.read_response(seconds(60));
+    ASSERT_EQ(old.status, 200);
+    std::this_thread::sleep_for(milliseconds(200));  // the cache is filled as the last piece goes out
+    long const after_swap = metric(metrics(port), cached);
+    EXPECT_LT(after_swap, static_cast<long>(old.body.size()))
+        << "the old version's download is in the cache after the swap";
+
+    // The premise: without a swap in between, the same download is cached.
+    copy.move_in(dense_set);
+    ASSERT_TRUE(server.signal(SIGHUP));
+    ASSERT_EQ(wait_for_reloads(port, 2)["reload"]["outcome"], "ok");
+    auto const again = test::http_get(port, download, {}, "GET", {}, seconds(60));
+    ASSERT_EQ(again.status, 200);
+    ASSERT_EQ(again.body.size(), old.body.size());
+    std::this_thread::sleep_for(milliseconds(200));
+    EXPECT_GE(metric(metrics(port), cached), static_cast<long>(again.body.size()))
+        << "a download this large is not cached at all: the test cannot tell";
 }
 
 // What it catches: a request that fails, hangs or is cut while the dataset
