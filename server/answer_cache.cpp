@@ -30,11 +30,12 @@ response from_entry(std::shared_ptr<cached_response const> hit) {
 // whole body goes into the cache once the last piece is out. A body that
 // outgrows the cache's largest entry stops being recorded (memory stays
 // flat); a client that leaves mid-way leaves nothing behind.
-std::function<bool(std::string&)> recording(std::function<bool(std::string&)> producer, response_cache& cache, std::string key,
-                                            std::shared_ptr<cached_response> entry) {
-    std::size_t const limit = std::min<std::size_t>(cache.max_entry_bytes(), 16u << 20);
+std::function<bool(std::string&)> recording(std::function<bool(std::string&)> producer, std::size_t max_entry_bytes,
+                                            std::function<void(std::string const&, std::shared_ptr<cached_response const>)> keep,
+                                            std::string key, std::shared_ptr<cached_response> entry) {
+    std::size_t const limit = std::min<std::size_t>(max_entry_bytes, 16u << 20);
     auto recorded = std::make_shared<std::string>();
-    return [producer = std::move(producer), &cache, key = std::move(key), entry = std::move(entry), recorded,
+    return [producer = std::move(producer), keep = std::move(keep), key = std::move(key), entry = std::move(entry), recorded,
             limit](std::string& out) mutable {
         std::size_t const before = out.size();
         bool const more = producer(out);
@@ -47,7 +48,7 @@ std::function<bool(std::string&)> recording(std::function<bool(std::string&)> pr
         recorded->append(out, before);
         if (!more) {
             entry->body = std::move(recorded);
-            cache.insert(key, std::move(entry));
+            keep(key, std::move(entry));
         }
         return more;
     };
@@ -61,7 +62,7 @@ std::optional<response> answer_cache::find(std::string const& key, bool gzip_wan
     if (gzip_wanted && !hit->gzipped && worth_gzip(hit->content_type, hit->body_size())) {
         auto entry = std::make_shared<cached_response>(*hit);
         entry->gzipped = std::make_shared<std::string const>(gzip(entry->body_bytes()));
-        cache_.insert(key, entry);
+        insert(key, entry);
         hit = std::move(entry);
     }
     ++hits_;
@@ -85,7 +86,9 @@ response answer_cache::get_or_insert(std::string const& key, std::string_view ve
         entry->content_type = out.content_type;
         entry->etag = out.etag;
         entry->headers = out.headers;
-        out.stream = recording(std::move(out.stream), cache_, key, std::move(entry));
+        out.stream = recording(
+            std::move(out.stream), cache_.max_entry_bytes(),
+            [this](std::string const& k, std::shared_ptr<cached_response const> e) { insert(k, std::move(e)); }, key, std::move(entry));
         return out;
     }
     if (out.status != 200 && out.status != 204) return out;
@@ -99,14 +102,34 @@ response answer_cache::get_or_insert(std::string const& key, std::string_view ve
     // Compressed once, when a client first asks for gzip.
     if (request.accepts_gzip && worth_gzip(entry->content_type, entry->body->size()))
         entry->gzipped = std::make_shared<std::string const>(gzip(*entry->body));
-    cache_.insert(key, entry);
+    insert(key, entry);
     return from_entry(std::move(entry));
 }
 
+namespace {
+bool of_version(std::string_view key, std::string_view version) {
+    return key.size() > version.size() && key.starts_with(version) && key[version.size()] == '|';
+}
+}  // namespace
+
+void answer_cache::insert(std::string const& key, std::shared_ptr<cached_response const> entry) {
+    auto const kept = [&] {
+        std::lock_guard lock(kept_mutex_);
+        return kept_version_.empty() || of_version(key, kept_version_);
+    };
+    if (!kept()) return;
+    cache_.insert(key, std::move(entry));
+    // A swap between the check and the insert: keep_only has swept
+    // already, so this entry goes now.
+    if (!kept()) cache_.erase_if([&key](std::string_view k) { return k == key; });
+}
+
 void answer_cache::keep_only(std::string_view version) {
-    cache_.erase_if([version](std::string_view key) {
-        return !(key.size() > version.size() && key.starts_with(version) && key[version.size()] == '|');
-    });
+    {
+        std::lock_guard lock(kept_mutex_);
+        kept_version_ = version;
+    }
+    cache_.erase_if([version](std::string_view key) { return !of_version(key, version); });
 }
 
 }  // namespace server

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,7 +39,9 @@ public:
     response get_or_insert(std::string const& key, std::string_view version, request_view const& request,
                            std::function<response()> const& produce);
 
-    // Frees the answers of every other data version (after a reload).
+    // Frees the answers of every other data version (after a reload), and
+    // refuses them from then on: a download of the old data that ends after
+    // the swap is not kept.
     void keep_only(std::string_view version);
 
     std::size_t bytes() const { return cache_.bytes(); }
@@ -46,7 +49,12 @@ public:
     std::uint64_t misses() const { return misses_; }
 
 private:
+    // Keeps the entry unless it belongs to a version keep_only dropped.
+    void insert(std::string const& key, std::shared_ptr<cached_response const> entry);
+
     response_cache cache_;
+    mutable std::mutex kept_mutex_;
+    std::string kept_version_;  // empty: every version (before the first reload)
     admission const admit_;
     std::atomic<std::uint64_t> hits_{0}, misses_{0};
 };

@@ -13,6 +13,8 @@ api::api(live_dataset& data, api_options options, metrics& counters)
     data_.on_swap([this](geo::dataset const& now) { drop_other_versions(now); });
 }
 
+api::~api() { data_.on_swap({}); }
+
 void api::drop_other_versions(geo::dataset const& now) {
     answers_.keep_only(now.version());
     tiles_.keep_only(now.version());

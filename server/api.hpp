@@ -30,6 +30,9 @@ class api {
 public:
     // data outlives the api; after each reload the caches drop the old version's answers.
     api(live_dataset& data, api_options options, metrics& counters);
+    ~api();  // waits for a reload's call into the caches to end; none comes after
+    api(api const&) = delete;
+    api& operator=(api const&) = delete;
 
     response handle(request_view const& request);
 

@@ -57,7 +57,7 @@ void live_dataset::poll(version_probe probe, std::chrono::milliseconds every) {
 }
 
 void live_dataset::on_swap(std::function<void(geo::dataset const&)> callback) {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(on_swap_mutex_);
     on_swap_ = std::move(callback);
 }
 
@@ -137,12 +137,10 @@ void live_dataset::reload_once(std::string const& reason) {
         message = "the sources are as loaded (version " + now->version() + ")";
     } else if (error.empty()) {
         current_.store(next, std::memory_order_release);
-        std::function<void(geo::dataset const&)> swapped;
         {
-            std::lock_guard lock(mutex_);
-            swapped = on_swap_;
+            std::lock_guard lock(on_swap_mutex_);  // on_swap() waits for this call to end
+            if (on_swap_) on_swap_(*next);
         }
-        if (swapped) swapped(*next);
         outcome = "ok";
         message = std::to_string(next->collections().size()) + " collections, " + std::to_string(next->feature_count()) +
                   " features, version " + next->version();

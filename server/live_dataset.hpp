@@ -55,7 +55,8 @@ public:
     void poll(version_probe probe, std::chrono::milliseconds every);
 
     // Called on the reload thread right after each swap (caches drop the
-    // old version's answers).
+    // old version's answers). Setting it waits for a call under way, so
+    // that after on_swap({}) returns the old callee is never called again.
     void on_swap(std::function<void(geo::dataset const& now)> callback);
 
     reload_status status() const;
@@ -68,6 +69,7 @@ private:
 
     std::atomic<std::shared_ptr<geo::dataset const>> current_;
     loader load_;
+    std::mutex on_swap_mutex_;  // guards on_swap_, held while it runs
     std::function<void(geo::dataset const&)> on_swap_;
     version_probe probe_;
     std::chrono::milliseconds poll_every_{0};

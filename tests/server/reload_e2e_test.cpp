@@ -625,10 +625,8 @@ TEST(reload_e2e, a_download_under_way_across_a_swap_completes_with_the_old_data)
 // 16 MiB): one that ends after a swap is cached under its old version's
 // key, never asked for again, and holds its memory (or cache file) until
 // the cache evicts it.
-// DISABLED: it fails now (12.5 MB stay in concessions_response_cache_bytes);
-// enable it with the fix (answer_cache inserts only answers of the version
-// keep_only last kept).
-TEST(reload_e2e, DISABLED_a_download_that_ends_after_a_swap_leaves_nothing_in_the_cache) {
+// answer_cache refuses answers of a version keep_only dropped, so this holds.
+TEST(reload_e2e, a_download_that_ends_after_a_swap_leaves_nothing_in_the_cache) {
     time_bound bound{seconds(60)};
     sample_copy copy;
     // ~12.5 MB of GeoJSON: more than the socket buffers hold, less than the
