@@ -4,7 +4,9 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <iostream>
+#include <optional>
 
 namespace server {
 
@@ -17,7 +19,10 @@ std::string new_failures(geo::dataset const& next, geo::dataset const& now) {
     for (auto const& f : next.failures()) {
         bool failed_before = false;
         for (auto const& g : now.failures()) failed_before = failed_before || g.source == f.source;
-        if (!failed_before) out += (out.empty() ? "" : "; ") + f.source + ": " + f.message;
+        if (failed_before) continue;
+        // Messages name their source already, mostly: not twice.
+        bool const named = f.message.rfind(f.source, 0) == 0;
+        out += (out.empty() ? "" : "; ") + (named ? f.message : f.source + ": " + f.message);
     }
     return out;
 }
@@ -100,9 +105,9 @@ void live_dataset::run() {
         }
         auto const probe = probe_;
         lock.unlock();
-        bool differs = false;
+        std::optional<std::string> version;
         try {
-            differs = probe() != current()->version();
+            version = probe();
             if (probe_failing) std::cerr << "concessions: the sources answer again" << std::endl;
             probe_failing = false;
         } catch (std::exception const& e) {
@@ -111,7 +116,13 @@ void live_dataset::run() {
         }
         lock.lock();
         next_poll = clock::now() + poll_every_;
-        if (differs && !wanted_) {
+        if (!version || wanted_) continue;
+        if (*version == failed_version_) {
+            // Failed before: again only once the delay is over.
+            if (clock::now() < retry_at_) continue;
+            wanted_ = true;
+            wanted_reason_ = "retry after a failed reload";
+        } else if (*version != current()->version() || !failed_version_.empty()) {
             wanted_ = true;
             wanted_reason_ = "database changed";
         }
@@ -161,6 +172,16 @@ void live_dataset::reload_once(std::string const& reason) {
         ++status_.reloads;
         if (outcome == "failed") ++status_.failures;
         if (outcome == "ok") status_.loaded_at = status_.finished_at;
+        if (outcome != "failed") {
+            failed_version_.clear();
+            failed_in_a_row_ = 0;
+        } else {
+            failed_version_ = next ? next->version() : "";
+            ++failed_in_a_row_;
+            auto const delay = poll_every_ * (1LL << std::min(failed_in_a_row_, 16u));
+            retry_at_ = std::chrono::steady_clock::now() + std::min<std::chrono::milliseconds>(
+                                                               delay, std::max(poll_every_, max_retry_delay));
+        }
     }
     // The old dataset goes when its last request lets go of it (here, at
     // once when none holds it); its pages go back to the system.

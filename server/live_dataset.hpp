@@ -51,8 +51,14 @@ public:
     void request_reload(std::string reason);
 
     // Polls probe every `every` and reloads when the version it gives
-    // differs from the served dataset's (PostGIS sources).
+    // differs from the served dataset's (PostGIS sources). A version whose
+    // reload failed (a database down or a table gone: the version carries
+    // the error) is not reloaded again at every poll: it is retried after
+    // twice the interval, then four times, up to max_retry_delay. After a
+    // failed reload, the probe giving the served version again (the
+    // database back as it was) reloads once, so that the status says so.
     void poll(version_probe probe, std::chrono::milliseconds every);
+    static constexpr std::chrono::milliseconds max_retry_delay = std::chrono::minutes(5);
 
     // Called on the reload thread right after each swap (caches drop the
     // old version's answers). Setting it waits for a call under way, so
@@ -73,6 +79,12 @@ private:
     std::function<void(geo::dataset const&)> on_swap_;
     version_probe probe_;
     std::chrono::milliseconds poll_every_{0};
+    // The version the last reload failed on ("" after one that did not, or
+    // when the loader threw), how many failed in a row, and when polling
+    // may ask for that version again.
+    std::string failed_version_;
+    unsigned failed_in_a_row_ = 0;
+    std::chrono::steady_clock::time_point retry_at_;
 
     mutable std::mutex mutex_;
     mutable std::condition_variable changed_;

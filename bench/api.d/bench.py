@@ -13,7 +13,14 @@
     bench.py wrk FILE                   req/s p50_ms p99_ms requests errors (from wrk --latency)
     bench.py pglog FILE...              p50_ms p99_ms transactions (pgbench -l logs)
     bench.py metric URL NAME...         values from /metrics (0 when missing)
-    bench.py check BASE URLS PGFILE N   compares features returned and bytes, ours vs PostGIS
+    bench.py check BASE URLS PGFILE N [IDS]
+                                        compares features returned and bytes, ours vs PostGIS;
+                                        IDS: the feature ids of each answer, one answer a line
+    bench.py sameids BASE URLS IDS N    compares the ids of the first N answers with IDS
+    bench.py onecollection OUT COLLECTION SOURCE LAYER CATALOG LOWER
+                                        a catalog of one collection read from SOURCE (and LAYER),
+                                        with CATALOG's entry and provinces (field names in lower
+                                        case with LOWER 1, as ogr2ogr launders them), or roles guessed
     bench.py curlloop URL SECONDS OUT   sequential downloads with curl for about SECONDS
     bench.py table ROWS                 the report table
 """
@@ -161,24 +168,36 @@ def metric(url, names):
     print(" ".join(values))
 
 
-def check(base, url_file, pg_file, n):
+def fetch_ids(base, path):
+    """The body of BASE+PATH and its features' ids, sorted (None: the request failed)."""
+    try:
+        with urllib.request.urlopen(base + path, timeout=120) as r:
+            body = r.read()
+        doc = json.loads(body)
+    except Exception:
+        return None, None, None
+    return body, doc, sorted(f.get("id") for f in doc.get("features", []))
+
+
+def check(base, url_file, pg_file, n, ids_file=None):
     """Fetches the first N URLs; PGFILE holds 'count<TAB>bytes' for the same N
     queries. Prints: equal n ours_features pg_features ours_bytes pg_bytes bad_status, then the
-    first request whose feature counts differ: index ours postgis path (or nothing)."""
+    first request whose feature counts differ: index ours postgis path (or nothing). With
+    IDS_FILE, writes there the ids of each answer, one answer a line ('FAIL' for a failed one)."""
     paths = [l.strip() for l in open(url_file) if l.strip()][:n]
     pg = [l.split("\t") for l in open(pg_file).read().splitlines() if l.strip()]
+    ids_out = open(ids_file, "w") if ids_file else None
     equal = bad = 0
     first = ""
     of = pf = ob = pb = 0
     for path, row in zip(paths, pg):
-        try:
-            with urllib.request.urlopen(base + path, timeout=120) as r:
-                body = r.read()
-            doc = json.loads(body)
-            got = doc.get("numberReturned", len(doc.get("features", [])))
-        except Exception:
+        body, doc, ids = fetch_ids(base, path)
+        if ids_out:
+            ids_out.write("FAIL\n" if ids is None else " ".join(str(i) for i in ids) + "\n")
+        if doc is None:
             bad += 1
             continue
+        got = doc.get("numberReturned", len(doc.get("features", [])))
         want = int(row[0])
         equal += got == want
         if got != want and not first:
@@ -189,6 +208,50 @@ def check(base, url_file, pg_file, n):
         pb += int(row[1])
     k = max(1, min(len(paths), len(pg)))
     print("%d %d %.2f %.2f %.0f %.0f %d %s" % (equal, k, of / k, pf / k, ob / k, pb / k, bad, first))
+
+
+def sameids(base, url_file, ids_file, n):
+    """Fetches the first N URLs and compares their answers' ids with IDS_FILE (from check).
+    Prints: equal n ours_features file_features ours_bytes, then the first request that
+    differs: index ours_count file_count path (or nothing)."""
+    paths = [l.strip() for l in open(url_file) if l.strip()][:n]
+    want = [l.split() for l in open(ids_file).read().split("\n")[:len(paths)]]
+    equal = 0
+    first = ""
+    of = wf = ob = 0
+    for i, (path, expected) in enumerate(zip(paths, want), 1):
+        body, _, ids = fetch_ids(base, path)
+        got = None if ids is None else [str(x) for x in ids]
+        equal += got == expected
+        of += len(got or [])
+        ob += len(body or b"")
+        wf += len(expected) if expected != ["FAIL"] else 0
+        if got != expected and not first:
+            first = "%d %s %d %s" % (i, "FAIL" if got is None else len(got), len(expected), path)
+    k = max(1, min(len(paths), len(want)))
+    print("%d %d %.2f %.2f %.0f %s" % (equal, k, of / k, wf / k, ob / k, first))
+
+
+def onecollection(out, collection, source, layer, catalog, lower):
+    """A catalog holding one collection, COLLECTION, read from SOURCE (LAYER: a table, or "").
+    With CATALOG (or ""), its entry of that id (title, colour, field roles; in lower case when
+    LOWER is 1, as ogr2ogr's default -lco LAUNDER=YES names a table's columns) and its province
+    layer; without, the id alone (roles guessed)."""
+    entry = {"id": collection}
+    doc = {"title": "bench/api: " + collection}
+    if catalog:
+        src, resolve = read_catalog(catalog)
+        entry = dict(next(c for c in src["collections"] if c["id"] == collection))
+        if lower == "1":
+            entry["fields"] = {role: name.lower() for role, name in entry.get("fields", {}).items()}
+        if "provinces" in src:
+            doc["provinces"] = dict(src["provinces"], source=resolve(src["provinces"]["source"]))
+    entry["source"] = source
+    if layer:
+        entry["layer"] = layer
+    doc["collections"] = [entry]
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=2)
 
 
 def curlloop(url, seconds, out):
@@ -290,7 +353,11 @@ def main(argv):
     elif cmd == "metric":
         metric(args[0], args[1:])
     elif cmd == "check":
-        check(args[0], args[1], args[2], int(args[3]))
+        check(args[0], args[1], args[2], int(args[3]), *args[4:5])
+    elif cmd == "sameids":
+        sameids(args[0], args[1], args[2], int(args[3]))
+    elif cmd == "onecollection":
+        onecollection(*args)
     elif cmd == "curlloop":
         curlloop(args[0], float(args[1]), args[2])
     elif cmd == "table":

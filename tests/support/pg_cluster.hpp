@@ -45,8 +45,11 @@ public:
     // `extra` is appended to the command line. Throws on failure.
     void load(std::filesystem::path const& file, std::string const& table, std::string const& extra = {}) const;
 
-private:
+    // Stops the server now (a fast shutdown), as a database that goes down
+    // while a client uses it; the folder stays until destruction.
     void stop();
+
+private:
 
     std::filesystem::path dir_;  // data/ and the logs
     std::string bindir_;
