@@ -10,10 +10,10 @@ api::api(live_dataset& data, api_options options, metrics& counters)
       counters_(counters),
       answers_(options_.cache_bytes, answer_cache::admission::repeated),
       tiles_(options_.tile_cache_bytes, answer_cache::admission::always) {
-    data_.on_swap([this](geo::dataset const& now) { drop_other_versions(now); });
+    swap_listener_ = data_.add_swap_listener([this](geo::dataset const& now) { drop_other_versions(now); });
 }
 
-api::~api() { data_.on_swap({}); }
+api::~api() { data_.remove_swap_listener(swap_listener_); }
 
 void api::drop_other_versions(geo::dataset const& now) {
     answers_.keep_only(now.version());

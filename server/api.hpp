@@ -46,6 +46,7 @@ private:
     void drop_other_versions(geo::dataset const& now);
 
     live_dataset& data_;
+    std::size_t swap_listener_ = 0;
     api_options options_;
     metrics& counters_;
     answer_cache answers_;

@@ -164,10 +164,6 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
     return std::nullopt;
 }
 
-// Walks the query once, refusing unknown keys, repeated keys and fixed keys
-// with an empty value, and hands every other pair to
-// take(key, value, is_property). A fixed key wins over a queryable of the
-
 std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo::province_index const& provinces) {
     filter_set out;
     auto add_key = [&out](std::string_view name, std::string_view value) {

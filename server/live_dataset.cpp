@@ -61,9 +61,15 @@ void live_dataset::poll(version_probe probe, std::chrono::milliseconds every) {
     changed_.notify_all();
 }
 
-void live_dataset::on_swap(std::function<void(geo::dataset const&)> callback) {
-    std::lock_guard lock(on_swap_mutex_);
-    on_swap_ = std::move(callback);
+std::size_t live_dataset::add_swap_listener(swap_listener listener) {
+    std::lock_guard lock(listeners_mutex_);
+    listeners_.emplace_back(next_listener_, std::move(listener));
+    return next_listener_++;
+}
+
+void live_dataset::remove_swap_listener(std::size_t handle) {
+    std::lock_guard lock(listeners_mutex_);
+    std::erase_if(listeners_, [handle](auto const& l) { return l.first == handle; });
 }
 
 reload_status live_dataset::status() const {
@@ -149,8 +155,8 @@ void live_dataset::reload_once(std::string const& reason) {
     } else if (error.empty()) {
         current_.store(next, std::memory_order_release);
         {
-            std::lock_guard lock(on_swap_mutex_);  // on_swap() waits for this call to end
-            if (on_swap_) on_swap_(*next);
+            std::lock_guard lock(listeners_mutex_);  // remove_swap_listener waits for these calls to end
+            for (auto const& [handle, listener] : listeners_) listener(*next);
         }
         outcome = "ok";
         message = std::to_string(next->collections().size()) + " collections, " + std::to_string(next->feature_count()) +

@@ -16,6 +16,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace server {
 
@@ -60,10 +62,17 @@ public:
     void poll(version_probe probe, std::chrono::milliseconds every);
     static constexpr std::chrono::milliseconds max_retry_delay = std::chrono::minutes(5);
 
-    // Called on the reload thread right after each swap (caches drop the
-    // old version's answers). Setting it waits for a call under way, so
-    // that after on_swap({}) returns the old callee is never called again.
-    void on_swap(std::function<void(geo::dataset const& now)> callback);
+    // Listeners called on the reload thread right after each swap (the
+    // caches drop the old version's answers; the watcher follows the
+    // sources). Removing one waits for a call under way, so that after it
+    // returns the listener is never called again.
+    using swap_listener = std::function<void(geo::dataset const& now)>;
+    std::size_t add_swap_listener(swap_listener listener);  // returns its handle
+    void remove_swap_listener(std::size_t handle);
+
+    // After the server stops: true when a reload is under way (and would
+    // hold up the exit until it ends).
+    bool reloading() const { return status().running; }
 
     reload_status status() const;
     // Blocks until no reload is asked for or running (tests).
@@ -75,8 +84,9 @@ private:
 
     std::atomic<std::shared_ptr<geo::dataset const>> current_;
     loader load_;
-    std::mutex on_swap_mutex_;  // guards on_swap_, held while it runs
-    std::function<void(geo::dataset const&)> on_swap_;
+    std::mutex listeners_mutex_;  // guards listeners_, held while they run
+    std::vector<std::pair<std::size_t, swap_listener>> listeners_;
+    std::size_t next_listener_ = 0;
     version_probe probe_;
     std::chrono::milliseconds poll_every_{0};
     // The version the last reload failed on ("" after one that did not, or

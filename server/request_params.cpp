@@ -126,6 +126,9 @@ std::variant<std::string, param_error> parse_group(std::string_view text) {
     return error("group must be one of " + join(stats_groups) + ", got " + quote_text(text));
 }
 
+// Walks the query once, refusing unknown keys, repeated keys and fixed keys
+// with an empty value, and hands every other pair to
+// take(key, value, is_property). A fixed key wins over a queryable of the
 // same name. Returns the first error.
 template <typename Take>
 std::optional<param_error> walk_query(query_list const& query, std::vector<std::string_view> const& fixed,

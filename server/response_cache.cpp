@@ -58,11 +58,19 @@ void response_cache::insert(std::string const& key, std::shared_ptr<cached_respo
 }
 
 void response_cache::erase_if(std::function<bool(std::string_view key)> const& pick) {
-    std::unique_lock lock(mutex_);
-    for (auto it = ring_.begin(); it != ring_.end();) {
-        auto const next = std::next(it);
-        if (pick(it->key)) erase(it);
-        it = next;
+    ring dropped;  // freed after the lock is let go: closing many cache files takes a while
+    {
+        std::unique_lock lock(mutex_);
+        for (auto it = ring_.begin(); it != ring_.end();) {
+            auto const next = std::next(it);
+            if (pick(it->key)) {
+                bytes_ -= it->size;
+                by_key_.erase(it->key);
+                if (hand_ == it) ++hand_;
+                dropped.splice(dropped.end(), ring_, it);
+            }
+            it = next;
+        }
     }
 }
 

@@ -5,13 +5,14 @@
 #include "server/cache_file.hpp"
 #include "server/http_server.hpp"
 #include "server/live_dataset.hpp"
-#include "server/source_watcher.hpp"
+#include "server/watched_sources.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -119,6 +120,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
         // A SIGHUP while loading (minutes, for a large set) must not end the
         // process; once serving, it reloads.
         std::signal(SIGHUP, SIG_IGN);
+        // A database that does not answer must not hold a load (nor, at
+        // exit, the reload waiting on it) for ever: libpq's own timeout.
+        setenv("PGCONNECT_TIMEOUT", "10", 0);
         // Checked before loading, which can take minutes.
         try {
             server::cache_file::use(o->cache_dir.empty() ? server::cache_file::default_folder() : o->cache_dir);
@@ -157,16 +161,11 @@ std::function<int()> add_serve_command(CLI::App& app) {
         server::live_dataset data(std::move(first), load);
         server::api handlers(data, o->api, counters);
         o->http.on_hangup = [&data] { data.request_reload("SIGHUP"); };
-        std::unique_ptr<server::source_watcher> watcher;
-        if (o->watch) {
-            try {
-                watcher = std::make_unique<server::source_watcher>(geo::watched_paths(o->sources, o->load),
-                                                                   std::chrono::milliseconds(o->watch_settle_ms),
-                                                                   [&data] { data.request_reload("file changed"); });
-            } catch (std::exception const& e) {
-                std::cerr << "concessions: warning: cannot watch the sources (" << e.what() << "); reload with SIGHUP\n";
-            }
-        }
+        std::unique_ptr<server::watched_sources> watcher;
+        if (o->watch)
+            watcher = std::make_unique<server::watched_sources>(
+                data, [o] { return geo::watched_paths(o->sources, o->load); },
+                [o] { return geo::current_version(o->sources, o->load); }, std::chrono::milliseconds(o->watch_settle_ms));
         bool const polled = o->poll_seconds > 0 && geo::has_database_sources(o->sources, o->load);
         if (polled)
             data.poll([o] { return geo::current_version(o->sources, o->load); }, std::chrono::seconds(o->poll_seconds));
@@ -181,12 +180,17 @@ std::function<int()> add_serve_command(CLI::App& app) {
         std::cout << "concessions: " << collections << " collections, " << features << " features"
                   << (some_failed ? " (some sources failed, see above)" : "") << "\n"
                   << "concessions: cached answers of 64 KiB or more kept " << cache_files_described() << "\n"
-                  << "concessions: reloads on SIGHUP" << (watcher ? ", and when a source file changes" : "")
+                  << "concessions: reloads on SIGHUP" << (watcher && watcher->watching() ? ", and when a source file changes" : "")
                   << (polled ? ", and when a database source changes (asked every " + std::to_string(o->poll_seconds) + " s)" : "")
                   << "\n"
                   << "concessions: serving on http://" << (o->http.bind == "0.0.0.0" ? "127.0.0.1" : o->http.bind) << ":"
                   << port << "/" << std::endl;
         http.run();
+        if (data.reloading()) {
+            // Every request is answered; a reload would only hold up the exit.
+            std::cout << "concessions: stopped (a reload under way was left unfinished)" << std::endl;
+            std::quick_exit(exit_ok);
+        }
         std::cout << "concessions: stopped" << std::endl;
         return exit_ok;
     };

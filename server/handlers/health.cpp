@@ -3,6 +3,8 @@
 
 #include "server/handlers/handlers.hpp"
 
+#include <algorithm>
+
 namespace server {
 
 response healthz(request_context const& ctx, reload_status const& reload) {
@@ -41,7 +43,9 @@ std::string reload_metrics(reload_status const& reload, geo::dataset const& data
     out += "# TYPE concessions_data_version_info gauge\nconcessions_data_version_info{version=\"" + data.version() + "\"} 1\n";
     if (!reload.message.empty() && reload.outcome == "failed") {
         std::string message;  // a label value: no quotes, backslashes or newlines
-        for (char ch : reload.message.substr(0, 200)) message += ch == '"' || ch == '\\' || ch == '\n' ? ' ' : ch;
+        std::size_t cut = std::min<std::size_t>(reload.message.size(), 200);
+        while (cut < reload.message.size() && (static_cast<unsigned char>(reload.message[cut]) & 0xC0) == 0x80) --cut;  // not mid-character
+        for (char ch : reload.message.substr(0, cut)) message += ch == '"' || ch == '\\' || ch == '\n' ? ' ' : ch;
         out += "# TYPE concessions_reload_last_failure_info gauge\nconcessions_reload_last_failure_info{message=\"" + message + "\"} 1\n";
     }
     return out;
