@@ -75,7 +75,9 @@ TEST(live_dataset_poll, a_changed_version_reloads_and_an_unchanged_one_does_not)
     EXPECT_EQ(db.loads, 1) << "the version did not change, yet it reloaded";
 
     db.set("v2", false);
-    ASSERT_TRUE(eventually([&] { return data.current()->version() == "v2"; }));
+    // The status is written just after the swap: wait for it.
+    ASSERT_TRUE(eventually([&] { return data.status().reloads == 1; }));
+    EXPECT_EQ(data.current()->version(), "v2");
     auto const status = data.status();
     EXPECT_EQ(status.outcome, "ok");
     EXPECT_EQ(status.reason, "database changed");
@@ -119,6 +121,6 @@ TEST(live_dataset_poll, a_failed_version_is_retried_with_a_doubling_delay_and_re
 
     // And a change after that reloads at the next poll.
     db.set("v3", false);
-    ASSERT_TRUE(eventually([&] { return data.current()->version() == "v3"; }));
-    EXPECT_EQ(data.status().outcome, "ok");
+    ASSERT_TRUE(eventually([&] { return data.status().outcome == "ok"; }));
+    EXPECT_EQ(data.current()->version(), "v3");
 }
