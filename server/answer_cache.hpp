@@ -8,6 +8,7 @@
 #include "server/response_cache.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -36,8 +37,14 @@ public:
     // find(), or produce() and keep its answer: a cacheable 200 or 204 with
     // a body, or a streamed 200 (recorded as it goes out and kept when it
     // ends, if small enough). The answer gets make_etag(version, key).
-    response get_or_insert(std::string const& key, std::string_view version, request_view const& request,
-                           std::function<response()> const& produce);
+    template <class Produce>
+    response get_or_insert(std::string const& key, std::string_view version, request_view const& request, Produce&& produce) {
+        if (auto hit = find(key, request.accepts_gzip)) return std::move(*hit);
+        ++misses_;
+        auto const started = std::chrono::steady_clock::now();
+        response out = produce();
+        return keep(key, version, request, std::move(out), std::chrono::steady_clock::now() - started);
+    }
 
     // Frees the answers of every other data version (after a reload), and
     // refuses them from then on: a download of the old data that ends after
@@ -49,6 +56,9 @@ public:
     std::uint64_t misses() const { return misses_; }
 
 private:
+    // The answer produced for key, kept when worth it.
+    response keep(std::string const& key, std::string_view version, request_view const& request, response out,
+                  std::chrono::steady_clock::duration took);
     // Keeps the entry unless it belongs to a version keep_only dropped.
     void insert(std::string const& key, std::shared_ptr<cached_response const> entry);
 
