@@ -146,6 +146,11 @@ catalog read_catalog(fs::path const& path) {
             throw catalog_error(cw + ": a collection read with \"sql\" needs an \"id\" (a query has no name)");
         cc.title = string_member(c, "title", cw);
         cc.color = string_member(c, "color", cw);
+        if (std::string kind = string_member(c, "kind", cw); !kind.empty()) {
+            if (kind != "concession" && kind != "context")
+                throw catalog_error(cw + ": \"kind\" must be \"concession\" or \"context\", not \"" + kind + "\"");
+            cc.kind = kind;
+        }
         if (c.contains("fields")) {
             json const& f = c["fields"];
             if (!f.is_object()) throw catalog_error(cw + ": \"fields\" must be an object");

@@ -16,6 +16,8 @@
 // Relative sources resolve against data_root, itself relative to the
 // catalog's folder; ${VAR} and ${VAR:-default} expand from the environment.
 // Optional per source: "layer", "crs" (for a layer without one), "encoding".
+// Per collection, "kind": "concession" (the default: the page's filters
+// apply to it) or "context" (protected areas, forests, dams: shown whole).
 //
 // A source may be a PostGIS database, as an OGR connection string (taken as
 // it is, never resolved against data_root; put the password in ~/.pgpass or
@@ -61,6 +63,7 @@ struct collection_config : source_config {
     std::string id;  // empty: from the file name
     std::string title;
     std::string color;
+    std::string kind = "concession";  // "concession" (filters apply) or "context" (shown whole: protected areas, dams...)
     std::optional<field_roles> roles;  // nullopt: guessed from field names
 };
 

@@ -82,6 +82,7 @@ struct collection {
     std::string driver;      // OGR driver short name
     std::string source_crs;  // e.g. "EPSG:32648"
     std::string color;
+    std::string kind = "concession";  // or "context" (see catalog.hpp)
     std::vector<field> fields;
     field_roles roles;
     std::vector<feature> features;

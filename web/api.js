@@ -77,11 +77,16 @@ export function infer_roles(tile_properties, item_properties, guessed) {
   return roles;
 }
 
-// Filters as API parameters for one collection. Province, text and contract
-// years apply to every layer; purpose and investor country only to the
-// collection they were chosen for, through its own field names.
-export function filter_params(filters, collection_id, roles) {
+// Filters as API parameters for one collection. Context layers (the
+// catalog's "kind": "context": protected areas, forests, dams) take none:
+// they stay whole under every filter, so that "which concessions lie in
+// protected land?" can be seen. On concession layers, province, text and
+// contract years apply to every layer; purpose and investor country only to
+// the collection they were chosen for, through its own field names.
+export function filter_params(filters, collection, roles) {
   const p = {};
+  if (!collection || collection.kind === 'context') return p;
+  const collection_id = collection.id;
   if (filters.province) p.province = filters.province;
   if (filters.q) p.q = filters.q;
   if (filters.year_from || filters.year_to)

@@ -259,7 +259,7 @@ function sync_layers() {
   for (const [id, layer] of page.layers) {
     const visible = state.layers.includes(id);
     if (visible) {
-      layer.set_params(filter_params(state, id, page.roles.get(id)));
+      layer.set_params(filter_params(state, page.by_id.get(id), page.roles.get(id)));
       if (!layer._map) layer.addTo(map);
     } else if (layer._map) {
       map.removeLayer(layer);
@@ -581,7 +581,7 @@ async function refresh_stats() {
   await roles_of(c.id);
   stats_abort?.abort();
   stats_abort = new AbortController();
-  const params = { group: 'company', ...filter_params(state, c.id, page.roles.get(c.id)) };
+  const params = { group: 'company', ...filter_params(state, c, page.roles.get(c.id)) };
   try {
     const doc = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/stats`, params, { signal: stats_abort.signal }));
     render_stats($('stats'), doc, doc);
@@ -628,7 +628,7 @@ async function refresh_list(append) {
   list_abort = new AbortController();
   page.list_offset = append ? page.list_offset + list_page : 0;
   const roles = page.roles.get(c.id) ?? {};
-  const params = { ...filter_params(state, c.id, roles), bbox: view_bbox(), limit: list_page, offset: page.list_offset || undefined, sortby: sort_param() };
+  const params = { ...filter_params(state, c, roles), bbox: view_bbox(), limit: list_page, offset: page.list_offset || undefined, sortby: sort_param() };
   const tbody = $('list').tBodies[0];
   try {
     const doc = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/items`, params, { signal: list_abort.signal }));
@@ -654,7 +654,7 @@ function render_list_summary() {
 function update_download() {
   const c = page.by_id.get(state.focus);
   if (!c) return;
-  const params = { ...filter_params(state, c.id, page.roles.get(c.id)), f: $('download-format').value, download: 1 };
+  const params = { ...filter_params(state, c, page.roles.get(c.id)), f: $('download-format').value, download: 1 };
   if ($('download-view').checked) params.bbox = view_bbox();
   $('download-link').href = api_url(`collections/${encodeURIComponent(c.id)}/items`, params).href;
 }
@@ -767,7 +767,8 @@ async function run_search(query) {
     const results = await tracked(Promise.all(targets.map(async (c) => {
       const roles = await roles_of(c.id);
       const doc = await get_json(`collections/${encodeURIComponent(c.id)}/items`,
-        { ...filter_params(state, c.id, roles), limit: 8, sortby: '-area_ha' }, { signal: search_abort.signal });
+        // The search itself applies to every layer, context layers too (to find a protected area by name).
+        { ...filter_params(state, c, roles), q: state.q, limit: 8, sortby: '-area_ha' }, { signal: search_abort.signal });
       return { collection: c, roles, doc };
     })));
     const pick = (c, f) => {

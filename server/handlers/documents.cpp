@@ -41,6 +41,7 @@ json collection_json(geo::collection const& c, std::string const& base) {
                   {"area_ha", c.roles.area_ha}, {"purpose", c.roles.purpose},     {"contract_date", c.roles.contract_date},
                   {"nationality", c.roles.nationality}};
     if (!c.color.empty()) j["color"] = c.color;
+    j["kind"] = c.kind;  // concession layers take the page's filters; context layers are shown whole
     j["links"] = json::array({link(self, "self", "application/json", "This collection"),
                               link(self + "/items", "items", std::string(geojson_type), "Features as GeoJSON"),
                               link(self + "/items?f=csv", "items", "text/csv", "Features as CSV"),

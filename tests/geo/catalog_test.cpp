@@ -54,6 +54,25 @@ TEST(catalog, reads_sources_relative_to_its_data_root) {
     EXPECT_EQ(cat.provinces->name_field, "N");
 }
 
+TEST(catalog, a_collection_is_a_concession_layer_unless_it_says_context) {
+    test::scratch_dir dir;
+    std::ofstream(dir / "k.json") << R"({"collections": [{"id": "elc", "source": "e.shp"},
+        {"id": "pa", "source": "p.shp", "kind": "context"}, {"id": "m", "source": "m.shp", "kind": "concession"}]})";
+    auto const cat = geo::read_catalog(dir / "k.json");
+    ASSERT_EQ(cat.collections.size(), 3u);
+    EXPECT_EQ(cat.collections[0].kind, "concession");
+    EXPECT_EQ(cat.collections[1].kind, "context");
+    EXPECT_EQ(cat.collections[2].kind, "concession");
+    std::ofstream(dir / "bad.json") << R"({"collections": [{"id": "pa", "source": "p.shp", "kind": "background"}]})";
+    try {
+        geo::read_catalog(dir / "bad.json");
+        FAIL() << "an unknown kind was accepted";
+    } catch (geo::catalog_error const& e) {
+        EXPECT_NE(std::string(e.what()).find("\"background\""), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos) << e.what();
+    }
+}
+
 TEST(catalog, rejects_malformed_catalogs_with_the_file_named) {
     test::scratch_dir dir;
     std::ofstream(dir / "bad.json") << R"({"collections": [{"id": "x"}]})";

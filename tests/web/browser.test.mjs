@@ -356,6 +356,28 @@ test('purpose, investor country and contract year filter like the API; the list 
   await context.close();
 });
 
+test('context layers stay whole under every filter; concession layers narrow', { timeout: 120_000 }, async () => {
+  const collections = (await api('/collections')).collections;
+  assert.equal(collections.find((c) => c.id === 'protected-areas')?.kind, 'context');
+  assert.equal(collections.find((c) => c.id === 'elc')?.kind, 'concession');
+  const view = '#map=8/12.6/104.9&layers=elc,protected-areas&focus=elc';
+  const ids = async (page, id) => new Set((await tile_features(page, id)).map((f) => f.id));
+  const plain = await open_page(view);
+  const areas = await ids(plain.page, 'protected-areas');
+  const elc = await ids(plain.page, 'elc');
+  assert.ok(areas.size > 0 && elc.size > 0, `${areas.size} protected areas and ${elc.size} ELCs drawn without filters`);
+  await plain.context.close();
+
+  // A contract-year range and a text search: ELCs narrow, protected areas do not.
+  const filtered = await open_page(`${view}&year=2008-2011&q=rubber`);
+  const narrowed = await ids(filtered.page, 'elc');
+  assert.ok(narrowed.size > 0 && narrowed.size < elc.size, `${narrowed.size} of ${elc.size} ELCs under the filters`);
+  assert.deepEqual([...await ids(filtered.page, 'protected-areas')].sort(), [...areas].sort(), 'protected areas changed under the filters');
+  await shot(filtered.page, '06c-context-layers-stay.png');
+  assert.deepEqual(filtered.problems, []);
+  await filtered.context.close();
+});
+
 test('the keyboard reaches search, results and detail', { timeout: 60_000 }, async () => {
   const { context, page, problems } = await open_page();
   await page.keyboard.press('Tab');  // skip link
