@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <regex>
+
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -146,6 +148,16 @@ catalog read_catalog(fs::path const& path) {
             throw catalog_error(cw + ": a collection read with \"sql\" needs an \"id\" (a query has no name)");
         cc.title = string_member(c, "title", cw);
         cc.color = string_member(c, "color", cw);
+        auto& pv = cc.provenance;
+        pv.attribution = string_member(c, "attribution", cw);
+        pv.license = string_member(c, "license", cw);
+        pv.source_url = string_member(c, "source_url", cw);
+        pv.as_of = string_member(c, "as_of", cw);
+        pv.document_url = string_member(c, "document_url", cw);
+        if (!pv.as_of.empty() && !std::regex_match(pv.as_of, std::regex(R"(\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?)")))
+            throw catalog_error(cw + ": \"as_of\" must be a date such as 2013-01-10, 2013-01 or 2013, not \"" + pv.as_of + "\"");
+        if (!pv.document_url.empty() && pv.document_url.find("{document}") == std::string::npos)
+            throw catalog_error(cw + ": \"document_url\" must hold {document}, where a document's file name goes");
         if (std::string kind = string_member(c, "kind", cw); !kind.empty()) {
             if (kind != "concession" && kind != "context")
                 throw catalog_error(cw + ": \"kind\" must be \"concession\" or \"context\", not \"" + kind + "\"");

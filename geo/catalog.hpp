@@ -64,6 +64,7 @@ struct collection_config : source_config {
     std::string title;
     std::string color;
     std::string kind = "concession";  // "concession" (filters apply) or "context" (shown whole: protected areas, dams...)
+    struct provenance provenance;     // "attribution", "license", "source_url", "as_of", "document_url"
     std::optional<field_roles> roles;  // nullopt: guessed from field names
 };
 

@@ -16,6 +16,18 @@
 
 namespace geo {
 
+// Where a collection's data comes from, as a report cites it (the catalog
+// says; every member may be empty).
+struct provenance {
+    std::string attribution;   // publisher: "Open Development Cambodia (ODC)"
+    std::string license;       // "ODbL 1.0", or "not stated by the source"
+    std::string source_url;    // where the data was published
+    std::string as_of;         // the data's date: "2013-01-10", "2013-06" or "2013"
+    std::string document_url;  // a template turning a document file name into a link: "https://.../{document}"
+
+    bool empty() const { return attribution.empty() && license.empty() && source_url.empty() && as_of.empty(); }
+};
+
 // Which source field plays which part. Empty means the layer has none.
 struct field_roles {
     std::string name;
@@ -83,6 +95,7 @@ struct collection {
     std::string source_crs;  // e.g. "EPSG:32648"
     std::string color;
     std::string kind = "concession";  // or "context" (see catalog.hpp)
+    struct provenance provenance;
     std::vector<field> fields;
     field_roles roles;
     std::vector<feature> features;

@@ -151,7 +151,11 @@ std::string version_of(gathered_sources const& g, load_options const& options) {
             mix(std::string("error: ") + e.what());
         }
     });
-    for (auto const& c : g.all.collections) mix(c.id + "|" + c.title + "|" + c.color + "|" + c.kind);
+    for (auto const& c : g.all.collections) {
+        mix(c.id + "|" + c.title + "|" + c.color + "|" + c.kind);
+        auto const& pv = c.provenance;
+        mix(pv.attribution + "|" + pv.license + "|" + pv.source_url + "|" + pv.as_of + "|" + pv.document_url);
+    }
     mix(options.crs + "|" + options.encoding + "|" + options.provinces_path);
     char buf[20];
     std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
@@ -247,6 +251,7 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
             c.title = !cc.title.empty() ? cc.title : !cc.sql.empty() ? c.id : c.layer_name;
             c.color = cc.color;
             c.kind = cc.kind;
+            c.provenance = cc.provenance;
             c.roles = cc.roles ? *cc.roles : guess_roles(c.fields);
             check_roles(c);
             parse_contract_dates(c);

@@ -70,6 +70,7 @@ function switch_language(lang) {
   show_basemap_status();
   for (const id of ['purpose-select', 'country-select', 'year-from', 'year-to']) $(id).options[0].textContent = t('any');
   render_layer_list();
+  refresh_credits();
   render_purpose_legend();
   fill_province_select();
   fill_focus_select();
@@ -236,6 +237,26 @@ function default_layers() {
   return ids.length ? ids : page.collections.slice(0, 1).map((c) => c.id);
 }
 
+// The credit line of a layer (publisher, licence, data date, from the
+// catalog), shown in the map's attribution while the layer is.
+function escape_html(text) {
+  return String(text).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch]));
+}
+function credit(c) {
+  if (!c.attribution) return '';
+  const text = t('credit', { who: c.attribution, license: c.license || '–', date: c.as_of || '–' });
+  return `<span class="credit" data-collection="${escape_html(c.id)}">${escape_html(collection_label(c))}: ${escape_html(text)}</span>`;
+}
+function refresh_credits() {
+  for (const [id, layer] of page.layers) {
+    const now = credit(page.by_id.get(id));
+    if (now === layer.options.attribution) continue;
+    if (layer._map && layer.options.attribution) map.attributionControl.removeAttribution(layer.options.attribution);
+    layer.options.attribution = now;
+    if (layer._map && now) map.attributionControl.addAttribution(now);
+  }
+}
+
 function create_layers() {
   page.collections.forEach((c, index) => {
     const load_limits = () => get_json(`collections/${encodeURIComponent(c.id)}/tiles.json`).then((tj) => {
@@ -245,7 +266,7 @@ function create_layers() {
     // No requests for the empty tiles around the collection.
     const bbox = c.extent?.spatial?.bbox?.[0];
     const bounds = bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]).pad(0.02) : undefined;
-    const layer = new ConcessionTiles(c.id, tile_template(c.id), layer_style(c), { zIndex: 100 - index, load_limits, bounds });
+    const layer = new ConcessionTiles(c.id, tile_template(c.id), layer_style(c), { zIndex: 100 - index, load_limits, bounds, attribution: credit(c) });
     layer.on('tileload', (e) => {
       learn_roles(c.id, e.tile._features);
       // Points go above polygons whatever the catalog order.

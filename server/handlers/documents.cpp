@@ -42,6 +42,12 @@ json collection_json(geo::collection const& c, std::string const& base) {
                   {"nationality", c.roles.nationality}};
     if (!c.color.empty()) j["color"] = c.color;
     j["kind"] = c.kind;  // concession layers take the page's filters; context layers are shown whole
+    // Provenance, for a credit line and a citation.
+    auto const& pv = c.provenance;
+    if (!pv.attribution.empty()) j["attribution"] = pv.attribution;
+    if (!pv.license.empty()) j["license"] = pv.license;
+    if (!pv.as_of.empty()) j["as_of"] = pv.as_of;
+    if (!pv.document_url.empty()) j["document_url"] = pv.document_url;
     j["links"] = json::array({link(self, "self", "application/json", "This collection"),
                               link(self + "/items", "items", std::string(geojson_type), "Features as GeoJSON"),
                               link(self + "/items?f=csv", "items", "text/csv", "Features as CSV"),
@@ -49,6 +55,7 @@ json collection_json(geo::collection const& c, std::string const& base) {
                                    "application/schema+json", "Queryable properties"),
                               link(self + "/stats", "statistics", "application/json", "Statistics"),
                               link(self + "/tiles.json", "tiles", "application/json", "Vector tiles (TileJSON)")});
+    if (!pv.source_url.empty()) j["links"].push_back(link(pv.source_url, "describedby", "text/html", "Where the data was published"));
     return j;
 }
 }  // namespace

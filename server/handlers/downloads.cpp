@@ -37,6 +37,14 @@ response text_download(request_context const& ctx, geo::collection const& c,
         geo::append_json_string(prologue, c.source);
         prologue += R"(,"collection":)";
         geo::append_json_string(prologue, c.id);
+        // Who published it, under what licence, as of when: what a citation needs.
+        auto const& pv = c.provenance;
+        for (auto const& [name, value] : {std::pair<char const*, std::string const&>{"attribution", pv.attribution},
+                                          {"license", pv.license}, {"source_url", pv.source_url}, {"as_of", pv.as_of}}) {
+            if (value.empty()) continue;
+            prologue += ",\"" + std::string(name) + "\":";
+            geo::append_json_string(prologue, value);
+        }
         prologue += R"(,"extracted_at":")" + extracted + R"(","query":)";
         geo::append_json_string(prologue, query);
         prologue += R"(,"data_version":")" + data->version() + R"("},"numberMatched":)" + std::to_string(selection->size()) +

@@ -73,6 +73,27 @@ TEST(catalog, a_collection_is_a_concession_layer_unless_it_says_context) {
     }
 }
 
+TEST(catalog, provenance_is_read_and_its_date_and_document_template_checked) {
+    test::scratch_dir dir;
+    std::ofstream(dir / "p.json") << R"({"collections": [{"id": "elc", "source": "e.shp", "attribution": "ODC",
+        "license": "CC BY-SA 4.0", "source_url": "https://example.org/elc", "as_of": "2013-01-10",
+        "document_url": "https://example.org/docs/{document}"}]})";
+    auto const pv = geo::read_catalog(dir / "p.json").collections.at(0).provenance;
+    EXPECT_EQ(pv.attribution, "ODC");
+    EXPECT_EQ(pv.license, "CC BY-SA 4.0");
+    EXPECT_EQ(pv.source_url, "https://example.org/elc");
+    EXPECT_EQ(pv.as_of, "2013-01-10");
+    EXPECT_EQ(pv.document_url, "https://example.org/docs/{document}");
+    for (std::string const bad : {R"("as_of": "10/01/2013")", R"("as_of": "2013-13")", R"("document_url": "https://example.org/docs/")"}) {
+        std::ofstream(dir / "bad.json") << R"({"collections": [{"id": "elc", "source": "e.shp", )" + bad + "}]}";
+        EXPECT_THROW(geo::read_catalog(dir / "bad.json"), geo::catalog_error) << bad;
+    }
+    for (std::string const good : {"2013", "2013-06", "2013-06-30"}) {
+        std::ofstream(dir / "good.json") << R"({"collections": [{"id": "elc", "source": "e.shp", "as_of": ")" + good + "\"}]}";
+        EXPECT_EQ(geo::read_catalog(dir / "good.json").collections.at(0).provenance.as_of, good);
+    }
+}
+
 TEST(catalog, rejects_malformed_catalogs_with_the_file_named) {
     test::scratch_dir dir;
     std::ofstream(dir / "bad.json") << R"({"collections": [{"id": "x"}]})";

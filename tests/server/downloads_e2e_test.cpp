@@ -78,6 +78,12 @@ TEST_F(server_e2e_api, full_layer_download_has_every_feature_and_geojson_says_wh
     ASSERT_TRUE(doc.is_object());
     ASSERT_TRUE(doc.contains("source")) << "no provenance";
     EXPECT_NE(doc["source"].dump().find("elc_complete_utm48n.shp"), std::string::npos) << doc["source"].dump();
+    // The catalog's provenance (data/odc-catalog.json), as a citation needs it.
+    auto const catalog_doc = json::parse(slurp(catalog()));
+    for (auto const& c : catalog_doc["collections"]) {
+        if (c["id"] != "elc") continue;
+        for (char const* key : {"attribution", "license", "source_url", "as_of"}) EXPECT_EQ(doc["source"][key], c[key]) << key;
+    }
     EXPECT_EQ(doc["features"].size(), static_cast<std::size_t>(source_count));
 
     auto const gpkg = fetch_download(port(), "/collections/elc/items?f=gpkg&download=1", dir.path());

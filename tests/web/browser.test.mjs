@@ -378,6 +378,29 @@ test('context layers stay whole under every filter; concession layers narrow', {
   await filtered.context.close();
 });
 
+test('the map credits each layer shown: publisher, licence and data date from the catalog', { timeout: 90_000 }, async () => {
+  const collections = (await api('/collections')).collections;
+  const elc = collections.find((c) => c.id === 'elc');
+  const areas = collections.find((c) => c.id === 'protected-areas');
+  for (const c of [elc, areas]) assert.ok(c.attribution && c.license && c.as_of, `${c.id} has no provenance`);
+  assert.ok(elc.links.some((l) => l.rel === 'describedby'), 'no describedby link');
+  const { context, page, problems } = await open_page('#layers=elc');
+  const credits = () => page.locator('.leaflet-control-attribution').innerText();
+  let text = await credits();
+  for (const part of [elc.attribution, elc.license, elc.as_of]) assert.ok(text.includes(part), `"${part}" not in the credit line: ${text}`);
+  assert.ok(!text.includes(areas.attribution), 'a hidden layer is credited');
+  await page.check('#layer-protected-areas');
+  await settled(page);
+  await page.waitForFunction((who) => document.querySelector('.leaflet-control-attribution').innerText.includes(who), areas.attribution);
+  text = await credits();
+  assert.ok(text.includes(areas.as_of), `the protected areas' date is not in the credit line: ${text}`);
+  await page.click('.lang-switch button[data-lang="km"]');
+  await page.waitForFunction(() => document.querySelector('.leaflet-control-attribution').innerText.includes('គិតត្រឹម'));
+  await shot(page, '06d-credit-line-km.png');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the keyboard reaches search, results and detail', { timeout: 60_000 }, async () => {
   const { context, page, problems } = await open_page();
   await page.keyboard.press('Tab');  // skip link
