@@ -223,7 +223,9 @@ function layer_style(collection) {
   const colour = collection.color || '#d95f02';
   return (p, highlighted, zoom) => {
     let fill = colour;
-    if (collection.id === state.focus && state.colour_by_purpose && page.purpose_classes.size) {
+    // Crop colours are for concession layers: a context layer (protected
+    // areas...) keeps its one colour even when chosen for the statistics.
+    if (collection.id === state.focus && collection.kind !== 'context' && state.colour_by_purpose && page.purpose_classes.size) {
       const key = purpose_class(p.purpose);
       fill = key === '' ? unknown_purpose : page.purpose_classes.get(key) ?? other_purpose;
     }
@@ -565,7 +567,8 @@ function render_purpose_legend() {
   const focus = page.by_id.get(state.focus);
   $('colour-by-purpose-label').textContent = t('colour_by_purpose', { c: focus ? collection_label(focus) : '' });
   $('colour-by-purpose').checked = state.colour_by_purpose;
-  const shown = state.colour_by_purpose && page.purpose_classes.size && state.layers.includes(state.focus);
+  const shown = state.colour_by_purpose && page.purpose_classes.size && state.layers.includes(state.focus) &&
+    page.by_id.get(state.focus)?.kind !== 'context';
   ul.hidden = !shown;
   if (!shown) return;
   const names = purpose_names[language()] ?? purpose_names.en;

@@ -373,6 +373,17 @@ test('context layers stay whole under every filter; concession layers narrow', {
   const narrowed = await ids(filtered.page, 'elc');
   assert.ok(narrowed.size > 0 && narrowed.size < elc.size, `${narrowed.size} of ${elc.size} ELCs under the filters`);
   assert.deepEqual([...await ids(filtered.page, 'protected-areas')].sort(), [...areas].sort(), 'protected areas changed under the filters');
+  // Chosen for the statistics, a context layer keeps its one colour (no crop colours).
+  await filtered.page.selectOption('#focus-select', 'protected-areas');
+  await settled(filtered.page);
+  const fills = await filtered.page.evaluate(() => {
+    const layer = window.concessions_page.layers.get('protected-areas');
+    const out = new Set();
+    for (const key in layer._tiles) for (const f of layer._tiles[key].el._features ?? []) out.add(layer._style(f.properties, false, 8).fill);
+    return [...out];
+  });
+  assert.deepEqual(fills, [collections.find((c) => c.id === 'protected-areas').color], `protected areas drawn in ${fills}`);
+  assert.equal(await filtered.page.isVisible('#purpose-legend'), false, 'a crop legend for protected areas');
   await shot(filtered.page, '06c-context-layers-stay.png');
   assert.deepEqual(filtered.problems, []);
   await filtered.context.close();
