@@ -610,7 +610,7 @@ async function refresh_stats() {
     const doc = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/stats`, params, { signal: stats_abort.signal }));
     render_stats($('stats'), doc, doc);
     $('sheet-summary').textContent = `${format_number(doc.numberMatched)} · ${format_number(doc.area_ha)} ${t('ha')}`;
-    $('download-what').textContent = t('download_what', { n: format_number(doc.numberMatched) });
+    $('download-what').textContent = t('download_what', { layer: collection_label(c), n: format_number(doc.numberMatched) });
     page.matched = doc.numberMatched;
     render_list_summary();
   } catch (error) {

@@ -310,6 +310,8 @@ test('the download button yields GeoJSON with the filtered count', { timeout: 90
   const expected = (await api('/collections/elc/items?province=Koh%20Kong&limit=1')).numberMatched;
   const { context, page, problems } = await open_page('#province=Koh%20Kong');
   await page.selectOption('#download-format', 'geojson');
+  const elc = (await api('/collections/elc'));
+  assert.match(await page.innerText('#download-what'), new RegExp(`^${elc.title}: .*\\(${expected} features\\)`), 'the download does not say which layer');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-link')]);
   assert.match(download.suggestedFilename(), /koh-kong.*\.geojson$/);
   const doc = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
