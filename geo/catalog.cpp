@@ -71,6 +71,7 @@ field_roles guess_roles(std::vector<field> const& fields) {
     r.purpose = pick({"purpose", "crop", "commodity", "category", "status"});
     r.contract_date = pick({"contract", "contract_date", "con_date", "issuedate", "date_sub", "date"});
     r.nationality = pick({"nation", "nationality", "in_country", "country", "dir_nation"});
+    r.duration_years = pick({"duration", "duration_years", "term"});
     return r;
 }
 
@@ -170,10 +171,10 @@ catalog read_catalog(fs::path const& path) {
             std::string const fw = cw + ".fields";
             for (auto const& [key, _] : f.items()) {
                 static std::vector<std::string> const known = {"name",    "company",       "province",   "area_ha",
-                                                               "purpose", "contract_date", "nationality"};
+                                                               "purpose", "contract_date", "nationality", "duration_years"};
                 if (std::find(known.begin(), known.end(), key) == known.end())
                     throw catalog_error(fw + ": unknown role \"" + key +
-                                        "\" (roles: name, company, province, area_ha, purpose, contract_date, nationality)");
+                                        "\" (roles: name, company, province, area_ha, purpose, contract_date, nationality, duration_years)");
             }
             r.name = string_member(f, "name", fw);
             r.company = string_member(f, "company", fw);
@@ -182,6 +183,7 @@ catalog read_catalog(fs::path const& path) {
             r.purpose = string_member(f, "purpose", fw);
             r.contract_date = string_member(f, "contract_date", fw);
             r.nationality = string_member(f, "nationality", fw);
+            r.duration_years = string_member(f, "duration_years", fw);
             cc.roles = r;
         }
         cat.collections.push_back(std::move(cc));

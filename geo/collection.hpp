@@ -37,6 +37,7 @@ struct field_roles {
     std::string purpose;
     std::string contract_date;
     std::string nationality;
+    std::string duration_years;  // the term of the contract, in years ("Duration"); 0 or empty: unknown
 };
 
 struct province_share {

@@ -164,7 +164,7 @@ std::string version_of(gathered_sources const& g, load_options const& options) {
 
 void check_roles(collection& c) {
     for (std::string* role : {&c.roles.name, &c.roles.company, &c.roles.province, &c.roles.area_ha, &c.roles.purpose,
-                              &c.roles.contract_date, &c.roles.nationality}) {
+                              &c.roles.contract_date, &c.roles.nationality, &c.roles.duration_years}) {
         if (!role->empty() && c.field_index(*role) < 0) {
             c.report.warnings.push_back("the catalog names field '" + *role + "', which the layer does not have; ignored");
             role->clear();

@@ -29,6 +29,7 @@ const role_guesses = {
   nationality: ['nation', 'nationality', 'in_country', 'country', 'dir_nation'],
   province: ['provinces', 'province', 'prov_name', 'shapename'],
   contract_date: ['contract', 'contract_date', 'con_date', 'issuedate', 'date_sub', 'date'],
+  duration_years: ['duration', 'duration_years', 'term'],
 };
 const computed = new Set(['id', 'area_ha', 'contract_date']);
 

@@ -86,6 +86,16 @@ function source_file(collection) {
   return m ? m[1] : '';
 }
 
+// A contract's term in years, from a number (ELC "Duration": 70) or text
+// ("2 years", "6 months"); null when unknown (0, empty, "Not found").
+export function term_years(value) {
+  if (typeof value === 'number') return value > 0 ? value : null;
+  const m = String(value ?? '').trim().match(/^(\d+(?:\.\d+)?)\s*(years?|months?)?$/i);
+  if (!m) return null;
+  const n = Number(m[1]) / (/^month/i.test(m[2] ?? '') ? 12 : 1);
+  return n > 0 ? n : null;
+}
+
 export function render_detail(body, { collection, roles, feature, on_zoom, on_province, on_copy }) {
   const p = feature.properties ?? {};
   const computed = p.area_ha;
@@ -96,6 +106,11 @@ export function render_detail(body, { collection, roles, feature, on_zoom, on_pr
   if (roles.purpose && p[roles.purpose]) row(t('purpose'), value_text(p[roles.purpose]));
   if (roles.nationality && p[roles.nationality]) row(t('country'), value_text(p[roles.nationality]));
   if (p.contract_date) row(t('contract_date'), p.contract_date);
+  const years = term_years(roles.duration_years ? p[roles.duration_years] : null);
+  if (years) {
+    const end = p.contract_date ? Number(p.contract_date.slice(0, 4)) + Math.floor(years) : null;
+    row(t('term'), end ? t('term_to', { n: format_number(years, 1), year: end }) : t('term_years', { n: format_number(years, 1) }), 'detail-term');
+  }
   if (computed !== undefined) row(t('area_computed'), ha(computed), 'detail-area');
   if (Number.isFinite(declared) && declared > 0) {
     const diff = computed ? ` (${t('difference')} ${computed >= declared ? '+' : ''}${format_number(100 * (computed - declared) / declared, 1)}%)` : '';

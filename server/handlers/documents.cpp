@@ -39,7 +39,7 @@ json collection_json(geo::collection const& c, std::string const& base) {
     // Which source field plays which part, for clients such as the map page.
     j["roles"] = {{"name", c.roles.name},       {"company", c.roles.company},     {"province", c.roles.province},
                   {"area_ha", c.roles.area_ha}, {"purpose", c.roles.purpose},     {"contract_date", c.roles.contract_date},
-                  {"nationality", c.roles.nationality}};
+                  {"nationality", c.roles.nationality}, {"duration_years", c.roles.duration_years}};
     if (!c.color.empty()) j["color"] = c.color;
     j["kind"] = c.kind;  // concession layers take the page's filters; context layers are shown whole
     // Provenance, for a credit line and a citation.

@@ -24,7 +24,8 @@ TEST(catalog, ids_come_from_file_names) {
 TEST(catalog, roles_are_guessed_from_common_field_names) {
     std::vector<geo::field> const fields = {{"Name", geo::field_type::string},     {"Provinces", geo::field_type::string},
                                             {"Hectares", geo::field_type::real},   {"Purpose", geo::field_type::string},
-                                            {"Contract", geo::field_type::string}, {"Nation", geo::field_type::string}};
+                                            {"Contract", geo::field_type::string}, {"Nation", geo::field_type::string},
+                                            {"Duration", geo::field_type::integer}};
     auto const r = geo::guess_roles(fields);
     EXPECT_EQ(r.name, "Name");
     EXPECT_EQ(r.province, "Provinces");
@@ -32,6 +33,7 @@ TEST(catalog, roles_are_guessed_from_common_field_names) {
     EXPECT_EQ(r.purpose, "Purpose");
     EXPECT_EQ(r.contract_date, "Contract");
     EXPECT_EQ(r.nationality, "Nation");
+    EXPECT_EQ(r.duration_years, "Duration");
 }
 
 TEST(catalog, reads_sources_relative_to_its_data_root) {

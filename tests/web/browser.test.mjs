@@ -414,6 +414,24 @@ test('the map credits each layer shown: publisher, licence and data date from th
   await context.close();
 });
 
+test('the detail shows a concession\'s term and end year where the source has a duration', { timeout: 90_000 }, async () => {
+  const all = (await api('/collections/elc/items?limit=10000')).features;
+  const f = all.find((x) => x.properties.Duration > 0 && x.properties.contract_date);
+  assert.ok(f, 'no ELC with a duration and a contract date');
+  const end = Number(f.properties.contract_date.slice(0, 4)) + f.properties.Duration;
+  const { context, page, problems } = await open_page(`#sel=elc/${f.id}`);
+  await page.waitForSelector('#detail-term');
+  assert.match(await page.innerText('#detail-term'), new RegExp(`${f.properties.Duration} years, to ${end}`));
+  const unknown = all.find((x) => x.properties.Duration === 0);
+  await page.goto(`${base}/#sel=elc/${unknown.id}`);
+  await page.reload();
+  await settled(page);
+  await page.waitForSelector('#detail-company');
+  assert.equal(await page.locator('#detail-term').count(), 0, 'a term of 0 years (unknown) was shown');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('the keyboard reaches search, results and detail', { timeout: 60_000 }, async () => {
   const { context, page, problems } = await open_page();
   await page.keyboard.press('Tab');  // skip link
