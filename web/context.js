@@ -1,0 +1,40 @@
+// What every part of the page shares: the page state (also in the URL),
+// what has been loaded (page), and small helpers.
+/* global L */
+import { t } from './i18n.js?v=@ASSET_VERSION@';
+import { h } from './panels.js?v=@ASSET_VERSION@';
+import { read_state } from './url_state.js?v=@ASSET_VERSION@';
+
+export const $ = (id) => document.getElementById(id);
+export const state = read_state();
+
+export const page = {
+  collections: [],
+  by_id: new Map(),
+  roles: new Map(),
+  layers: new Map(),  // collection id -> ConcessionTiles
+  provinces: null,    // FeatureCollection from /provinces
+  province_layer: null,
+  label_layer: null,
+  purpose_classes: new Map(),  // class key -> colour, for the focus collection
+  purpose_labels: [],
+  list_offset: 0,
+  busy: 0,
+  first_drawn_ms: null,
+  // Settled once the first view's tiles are drawn: what the map does not
+  // need waits for it, so tiles get the browser's connections first.
+  drawn: null,
+  set_drawn: null,
+  basemap_failed: false,
+};
+page.drawn = new Promise((resolve) => { page.set_drawn = resolve; });
+
+export async function tracked(promise) {
+  page.busy += 1;
+  try { return await promise; } finally { page.busy -= 1; }
+}
+
+export function show_error(el, what, error) {
+  if (error.name === 'AbortError') return;
+  el.replaceChildren(h('p', { class: 'error' }, t('error', { what, why: error.message })));
+}

@@ -1,0 +1,64 @@
+// The selected feature and its detail panel.
+/* global L */
+import { t } from './i18n.js?v=@ASSET_VERSION@';
+import { get_json } from './api.js?v=@ASSET_VERSION@';
+import { render_detail } from './panels.js?v=@ASSET_VERSION@';
+import { write_state } from './url_state.js?v=@ASSET_VERSION@';
+import { $, state, page, tracked, show_error } from './context.js?v=@ASSET_VERSION@';
+import { fit, feature_bounds } from './map_view.js?v=@ASSET_VERSION@';
+import { roles_of } from './roles.js?v=@ASSET_VERSION@';
+import { highlight } from './layers.js?v=@ASSET_VERSION@';
+import { choose_province } from './provinces.js?v=@ASSET_VERSION@';
+
+export async function select_feature(collection_id, id, { feature = null, zoom = false } = {}) {
+  state.selected = { collection: collection_id, id };
+  highlight(collection_id, id);
+  write_state(state);
+  await show_detail(collection_id, id, { feature, zoom });
+}
+
+let detail_abort = null;
+export async function show_detail(collection_id, id, { feature = null, zoom = false } = {}) {
+  const c = page.by_id.get(collection_id);
+  if (!c) return;
+  const panel = $('detail');
+  panel.hidden = false;
+  document.body.classList.add('detail-open');
+  document.body.classList.remove('panel-open');
+  $('panel-toggle').setAttribute('aria-expanded', 'false');
+  detail_abort?.abort();
+  detail_abort = new AbortController();
+  if (!feature || !feature.geometry) {
+    $('detail-title').textContent = t('loading');
+    $('detail-body').replaceChildren();
+    try {
+      feature = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/items/${id}`, null, { signal: detail_abort.signal }));
+    } catch (error) {
+      show_error($('detail-body'), t('detail'), error);
+      return;
+    }
+  }
+  const roles = await roles_of(c.id);
+  const p = feature.properties ?? {};
+  $('detail-title').textContent = p[roles.name] ?? p[roles.company] ?? `${t('detail')} #${feature.id}`;
+  const bounds = feature_bounds(feature);
+  const zoom_to = () => { if (bounds) fit(bounds); };
+  render_detail($('detail-body'), {
+    collection: c, roles, feature,
+    on_zoom: zoom_to,
+    on_province: (name) => choose_province(name),
+    on_copy: async (event) => {
+      try { await navigator.clipboard.writeText(window.location.href); event.target.textContent = t('copied'); } catch { /* not allowed */ }
+    },
+  });
+  if (zoom) zoom_to();
+  if (!panel.contains(document.activeElement)) panel.focus({ preventScroll: true });
+}
+
+export function close_detail() {
+  $('detail').hidden = true;
+  document.body.classList.remove('detail-open');
+  state.selected = null;
+  highlight(null, null);
+  write_state(state);
+}

@@ -1,0 +1,96 @@
+// The filters (focus collection, purpose, country, years) and apply(),
+// through which every change goes so that the map, list, statistics,
+// download link and URL always describe the same selection.
+/* global L */
+import { t, format_number, collection_label } from './i18n.js?v=@ASSET_VERSION@';
+import { get_json } from './api.js?v=@ASSET_VERSION@';
+import { h } from './panels.js?v=@ASSET_VERSION@';
+import { write_state } from './url_state.js?v=@ASSET_VERSION@';
+import { $, state, page, tracked } from './context.js?v=@ASSET_VERSION@';
+import { roles_of } from './roles.js?v=@ASSET_VERSION@';
+import { sync_layers, compute_purpose_classes, render_layer_list } from './layers.js?v=@ASSET_VERSION@';
+import { province_style, same_province, draw_province_labels, fill_province_select } from './provinces.js?v=@ASSET_VERSION@';
+import { refresh_stats, refresh_list, update_download } from './results.js?v=@ASSET_VERSION@';
+import { render_static } from './language.js?v=@ASSET_VERSION@';
+
+export function fill_focus_select() {
+  const select = $('focus-select');
+  select.replaceChildren(...page.collections.map((c) => h('option', { value: c.id }, collection_label(c))));
+  select.value = state.focus;
+}
+
+export function fill_group_select(select, groups, current, sort_by_key = false) {
+  const list = groups.filter((g) => g.key && g.key !== '(unknown)');
+  if (sort_by_key) list.sort((a, b) => b.key.localeCompare(a.key));
+  const options = [h('option', { value: '' }, t('any'))];
+  if (current && !list.some((g) => g.key.toLowerCase() === current.toLowerCase())) options.push(h('option', { value: current }, current));
+  for (const g of list) options.push(h('option', { value: g.key }, `${g.key} (${format_number(g.count)})`));
+  select.replaceChildren(...options);
+  const match = list.find((g) => g.key.toLowerCase() === current.toLowerCase());
+  select.value = match ? match.key : current;
+}
+
+// Option lists for the focus collection (all its values, not only those
+// left by the other filters, so a choice never disappears from under you).
+export async function load_focus_options() {
+  const c = page.by_id.get(state.focus);
+  if (!c) return;
+  await tracked(page.drawn);
+  const roles = await roles_of(c.id);
+  const path = `collections/${encodeURIComponent(c.id)}/stats`;
+  const groups = (group) => get_json(path, { group }).catch(() => ({ groups: [] }));
+  // Purposes first: they colour the map and the legend.
+  const purpose = await tracked(groups('purpose'));
+  if (c.id !== state.focus) return;
+  $('purpose-select').disabled = !roles.purpose;
+  fill_group_select($('purpose-select'), roles.purpose ? purpose.groups : [], state.purpose);
+  compute_purpose_classes(roles.purpose ? purpose.groups : []);
+  const [nationality, year] = await tracked(page.drawn.then(() => Promise.all([groups('nationality'), groups('year')])));
+  if (c.id !== state.focus) return;
+  $('country-select').disabled = !roles.nationality;
+  fill_group_select($('country-select'), roles.nationality ? nationality.groups : [], state.country);
+  fill_group_select($('year-from'), year.groups, state.year_from, true);
+  fill_group_select($('year-to'), year.groups, state.year_to, true);
+  for (const id of ['year-from', 'year-to'])
+    for (const o of $(id).options) if (o.value) o.textContent = o.value;
+}
+
+export function apply({ list = true, stats = true } = {}) {
+  sync_layers();
+  if (page.province_layer) page.province_layer.setStyle(province_style);
+  if (page.provinces) draw_province_labels();
+  const select = $('province-select');
+  const option = [...select.options].find((o) => o.value && same_province({ name: o.value }, state.province));
+  if (state.province && !option) fill_province_select(); else select.value = option ? option.value : '';
+  $('purpose-select').value = state.purpose;
+  $('country-select').value = state.country;
+  $('year-from').value = state.year_from;
+  $('year-to').value = state.year_to;
+  $('search-input').value = state.q;
+  if (stats) refresh_stats();
+  if (list) refresh_list(false);
+  update_download();
+  write_state(state);
+}
+
+export function bind_filter_events() {
+  $('focus-select').addEventListener('change', (e) => {
+    state.focus = e.target.value;
+    state.purpose = '';
+    state.country = '';
+    if (!state.layers.includes(state.focus)) state.layers = page.collections.map((c) => c.id).filter((id) => id === state.focus || state.layers.includes(id));
+    render_layer_list();
+    render_static();
+    apply();
+    load_focus_options();
+  });
+  $('purpose-select').addEventListener('change', (e) => { state.purpose = e.target.value; apply(); });
+  $('country-select').addEventListener('change', (e) => { state.country = e.target.value; apply(); });
+  $('year-from').addEventListener('change', (e) => { state.year_from = e.target.value; apply(); });
+  $('year-to').addEventListener('change', (e) => { state.year_to = e.target.value; apply(); });
+  $('clear-filters').addEventListener('click', () => {
+    Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '' });
+    $('search-results').hidden = true;
+    apply();
+  });
+}

@@ -1,0 +1,195 @@
+// The concession and context layers on the map: their styles and crop
+// colours, credit lines, legend, layer list and hit testing.
+/* global L */
+import { t, language, collection_label } from './i18n.js?v=@ASSET_VERSION@';
+import { get_json, filter_params, tile_template } from './api.js?v=@ASSET_VERSION@';
+import { ConcessionTiles } from './tile_layer.js?v=@ASSET_VERSION@';
+import { h } from './panels.js?v=@ASSET_VERSION@';
+import { write_state } from './url_state.js?v=@ASSET_VERSION@';
+import { $, state, page } from './context.js?v=@ASSET_VERSION@';
+import { map } from './map_view.js?v=@ASSET_VERSION@';
+import { learn_roles } from './roles.js?v=@ASSET_VERSION@';
+import { load_provinces } from './provinces.js?v=@ASSET_VERSION@';
+import { apply } from './filters.js?v=@ASSET_VERSION@';
+
+// Purpose colours, none close to a collection's own (orange, purple, green).
+export const palette = ['#e15759', '#edc948', '#59a14f', '#76b7b2', '#9c755f', '#ff9da7', '#b6992d', '#499894'];
+export const unknown_purpose = '#c7c2b8';
+export const other_purpose = '#8c8c8c';
+
+export function purpose_class(value) {
+  if (value === null || value === undefined || value === '' || value === '(unknown)') return '';
+  const text = String(value).toLowerCase();
+  const known = [['rubber', ['rubber']], ['sugar', ['sugar']], ['palm', ['palm']], ['cassava', ['cassava']],
+    // Tectona is teak, merkusii a pine, Trincomali wood a timber tree.
+    ['trees', ['acacia', 'eucalypt', 'teak', 'tectona', 'tree', 'wood', 'timber', 'pine', 'merkusii', 'trincomali']],
+    ['agro', ['agro', 'agri']]];
+  for (const [key, words] of known) if (words.some((w) => text.includes(w))) return key;
+  return text.trim();
+}
+
+export const purpose_names = {
+  en: { rubber: 'Rubber', sugar: 'Sugar cane', palm: 'Oil palm', cassava: 'Cassava', trees: 'Trees and wood', agro: 'Agro-industrial' },
+  km: { rubber: 'កៅស៊ូ', sugar: 'អំពៅ', palm: 'ដូងប្រេង', cassava: 'ដំឡូងមី', trees: 'ដើមឈើ និងឈើ', agro: 'កសិ-ឧស្សាហកម្ម' },
+};
+
+export function layer_style(collection) {
+  const colour = collection.color || '#d95f02';
+  return (p, highlighted, zoom) => {
+    let fill = colour;
+    // Crop colours are for concession layers: a context layer (protected
+    // areas...) keeps its one colour even when chosen for the statistics.
+    if (collection.id === state.focus && collection.kind !== 'context' && state.colour_by_purpose && page.purpose_classes.size) {
+      const key = purpose_class(p.purpose);
+      fill = key === '' ? unknown_purpose : page.purpose_classes.get(key) ?? other_purpose;
+    }
+    if (highlighted) return { fill, fill_opacity: 0.8, stroke: '#111', weight: 3, radius: zoom >= 9 ? 8 : 6.5 };
+    return { fill, fill_opacity: 0.5, stroke: colour, weight: zoom >= 10 ? 1.6 : 1.1, radius: zoom >= 10 ? 6 : zoom >= 8 ? 4.5 : 3.5 };
+  };
+}
+
+export function default_layers() {
+  const ids = page.collections.filter((c, i) => i === 0 || /concession|licen[cs]e/i.test(c.title)).map((c) => c.id);
+  return ids.length ? ids : page.collections.slice(0, 1).map((c) => c.id);
+}
+
+// The credit line of a layer (publisher, licence, data date, from the
+// catalog), shown in the map's attribution while the layer is.
+export function escape_html(text) {
+  return String(text).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch]));
+}
+export function credit(c) {
+  if (!c.attribution) return '';
+  const text = t('credit', { who: c.attribution, license: c.license || '–', date: c.as_of || '–' });
+  return `<span class="credit" data-collection="${escape_html(c.id)}">${escape_html(collection_label(c))}: ${escape_html(text)}</span>`;
+}
+export function refresh_credits() {
+  for (const [id, layer] of page.layers) {
+    const now = credit(page.by_id.get(id));
+    if (now === layer.options.attribution) continue;
+    if (layer._map && layer.options.attribution) map.attributionControl.removeAttribution(layer.options.attribution);
+    layer.options.attribution = now;
+    if (layer._map && now) map.attributionControl.addAttribution(now);
+  }
+}
+
+export function create_layers() {
+  page.collections.forEach((c, index) => {
+    const load_limits = () => get_json(`collections/${encodeURIComponent(c.id)}/tiles.json`).then((tj) => {
+      if (Number.isFinite(tj.maxzoom)) layer.options.maxDataZoom = tj.maxzoom;
+      if (Number.isFinite(tj.minzoom)) layer.options.minDataZoom = tj.minzoom;
+    }).catch(() => { /* the tile URLs are known without it; keep the defaults */ });
+    // No requests for the empty tiles around the collection.
+    const bbox = c.extent?.spatial?.bbox?.[0];
+    const bounds = bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]).pad(0.02) : undefined;
+    const layer = new ConcessionTiles(c.id, tile_template(c.id), layer_style(c), { zIndex: 100 - index, load_limits, bounds, attribution: credit(c) });
+    layer.on('tileload', (e) => {
+      learn_roles(c.id, e.tile._features);
+      // Points go above polygons whatever the catalog order.
+      if (e.tile._features?.some((f) => f.kind === 'point') && layer.options.zIndex < 200) layer.setZIndex(layer.options.zIndex + 100);
+    });
+    page.layers.set(c.id, layer);
+  });
+}
+
+export function sync_layers() {
+  for (const [id, layer] of page.layers) {
+    const visible = state.layers.includes(id);
+    if (visible) {
+      layer.set_params(filter_params(state, page.by_id.get(id), page.roles.get(id)));
+      if (!layer._map) layer.addTo(map);
+    } else if (layer._map) {
+      map.removeLayer(layer);
+    }
+  }
+}
+
+export function watch_first_draw() {
+  const visible = state.layers.map((id) => page.layers.get(id)).filter(Boolean);
+  let pending = visible.length;
+  const drawn = () => requestAnimationFrame(() => {
+    page.first_drawn_ms = performance.now();
+    performance.mark('concessions-drawn');
+    document.body.dataset.drawn = 'true';
+    page.set_drawn();
+    load_provinces();  // after the first view: they are the heaviest download
+  });
+  // A layer with no tile in view (all outside its bounds) is drawn already.
+  for (const layer of visible) {
+    if (layer._loading) layer.once('load', () => { if (--pending === 0) drawn(); });
+    else pending -= 1;
+  }
+  if (!pending) drawn();
+}
+
+export function compute_purpose_classes(groups) {
+  const area = new Map();
+  const label = new Map();
+  for (const g of groups) {
+    const key = purpose_class(g.key);
+    if (!key) continue;
+    area.set(key, (area.get(key) ?? 0) + g.area_ha);
+    if (!label.has(key)) label.set(key, g.key);
+  }
+  const top = [...area.entries()].sort((a, b) => b[1] - a[1]).slice(0, palette.length);
+  page.purpose_classes = new Map(top.map(([key], i) => [key, palette[i]]));
+  page.purpose_labels = top.map(([key]) => ({ key, label: label.get(key) }));
+  render_purpose_legend();
+  page.layers.get(state.focus)?.repaint();
+}
+
+export function render_purpose_legend() {
+  const ul = $('purpose-legend');
+  const focus = page.by_id.get(state.focus);
+  $('colour-by-purpose-label').textContent = t('colour_by_purpose', { c: focus ? collection_label(focus) : '' });
+  $('colour-by-purpose').checked = state.colour_by_purpose;
+  const shown = state.colour_by_purpose && page.purpose_classes.size && state.layers.includes(state.focus) &&
+    page.by_id.get(state.focus)?.kind !== 'context';
+  ul.hidden = !shown;
+  if (!shown) return;
+  const names = purpose_names[language()] ?? purpose_names.en;
+  const item = (colour, text) => h('li', {}, h('span', { class: 'swatch', style: `background:${colour};border-color:${focus?.color ?? '#555'}` }), text);
+  ul.replaceChildren(
+    ...page.purpose_labels.map(({ key, label }) => item(page.purpose_classes.get(key), names[key] ?? label)),
+    item(other_purpose, t('other')),
+    item(unknown_purpose, t('unknown')));
+}
+
+export function render_layer_list() {
+  const ul = $('layers');
+  ul.replaceChildren(...page.collections.map((c) => {
+    const input = h('input', { type: 'checkbox', id: `layer-${c.id}`, value: c.id, checked: state.layers.includes(c.id) });
+    input.addEventListener('change', () => {
+      state.layers = input.checked ? [...state.layers, c.id] : state.layers.filter((id) => id !== c.id);
+      state.layers = page.collections.map((x) => x.id).filter((id) => state.layers.includes(id));
+      apply({ list: true, stats: false });
+      render_purpose_legend();
+    });
+    return h('li', {}, h('label', { class: 'check' }, input,
+      h('span', { class: 'swatch', style: `background:${c.color ?? '#888'}80;border-color:${c.color ?? '#888'}` }),
+      collection_label(c)));
+  }));
+}
+
+export function highlight(collection_id, id) {
+  for (const [cid, layer] of page.layers) layer.set_highlight(cid === collection_id ? id : null);
+}
+
+export function hit(latlng) {
+  // Topmost layer first.
+  const visible = [...page.layers.values()].filter((l) => l._map).sort((a, b) => b.options.zIndex - a.options.zIndex);
+  for (const layer of visible) {
+    const f = layer.hit_test(latlng);
+    if (f) return { layer, feature: f };
+  }
+  return null;
+}
+
+export function bind_layer_events() {
+  $('colour-by-purpose').addEventListener('change', (e) => {
+    state.colour_by_purpose = e.target.checked;
+    render_purpose_legend();
+    page.layers.get(state.focus)?.repaint();
+    write_state(state);
+  });
+}
