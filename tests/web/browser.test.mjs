@@ -2,6 +2,7 @@
 // Chromium driven by playwright-core, against `concessions serve` on the real
 // Open Development Cambodia catalog (and, last, on the bundled sample).
 // The environment they read is described in harness.mjs.
+import fs from 'node:fs';
 import { test, assert, ctx, start_server, api, watch, settled, shot, painted_pixels, tile_features, bbox_of, interior_point, open_page, catalog, use_server_and_browser } from './harness.mjs';
 
 use_server_and_browser();
