@@ -460,24 +460,31 @@ void set_provenance_metadata(GDALMajorObject& target, export_provenance const& p
     target.SetMetadataItem("QUERY", provenance.query.c_str());
 }
 
-void write_gpkg(export_plan const& plan, std::string const& path, std::string const& layer_name,
-                export_provenance const& provenance, error_capture const& errors) {
-    // GeoPackage keeps a layer's description in gpkg_contents and GDAL
-    // metadata in gpkg_metadata (http://www.geopackage.org/spec/#_metadata).
+// One table of a GeoPackage, its description in gpkg_contents and the
+// provenance as the layer's metadata (gpkg_metadata).
+OGRLayer& add_gpkg_layer(GDALDataset& ds, export_plan const& plan, std::string const& layer_name, std::string const& description,
+                    export_provenance const& provenance, error_capture const& errors) {
     std::set<std::string> taken;
     for (auto const& f : plan.fields) taken.insert(upper(f.name));
     std::string const fid = unique_name("fid", taken);
     std::string const geom = unique_name("geom", taken);
-    std::string const description = provenance_line(provenance, plan.features.size());
     CPLStringList options;
     options.SetNameValue("DESCRIPTION", description.c_str());
     options.SetNameValue("FID", fid.c_str());
     options.SetNameValue("GEOMETRY_NAME", geom.c_str());
+    write_result ignored;
+    OGRLayer& layer = write_layer(ds, layer_name, options, plan, errors, ignored);
+    set_provenance_metadata(layer, provenance);
+    return layer;
+}
+
+void write_gpkg(export_plan const& plan, std::string const& path, std::string const& layer_name,
+                export_provenance const& provenance, error_capture const& errors) {
+    // GeoPackage keeps a layer's description in gpkg_contents and GDAL
+    // metadata in gpkg_metadata (http://www.geopackage.org/spec/#_metadata).
     dataset_ptr ds = create_dataset("GPKG", path, {}, errors);
     set_provenance_metadata(*ds, provenance);
-    write_result ignored;
-    OGRLayer& layer = write_layer(*ds, layer_name, options, plan, errors, ignored);
-    set_provenance_metadata(layer, provenance);
+    add_gpkg_layer(*ds, plan, layer_name, provenance_line(provenance, plan.features.size()), provenance, errors);
     close_dataset(ds, errors);
 }
 
@@ -511,16 +518,27 @@ public:
     zip_writer& operator=(zip_writer const&) = delete;
 
     void add(std::string const& name, GByte const* data, std::size_t size) {
+        begin(name);
+        write(data, size);
+        end();
+    }
+    // An entry written piece by piece: begin, write as often as needed, end.
+    void begin(std::string const& name) {
+        name_ = name;
         if (CPLCreateFileInZip(handle_, name.c_str(), nullptr) != CE_None)
             throw export_error("cannot add " + name + " to the zip: " + errors_.last_failure());
+    }
+    void write(GByte const* data, std::size_t size) {
         // CPLWriteFileInZip takes an int count.
         constexpr std::size_t piece = std::size_t{1} << 30;
         for (std::size_t at = 0; at < size; at += piece) {
             if (CPLWriteFileInZip(handle_, data + at, static_cast<int>(std::min(piece, size - at))) != CE_None)
-                throw export_error("cannot write " + name + " into the zip: " + errors_.last_failure());
+                throw export_error("cannot write " + name_ + " into the zip: " + errors_.last_failure());
         }
+    }
+    void end() {
         if (CPLCloseFileInZip(handle_) != CE_None)
-            throw export_error("cannot finish " + name + " in the zip: " + errors_.last_failure());
+            throw export_error("cannot finish " + name_ + " in the zip: " + errors_.last_failure());
     }
     void close() {
         void* h = std::exchange(handle_, nullptr);
@@ -530,28 +548,25 @@ public:
 private:
     error_capture const& errors_;
     void* handle_;
+    std::string name_;  // of the entry being written
 };
 
-void write_shapefile_zip(export_plan const& plan, std::string const& path, std::string const& base,
-                         export_provenance const& provenance, error_capture const& errors) {
-    memory_dir dir;
+// The shapefile's parts (<base>.shp, .shx, .dbf, .prj, .cpg) in `dir`.
+write_result write_shapefile_parts(export_plan const& plan, memory_dir const& dir, std::string const& base,
+                                   error_capture const& errors) {
     write_result result;
-    {
-        dataset_ptr ds = create_dataset("ESRI Shapefile", dir.path() + "/" + base + ".shp", {}, errors);
-        CPLStringList options;
-        options.SetNameValue("ENCODING", "UTF-8");  // and a .cpg saying so
-        write_layer(*ds, base, options, plan, errors, result);
-        close_dataset(ds, errors);
-    }
+    dataset_ptr ds = create_dataset("ESRI Shapefile", dir.path() + "/" + base + ".shp", {}, errors);
+    CPLStringList options;
+    options.SetNameValue("ENCODING", "UTF-8");  // and a .cpg saying so
+    write_layer(*ds, base, options, plan, errors, result);
+    close_dataset(ds, errors);
+    return result;
+}
 
+// What a shapefile could not hold as it was: renamed fields, cut text,
+// geometry of another kind. Empty when nothing was lost.
+std::string shapefile_notes(export_plan const& plan, write_result const& result) {
     std::ostringstream txt;
-    txt << "source: " << provenance.source << "\n"
-        << "collection: " << provenance.collection << "\n"
-        << "extracted_at: " << provenance.extracted_at << "\n"
-        << "query: " << provenance.query << "\n"
-        << "features: " << plan.features.size() << "\n"
-        << "crs: EPSG:4326 (WGS 84 longitude/latitude)\n"
-        << "encoding: UTF-8\n";
     if (!result.renamed.empty()) {
         txt << "fields renamed (dBASE names hold at most 10 characters):";
         for (auto const& r : result.renamed) txt << (&r == &result.renamed.front() ? " " : ", ") << r;
@@ -568,21 +583,46 @@ void write_shapefile_zip(export_plan const& plan, std::string const& path, std::
         for (auto id : result.without_geometry) txt << " " << id;
         txt << "\n";
     }
-    std::string const source_txt = txt.str();
+    return txt.str();
+}
 
+// Every file of `dir`, by name, with its bytes.
+std::vector<std::pair<std::string, std::string>> read_memory_dir(memory_dir const& dir) {
     std::vector<std::string> names;
     {
         CPLStringList listing(VSIReadDir(dir.path().c_str()), TRUE);
         for (int i = 0; i < listing.size(); ++i) names.emplace_back(listing[i]);
     }
     std::sort(names.begin(), names.end());
-    zip_writer zip(path, errors);
+    std::vector<std::pair<std::string, std::string>> files;
     for (auto const& name : names) {
         vsi_l_offset size = 0;
         GByte const* data = VSIGetMemFileBuffer((dir.path() + "/" + name).c_str(), &size, FALSE);
         if (!data && size > 0) throw export_error("cannot read back " + name);
-        zip.add(name, data, static_cast<std::size_t>(size));
+        files.emplace_back(name, std::string(reinterpret_cast<char const*>(data), static_cast<std::size_t>(size)));
     }
+    return files;
+}
+
+void write_shapefile_zip(export_plan const& plan, std::string const& path, std::string const& base,
+                         export_provenance const& provenance, error_capture const& errors) {
+    memory_dir dir;
+    write_result const result = write_shapefile_parts(plan, dir, base, errors);
+
+    std::ostringstream txt;
+    txt << "source: " << provenance.source << "\n"
+        << "collection: " << provenance.collection << "\n"
+        << "extracted_at: " << provenance.extracted_at << "\n"
+        << "query: " << provenance.query << "\n"
+        << "features: " << plan.features.size() << "\n"
+        << "crs: EPSG:4326 (WGS 84 longitude/latitude)\n"
+        << "encoding: UTF-8\n"
+        << shapefile_notes(plan, result);
+    std::string const source_txt = txt.str();
+
+    zip_writer zip(path, errors);
+    for (auto const& [name, bytes] : read_memory_dir(dir))
+        zip.add(name, reinterpret_cast<GByte const*>(bytes.data()), bytes.size());
     zip.add("source.txt", reinterpret_cast<GByte const*>(source_txt.data()), source_txt.size());
     zip.close();
 }
@@ -656,5 +696,129 @@ void export_features(collection const& c, std::vector<std::uint32_t> const& sele
     }
 }
 
-}  // namespace geo
+// --- several collections in one file -------------------------------------------
 
+namespace {
+
+// The layer's name in a file: KML keeps layer names XML element names, and
+// GDAL's driver would change '-' itself, with a warning.
+std::string layer_name_for(std::string const& id, export_format format) {
+    std::string name = safe_name(id);
+    if (format == export_format::kml) std::replace(name.begin(), name.end(), '-', '_');
+    return name;
+}
+
+// The whole of a (small, temporary) file.
+std::string read_file_bytes(std::string const& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    if (!in) throw export_error("cannot read back " + path);
+    return bytes.str();
+}
+
+void check_directory_of(fs::path const& out, std::string const& where) {
+    fs::path const dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw export_error(where + ": the directory " + dir.string() + " does not exist");
+}
+
+}  // namespace
+
+std::string export_name(std::string const& collection_id) { return safe_name(collection_id); }
+
+void export_geopackage(std::vector<export_layer> const& layers, province_index const& provinces, fs::path const& out,
+                       std::string const& readme) {
+    std::string const where = out.string() + ": cannot write it as GeoPackage";
+    check_directory_of(out, where);
+    gdal::register_drivers();
+    error_capture errors;
+    try {
+        partial_output partial(out, ".gpkg");
+        {
+            dataset_ptr ds = create_dataset("GPKG", partial.path(), {}, errors);
+            // GDAL keeps dataset metadata in gpkg_metadata (scope "dataset"),
+            // where ogrinfo and QGIS's metadata view show it.
+            ds->SetMetadataItem("README", readme.c_str());
+            for (auto const& layer : layers) {
+                gdal::context const at{{}, layer.c->id, {}};
+                try {
+                    export_plan const plan = make_plan(*layer.c, *layer.selection, provinces, export_format::gpkg);
+                    OGRLayer& written = add_gpkg_layer(*ds, plan, layer_name_for(layer.c->id, export_format::gpkg),
+                                                       layer.description, layer.provenance, errors);
+                    auto const& pv = layer.c->provenance;
+                    for (auto const& [key, value] : {std::pair<char const*, std::string const&>{"ATTRIBUTION", pv.attribution},
+                                                     {"LICENSE", pv.license}, {"SOURCE_URL", pv.source_url}, {"AS_OF", pv.as_of}})
+                        if (!value.empty()) written.SetMetadataItem(key, value.c_str());
+                    written.SetMetadataItem("FEATURES", std::to_string(plan.features.size()).c_str());
+                } catch (export_error const& e) {
+                    throw export_error(at.message(e.what()));
+                }
+            }
+            close_dataset(ds, errors);
+        }
+        partial.commit(out);
+    } catch (std::exception const& e) {
+        throw export_error(where + ": " + e.what());
+    }
+}
+
+layer_files export_layer_files(export_layer const& layer, province_index const& provinces, export_format format) {
+    gdal::register_drivers();
+    error_capture errors;
+    collection const& c = *layer.c;
+    std::string const base = layer_name_for(c.id, export_format::shp);  // the file names keep the id's '-'
+    layer_files out;
+    try {
+        export_plan const plan = make_plan(c, *layer.selection, provinces, format);
+        switch (format) {
+            case export_format::kml: {
+                partial_output file(fs::temp_directory_path() / (base + ".kml"), ".kml");
+                write_kml(plan, file.path(), layer_name_for(c.id, format), layer.provenance, errors);
+                out.files.emplace_back(base + ".kml", read_file_bytes(file.path()));
+                break;
+            }
+            case export_format::shp: {
+                memory_dir dir;
+                write_result const result = write_shapefile_parts(plan, dir, base, errors);
+                out.files = read_memory_dir(dir);
+                out.notes = shapefile_notes(plan, result);
+                break;
+            }
+            case export_format::gpkg:
+                throw export_error("a GeoPackage holds every layer in one file: use export_geopackage");
+        }
+    } catch (std::exception const& e) {
+        throw export_error("collection '" + c.id + "' as " + format_name(format) + ": " + e.what());
+    }
+    return out;
+}
+
+void write_zip(fs::path const& out, std::vector<zip_entry> const& entries) {
+    std::string const where = out.string() + ": cannot write the zip";
+    check_directory_of(out, where);
+    gdal::register_drivers();
+    error_capture errors;
+    try {
+        partial_output partial(out, ".zip");
+        {
+            zip_writer zip(partial.path(), errors);
+            std::string piece;
+            for (auto const& entry : entries) {
+                zip.begin(entry.name);
+                for (bool more = true; more;) {
+                    piece.clear();
+                    more = entry.produce(piece);
+                    zip.write(reinterpret_cast<GByte const*>(piece.data()), piece.size());
+                }
+                zip.end();
+            }
+            zip.close();
+        }
+        partial.commit(out);
+    } catch (std::exception const& e) {
+        throw export_error(where + ": " + e.what());
+    }
+}
+
+}  // namespace geo

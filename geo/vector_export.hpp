@@ -1,14 +1,17 @@
 #pragma once
 // Exporting with GDAL/OGR: selected features of a collection written out
-// with GDAL's own drivers (KML, GeoPackage, zipped shapefile).
+// with GDAL's own drivers (KML, GeoPackage, zipped shapefile), one
+// collection to a file or several to one file (GET /download).
 
 #include "geo/collection.hpp"
 #include "geo/provinces.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace geo {
@@ -64,5 +67,52 @@ enum class export_format { kml, gpkg, shp };
 // threads at once for different files.
 void export_features(collection const& c, std::vector<std::uint32_t> const& selection, province_index const& provinces,
                      export_format format, std::filesystem::path const& out, export_provenance const& provenance);
+
+// --- several collections in one file (GET /download) ------------------------------
+
+// The name a collection's layer (and a zip's file stem) takes in an
+// export: the id with anything but letters, digits, '_', '-' and '.' as '_'.
+std::string export_name(std::string const& collection_id);
+
+// One collection's part of a download of several.
+struct export_layer {
+    collection const* c = nullptr;
+    std::vector<std::uint32_t> const* selection = nullptr;  // positions in c->features, in order
+    export_provenance provenance;
+    std::string description;  // one line: the layer's description where the format keeps one (GeoPackage)
+};
+
+// One GeoPackage at `out` with a table per layer, in the order given, each
+// named after its collection id and written as export_features writes one.
+// `readme` (the download's provenance: what a zip carries as README.txt)
+// goes into the dataset's metadata (gpkg_metadata, item README); each
+// layer's description into gpkg_contents, and its publisher, licence,
+// data date, source URL and feature count into its own metadata. Replaced
+// only once complete; throws export_error naming `out` and the collection.
+void export_geopackage(std::vector<export_layer> const& layers, province_index const& provinces,
+                       std::filesystem::path const& out, std::string const& readme);
+
+// One layer as the files a zip of several layers holds, in memory.
+struct layer_files {
+    std::vector<std::pair<std::string, std::string>> files;  // name -> bytes
+    // Shapefile: what its source.txt would say beyond provenance (renamed
+    // fields, cut text, geometry left out); empty when nothing was lost.
+    std::string notes;
+};
+// kml: "<id>.kml"; shp: "<id>.shp", ".shx", ".dbf", ".prj", ".cpg" (no zip
+// inside the zip). Not for gpkg (export_geopackage). Throws export_error
+// naming the collection.
+layer_files export_layer_files(export_layer const& layer, province_index const& provinces, export_format format);
+
+// A zip entry whose bytes come in pieces: produce appends the next piece to
+// its argument and returns whether more follow (the shape of a streamed
+// response, so the server's GeoJSON and CSV writers feed it directly).
+struct zip_entry {
+    std::string name;
+    std::function<bool(std::string&)> produce;
+};
+// Writes the entries, deflated, to `out` (GDAL's zip writer, CPLCreateZip),
+// replaced only once complete; throws export_error naming `out`.
+void write_zip(std::filesystem::path const& out, std::vector<zip_entry> const& entries);
 
 }  // namespace geo

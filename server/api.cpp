@@ -93,6 +93,7 @@ response api::route(request_context const& ctx) {
         case route_kind::tile: return tile(ctx, *c);
         case route_kind::tilejson: return tilejson(ctx, *c);
         case route_kind::asset: return asset(ctx);
+        case route_kind::download: return multi_download(ctx);
     }
     return error_response(404, "no such resource");
 }

@@ -62,6 +62,29 @@ json openapi_document(std::string const& title, std::string const& base_url, std
     stats_params.insert(stats_params.begin(), collection_id);
     stats_params.push_back(param("group", "query", "Group by", {{"type", "string"}, {"enum", {"province", "company", "purpose", "nationality", "year"}}, {"default", "province"}}));
 
+    json download_params = filter_params();
+    download_params.insert(download_params.begin(),
+                           param("collections", "query", "The collections to download, comma-separated, each once (e.g. elc,mining)",
+                                 {{"type", "array"}, {"minItems", 1}, {"items", {{"type", "string"}, {"enum", ids}}}}, true));
+    download_params.push_back(param("f", "query",
+                                    "gpkg: one GeoPackage with a layer per collection, named by its id, and the provenance "
+                                    "(README) in its metadata; any other format: a zip with a file per collection (a shapefile's "
+                                    "parts) and README.txt (publisher, licence, data date, source, filter, counts, the URL that "
+                                    "reproduces the download)",
+                                    {{"type", "string"}, {"enum", format_names}, {"default", "gpkg"}}));
+    download_params.push_back(param("context_province", "query",
+                                    "Whether province also narrows context layers (protected areas, forests, dams), which "
+                                    "otherwise only bbox cuts; the other filters never apply to them",
+                                    {{"type", "boolean"}, {"default", false}}));
+    download_params.push_back({{"name", "properties"},
+                               {"in", "query"},
+                               {"description", "A queryable property as name=value: applies to every concession layer listed (each must have it); context layers ignore it"},
+                               {"schema", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
+                               {"style", "form"},
+                               {"explode", true}});
+    json download_responses = ok("A GeoPackage (f=gpkg) or a zip (the other formats)", "application/geopackage+sqlite3");
+    download_responses["200"]["content"]["application/zip"] = json::object();
+
     json paths = {
         {"/", {{"get", {{"summary", "Landing page (HTML for browsers, JSON with f=json or Accept: application/json)"}, {"operationId", "getLandingPage"},
                         {"parameters", {param("f", "query", "json or html", {{"type", "string"}, {"enum", {"json", "html"}}})}},
@@ -82,6 +105,9 @@ json openapi_document(std::string const& title, std::string const& base_url, std
         {"/provinces/{province}", {{"get", {{"summary", "One province"}, {"operationId", "getProvince"},
                                             {"parameters", {param("province", "path", "Name in any common spelling, or code", {{"type", "string"}}, true)}},
                                             {"responses", ok("A province", "application/geo+json")}}}}},
+        {"/download", {{"get", {{"summary", "Several collections under one filter in one file: concession layers take every filter, context layers stay whole but for bbox"},
+                                {"operationId", "downloadCollections"}, {"parameters", download_params},
+                                {"responses", download_responses}}}}},
         {"/healthz", {{"get", {{"summary", "Liveness and data version"}, {"operationId", "getHealth"}, {"responses", {{"200", {{"description", "Serving"}}}}}}}}},
         {"/metrics", {{"get", {{"summary", "Prometheus metrics"}, {"operationId", "getMetrics"}, {"responses", {{"200", {{"description", "Prometheus text format"}}}}}}}}},
     };

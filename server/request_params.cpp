@@ -120,6 +120,26 @@ std::variant<bool, param_error> parse_download(std::string_view text) {
     return error("download must be 1, true, yes, 0, false or no, got " + quote_text(text));
 }
 
+std::variant<bool, param_error> parse_context_province(std::string_view text) {
+    auto parsed = parse_download(text);
+    if (std::holds_alternative<param_error>(parsed))
+        return error("context_province must be 1, true, yes, 0, false or no, got " + quote_text(text));
+    return parsed;
+}
+
+// Every data format of the table; HTML is the page, not a file to download.
+std::variant<output_format, param_error> parse_download_format(std::string_view text) {
+    auto const* f = find_format(text);
+    if (f && f->format != output_format::html) return f->format;
+    std::vector<std::string_view> names;
+    for (auto const& known : output_formats()) {
+        if (known.format == output_format::html) continue;
+        if (!known.alias.empty()) names.push_back(known.alias);
+        names.push_back(known.name);
+    }
+    return error("f must be one of " + join(names) + " for /download, got " + quote_text(text));
+}
+
 std::variant<std::string, param_error> parse_group(std::string_view text) {
     for (std::string_view group : stats_groups)
         if (iequals(text, group)) return std::string(group);
@@ -179,6 +199,20 @@ std::variant<std::vector<sort_key>, param_error> parse_sortby(std::string_view t
     return keys;
 }
 
+std::variant<std::vector<std::string>, param_error> parse_collection_list(std::string_view text) {
+    std::vector<std::string> ids;
+    for (std::size_t start = 0;;) {
+        std::size_t const comma = text.find(',', start);
+        std::string_view const id = trim_spaces(text.substr(start, comma - start));
+        if (id.empty()) return error("collections has an empty name in " + quote_text(text) + "; expected e.g. collections=elc,mining");
+        if (contains(ids, id)) return error("collection " + quote_text(id) + " is listed more than once in collections");
+        ids.emplace_back(id);
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return ids;
+}
+
 std::variant<items_params, param_error> parse_items_params(query_list const& query,
                                                            std::vector<std::string> const& queryables) {
     items_params params;
@@ -209,6 +243,26 @@ std::variant<stats_params, param_error> parse_stats_params(query_list const& que
             return std::nullopt;
         });
     if (failed) return *failed;
+    return params;
+}
+
+std::variant<multi_download_params, param_error> parse_multi_download_params(query_list const& query,
+                                                                             std::vector<std::string> const& queryables) {
+    multi_download_params params;
+    std::vector<std::string_view> keys = {"collections", "f", "context_province"};
+    keys.insert(keys.end(), filter_parameters.begin(), filter_parameters.end());
+    auto const failed = walk_query(
+        query, keys, queryables,
+        [&](std::string const& key, std::string const& value, bool is_property) -> std::optional<param_error> {
+            if (is_property || contains(filter_parameters, key)) return parse_filter(key, value, is_property, params.filters);
+            if (key == "collections") return assign(parse_collection_list(value), params.collections);
+            if (key == "f") return assign(parse_download_format(value), params.format);
+            if (key == "context_province") return assign(parse_context_province(value), params.context_province);
+            return std::nullopt;
+        });
+    if (failed) return *failed;
+    if (params.collections.empty())
+        return error("collections is required: the collection ids to download, comma-separated, e.g. collections=elc,mining");
     return params;
 }
 

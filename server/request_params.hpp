@@ -39,6 +39,15 @@ struct stats_params {
     std::string group = "province";  // province | company | purpose | nationality | year
 };
 
+// GET /download: several collections under one filter, in one file.
+struct multi_download_params {
+    std::vector<std::string> collections;  // as listed, each once
+    feature_filters filters;
+    output_format format = output_format::gpkg;
+    // Whether province= narrows the context layers too; by default they are
+    // cut by bbox alone (see multi_download in handlers.hpp).
+    bool context_province = false;
+};
 
 // queryables: the property names a client may filter and sort on (the
 // collection's source fields plus computed ones such as area_ha).
@@ -46,8 +55,15 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
                                                            std::vector<std::string> const& queryables);
 std::variant<stats_params, param_error> parse_stats_params(query_list const& query,
                                                            std::vector<std::string> const& queryables);
+// queryables: those of every listed collection together (a property
+// filter is checked against each collection by the handler, which knows
+// their kinds).
+std::variant<multi_download_params, param_error> parse_multi_download_params(query_list const& query,
+                                                                             std::vector<std::string> const& queryables);
 
 // The pieces, exposed for their own tests (the filters' own: filters.hpp).
+// "elc,mining" -> {"elc", "mining"}; empty names and repeats are errors.
+std::variant<std::vector<std::string>, param_error> parse_collection_list(std::string_view text);
 std::variant<std::vector<sort_key>, param_error> parse_sortby(std::string_view text,
                                                              std::vector<std::string> const& queryables);
 

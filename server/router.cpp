@@ -96,6 +96,7 @@ constexpr std::array top_level = {
     fixed_route{"provinces", route_kind::provinces},
     fixed_route{"healthz", route_kind::healthz},
     fixed_route{"metrics", route_kind::metrics},
+    fixed_route{"download", route_kind::download},
 };
 
 constexpr std::array collection_children = {
@@ -215,6 +216,7 @@ char const* metrics_label(route_kind kind) {
         case route_kind::stats: return "stats";
         case route_kind::provinces:
         case route_kind::province: return "provinces";
+        case route_kind::download: return "download";
         default: return "other";
     }
 }

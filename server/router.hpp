@@ -40,6 +40,7 @@ enum class route_kind {
     province,     // /provinces/{p}
     healthz,      // /healthz
     metrics,      // /metrics
+    download,     // /download?collections=a,b  (several collections in one file)
     asset,        // /assets/{path...}  (the bundled web page's files)
 };
 

@@ -1,13 +1,18 @@
 // Items as an attachment: GeoJSON and CSV written here piece by piece as
 // the client takes them; KML, GeoPackage and shapefile written by GDAL's
-// own drivers to a temporary file, then streamed from it.
+// own drivers to a temporary file, then streamed from it. And GET
+// /download: several collections under one filter in one file (a
+// GeoPackage with a layer each, or a zip with a file each and README.txt).
 
 #include "geo/feature_writer.hpp"
 #include "server/handlers/handlers.hpp"
+#include "server/links.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 namespace server {
 
@@ -78,26 +83,21 @@ response text_download(request_context const& ctx, geo::collection const& c,
     return r;
 }
 
-// Written by GDAL to a temporary file, unlinked once open and streamed from there.
-response gdal_download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> const& selection,
-                       format_info const& format, std::string const& extracted, std::string const& query) {
+// A fresh name in the temporary directory, ending in `extension`.
+fs::path temporary_path(std::string_view extension) {
     std::random_device rd;
-    fs::path const tmp =
-        fs::temp_directory_path() / ("concessions-" + std::to_string(rd()) + std::to_string(rd()) + std::string(format.extension));
-    try {
-        geo::export_features(c, selection, ctx.dataset().provinces(), *format.gdal, tmp, {c.source, c.id, extracted, query});
-    } catch (std::exception const& e) {
-        std::error_code ignored;
-        fs::remove(tmp, ignored);
-        return error_response(500, std::string("export failed: ") + e.what());
-    }
+    return fs::temp_directory_path() / ("concessions-" + std::to_string(rd()) + std::to_string(rd()) + std::string(extension));
+}
+
+// A written file, unlinked once open and streamed from there.
+response stream_file(fs::path const& tmp, std::string_view media_type) {
     auto file = std::make_shared<std::ifstream>(tmp, std::ios::binary);
     std::error_code ignored;
     auto const size = fs::file_size(tmp, ignored);
     fs::remove(tmp, ignored);  // the open stream keeps the data until it closes
     if (!*file) return error_response(500, "export failed: cannot reopen the written file");
     response r;
-    r.content_type = std::string(format.media_type);
+    r.content_type = std::string(media_type);
     r.headers.emplace_back("X-Content-Bytes", std::to_string(size));
     r.stream = [file](std::string& out) {
         out.resize(64 * 1024);
@@ -106,6 +106,20 @@ response gdal_download(request_context const& ctx, geo::collection const& c, std
         return static_cast<bool>(*file);
     };
     return r;
+}
+
+// Written by GDAL to a temporary file, then streamed from it.
+response gdal_download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> const& selection,
+                       format_info const& format, std::string const& extracted, std::string const& query) {
+    fs::path const tmp = temporary_path(format.extension);
+    try {
+        geo::export_features(c, selection, ctx.dataset().provinces(), *format.gdal, tmp, {c.source, c.id, extracted, query});
+    } catch (std::exception const& e) {
+        std::error_code ignored;
+        fs::remove(tmp, ignored);
+        return error_response(500, std::string("export failed: ") + e.what());
+    }
+    return stream_file(tmp, format.media_type);
 }
 
 }  // namespace
@@ -123,6 +137,258 @@ response download(request_context const& ctx, geo::collection const& c, std::vec
     r.headers.insert(r.headers.begin(), {"X-Features", std::to_string(count)});
     r.headers.insert(r.headers.begin() + 1,
                      {"Content-Disposition", "attachment; filename=\"" + file_stem + std::string(format.extension) + "\""});
+    return r;
+}
+
+// --- GET /download: several collections in one file ----------------------------
+
+namespace {
+
+// One listed collection: what it takes of the filter, and what it selects.
+struct download_layer {
+    geo::collection const* c = nullptr;
+    bool context = false;
+    query_list params;  // the filter parameters it takes, as the request spelled them
+    std::shared_ptr<std::vector<std::uint32_t> const> selection;
+};
+
+std::string known_collections(geo::dataset const& data) {
+    std::string known;
+    for (auto const& k : data.collections()) known += (known.empty() ? "" : ", ") + k.id;
+    return known;
+}
+
+// The collections named by `collections=`, each found, or the 400 naming the
+// first that is not. Read before the rest of the query, whose accepted
+// property names depend on them.
+std::variant<std::vector<geo::collection const*>, response> listed_collections(query_list const& query,
+                                                                                 geo::dataset const& data) {
+    auto const it = std::find_if(query.begin(), query.end(), [](auto const& kv) { return kv.first == "collections"; });
+    if (it == query.end() || it->second.empty())
+        return error_response(400, "collections is required: the collection ids to download, comma-separated, e.g. "
+                                   "collections=elc,mining; collections: " + known_collections(data));
+    auto ids = parse_collection_list(it->second);
+    if (auto const* e = std::get_if<param_error>(&ids)) return error_response(400, e->description);
+    std::vector<geo::collection const*> listed;
+    for (auto const& id : std::get<std::vector<std::string>>(ids)) {
+        auto const* c = data.find(id);
+        if (!c) return error_response(400, "unknown collection '" + id + "' in collections; collections: " + known_collections(data));
+        listed.push_back(c);
+    }
+    return listed;
+}
+
+// The property names a client may filter on: those of every listed collection.
+std::vector<std::string> union_of_queryables(std::vector<geo::collection const*> const& listed, geo::dataset const& data) {
+    std::vector<std::string> names;
+    for (auto const* c : listed)
+        for (auto const& name : data.queryables(*c))
+            if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    return names;
+}
+
+// Context layers (the catalog's "kind": "context": protected areas,
+// forests, dams) stay whole, as on the page (web/api.js filter_params):
+// only the box cuts them, and the province when context_province=true.
+// Concession layers take every filter, so each must have every property
+// filtered on: a filter that cannot apply would hand over the whole layer
+// as if it matched.
+bool context_takes(std::string const& key, bool context_province) {
+    return key == "bbox" || (key == "province" && context_province);
+}
+
+std::optional<response> check_properties(geo::collection const& c, feature_filters const& filters, geo::dataset const& data) {
+    auto const& names = data.queryables(c);
+    for (auto const& [key, value] : filters.properties) {
+        if (std::find(names.begin(), names.end(), key) != names.end()) continue;
+        std::string list;
+        for (auto const& n : names) list += (list.empty() ? "" : ", ") + n;
+        return error_response(400, "collection '" + c.id + "' has no property '" + key +
+                                       "' to filter on (property filters apply to every concession layer listed; " +
+                                       "context layers ignore them); its queryables: " + list);
+    }
+    return std::nullopt;
+}
+
+// The filter in words, one line each, for README.txt.
+std::vector<std::string> filter_in_words(feature_filters const& f, filter_set const& resolved, geo::province_index const& provinces) {
+    std::vector<std::string> lines;
+    if (f.bbox) {
+        auto const& b = *f.bbox;
+        std::ostringstream box;
+        box.precision(17);
+        box << "within the box from longitude " << b[0] << " to " << b[2] << ", latitude " << b[1] << " to " << b[3];
+        lines.push_back(box.str());
+    }
+    if (resolved.query.province) lines.push_back("in the province of " + provinces.provinces()[*resolved.query.province].name);
+    if (f.q) lines.push_back("mentioning \"" + *f.q + "\" in name, company, purpose or nationality");
+    for (auto const& [k, v] : f.properties) lines.push_back(k + " is \"" + v + "\"");
+    if (f.date_from || f.date_to)
+        lines.push_back("contract date from " + f.date_from.value_or("the beginning") + " to " + f.date_to.value_or("now"));
+    return lines;
+}
+
+std::string readme_text(request_context const& ctx, std::vector<download_layer> const& layers, multi_download_params const& p,
+                        filter_set const& resolved, format_info const& format, std::string const& extracted,
+                        std::vector<std::string> const& file_names, std::vector<std::string> const& notes) {
+    auto const& data = ctx.dataset();
+    std::ostringstream t;
+    t << "Concessions download\n====================\n\n"
+      << "Downloaded at: " << extracted << " (data version " << data.version() << ")\n"
+      << "Reproduce it:  " << ctx.url("/download", ctx.t.query) << "\n"
+      << "Format:        " << format.name << (format.format == output_format::gpkg ? ", one layer per collection" : ", one file per collection")
+      << "; WGS 84 longitude/latitude (EPSG:4326)\n\n"
+      << "Filter\n------\n";
+    auto const words = filter_in_words(p.filters, resolved, data.provinces());
+    if (words.empty()) t << "None: every feature of every collection.\n";
+    for (auto const& line : words) t << "- " << line << "\n";
+    t << "\nConcession layers take every filter. Context layers (protected areas, forests, dams...) stay whole: "
+      << (p.context_province ? "only the box and the province cut them (context_province=true).\n"
+                             : "only the box cuts them (context_province=true would apply the province too).\n");
+    t << "\nCollections\n-----------\n";
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        auto const& l = layers[i];
+        auto const& pv = l.c->provenance;
+        auto or_unknown = [](std::string const& s) { return s.empty() ? std::string("not stated in the catalog") : s; };
+        t << "\n" << l.c->id << ": " << l.c->title << " (" << (l.context ? "context" : "concession") << " layer)\n"
+          << "  " << (format.format == output_format::gpkg ? "layer:     " : "file:      ") << file_names[i] << "\n"
+          << "  features:  " << l.selection->size() << "\n"
+          << "  filter:    " << (l.params.empty() ? std::string("none") : query_string(l.params).substr(1)) << "\n"
+          << "  same as:   " << ctx.url("/collections/" + l.c->id + "/items", l.params) << "\n"
+          << "  publisher: " << or_unknown(pv.attribution) << "\n"
+          << "  licence:   " << or_unknown(pv.license) << "\n"
+          << "  data date: " << or_unknown(pv.as_of) << "\n"
+          << "  source:    " << or_unknown(pv.source_url) << "\n"
+          << "  read from: " << l.c->source << "\n";
+        if (!notes[i].empty()) {
+            std::istringstream lines(notes[i]);
+            for (std::string line; std::getline(lines, line);) t << "  note:      " << line << "\n";
+        }
+    }
+    return t.str();
+}
+
+// One line for a GeoPackage layer's description (gpkg_contents).
+std::string layer_description(download_layer const& l, std::string const& extracted, std::string const& url) {
+    auto const& pv = l.c->provenance;
+    std::string out = l.c->title + ": " + std::to_string(l.selection->size()) + " features";
+    for (auto const& [name, value] : {std::pair<char const*, std::string const&>{"publisher", pv.attribution},
+                                      {"licence", pv.license}, {"data date", pv.as_of}, {"source", pv.source_url}})
+        if (!value.empty()) out += "; " + std::string(name) + ": " + value;
+    return out + "; filter: " + (l.params.empty() ? std::string("none") : query_string(l.params).substr(1)) +
+           "; extracted at " + extracted + " from " + url;
+}
+
+// "concessions-elc+mining-koh-kong" plus ".gpkg", ".geojson.zip", ".shp.zip"...
+std::string multi_file_name(std::vector<download_layer> const& layers, filter_set const& resolved, format_info const& format) {
+    std::string name = "concessions-";
+    for (auto const& l : layers) name += (&l == &layers.front() ? "" : "+") + slug(l.c->id);
+    name += resolved.file_suffix;
+    std::string_view const ext = format.extension;
+    bool const archive = format.format == output_format::gpkg || ext.ends_with(".zip");
+    return name + std::string(ext) + (archive ? "" : ".zip");
+}
+
+// The zip's entries: each layer's file(s), then README.txt.
+std::vector<geo::zip_entry> zip_entries(request_context const& ctx, std::vector<download_layer> const& layers,
+                                        format_info const& format, std::string const& extracted,
+                                        std::vector<std::string>& file_names, std::vector<std::string>& notes) {
+    std::vector<geo::zip_entry> entries;
+    std::string const query(ctx.request.target);
+    for (auto const& l : layers) {
+        if (format.gdal) {
+            geo::export_layer const layer{l.c, l.selection.get(), {l.c->source, l.c->id, extracted, query}, {}};
+            auto written = geo::export_layer_files(layer, ctx.dataset().provinces(), *format.gdal);
+            std::string names;
+            for (auto& [name, bytes] : written.files) {
+                names += (names.empty() ? "" : ", ") + name;
+                auto shared = std::make_shared<std::string const>(std::move(bytes));
+                entries.push_back({name, [shared](std::string& out) { out += *shared; return false; }});
+            }
+            file_names.push_back(names);
+            notes.push_back(written.notes);
+        } else {
+            std::string const name = geo::export_name(l.c->id) + std::string(format.extension);
+            entries.push_back({name, text_download(ctx, *l.c, l.selection, format, extracted, query).stream});
+            file_names.push_back(name);
+            notes.emplace_back();
+        }
+    }
+    return entries;
+}
+
+}  // namespace
+
+response multi_download(request_context const& ctx) {
+    auto const& data = ctx.dataset();
+    auto listed = listed_collections(ctx.t.query, data);
+    if (auto* e = std::get_if<response>(&listed)) return std::move(*e);
+    auto const& collections = std::get<std::vector<geo::collection const*>>(listed);
+    auto parsed = parse_multi_download_params(ctx.t.query, union_of_queryables(collections, data));
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
+    auto const& p = std::get<multi_download_params>(parsed);
+
+    auto resolved = resolve_filters(p.filters, data.provinces());
+    if (auto* e = std::get_if<response>(&resolved)) return std::move(*e);
+    auto const& concession_filters = std::get<filter_set>(resolved);
+    feature_filters context_only;
+    context_only.bbox = p.filters.bbox;
+    if (p.context_province) context_only.province = p.filters.province;
+    auto const context_filters = std::get<filter_set>(resolve_filters(context_only, data.provinces()));  // the province resolved above
+
+    std::vector<download_layer> layers;
+    std::size_t total = 0;
+    for (auto const* c : collections) {
+        download_layer l{c, c->kind == "context", {}, nullptr};
+        if (!l.context)
+            if (auto e = check_properties(*c, p.filters, data)) return std::move(*e);
+        for (auto const& [key, value] : ctx.t.query) {
+            bool const filter = std::find(filter_parameters.begin(), filter_parameters.end(), key) != filter_parameters.end() ||
+                                std::any_of(p.filters.properties.begin(), p.filters.properties.end(),
+                                            [&](auto const& kv) { return kv.first == key; });
+            if (filter && (!l.context || context_takes(key, p.context_province))) l.params.emplace_back(key, value);
+        }
+        l.selection = std::make_shared<std::vector<std::uint32_t> const>(
+            geo::select(*c, (l.context ? context_filters : concession_filters).query));
+        total += l.selection->size();
+        layers.push_back(std::move(l));
+    }
+
+    auto const& format = info(p.format);
+    std::string const extracted = now_iso();
+    bool const gpkg = p.format == output_format::gpkg;
+    fs::path const tmp = temporary_path(gpkg ? ".gpkg" : ".zip");
+    try {
+        std::vector<std::string> file_names, notes;
+        if (gpkg) {
+            std::string const url = ctx.url("/download", ctx.t.query);
+            std::vector<geo::export_layer> exported;
+            for (auto const& l : layers) {
+                file_names.push_back(geo::export_name(l.c->id));
+                notes.emplace_back();
+                exported.push_back({l.c, l.selection.get(), {l.c->source, l.c->id, extracted, std::string(ctx.request.target)},
+                                    layer_description(l, extracted, url)});
+            }
+            geo::export_geopackage(exported, data.provinces(), tmp,
+                                   readme_text(ctx, layers, p, concession_filters, format, extracted, file_names, notes));
+        } else {
+            auto entries = zip_entries(ctx, layers, format, extracted, file_names, notes);
+            auto readme = std::make_shared<std::string const>(
+                readme_text(ctx, layers, p, concession_filters, format, extracted, file_names, notes));
+            entries.push_back({"README.txt", [readme](std::string& out) { out += *readme; return false; }});
+            geo::write_zip(tmp, entries);
+        }
+    } catch (std::exception const& e) {
+        std::error_code ignored;
+        fs::remove(tmp, ignored);
+        return error_response(500, std::string("export failed: ") + e.what());
+    }
+    response r = stream_file(tmp, gpkg ? format.media_type : std::string_view("application/zip"));
+    if (r.status != 200) return r;
+    r.cacheable = true;
+    r.headers.insert(r.headers.begin(), {"X-Features", std::to_string(total)});
+    r.headers.insert(r.headers.begin() + 1, {"Content-Disposition", "attachment; filename=\"" +
+                                                                        multi_file_name(layers, concession_filters, format) + "\""});
     return r;
 }
 

@@ -6,7 +6,7 @@
 //
 //   documents.cpp  landing page, OpenAPI, conformance, collections, queryables, page assets
 //   items.cpp      /collections/{c}/items and /items/{id}
-//   downloads.cpp  items as an attachment, in every output format
+//   downloads.cpp  items as an attachment, in every output format; /download (several collections)
 //   provinces.cpp  /provinces, /provinces/{p}, /collections/{c}/stats
 //   tiles.cpp      /collections/{c}/tiles/{z}/{x}/{y}.{geojson,mvt}, tiles.json
 //   health.cpp     /healthz
@@ -81,6 +81,13 @@ response item(request_context const& ctx, geo::collection const& c);
 // streamed; GDAL's formats written to a temporary file first.
 response download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> selection,
                   format_info const& format, std::string const& file_stem);
+// GET /download?collections=a,b&<filters>&f=...: every listed collection
+// under one filter, in one file: a GeoPackage with a layer per collection
+// (named by its id; README text in its metadata), or for the other formats
+// a zip with a file per collection (a shapefile's parts) and README.txt.
+// Concession layers take every filter; context layers only bbox, and
+// province when context_province=true.
+response multi_download(request_context const& ctx);
 
 // --- provinces.cpp -------------------------------------------------------------
 response provinces(request_context const& ctx);

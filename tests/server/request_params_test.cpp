@@ -599,4 +599,49 @@ TEST(parse_stats_params, errors_as_for_items) {
     EXPECT_EQ(stats_error({{"province", ""}}), "parameter 'province' needs a value");
 }
 
+// --- GET /download ---------------------------------------------------------------
+
+TEST(parse_collection_list, names_in_order_trimmed) {
+    EXPECT_EQ(value_of<std::vector<std::string>>(parse_collection_list("elc,mining"), "elc,mining"),
+              (std::vector<std::string>{"elc", "mining"}));
+    EXPECT_EQ(value_of<std::vector<std::string>>(parse_collection_list(" kba , elc"), "kba , elc"),
+              (std::vector<std::string>{"kba", "elc"}));
+}
+
+TEST(parse_collection_list, empty_names_and_repeats_are_refused_by_name) {
+    EXPECT_TRUE(mentions(error_of(parse_collection_list("elc,,mining"), "elc,,mining"), "empty name"));
+    EXPECT_TRUE(mentions(error_of(parse_collection_list("elc,"), "elc,"), "empty name"));
+    EXPECT_TRUE(mentions(error_of(parse_collection_list("elc,mining,elc"), "elc,mining,elc"), "'elc' is listed more than once"));
+}
+
+TEST(parse_multi_download_params, collections_format_context_province_and_filters) {
+    query_list const q = {{"collections", "elc,kba"}, {"f", "geojson"}, {"province", "Koh Kong"},
+                          {"context_province", "true"}, {"Name", "x"}};
+    auto const p = value_of<multi_download_params>(parse_multi_download_params(q, queryables), "a good query");
+    EXPECT_EQ(p.collections, (std::vector<std::string>{"elc", "kba"}));
+    EXPECT_EQ(p.format, output_format::geojson);
+    EXPECT_TRUE(p.context_province);
+    EXPECT_EQ(p.filters.province, "Koh Kong");
+    ASSERT_EQ(p.filters.properties.size(), 1u);
+    EXPECT_EQ(p.filters.properties[0].first, "Name");
+}
+
+TEST(parse_multi_download_params, defaults_to_one_geopackage_and_context_layers_whole) {
+    auto const p = value_of<multi_download_params>(parse_multi_download_params({{"collections", "elc"}}, queryables), "collections=elc");
+    EXPECT_EQ(p.format, output_format::gpkg);
+    EXPECT_FALSE(p.context_province);
+}
+
+TEST(parse_multi_download_params, refusals_name_the_bad_thing) {
+    auto error = [](query_list const& q) { return error_of(parse_multi_download_params(q, queryables), "a bad query"); };
+    EXPECT_TRUE(mentions(error({}), "collections is required"));
+    EXPECT_EQ(error({{"collections", ""}}), "parameter 'collections' needs a value");
+    EXPECT_TRUE(mentions(error({{"collections", "elc"}, {"f", "pdf"}}), "'pdf'"));
+    EXPECT_TRUE(mentions(error({{"collections", "elc"}, {"f", "html"}}), "for /download"));
+    EXPECT_TRUE(mentions(error({{"collections", "elc"}, {"context_province", "maybe"}}), "context_province"));
+    EXPECT_TRUE(mentions(error({{"collections", "elc"}, {"limit", "5"}}), "unknown parameter 'limit'"));
+    EXPECT_TRUE(mentions(error({{"collections", "elc"}, {"bbox", "1,2,3"}}), "bbox"));
+    EXPECT_TRUE(mentions(error({{"collections", "elc"}, {"collections", "kba"}}), "more than once"));
+}
+
 }  // namespace

@@ -169,6 +169,7 @@ TEST(match_route, fixed_routes) {
         {"/provinces", route_kind::provinces},
         {"/healthz", route_kind::healthz},
         {"/metrics", route_kind::metrics},
+        {"/download", route_kind::download},
     };
     for (auto const& c : cases) {
         auto const r = match_route(c.path);
@@ -281,7 +282,7 @@ TEST(match_route, segments_must_be_non_empty) {
 TEST(match_route, anything_else_is_not_found) {
     for (std::string_view path :
          {"", "api", "/api.json", "/api/", "/openapi", "/Collections", "/API", "/index.html", "/healthz/x",
-          "/metrics/x", "/conformance/x", "/collections/elc/items/1/extra", "/collections/elc/unknown",
+          "/metrics/x", "/conformance/x", "/download/elc", "/Download", "/collections/elc/items/1/extra", "/collections/elc/unknown",
           "/collections/elc/tiles.json/x", "/collections/elc/queryables/x", "/collections/elc/stats/x",
           "/provinces/a/b", "/collections/elc/a/b/c/d/e", "/x"})
         EXPECT_EQ(match_route(path), std::nullopt) << path;
@@ -302,6 +303,17 @@ TEST(match_route, follows_parse_target) {
     EXPECT_EQ(item->kind, route_kind::item);
     EXPECT_EQ(item->collection, "elc");
     EXPECT_EQ(item->id, "a b");
+}
+
+TEST(match_route, download_of_several_collections_keeps_its_query) {
+    auto const t = parse_target("/download/?collections=elc,mining&f=gpkg&province=Koh+Kong");
+    ASSERT_TRUE(t);
+    auto const r = match_route(t->path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, route_kind::download);
+    EXPECT_EQ(r->collection, "");
+    EXPECT_EQ(t->query, (query_list{{"collections", "elc,mining"}, {"f", "gpkg"}, {"province", "Koh Kong"}}));
+    EXPECT_STREQ(metrics_label(r->kind), "download");
 }
 
 }  // namespace
