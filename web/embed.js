@@ -64,9 +64,13 @@ const EmbedLegend = L.Control.extend({
     this.update();
     return box;
   },
+  // Collapsible: open when the frame is tall enough for it not to hide the map.
   update() {
-    this._box.replaceChildren(h('ul', {}, legend_items().map((item) => h('li', { class: item.indent ? 'indent' : '' },
-      h('span', { class: 'swatch', style: `background:${item.fill};border-color:${item.stroke}` }), item.label))));
+    const open = this._details ? this._details.open : map.getSize().y >= 500;
+    this._details = h('details', { open }, h('summary', {}, t('legend')),
+      h('ul', {}, legend_items().map((item) => h('li', { class: item.indent ? 'indent' : '' },
+        h('span', { class: 'swatch', style: `background:${item.fill};border-color:${item.stroke}` }), item.label))));
+    this._box.replaceChildren(this._details);
   },
 });
 

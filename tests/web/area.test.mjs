@@ -152,7 +152,7 @@ test('print: a layout chooser, then the page as paper: title, map, legend, scale
   await page.waitForFunction(() => window.printed === true, null, { timeout: 30_000 });
   assert.match(await page.textContent('#print-page-style'), /size: A4 portrait/);
   await page.emulateMedia({ media: 'print' });
-  await shot(page, 'area-04-print-a4-portrait.png');
+  await page.screenshot({ path: path.join(screenshots, 'area-04-print-a4-portrait.png'), fullPage: true });
   for (const hidden of ['#panel', '.topbar', '#print-back', '.leaflet-control-zoom'])
     assert.equal(await page.locator(hidden).isVisible(), false, `${hidden} shows in print`);
   assert.equal(await page.textContent('#print-header h1'), 'Concessions near the Cardamoms');
