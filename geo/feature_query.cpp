@@ -1,6 +1,7 @@
 #include "geo/feature_query.hpp"
 
 #include "geo/clip.hpp"
+#include "geo/geos_overlay.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -198,8 +199,17 @@ std::vector<int> text_fields(collection const& c) {
 
 std::vector<std::uint32_t> select(collection const& c, feature_query const& q, std::vector<sort_key> const& sort) {
     std::vector<std::uint32_t> candidates;
-    if (q.bbox) {
-        for (auto it = c.index.qbegin(bgi::intersects(to_index_box(*q.bbox))); it != c.index.qend(); ++it)
+    // The R-tree narrows to the box and the area's bounds; the exact tests follow.
+    std::optional<box> window = q.bbox;
+    if (q.area) {
+        box const b = bounds(*q.area);
+        window = !window ? b
+                         : box{std::max(b.min_x, window->min_x), std::max(b.min_y, window->min_y),
+                               std::min(b.max_x, window->max_x), std::min(b.max_y, window->max_y)};
+        if (!window->valid()) return {};
+    }
+    if (window) {
+        for (auto it = c.index.qbegin(bgi::intersects(to_index_box(*window))); it != c.index.qend(); ++it)
             candidates.push_back(it->second);
         std::sort(candidates.begin(), candidates.end());
     } else {
@@ -210,6 +220,8 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
     for (auto const& [name, wanted] : q.equals) equals_readers.emplace_back(property_reader::of(c, name), wanted);
     std::vector<int> const searched = q.text.empty() ? std::vector<int>{} : text_fields(c);
     std::string const needle = lower(trim(q.text));
+    std::optional<area_matcher> area;
+    if (q.area) area.emplace(*q.area);
 
     std::vector<std::uint32_t> out;
     out.reserve(candidates.size());
@@ -244,6 +256,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
             }))
             continue;
         if (q.bbox && !intersects(f, *q.bbox)) continue;
+        if (area && !area->intersects(f.geom)) continue;  // last: the dearest test
         out.push_back(i);
     }
     if (!sort.empty()) {

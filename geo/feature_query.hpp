@@ -1,13 +1,14 @@
 #pragma once
 // Selecting features: the filters items, stats, tiles and downloads share
-// (bounding box on the real geometry, province, text, attribute equality,
-// contract-date range), and sorting. Pure functions of an immutable
+// (bounding box on the real geometry, a drawn area, province, text,
+// attribute equality, contract-date range), and sorting. Pure functions of an immutable
 // collection: safe from any number of threads.
 
 #include "geo/collection.hpp"
 #include "geo/provinces.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,9 @@ struct feature_query {
     std::vector<std::pair<std::string, std::string>> equals;  // property (source field or computed) -> value
     std::optional<std::string> date_from;     // contract date, "YYYY-MM-DD", inclusive
     std::optional<std::string> date_to;
+    // Polygons in lon/lat (geo/drawn_area); matches geometry that meets them,
+    // exactly. Shared: a query is copied per collection and per tile.
+    std::shared_ptr<geometry const> area;
 };
 
 struct sort_key {

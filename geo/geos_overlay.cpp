@@ -36,6 +36,35 @@ struct handle_deleter {
     void operator()(GEOSContextHandle_t h) const { GEOS_finish_r(h); }
 };
 using handle_ptr = std::unique_ptr<std::remove_pointer_t<GEOSContextHandle_t>, handle_deleter>;
+
+GEOSGeometry* make_ring(GEOSContextHandle_t h, ring const& r) {
+    auto* seq = GEOSCoordSeq_copyFromBuffer_r(h, &r[0].x, r.size(), 0, 0);
+    return GEOSGeom_createLinearRing_r(h, seq);
+}
+
+// Polygons, points and lines of our geometry as one GEOS geometry (owned by
+// the caller), or nullptr when nothing is left.
+GEOSGeometry* to_geos(GEOSContextHandle_t h, geometry const& g) {
+    std::vector<GEOSGeometry*> parts;
+    for (auto const& p : g.polygons) {
+        if (p.rings.empty() || p.rings[0].size() < 4) continue;
+        GEOSGeometry* shell = make_ring(h, p.rings[0]);
+        std::vector<GEOSGeometry*> holes;
+        for (std::size_t i = 1; i < p.rings.size(); ++i)
+            if (p.rings[i].size() >= 4) holes.push_back(make_ring(h, p.rings[i]));
+        parts.push_back(GEOSGeom_createPolygon_r(h, shell, holes.data(), static_cast<unsigned>(holes.size())));
+    }
+    for (auto const& pt : g.points) parts.push_back(GEOSGeom_createPointFromXY_r(h, pt.x, pt.y));
+    for (auto const& l : g.lines) {
+        if (l.size() < 2) continue;
+        parts.push_back(GEOSGeom_createLineString_r(h, GEOSCoordSeq_copyFromBuffer_r(h, &l[0].x, l.size(), 0, 0)));
+    }
+    if (parts.empty()) return nullptr;
+    if (parts.size() == 1) return parts[0];
+    int const type = g.polygons.empty() ? GEOS_GEOMETRYCOLLECTION : GEOS_MULTIPOLYGON;
+    return GEOSGeom_createCollection_r(h, g.lines.empty() && g.points.empty() ? type : GEOS_GEOMETRYCOLLECTION,
+                                       parts.data(), static_cast<unsigned>(parts.size()));
+}
 }  // namespace
 
 struct region_overlay::impl {
@@ -67,33 +96,7 @@ struct region_overlay::impl {
 
     geom_ptr own(GEOSGeometry* g) const { return geom_ptr(g, geom_deleter{h()}); }
 
-    GEOSGeometry* make_ring(ring const& r) const {
-        auto* seq = GEOSCoordSeq_copyFromBuffer_r(h(), &r[0].x, r.size(), 0, 0);
-        return GEOSGeom_createLinearRing_r(h(), seq);
-    }
-
-    // Polygons, points and lines of our geometry as one GEOS geometry.
-    geom_ptr to_geos(geometry const& g) const {
-        std::vector<GEOSGeometry*> parts;
-        for (auto const& p : g.polygons) {
-            if (p.rings.empty() || p.rings[0].size() < 4) continue;
-            GEOSGeometry* shell = make_ring(p.rings[0]);
-            std::vector<GEOSGeometry*> holes;
-            for (std::size_t i = 1; i < p.rings.size(); ++i)
-                if (p.rings[i].size() >= 4) holes.push_back(make_ring(p.rings[i]));
-            parts.push_back(GEOSGeom_createPolygon_r(h(), shell, holes.data(), static_cast<unsigned>(holes.size())));
-        }
-        for (auto const& pt : g.points) parts.push_back(GEOSGeom_createPointFromXY_r(h(), pt.x, pt.y));
-        for (auto const& l : g.lines) {
-            if (l.size() < 2) continue;
-            parts.push_back(GEOSGeom_createLineString_r(h(), GEOSCoordSeq_copyFromBuffer_r(h(), &l[0].x, l.size(), 0, 0)));
-        }
-        if (parts.empty()) return own(nullptr);
-        if (parts.size() == 1) return own(parts[0]);
-        int const type = g.polygons.empty() ? GEOS_GEOMETRYCOLLECTION : GEOS_MULTIPOLYGON;
-        return own(GEOSGeom_createCollection_r(h(), g.lines.empty() && g.points.empty() ? type : GEOS_GEOMETRYCOLLECTION,
-                                               parts.data(), static_cast<unsigned>(parts.size())));
-    }
+    geom_ptr to_geos(geometry const& g) const { return own(geo::to_geos(h(), g)); }
 
     void add_ring_area(GEOSGeometry const* ring_geom, double sign, double& total) const {
         auto const* seq = GEOSGeom_getCoordSeq_r(h(), ring_geom);
@@ -237,6 +240,63 @@ std::vector<region_overlay::overlap> region_overlay::overlaps(geometry const& fe
     for (std::size_t k = 0; k < partial.size(); ++k)
         if (totals[k] > 0) out.push_back({partial[k], totals[k]});
     return out;
+}
+
+std::optional<std::string> invalid_reason(geometry const& g) {
+    handle_ptr handle{GEOS_init_r()};
+    GEOSContextHandle_t const h = handle.get();
+    GEOSContext_setNoticeMessageHandler_r(h, quiet, nullptr);
+    GEOSContext_setErrorMessageHandler_r(h, quiet, nullptr);
+    GEOSGeometry* geos = to_geos(h, g);
+    if (!geos) return "no ring of at least 4 points";
+    std::optional<std::string> out;
+    if (GEOSisValid_r(h, geos) != 1) {
+        char* reason = GEOSisValidReason_r(h, geos);
+        out = reason ? reason : "invalid";
+        GEOSFree_r(h, reason);
+    }
+    GEOSGeom_destroy_r(h, geos);
+    return out;
+}
+
+struct area_matcher::impl {
+    handle_ptr handle{GEOS_init_r()};
+    GEOSGeometry* area = nullptr;
+    GEOSPreparedGeometry const* prepared = nullptr;
+    GEOSContextHandle_t h() const { return handle.get(); }
+    ~impl() {
+        if (prepared) GEOSPreparedGeom_destroy_r(h(), prepared);
+        if (area) GEOSGeom_destroy_r(h(), area);
+    }
+};
+
+area_matcher::area_matcher(geometry const& area) : impl_(std::make_unique<impl>()) {
+    auto& m = *impl_;
+    GEOSContext_setNoticeMessageHandler_r(m.h(), quiet, nullptr);
+    GEOSContext_setErrorMessageHandler_r(m.h(), quiet, nullptr);
+    m.area = to_geos(m.h(), area);
+    if (m.area) m.prepared = GEOSPrepare_r(m.h(), m.area);
+}
+
+area_matcher::~area_matcher() = default;
+
+bool area_matcher::intersects(geometry const& feature) const {
+    auto const& m = *impl_;
+    if (!m.prepared || feature.empty()) return false;
+    GEOSGeometry* g = to_geos(m.h(), feature);
+    if (!g) return false;
+    char result = GEOSPreparedIntersects_r(m.h(), m.prepared, g);
+    if (result == 2) {
+        // An invalid source polygon can make the prepared test fail: repair
+        // it once and ask again rather than drop the feature silently.
+        GEOSGeometry* repaired = GEOSMakeValid_r(m.h(), g);
+        if (repaired) {
+            result = GEOSPreparedIntersects_r(m.h(), m.prepared, repaired);
+            GEOSGeom_destroy_r(m.h(), repaired);
+        }
+    }
+    GEOSGeom_destroy_r(m.h(), g);
+    return result == 1;
 }
 
 }  // namespace geo

@@ -2,12 +2,15 @@
 // The one door to GEOS: how much of a feature lies in each of a set of
 // regions (the provinces). Each region is cut into grid pieces once so that
 // a concession is intersected with a few small pieces rather than a whole
-// province boundary of tens of thousands of vertices.
+// province boundary of tens of thousands of vertices. Also a drawn area's
+// checks and its exact intersection test (geo/drawn_area, feature_query).
 
 #include "geo/geometry.hpp"
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -28,6 +31,26 @@ public:
     // Regions the feature overlaps with a positive area (polygons) or that
     // contain it (points and lines).
     std::vector<overlap> overlaps(geometry const& feature) const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+// Why a polygonal geometry is not valid in the OGC sense (GEOS's reason,
+// e.g. "Self-intersection[104.5 12.3]"), or nullopt when it is.
+std::optional<std::string> invalid_reason(geometry const& g);
+
+// Whether features meet one area (edges, vertices, containment), exactly.
+class area_matcher {
+public:
+    // Like region_overlay: one per thread (each select() makes its own).
+    explicit area_matcher(geometry const& area);
+    ~area_matcher();
+    area_matcher(area_matcher const&) = delete;
+    area_matcher& operator=(area_matcher const&) = delete;
+
+    bool intersects(geometry const& feature) const;
 
 private:
     struct impl;

@@ -1,5 +1,6 @@
 #include "server/filters.hpp"
 
+#include "geo/drawn_area.hpp"
 #include "server/links.hpp"
 #include "server/param_text.hpp"
 
@@ -160,6 +161,10 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
         auto& [from, to] = std::get<0>(parsed);
         filters.date_from = std::move(from);
         filters.date_to = std::move(to);
+    } else if (key == "intersects") {
+        auto parsed = geo::read_drawn_area(value);
+        if (auto* e = std::get_if<std::string>(&parsed)) return error("intersects " + *e);
+        filters.area = std::make_shared<geo::geometry const>(std::move(std::get<geo::geometry>(parsed)));
     }
     return std::nullopt;
 }
@@ -209,6 +214,11 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
     if (f.date_from || f.date_to) {
         add_key("datetime", f.date_from.value_or("..") + "/" + f.date_to.value_or(".."));
         out.file_suffix += "-" + f.date_from.value_or("") + "-" + f.date_to.value_or("");
+    }
+    if (f.area) {
+        out.query.area = f.area;
+        add_key("intersects", geo::to_wkt(*f.area));
+        out.file_suffix += "-area";
     }
     return out;
 }

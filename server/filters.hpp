@@ -11,6 +11,7 @@
 #include "server/http_types.hpp"
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,10 @@
 namespace server {
 
 // The filter parameters, besides every queryable property as <name>=value.
-inline constexpr std::array<std::string_view, 4> filter_parameters = {"bbox", "province", "q", "datetime"};
+// "intersects" (a WKT polygon, geo/drawn_area): OGC API Features Part 1 has
+// no polygon filter; the name is CQL2's S_INTERSECTS, which issue 13's
+// filter= will express with the same field of geo::feature_query.
+inline constexpr std::array<std::string_view, 5> filter_parameters = {"bbox", "province", "q", "datetime", "intersects"};
 
 // A query parameter that cannot be read: the message the client gets with a 400.
 struct param_error {
@@ -36,6 +40,7 @@ struct feature_filters {
     std::vector<std::pair<std::string, std::string>> properties;  // queryable name -> value
     std::optional<std::string> date_from;  // "YYYY-MM-DD", inclusive; nullopt: open
     std::optional<std::string> date_to;    // "YYYY-MM-DD", inclusive; nullopt: open
+    std::shared_ptr<geo::geometry const> area;  // intersects=: checked polygons in lon/lat
 };
 
 // Reads one filter parameter (key in filter_parameters, or a queryable

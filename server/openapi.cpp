@@ -28,6 +28,11 @@ json filter_params() {
         param("q", "query", "Case-insensitive text search in name, company, purpose and nationality", {{"type", "string"}}),
         param("datetime", "query", "Contract date: an instant (2011-03-15) or an interval (2010-01-01/2012-12-31, ../2012, 2010/..)",
               {{"type", "string"}}),
+        param("intersects", "query",
+              "Features whose geometry meets this area (exact test): a POLYGON or MULTIPOLYGON in WKT, longitude latitude "
+              "(WGS 84), rings closed, not self-intersecting, at most 1000 vertices; e.g. "
+              "POLYGON((104 12,105 12,105 13,104 13,104 12)). The name of CQL2's S_INTERSECTS.",
+              {{"type", "string"}}),
     });
 }
 }  // namespace

@@ -84,8 +84,12 @@ export function infer_roles(tile_properties, item_properties, guessed) {
 // protected land?" can be seen. On concession layers, province, text and
 // contract years apply to every layer; purpose and investor country only to
 // the collection they were chosen for, through its own field names.
+//
+// A drawn area is the exception: it applies to every layer, context layers
+// too ("what lies in the area I drew").
 export function filter_params(filters, collection, roles) {
   const p = {};
+  if (collection && filters.area) p.intersects = area_wkt(filters.area);
   if (!collection || collection.kind === 'context') return p;
   const collection_id = collection.id;
   if (filters.province) p.province = filters.province;
@@ -97,6 +101,13 @@ export function filter_params(filters, collection, roles) {
     if (filters.country && roles.nationality) p[roles.nationality] = filters.country;
   }
   return p;
+}
+
+// A drawn ring of [lng, lat] as the API's intersects= (a WKT POLYGON,
+// closed, 5 decimals as in the URL).
+export function area_wkt(ring) {
+  const points = [...ring, ring[0]].map(([lng, lat]) => `${lng.toFixed(5)} ${lat.toFixed(5)}`);
+  return `POLYGON((${points.join(',')}))`;
 }
 
 export function tile_template(collection_id) {

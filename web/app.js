@@ -22,6 +22,8 @@ import { refresh_list, update_download, bind_result_events } from './results.js?
 import { select_feature, show_detail, close_detail } from './detail.js?v=@ASSET_VERSION@';
 import { run_search, bind_search_events } from './search.js?v=@ASSET_VERSION@';
 import { choose_language, switch_language, render_static } from './language.js?v=@ASSET_VERSION@';
+import { add_tools, render_tool_text } from './tools.js?v=@ASSET_VERSION@';
+import { is_drawing, render_area_text } from './area.js?v=@ASSET_VERSION@';
 
 // For tests and the benchmark: when the first view was drawn, whether
 // anything is still loading.
@@ -41,7 +43,11 @@ function bind_events() {
   bind_province_events();
   bind_filter_events();
   bind_result_events();
-  for (const b of document.querySelectorAll('.lang-switch button')) b.addEventListener('click', () => switch_language(b.dataset.lang));
+  for (const b of document.querySelectorAll('.lang-switch button')) b.addEventListener('click', () => {
+    switch_language(b.dataset.lang);
+    render_tool_text();
+    render_area_text();
+  });
   $('panel-toggle').addEventListener('click', () => {
     const open = !document.body.classList.contains('panel-open');
     document.body.classList.toggle('panel-open', open);
@@ -87,6 +93,7 @@ function bind_events() {
 }
 
 function on_map_click(e) {
+  if (is_drawing()) return;  // the click is a corner of the area being drawn
   const found = hit(e.latlng);
   if (found) select_feature(found.layer.collection_id, found.feature.id);
   else province_popup(e.latlng);
@@ -141,6 +148,7 @@ async function start() {
   fill_focus_select();
   fill_province_select();
   bind_events();
+  add_tools();
   performance.mark('concessions-layers');
   apply();
   performance.mark('concessions-tiles-requested');

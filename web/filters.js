@@ -89,7 +89,8 @@ export function bind_filter_events() {
   $('year-from').addEventListener('change', (e) => { state.year_from = e.target.value; apply(); });
   $('year-to').addEventListener('change', (e) => { state.year_to = e.target.value; apply(); });
   $('clear-filters').addEventListener('click', () => {
-    Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '' });
+    Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '', area: null });
+    document.dispatchEvent(new Event('concessions:area'));  // area.js takes its outline off the map
     $('search-results').hidden = true;
     apply();
   });

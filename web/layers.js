@@ -136,6 +136,7 @@ export function compute_purpose_classes(groups) {
   page.purpose_labels = top.map(([key]) => ({ key, label: label.get(key) }));
   render_purpose_legend();
   page.layers.get(state.focus)?.repaint();
+  document.dispatchEvent(new Event('concessions:legend'));  // legends outside the panel (embed.js)
 }
 
 export function render_purpose_legend() {

@@ -5,6 +5,9 @@
 //   #map=9/11.62/103.51&layers=elc,mining&focus=elc&province=Koh%20Kong
 //    &q=rubber&purpose=Rubber%20plantation&country=Chinese&year=2008-2012
 //    &sort=-area_ha&sel=elc/100&lang=km&basemap=none
+//    &area=104.1,12.2;104.9,12.2;104.5,12.9 (a drawn polygon's vertices, lng,lat
+//     with 5 decimals, about a metre; a rectangle may be minLng,minLat,maxLng,maxLat)
+//    &embed=1 (the minimal page an <iframe> shows)
 
 export function read_state(location = window.location) {
   const params = new URLSearchParams(location.search);
@@ -25,6 +28,8 @@ export function read_state(location = window.location) {
     basemap: params.get('basemap') || '',
     colour_by_purpose: params.get('colour') !== 'collection',
     provinces_shown: params.get('boundaries') !== 'off',
+    area: read_area(params.get('area') || ''),
+    embed: params.get('embed') === '1',
   };
   const map = (params.get('map') || '').split('/').map(Number);
   if (map.length === 3 && map.every(Number.isFinite)) state.view = { zoom: map[0], lat: map[1], lng: map[2] };
@@ -38,6 +43,25 @@ export function read_state(location = window.location) {
   const sel = (params.get('sel') || '').match(/^(.+)\/(-?\d+)$/);
   if (sel) state.selected = { collection: sel[1], id: Number(sel[2]) };
   return state;
+}
+
+// A drawn area from its URL text: a list of [lng, lat] (the ring, not
+// closed), or null when the text is not one.
+export function read_area(text) {
+  const numbers = (part) => part.split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+  const parts = text.split(';').filter(Boolean);
+  if (parts.length === 1) {
+    const b = numbers(parts[0]);
+    if (b.length !== 4 || !b.every(Number.isFinite) || b[0] >= b[2] || b[1] >= b[3]) return null;
+    return [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]];
+  }
+  const ring = parts.map(numbers);
+  const ok = ring.length >= 3 && ring.every((p) => p.length === 2 && p.every(Number.isFinite) && Math.abs(p[0]) <= 180 && Math.abs(p[1]) <= 90);
+  return ok ? ring : null;
+}
+
+export function area_text(ring) {
+  return ring.map(([lng, lat]) => `${lng.toFixed(5)},${lat.toFixed(5)}`).join(';');
 }
 
 // The fragment for a state; empty and default values are left out.
@@ -54,9 +78,12 @@ export function state_fragment(state) {
   if (state.basemap) p.set('basemap', state.basemap);
   if (!state.colour_by_purpose) p.set('colour', 'collection');
   if (!state.provinces_shown) p.set('boundaries', 'off');
-  // URLSearchParams writes spaces as '+', commas as %2C and slashes as %2F;
-  // %20, ',' and '/' read the same and make a link people can read.
-  return p.toString().replace(/\+/g, '%20').replace(/%2C/g, ',').replace(/%2F/g, '/');
+  if (state.area) p.set('area', area_text(state.area));
+  if (state.embed) p.set('embed', '1');
+  // URLSearchParams writes spaces as '+', commas as %2C, slashes as %2F and
+  // semicolons as %3B; %20, ',', '/' and ';' read the same and make a link
+  // people can read.
+  return p.toString().replace(/\+/g, '%20').replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3B/g, ';');
 }
 
 export function write_state(state) {

@@ -131,6 +131,7 @@ std::map<std::string, std::string> const filter_examples = {
     {"province", "synthetic province b"},
     {"q", "rubber"},
     {"datetime", "2005-01-01/2012-12-31"},
+    {"intersects", "POLYGON((104.5 12.2,105.3 12.2,105.3 13.0,104.7 13.0,104.5 12.2))"},
 };
 
 // The ids GeoJSON tiles at zoom z hold for a query, over every tile the
@@ -360,6 +361,88 @@ TEST(handlers_reload, ids_and_features_stay_the_same_when_the_file_is_rewritten_
     EXPECT_TRUE(status.outcome == "ok" || status.outcome == "unchanged") << status.outcome << ": " << status.message;
     auto const after = api.get_json(items_of("concessions"));
     EXPECT_EQ(after["features"], before["features"]);
+}
+
+// The drawn-area filter against SpatiaLite's ST_Intersects (GDAL's SQLite
+// dialect) on the same file: a concave polygon, a polygon with a hole and
+// a multipolygon, each selecting some features but not all.
+id_set spatialite_ids(fs::path const& file, std::string const& layer, std::string const& wkt) {
+    auto const rows = test::sqlite_oracle(
+        file, "SELECT ROWID AS fid FROM \"" + layer + "\" WHERE ST_Intersects(ST_Transform(geometry, 4326), ST_GeomFromText('" +
+                  wkt + "', 4326)) = 1");  // -1 (a null geometry) would count as true
+    id_set ids;
+    for (std::size_t row = 1; row < rows.size(); ++row) ids.insert(std::stoll(rows[row][0]));
+    return ids;
+}
+
+std::vector<std::string> const drawn_areas = {
+    "POLYGON((104.5 12.2,105.3 12.2,105.3 13.0,104.9 12.5,104.5 13.0,104.5 12.2))",
+    "POLYGON((104.2 11.9,106.5 11.9,106.5 13.4,104.2 13.4,104.2 11.9),(104.8 12.3,106.0 12.3,106.0 13.0,104.8 13.0,104.8 12.3))",
+    "MULTIPOLYGON(((104.3 12.0,104.8 12.0,104.8 12.5,104.3 12.0)),((105.8 12.8,106.4 12.8,106.4 13.3,105.8 13.3,105.8 12.8)))",
+};
+
+TEST_F(handlers, intersects_selects_what_spatialite_st_intersects_selects) {
+    in_process api(data_);
+    for (auto const& wkt : drawn_areas) {
+        SCOPED_TRACE(wkt);
+        auto const expected = spatialite_ids(sample("synthetic_concessions.shp"), "synthetic_concessions", wkt);
+        EXPECT_GT(expected.size(), 0u);
+        EXPECT_LT(expected.size(), data_->collections().front().features.size());
+        auto const page = api.get_json("/collections/" + c + "/items?limit=10000&intersects=" + server::percent_encode(wkt));
+        EXPECT_EQ(ids_of(page), expected);
+    }
+}
+
+TEST_F(handlers, intersects_on_the_real_elc_layer_selects_what_spatialite_selects) {
+    REQUIRE_SHARED_DATA();
+    fs::path const elc = test::shared_data_dir() / "odc-elc/elc_complete_utm48n.shp";
+    auto const real = geo::dataset::load({elc.string()}, sample_load_options(), {});
+    in_process api(real);
+    std::string const id = real->collections().front().id;
+    // Koh Kong and the Cardamoms, drawn by hand: a concave pentagon.
+    std::string const wkt = "POLYGON((102.9 11.2,104.2 11.4,104.0 12.6,103.5 11.9,103.0 12.4,102.9 11.2))";
+    auto const expected = spatialite_ids(elc, "elc_complete_utm48n", wkt);
+    EXPECT_GT(expected.size(), 5u);
+    EXPECT_EQ(ids_of(api.get_json("/collections/" + id + "/items?limit=10000&intersects=" + server::percent_encode(wkt))),
+              expected);
+}
+
+TEST_F(handlers, a_bad_drawn_area_is_a_400_that_says_what_is_wrong) {
+    in_process api(data_);
+    std::vector<std::pair<std::string, std::string>> const cases = {
+        {"LINESTRING(104 12,105 13)", "POLYGON or MULTIPOLYGON"},
+        {"POLYGON((104 12,105 12,105 13", "expected"},
+        {"POLYGON((104 12,105 12,105 13,104 13))", "not closed"},
+        {"POLYGON((104 12,105 12,104 12))", "at least 4"},
+        {"POLYGON((104 12,105 13,105 12,104 13,104 12))", "Self-intersection"},
+        {"POLYGON((12 104,13 104,13 105,12 104))", "outside"},
+        {"POLYGON EMPTY", "EMPTY"},
+        {"POLYGON((104 12,105 12,105 13,104 12)) x", "after the geometry"},
+    };
+    for (auto const& [wkt, words] : cases) {
+        auto const r = api.get("/collections/" + c + "/items?intersects=" + server::percent_encode(wkt));
+        EXPECT_EQ(r.status, 400u) << wkt;
+        EXPECT_NE(body_of(r).find(words), std::string::npos) << wkt << ": " << body_of(r);
+    }
+    std::string many = "POLYGON((104 12";
+    for (int i = 1; i <= 1000; ++i) many += "," + std::to_string(104 + i / 1000.0) + " 12.5";
+    many += ",104 12))";
+    auto const r = api.get("/collections/" + c + "/items?intersects=" + server::percent_encode(many));
+    EXPECT_EQ(r.status, 400u);
+    EXPECT_NE(body_of(r).find("at most 1000"), std::string::npos) << body_of(r);
+}
+
+TEST_F(handlers, the_drawn_area_names_the_download_and_keys_the_cache_canonically) {
+    in_process api(data_);
+    std::string const spaced = "polygon (( 104.5 12.2, 105.3 12.2, 105.3 13.0, 104.5 12.2 ))";
+    std::string const tight = "POLYGON((104.5 12.2,105.3 12.2,105.3 13,104.5 12.2))";
+    auto const a = api.get("/collections/" + c + "/items?f=csv&download=1&intersects=" + server::percent_encode(spaced));
+    auto const b = api.get("/collections/" + c + "/items?f=csv&download=1&intersects=" + server::percent_encode(tight));
+    EXPECT_EQ(body_of(a), body_of(b));
+    std::string disposition;
+    for (auto const& [name, value] : a.headers)
+        if (name == "Content-Disposition") disposition = value;
+    EXPECT_NE(disposition.find("-area"), std::string::npos) << disposition;
 }
 
 }  // namespace
