@@ -22,6 +22,7 @@ import { refresh_list, update_download, bind_result_events } from './results.js?
 import { select_feature, show_detail, close_detail } from './detail.js?v=@ASSET_VERSION@';
 import { run_search, bind_search_events } from './search.js?v=@ASSET_VERSION@';
 import { choose_language, switch_language, render_static } from './language.js?v=@ASSET_VERSION@';
+import { watch_loading, unreachable } from './status.js?v=@ASSET_VERSION@';
 
 // For tests and the benchmark: when the first view was drawn, whether
 // anything is still loading.
@@ -141,7 +142,11 @@ async function start() {
   fill_focus_select();
   fill_province_select();
   bind_events();
+  watch_loading();
   performance.mark('concessions-layers');
+  // The boundaries, simplified for this zoom, are asked for before the
+  // tiles, so that the country outline appears with the first concessions.
+  load_provinces();
   apply();
   performance.mark('concessions-tiles-requested');
   watch_first_draw();
@@ -159,5 +164,7 @@ async function start() {
 
 start().catch((error) => {
   console.error(error);
-  document.body.append(h('p', { class: 'fatal error', role: 'alert' }, t('error', { what: t('title'), why: error.message })));
+  const why = unreachable(error) ? t('server_unreachable') : t('error', { what: t('title'), why: error.message });
+  document.body.append(h('div', { class: 'fatal error', role: 'alert' }, why, ' ',
+    h('button', { type: 'button', class: 'retry', onclick: () => window.location.reload() }, t('retry'))));
 });
