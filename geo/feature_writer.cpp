@@ -71,11 +71,11 @@ void append_points(std::string& out, std::vector<point> const& pts, int decimals
 
 namespace {
 
-void append_polygon(std::string& out, polygon const& p) {
+void append_polygon(std::string& out, polygon const& p, int decimals) {
     out += '[';
     for (std::size_t i = 0; i < p.rings.size(); ++i) {
         if (i) out += ',';
-        append_points(out, p.rings[i]);
+        append_points(out, p.rings[i], decimals);
     }
     out += ']';
 }
@@ -95,41 +95,44 @@ void append_json_value(std::string& out, value const& v) {
         out += "null";
 }
 
-void append_geometry_json(std::string& out, geometry const& g) {
+void append_geometry_json(std::string& out, geometry const& g, int decimals) {
     switch (g.type) {
         case geometry_type::none: out += "null"; return;
-        case geometry_type::point:
+        case geometry_type::point: {
+            char buf[96];
+            char* p = write_fixed(buf, g.points[0].x, decimals);
+            *p++ = ',';
+            p = write_fixed(p, g.points[0].y, decimals);
             out += R"({"type":"Point","coordinates":[)";
-            append_coordinate(out, g.points[0].x);
-            out += ',';
-            append_coordinate(out, g.points[0].y);
+            out.append(buf, p);
             out += "]}";
             return;
+        }
         case geometry_type::multi_point:
             out += R"({"type":"MultiPoint","coordinates":)";
-            append_points(out, g.points);
+            append_points(out, g.points, decimals);
             break;
         case geometry_type::line_string:
             out += R"({"type":"LineString","coordinates":)";
-            append_points(out, g.lines[0]);
+            append_points(out, g.lines[0], decimals);
             break;
         case geometry_type::multi_line_string:
             out += R"({"type":"MultiLineString","coordinates":[)";
             for (std::size_t i = 0; i < g.lines.size(); ++i) {
                 if (i) out += ',';
-                append_points(out, g.lines[i]);
+                append_points(out, g.lines[i], decimals);
             }
             out += ']';
             break;
         case geometry_type::polygon:
             out += R"({"type":"Polygon","coordinates":)";
-            append_polygon(out, g.polygons[0]);
+            append_polygon(out, g.polygons[0], decimals);
             break;
         case geometry_type::multi_polygon:
             out += R"({"type":"MultiPolygon","coordinates":[)";
             for (std::size_t i = 0; i < g.polygons.size(); ++i) {
                 if (i) out += ',';
-                append_polygon(out, g.polygons[i]);
+                append_polygon(out, g.polygons[i], decimals);
             }
             out += ']';
             break;

@@ -17,7 +17,8 @@ void append_points(std::string& out, std::vector<point> const& pts, int decimals
 void append_json_string(std::string& out, std::string_view s);
 void append_json_value(std::string& out, value const& v);
 
-void append_geometry_json(std::string& out, geometry const& g);  // "null" for no geometry
+// "null" for no geometry; coordinates with at most `decimals` decimals.
+void append_geometry_json(std::string& out, geometry const& g, int decimals = 9);
 
 // {"type":"Feature","id":..,"geometry":..,"properties":{source fields...,
 //  "area_ha", "contract_date", "provinces":[{"name","code","share"}]}}

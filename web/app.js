@@ -24,6 +24,7 @@ import { run_search, bind_search_events } from './search.js?v=@ASSET_VERSION@';
 import { choose_language, switch_language, render_static } from './language.js?v=@ASSET_VERSION@';
 import { add_tools, render_tool_text } from './tools.js?v=@ASSET_VERSION@';
 import { is_drawing, render_area_text } from './area.js?v=@ASSET_VERSION@';
+import { watch_loading, unreachable } from './status.js?v=@ASSET_VERSION@';
 
 // For tests and the benchmark: when the first view was drawn, whether
 // anything is still loading.
@@ -149,7 +150,11 @@ async function start() {
   fill_province_select();
   bind_events();
   add_tools();
+  watch_loading();
   performance.mark('concessions-layers');
+  // The boundaries, simplified for this zoom, are asked for before the
+  // tiles, so that the country outline appears with the first concessions.
+  load_provinces();
   apply();
   performance.mark('concessions-tiles-requested');
   watch_first_draw();
@@ -167,5 +172,7 @@ async function start() {
 
 start().catch((error) => {
   console.error(error);
-  document.body.append(h('p', { class: 'fatal error', role: 'alert' }, t('error', { what: t('title'), why: error.message })));
+  const why = unreachable(error) ? t('server_unreachable') : t('error', { what: t('title'), why: error.message });
+  document.body.append(h('div', { class: 'fatal error', role: 'alert' }, why, ' ',
+    h('button', { type: 'button', class: 'retry', onclick: () => window.location.reload() }, t('retry'))));
 });

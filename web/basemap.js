@@ -48,9 +48,11 @@ let basemap_attribution = '';
 export function show_basemap_status() {
   if (basemap_attribution) map.attributionControl.removeAttribution(basemap_attribution);
   basemap_attribution = '';
-  $('basemap-status').textContent = page.basemap_failed ? t('basemap_offline') : '';
+  // "showing provinces on a plain background" is not true when they failed too.
+  const note = page.boundaries_failed ? t('basemap_and_boundaries_offline') : t('basemap_offline');
+  $('basemap-status').textContent = page.basemap_failed ? note : '';
   if (!page.basemap_failed) return;
-  basemap_attribution = `<span class="basemap-offline">${t('basemap_offline')}</span>`;
+  basemap_attribution = `<span class="basemap-offline">${note}</span>`;
   map.attributionControl.addAttribution(basemap_attribution);
 }
 

@@ -26,12 +26,20 @@ export const page = {
   drawn: null,
   set_drawn: null,
   basemap_failed: false,
+  boundaries_failed: false,  // no province boundaries at all (status.js shows why)
+  boundaries_loading: 0,
+  provinces_tier: 0,         // the zoom the loaded boundaries are simplified for (provinces.js)
 };
 page.drawn = new Promise((resolve) => { page.set_drawn = resolve; });
 
+// Counts what the page waits for; the loading indicator (status.js) listens.
 export async function tracked(promise) {
   page.busy += 1;
-  try { return await promise; } finally { page.busy -= 1; }
+  document.dispatchEvent(new Event('concessions-busy'));
+  try { return await promise; } finally {
+    page.busy -= 1;
+    document.dispatchEvent(new Event('concessions-busy'));
+  }
 }
 
 export function show_error(el, what, error) {

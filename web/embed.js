@@ -40,7 +40,7 @@ export function open_embed_dialog() {
     const written = navigator.clipboard?.writeText(code.value).then(() => true, () => false) ?? Promise.resolve(false);
     const ok = await Promise.race([written, new Promise((resolve) => { setTimeout(() => resolve(false), 1000); })]);
     if (!ok) document.execCommand('copy');
-    status.textContent = t('copied');
+    status.textContent = t('code_copied');
   });
   open_dialog('embed-dialog', 'embed_map', [
     h('p', { class: 'muted' }, t('embed_help')),

@@ -116,8 +116,14 @@ const strings = {
     size_medium: 'Medium',
     size_large: 'Large',
     copy: 'Copy',
-    copied: 'Copied.',
+    code_copied: 'Copied.',
     open_full_map: 'Open the full map',
+    // Loading and failures (status.js).
+    retry: 'Retry',
+    server_unreachable: 'The server cannot be reached: check the connection, then retry.',
+    no_answer: 'no answer from the server',
+    tiles_of: 'the map of {layer}',
+    basemap_and_boundaries_offline: 'Neither the basemap nor the province boundaries could be loaded; the concessions are shown on a plain background.',
   },
   km: {
     title: 'សម្បទានដីនៅកម្ពុជា',
@@ -232,8 +238,14 @@ const strings = {
     size_medium: 'មធ្យម',
     size_large: 'ធំ',
     copy: 'ចម្លង',
-    copied: 'បានចម្លង។',
+    code_copied: 'បានចម្លង។',
     open_full_map: 'បើកផែនទីពេញ',
+    // Loading and failures (status.js).
+    retry: 'ព្យាយាមម្ដងទៀត',
+    server_unreachable: 'មិនអាចភ្ជាប់ទៅម៉ាស៊ីនមេបានទេ៖ សូមពិនិត្យការតភ្ជាប់ រួចព្យាយាមម្ដងទៀត។',
+    no_answer: 'គ្មានចម្លើយពីម៉ាស៊ីនមេ',
+    tiles_of: 'ផែនទីនៃ {layer}',
+    basemap_and_boundaries_offline: 'មិនអាចផ្ទុកផែនទីមូលដ្ឋាន និងព្រំប្រទល់ខេត្តបានទេ កំពុងបង្ហាញសម្បទានលើផ្ទៃទទេ។',
   },
 };
 

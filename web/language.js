@@ -10,6 +10,7 @@ import { draw_province_labels, fill_province_select } from './provinces.js?v=@AS
 import { fill_focus_select } from './filters.js?v=@ASSET_VERSION@';
 import { refresh_stats, update_sort_headers, refresh_list } from './results.js?v=@ASSET_VERSION@';
 import { show_detail } from './detail.js?v=@ASSET_VERSION@';
+import { render_failures } from './status.js?v=@ASSET_VERSION@';
 
 export function choose_language() {
   let lang = state.lang;
@@ -26,6 +27,7 @@ export function switch_language(lang) {
   try { localStorage.setItem('concessions.lang', lang); } catch { /* private mode */ }
   render_static();
   show_basemap_status();
+  render_failures();
   for (const id of ['purpose-select', 'country-select', 'year-from', 'year-to']) $(id).options[0].textContent = t('any');
   render_layer_list();
   refresh_credits();

@@ -112,7 +112,7 @@ export function watch_first_draw() {
     performance.mark('concessions-drawn');
     document.body.dataset.drawn = 'true';
     page.set_drawn();
-    load_provinces();  // after the first view: they are the heaviest download
+    load_provinces();  // start() asked already; this matters only if the view changed zoom tier since
   });
   // A layer with no tile in view (all outside its bounds) is drawn already.
   for (const layer of visible) {

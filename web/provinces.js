@@ -8,6 +8,8 @@ import { write_state } from './url_state.js?v=@ASSET_VERSION@';
 import { $, state, page, tracked } from './context.js?v=@ASSET_VERSION@';
 import { map, fit } from './map_view.js?v=@ASSET_VERSION@';
 import { apply } from './filters.js?v=@ASSET_VERSION@';
+import { show_basemap_status } from './basemap.js?v=@ASSET_VERSION@';
+import { report_failure, clear_failure, update_loading } from './status.js?v=@ASSET_VERSION@';
 
 export function province_style(feature) {
   const selected = state.province && same_province(feature.properties, state.province);
@@ -24,22 +26,57 @@ export function same_province(p, name) {
   return norm(p.name) === norm(name) || norm(p.code) === norm(name) || norm(p.source_name) === norm(name);
 }
 
+// Boundaries simplified for the zoom (GET /provinces?zoom=z keeps them
+// within half a pixel at z): ~30 KB for the country view instead of the
+// 866 KB of every surveyed vertex, so they can load with the first tiles.
+// Zooming in past a tier loads the next (Infinity: every vertex); a coarser
+// set is never asked for once a finer one is there.
+export const boundary_tiers = [8, 11, 14, Infinity];
+export function boundary_tier(zoom) {
+  return boundary_tiers.find((z) => zoom <= z + 0.5);
+}
+
 export async function load_provinces() {
-  if (page.provinces) return page.provinces;
-  if (!page.provinces_promise) {
-    page.provinces_promise = tracked(get_json('provinces')).then((doc) => {
-      page.provinces = doc;
-      page.province_layer = L.geoJSON(doc, { style: province_style, renderer: L.canvas({ pane: 'provinces' }) });
-      if (state.provinces_shown) page.province_layer.addTo(map);
-      fill_province_select();
-      draw_province_labels();
-      return doc;
-    }).catch((error) => {
-      console.warn('provinces:', error.message);
-      return null;
-    });
-  }
-  return page.provinces_promise;
+  const tier = boundary_tier(map.getZoom());
+  if (page.provinces && page.provinces_tier >= tier) return page.provinces;
+  if (page.provinces_promise && page.provinces_promise.tier >= tier) return page.provinces_promise;
+  const params = Number.isFinite(tier) ? { zoom: tier } : undefined;
+  page.boundaries_loading = (page.boundaries_loading ?? 0) + 1;
+  update_loading();
+  const promise = get_json('provinces', params).then((doc) => {
+    if (page.provinces_tier >= tier) return page.provinces;  // a finer set came first
+    show_boundaries(doc, tier);
+    return doc;
+  }).catch((error) => {
+    console.warn('provinces:', error.message);
+    if (page.provinces_promise === promise) page.provinces_promise = null;
+    page.boundaries_failed = !page.provinces;
+    report_failure('boundaries', { what: () => t('province_boundaries'), error, retry: load_provinces });
+    show_basemap_status();
+    return page.provinces;
+  }).finally(() => {
+    page.boundaries_loading -= 1;
+    update_loading();
+  });
+  promise.tier = tier;
+  page.provinces_promise = promise;
+  return promise;
+}
+
+function show_boundaries(doc, tier) {
+  const first = !page.provinces;
+  if (page.province_layer) map.removeLayer(page.province_layer);
+  page.provinces = doc;
+  page.provinces_tier = tier;
+  page.province_layer = L.geoJSON(doc, { style: province_style, renderer: L.canvas({ pane: 'provinces' }) });
+  if (state.provinces_shown) page.province_layer.addTo(map);
+  if (first) performance.mark('concessions-outline');
+  document.body.dataset.boundaries = String(tier);
+  page.boundaries_failed = false;
+  clear_failure('boundaries');
+  show_basemap_status();
+  fill_province_select();
+  draw_province_labels();
 }
 
 export function geometry_bounds(geometry) {
@@ -208,4 +245,7 @@ export function bind_province_events() {
     update_label_visibility();
     write_state(state);
   });
+  // Finer boundaries once the map is zoomed past what the loaded ones are
+  // simplified for (only after the first set: start() asks for that one).
+  map.on('zoomend', () => { if (page.provinces) load_provinces(); });
 }

@@ -5,10 +5,11 @@ import { t, format_number, collection_label } from './i18n.js?v=@ASSET_VERSION@'
 import { get_json, api_url, filter_params } from './api.js?v=@ASSET_VERSION@';
 import { render_stats, list_row } from './panels.js?v=@ASSET_VERSION@';
 import { write_state } from './url_state.js?v=@ASSET_VERSION@';
-import { $, state, page, tracked, show_error } from './context.js?v=@ASSET_VERSION@';
+import { $, state, page, tracked } from './context.js?v=@ASSET_VERSION@';
 import { map } from './map_view.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { select_feature } from './detail.js?v=@ASSET_VERSION@';
+import { report_failure, clear_failure } from './status.js?v=@ASSET_VERSION@';
 
 export const list_page = 25;
 
@@ -28,8 +29,14 @@ export async function refresh_stats() {
     $('download-what').textContent = t('download_what', { layer: collection_label(c), n: format_number(doc.numberMatched) });
     page.matched = doc.numberMatched;
     render_list_summary();
+    clear_failure('stats');
   } catch (error) {
-    show_error($('stats'), t('stats'), error);
+    if (error.name === 'AbortError') return;
+    // No stale figures: what the failed request was to replace goes.
+    $('sheet-summary').textContent = '';
+    $('download-what').textContent = '';
+    page.matched = undefined;
+    report_failure('stats', { where: $('stats'), what: () => t('stats'), error, retry: refresh_stats });
   }
 }
 
@@ -79,8 +86,13 @@ export async function refresh_list(append) {
     $('list-more').hidden = page.shown >= doc.numberMatched;
     $('list').hidden = page.in_view === 0 && !append;
     render_list_summary();
+    clear_failure('list');
   } catch (error) {
-    if (error.name !== 'AbortError') $('list-summary').textContent = t('error', { what: t('list'), why: error.message });
+    if (error.name === 'AbortError') return;
+    tbody.replaceChildren();
+    $('list-more').hidden = true;
+    page.in_view = undefined;
+    report_failure('list', { where: $('list-summary'), what: () => t('list'), error, retry: () => refresh_list(false) });
   }
 }
 

@@ -147,7 +147,8 @@ export const ConcessionTiles = L.GridLayer.extend({
       this._data.delete(url);  // refresh its place in the LRU order
     } else {
       promise = fetch(url, { signal: this._abort.signal }).then((r) => {
-        if (!r.ok) throw new Error(`${r.status} ${r.statusText} for ${url}`);
+        // Short, for the page's alert; the URL is in the console's own line.
+        if (!r.ok) throw Object.assign(new Error(`${r.status} ${r.statusText}`), { url });
         return r.json();
       });
       promise.catch(() => this._data.delete(url));

@@ -86,8 +86,11 @@ async function measure(browser, url, drawn_expression, idle_expression, route = 
     const entries = performance.getEntriesByType('resource');
     const size = (e) => e.transferSize || 0;
     const early = entries.filter((e) => e.responseEnd <= drawn);
+    // The page marks when the province outline is first drawn (issue 18); the peer has none.
+    const outline = performance.getEntriesByName('concessions-outline')[0];
     return {
       drawn_ms: drawn,
+      outline_ms: outline ? outline.startTime : NaN,
       bytes_drawn: (nav.transferSize || route_bytes) + early.reduce((s, e) => s + size(e), 0),
       requests_drawn: early.length + 1,
       bytes_total: (nav.transferSize || route_bytes) + entries.reduce((s, e) => s + size(e), 0),
@@ -126,11 +129,13 @@ try {
     const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nnetwork: ${network_name}${networks[network_name] ? ' (150 ms RTT, 1.6 Mbit/s down, emulated by Chromium)' : ' (loopback)'}; load average ${load}`);
     const kb = (b) => `${(b / 1024).toFixed(0)} KB`;
-    const rows = [['page', 'drawn ms', 'bytes to drawn', 'requests', 'bytes when idle', 'requests']];
+    const rows = [['page', 'drawn ms', 'outline ms', 'bytes to drawn', 'requests', 'bytes when idle', 'requests']];
     for (const c of cases) {
       const r = results.get(c.name);
       const d = r.map((x) => x.drawn_ms);
+      const o = r.map((x) => x.outline_ms);
       rows.push([c.name, `${median(d).toFixed(0)} (${Math.min(...d).toFixed(0)}-${Math.max(...d).toFixed(0)})`,
+        o.every(Number.isFinite) ? `${median(o).toFixed(0)} (${Math.min(...o).toFixed(0)}-${Math.max(...o).toFixed(0)})` : '-',
         kb(median(r.map((x) => x.bytes_drawn))), String(median(r.map((x) => x.requests_drawn))),
         kb(median(r.map((x) => x.bytes_total))), String(median(r.map((x) => x.requests_total)))]);
     }

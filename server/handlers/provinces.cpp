@@ -1,12 +1,20 @@
 // /provinces and /provinces/{p}: boundaries with, per collection, the
 // count and hectares inside; /collections/{c}/stats: the same sums for any
 // filter, grouped.
+//
+// ?zoom=z simplifies the boundaries for drawing at that zoom (under half a
+// pixel, coordinates rounded to match): the page's country view needs
+// ~30 KB of them, not the 866 KB of every surveyed vertex (issue 18, part 3).
 
 #include "geo/feature_writer.hpp"
+#include "geo/simplify.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/links.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <optional>
+#include <variant>
 
 namespace server {
 
@@ -18,8 +26,31 @@ constexpr auto geojson_type = geojson_media_type;
 
 double round2(double v) { return std::round(v * 100) / 100; }
 
+constexpr int max_boundary_zoom = 24;
+
+// How the boundaries are drawn: every vertex (no zoom), or simplified for a zoom.
+struct boundary_detail {
+    double tolerance = 0;  // degrees; 0: unsimplified
+    int decimals = 9;
+};
+
+// ?zoom=z (0..24): simplified for that zoom; absent: every vertex.
+std::variant<boundary_detail, response> parse_boundary_detail(query_list const& query) {
+    boundary_detail detail;
+    for (auto const& [key, value] : query) {
+        if (key != "zoom") continue;
+        int zoom = -1;
+        auto const [end, ec] = std::from_chars(value.data(), value.data() + value.size(), zoom);
+        if (ec != std::errc{} || end != value.data() + value.size() || zoom < 0 || zoom > max_boundary_zoom)
+            return error_response(400, "zoom must be a whole number from 0 to " + std::to_string(max_boundary_zoom) + ", not '" + value + "'");
+        detail.tolerance = geo::tolerance_at_zoom(zoom);
+        detail.decimals = geo::decimals_for(detail.tolerance);
+    }
+    return detail;
+}
+
 void append_province_feature(std::string& out, geo::province const& p, std::vector<geo::collection> const& collections,
-                             std::uint32_t index) {
+                             std::uint32_t index, boundary_detail const& detail) {
     json props = {{"name", p.name}, {"code", p.code}, {"source_name", p.source_name}, {"area_ha", std::round(p.area_ha)}};
     json per = json::object();
     for (auto const& c : collections) {
@@ -37,7 +68,10 @@ void append_province_feature(std::string& out, geo::province const& p, std::vect
     out += R"({"type":"Feature","id":)";
     geo::append_json_string(out, p.code);
     out += R"(,"geometry":)";
-    geo::append_geometry_json(out, p.geom);
+    if (detail.tolerance > 0)
+        geo::append_geometry_json(out, geo::simplified(p.geom, detail.tolerance), detail.decimals);
+    else
+        geo::append_geometry_json(out, p.geom);
     out += R"(,"properties":)" + props.dump(-1, ' ', false, json::error_handler_t::replace) + "}";
 }
 
@@ -45,18 +79,20 @@ void append_province_feature(std::string& out, geo::province const& p, std::vect
 
 response provinces(request_context const& ctx) {
     auto const& data = ctx.dataset();
+    auto const detail = parse_boundary_detail(ctx.t.query);
+    if (auto const* e = std::get_if<response>(&detail)) return *e;
     response r;
     r.content_type = std::string(geojson_type);
     r.cacheable = true;
     r.body = R"({"type":"FeatureCollection","source":)";
     geo::append_json_string(r.body, data.provinces().source());
     r.body += R"(,"links":)" +
-              json::array({link(ctx.url("/provinces"), "self", std::string(geojson_type))}).dump(-1, ' ', false, json::error_handler_t::replace) +
+              json::array({link(ctx.url("/provinces", ctx.t.query), "self", std::string(geojson_type))}).dump(-1, ' ', false, json::error_handler_t::replace) +
               R"(,"features":[)";
     auto const& all = data.provinces().provinces();
     for (std::uint32_t i = 0; i < all.size(); ++i) {
         if (i) r.body += ',';
-        append_province_feature(r.body, all[i], data.collections(), i);
+        append_province_feature(r.body, all[i], data.collections(), i, std::get<boundary_detail>(detail));
     }
     r.body += "]}";
     return r;
@@ -71,10 +107,12 @@ response province(request_context const& ctx) {
         for (auto const& n : data.provinces().closest(name)) closest += (closest.empty() ? "" : ", ") + n;
         return error_response(404, "no province '" + name + "'; closest: " + closest);
     }
+    auto const detail = parse_boundary_detail(ctx.t.query);
+    if (auto const* e = std::get_if<response>(&detail)) return *e;
     response r;
     r.content_type = std::string(geojson_type);
     r.cacheable = true;
-    append_province_feature(r.body, data.provinces().provinces()[*p], data.collections(), *p);
+    append_province_feature(r.body, data.provinces().provinces()[*p], data.collections(), *p, std::get<boundary_detail>(detail));
     return r;
 }
 
