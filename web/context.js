@@ -26,6 +26,7 @@ export const page = {
   drawn: null,
   set_drawn: null,
   basemap_failed: false,
+  point_layers: new Set(),  // collections seen to hold points (drawn as dots)
 };
 page.drawn = new Promise((resolve) => { page.set_drawn = resolve; });
 

@@ -79,6 +79,13 @@ const strings = {
     error: 'Could not load {what}: {why}',
     ha: 'ha',
     map_label: 'Map of concessions',
+    // Issue 18 §1, §2, §6, §7 (legend, context filter, documents, chips).
+    legend: 'Legend',
+    context_province: 'Also limit protected areas and other context layers to the province',
+    search_no_match: 'No match for “{q}”.',
+    active_filters: 'Active filters',
+    remove_filter: 'Remove filter: {f}',
+    document_link: '{name} (opens in a new tab)',
   },
   km: {
     title: 'សម្បទានដីនៅកម្ពុជា',
@@ -157,6 +164,13 @@ const strings = {
     error: 'មិនអាចផ្ទុក {what}៖ {why}',
     ha: 'ហ.ត',
     map_label: 'ផែនទីសម្បទាន',
+    // Issue 18 §1, §2, §6, §7 (legend, context filter, documents, chips).
+    legend: 'សញ្ញាសម្គាល់',
+    context_province: 'កំណត់តំបន់ការពារ និងស្រទាប់បរិបទផ្សេងទៀតតាមខេត្តផងដែរ',
+    search_no_match: 'គ្មានលទ្ធផលសម្រាប់ “{q}” ទេ។',
+    active_filters: 'តម្រងសកម្ម',
+    remove_filter: 'ដកតម្រងចេញ៖ {f}',
+    document_link: '{name} (បើកក្នុងផ្ទាំងថ្មី)',
   },
 };
 
@@ -225,4 +239,32 @@ export function translate_page(root = document) {
   for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+}
+
+// ----- Khmer search (issue 18 §6) -------------------------------------------
+// The page turns the Khmer province and crop names it knows into the English
+// the sources are written in before it asks the API, so a search in Khmer
+// works whatever the server understands.
+const english_provinces = {
+  '01': 'Banteay Meanchey', '02': 'Battambang', '03': 'Kampong Cham', '04': 'Kampong Chhnang', '05': 'Kampong Speu',
+  '06': 'Kampong Thom', '07': 'Kampot', '08': 'Kandal', '09': 'Koh Kong', '10': 'Kratie', '11': 'Mondulkiri',
+  '12': 'Phnom Penh', '13': 'Preah Vihear', '14': 'Prey Veng', '15': 'Pursat', '16': 'Ratanakiri', '17': 'Siem Reap',
+  '18': 'Preah Sihanouk', '19': 'Stung Treng', '20': 'Svay Rieng', '21': 'Takeo', '22': 'Oddar Meanchey', '23': 'Kep',
+  '24': 'Pailin', '25': 'Tbong Khmum',
+};
+// Crop words as the sources write them (ELC "Purpose": "Rubber Plantation", "Oil Palms").
+const khmer_crops = {
+  'កៅស៊ូ': 'Rubber', 'អំពៅ': 'Sugar', 'ដូងប្រេង': 'Palm', 'ដំឡូងមី': 'Cassava', 'ដើមឈើ': 'Tree', 'កសិ-ឧស្សាហកម្ម': 'Agro',
+};
+
+export function english_search(query) {
+  const text = String(query ?? '');
+  if (!/[\u1780-\u17ff]/.test(text)) return text;
+  const names = [
+    ...Object.entries(khmer_provinces).map(([code, km]) => [km, english_provinces[code]]),
+    ...Object.entries(khmer_crops),
+  ].sort((a, b) => b[0].length - a[0].length);  // longest first: ដើមឈើ before ឈើ
+  let out = text;
+  for (const [km, en] of names) out = out.split(km).join(` ${en} `);  // Khmer writes no spaces between words
+  return out.replace(/\s+/g, ' ').trim();
 }

@@ -4,7 +4,7 @@
 //
 //   #map=9/11.62/103.51&layers=elc,mining&focus=elc&province=Koh%20Kong
 //    &q=rubber&purpose=Rubber%20plantation&country=Chinese&year=2008-2012
-//    &sort=-area_ha&sel=elc/100&lang=km&basemap=none
+//    &sort=-area_ha&sel=elc/100&lang=km&basemap=none&ctx=province
 
 export function read_state(location = window.location) {
   const params = new URLSearchParams(location.search);
@@ -25,6 +25,7 @@ export function read_state(location = window.location) {
     basemap: params.get('basemap') || '',
     colour_by_purpose: params.get('colour') !== 'collection',
     provinces_shown: params.get('boundaries') !== 'off',
+    context_province: params.get('ctx') === 'province',  // the province filter narrows context layers too
   };
   const map = (params.get('map') || '').split('/').map(Number);
   if (map.length === 3 && map.every(Number.isFinite)) state.view = { zoom: map[0], lat: map[1], lng: map[2] };
@@ -54,6 +55,7 @@ export function state_fragment(state) {
   if (state.basemap) p.set('basemap', state.basemap);
   if (!state.colour_by_purpose) p.set('colour', 'collection');
   if (!state.provinces_shown) p.set('boundaries', 'off');
+  if (state.context_province) p.set('ctx', 'province');
   // URLSearchParams writes spaces as '+', commas as %2C and slashes as %2F;
   // %20, ',' and '/' read the same and make a link people can read.
   return p.toString().replace(/\+/g, '%20').replace(/%2C/g, ',').replace(/%2F/g, '/');
