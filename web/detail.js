@@ -69,8 +69,12 @@ export function close_detail() {
   opener = null;
 }
 
-// Back to an element if it is still on the page and shown, else to the map.
+// Back to an element if it is still on the page and shown; a list row
+// redrawn since (the list follows the map) by its feature id; else the map.
 export function return_focus(el) {
-  const target = el?.isConnected && el.getClientRects().length ? el : map.getContainer();
+  const shown = (x) => x?.isConnected && x.getClientRects().length > 0;
+  const row_id = el?.closest?.('#list tr[data-id]')?.dataset.id;
+  const row = row_id && document.querySelector(`#list tr[data-id="${CSS.escape(row_id)}"] .row-open`);
+  const target = shown(el) ? el : shown(row) ? row : map.getContainer();
   target.focus({ preventScroll: true });
 }
