@@ -290,6 +290,8 @@ async function open_province_popup(page) {
   const box = await page.locator('#map').boundingBox();
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForSelector('.leaflet-popup .province-popup');
+  // Faded in: half transparent, its text would fail axe's contrast check.
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1');
 }
 
 for (const [device, options] of [['desktop', {}], ['phone', phone]]) {
