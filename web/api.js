@@ -1,5 +1,6 @@
 // The page talks only to the public HTTP API (DESIGN.md); every URL is
 // relative to the page, so the server can sit behind a path prefix.
+import { english_search } from './i18n.js?v=@ASSET_VERSION@';
 
 export function api_url(path, params) {
   const url = new URL(path.replace(/^\//, ''), document.baseURI);
@@ -79,7 +80,8 @@ export function infer_roles(tile_properties, item_properties, guessed) {
 }
 
 // Filters as API parameters for one collection. Context layers (the
-// catalog's "kind": "context": protected areas, forests, dams) take none:
+// catalog's "kind": "context": protected areas, forests, dams) take none,
+// except the province when the user asks for it (filters.context_province):
 // they stay whole under every filter, so that "which concessions lie in
 // protected land?" can be seen. On concession layers, province, text and
 // contract years apply to every layer; purpose and investor country only to
@@ -89,11 +91,15 @@ export function infer_roles(tile_properties, item_properties, guessed) {
 // too ("what lies in the area I drew").
 export function filter_params(filters, collection, roles) {
   const p = {};
-  if (collection && filters.area) p.intersects = area_wkt(filters.area);
-  if (!collection || collection.kind === 'context') return p;
+  if (!collection) return p;
+  if (filters.area) p.intersects = area_wkt(filters.area);
+  if (collection.kind === 'context') {
+    if (filters.context_province && filters.province) p.province = filters.province;
+    return p;
+  }
   const collection_id = collection.id;
   if (filters.province) p.province = filters.province;
-  if (filters.q) p.q = filters.q;
+  if (filters.q) p.q = english_search(filters.q);
   if (filters.year_from || filters.year_to)
     p.datetime = `${filters.year_from ? `${filters.year_from}-01-01` : '..'}/${filters.year_to ? `${filters.year_to}-12-31` : '..'}`;
   if (collection_id === filters.focus && roles) {

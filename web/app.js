@@ -167,7 +167,9 @@ async function start() {
     });
   }
   if (state.selected) show_detail(state.selected.collection, state.selected.id).then(() => highlight(state.selected?.collection, state.selected?.id));
-  if (state.q) run_search(state.q);
+  // A shared link opens the same view: a selection's detail stays in front
+  // (the search is already a filter through apply()), a given view stays.
+  if (state.q && !state.selected) run_search(state.q, { zoom: !state.view });
 }
 
 start().catch((error) => {

@@ -29,6 +29,7 @@ export const page = {
   boundaries_failed: false,  // no province boundaries at all (status.js shows why)
   boundaries_loading: 0,
   provinces_tier: 0,         // the zoom the loaded boundaries are simplified for (provinces.js)
+  point_layers: new Set(),  // collections seen to hold points (drawn as dots)
 };
 page.drawn = new Promise((resolve) => { page.set_drawn = resolve; });
 

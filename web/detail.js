@@ -5,7 +5,7 @@ import { get_json } from './api.js?v=@ASSET_VERSION@';
 import { render_detail } from './panels.js?v=@ASSET_VERSION@';
 import { write_state } from './url_state.js?v=@ASSET_VERSION@';
 import { $, state, page, tracked, show_error } from './context.js?v=@ASSET_VERSION@';
-import { fit, feature_bounds } from './map_view.js?v=@ASSET_VERSION@';
+import { map, fit, feature_bounds } from './map_view.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { highlight } from './layers.js?v=@ASSET_VERSION@';
 import { choose_province } from './provinces.js?v=@ASSET_VERSION@';
@@ -18,10 +18,13 @@ export async function select_feature(collection_id, id, { feature = null, zoom =
 }
 
 let detail_abort = null;
+let opener = null;
 export async function show_detail(collection_id, id, { feature = null, zoom = false } = {}) {
   const c = page.by_id.get(collection_id);
   if (!c) return;
   const panel = $('detail');
+  // Where the keyboard was, to go back there when the detail closes.
+  if (panel.hidden && document.activeElement !== document.body) opener = document.activeElement;
   panel.hidden = false;
   document.body.classList.add('detail-open');
   document.body.classList.remove('panel-open');
@@ -56,9 +59,22 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
 }
 
 export function close_detail() {
+  const had_focus = $('detail').contains(document.activeElement);
   $('detail').hidden = true;
   document.body.classList.remove('detail-open');
   state.selected = null;
   highlight(null, null);
   write_state(state);
+  if (had_focus) return_focus(opener);
+  opener = null;
+}
+
+// Back to an element if it is still on the page and shown; a list row
+// redrawn since (the list follows the map) by its feature id; else the map.
+export function return_focus(el) {
+  const shown = (x) => x?.isConnected && x.getClientRects().length > 0;
+  const row_id = el?.closest?.('#list tr[data-id]')?.dataset.id;
+  const row = row_id && document.querySelector(`#list tr[data-id="${CSS.escape(row_id)}"] .row-open`);
+  const target = shown(el) ? el : shown(row) ? row : map.getContainer();
+  target.focus({ preventScroll: true });
 }

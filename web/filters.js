@@ -12,6 +12,7 @@ import { sync_layers, compute_purpose_classes, render_layer_list } from './layer
 import { province_style, same_province, draw_province_labels, fill_province_select } from './provinces.js?v=@ASSET_VERSION@';
 import { refresh_stats, refresh_list, update_download } from './results.js?v=@ASSET_VERSION@';
 import { render_static } from './language.js?v=@ASSET_VERSION@';
+import { render_chips } from './chips.js?v=@ASSET_VERSION@';
 
 export function fill_focus_select() {
   const select = $('focus-select');
@@ -67,6 +68,8 @@ export function apply({ list = true, stats = true } = {}) {
   $('year-from').value = state.year_from;
   $('year-to').value = state.year_to;
   $('search-input').value = state.q;
+  $('context-province').checked = state.context_province;
+  render_chips();
   if (stats) refresh_stats();
   if (list) refresh_list(false);
   update_download();
@@ -88,6 +91,7 @@ export function bind_filter_events() {
   $('country-select').addEventListener('change', (e) => { state.country = e.target.value; apply(); });
   $('year-from').addEventListener('change', (e) => { state.year_from = e.target.value; apply(); });
   $('year-to').addEventListener('change', (e) => { state.year_to = e.target.value; apply(); });
+  $('context-province').addEventListener('change', (e) => { state.context_province = e.target.checked; apply(); });
   $('clear-filters').addEventListener('click', () => {
     Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '', area: null });
     document.dispatchEvent(new Event('concessions:area'));  // area.js takes its outline off the map

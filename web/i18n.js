@@ -103,7 +103,6 @@ const strings = {
     download_png: 'Download PNG',
     png_working: 'Drawing the image…',
     png_done: 'The image is downloaded.',
-    legend: 'Legend',
     scale: 'Scale',
     north: 'North',
     north_letter: 'N',
@@ -124,6 +123,13 @@ const strings = {
     no_answer: 'no answer from the server',
     tiles_of: 'the map of {layer}',
     basemap_and_boundaries_offline: 'Neither the basemap nor the province boundaries could be loaded; the concessions are shown on a plain background.',
+    // Issue 18 §1, §2, §6, §7 (legend, context filter, documents, chips).
+    legend: 'Legend',
+    context_province: 'Also limit protected areas and other context layers to the province',
+    search_no_match: 'No match for “{q}”.',
+    active_filters: 'Active filters',
+    remove_filter: 'Remove filter: {f}',
+    document_link: '{name} (opens in a new tab)',
   },
   km: {
     title: 'សម្បទានដីនៅកម្ពុជា',
@@ -225,7 +231,6 @@ const strings = {
     download_png: 'ទាញយក PNG',
     png_working: 'កំពុងគូររូបភាព…',
     png_done: 'រូបភាពត្រូវបានទាញយក។',
-    legend: 'តារាងពន្យល់',
     scale: 'មាត្រដ្ឋាន',
     north: 'ទិសខាងជើង',
     north_letter: 'ជ',
@@ -246,6 +251,13 @@ const strings = {
     no_answer: 'គ្មានចម្លើយពីម៉ាស៊ីនមេ',
     tiles_of: 'ផែនទីនៃ {layer}',
     basemap_and_boundaries_offline: 'មិនអាចផ្ទុកផែនទីមូលដ្ឋាន និងព្រំប្រទល់ខេត្តបានទេ កំពុងបង្ហាញសម្បទានលើផ្ទៃទទេ។',
+    // Issue 18 §1, §2, §6, §7 (legend, context filter, documents, chips).
+    legend: 'សញ្ញាសម្គាល់',
+    context_province: 'កំណត់តំបន់ការពារ និងស្រទាប់បរិបទផ្សេងទៀតតាមខេត្តផងដែរ',
+    search_no_match: 'គ្មានលទ្ធផលសម្រាប់ “{q}” ទេ។',
+    active_filters: 'តម្រងសកម្ម',
+    remove_filter: 'ដកតម្រងចេញ៖ {f}',
+    document_link: '{name} (បើកក្នុងផ្ទាំងថ្មី)',
   },
 };
 
@@ -314,4 +326,32 @@ export function translate_page(root = document) {
   for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of root.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
   for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+}
+
+// ----- Khmer search (issue 18 §6) -------------------------------------------
+// The page turns the Khmer province and crop names it knows into the English
+// the sources are written in before it asks the API, so a search in Khmer
+// works whatever the server understands.
+const english_provinces = {
+  '01': 'Banteay Meanchey', '02': 'Battambang', '03': 'Kampong Cham', '04': 'Kampong Chhnang', '05': 'Kampong Speu',
+  '06': 'Kampong Thom', '07': 'Kampot', '08': 'Kandal', '09': 'Koh Kong', '10': 'Kratie', '11': 'Mondulkiri',
+  '12': 'Phnom Penh', '13': 'Preah Vihear', '14': 'Prey Veng', '15': 'Pursat', '16': 'Ratanakiri', '17': 'Siem Reap',
+  '18': 'Preah Sihanouk', '19': 'Stung Treng', '20': 'Svay Rieng', '21': 'Takeo', '22': 'Oddar Meanchey', '23': 'Kep',
+  '24': 'Pailin', '25': 'Tbong Khmum',
+};
+// Crop words as the sources write them (ELC "Purpose": "Rubber Plantation", "Oil Palms").
+const khmer_crops = {
+  'កៅស៊ូ': 'Rubber', 'អំពៅ': 'Sugar', 'ដូងប្រេង': 'Palm', 'ដំឡូងមី': 'Cassava', 'ដើមឈើ': 'Tree', 'កសិ-ឧស្សាហកម្ម': 'Agro',
+};
+
+export function english_search(query) {
+  const text = String(query ?? '');
+  if (!/[\u1780-\u17ff]/.test(text)) return text;
+  const names = [
+    ...Object.entries(khmer_provinces).map(([code, km]) => [km, english_provinces[code]]),
+    ...Object.entries(khmer_crops),
+  ].sort((a, b) => b[0].length - a[0].length);  // longest first: ដើមឈើ before ឈើ
+  let out = text;
+  for (const [km, en] of names) out = out.split(km).join(` ${en} `);  // Khmer writes no spaces between words
+  return out.replace(/\s+/g, ' ').trim();
 }

@@ -11,11 +11,17 @@ import { map } from './map_view.js?v=@ASSET_VERSION@';
 import { learn_roles } from './roles.js?v=@ASSET_VERSION@';
 import { load_provinces } from './provinces.js?v=@ASSET_VERSION@';
 import { apply } from './filters.js?v=@ASSET_VERSION@';
+import { render_map_legend } from './legend.js?v=@ASSET_VERSION@';
 
-// Purpose colours, none close to a collection's own (orange, purple, green).
-export const palette = ['#e15759', '#edc948', '#59a14f', '#76b7b2', '#9c755f', '#ff9da7', '#b6992d', '#499894'];
-export const unknown_purpose = '#c7c2b8';
-export const other_purpose = '#8c8c8c';
+// Crop colours, by rank of area, and the collections' own colours (the
+// catalog's "color") were chosen together: every pair stays apart (CIEDE2000
+// at least 8) in normal vision and in simulated protanopia, deuteranopia and
+// tritanopia (Machado et al. 2009), tests/web/page.test.mjs checks it. Six
+// classes: more could not stay apart; the rest are "other". "Not stated" is
+// no colour at all: a white fill inside the layer's outline.
+export const palette = ['#c92235', '#f4d048', '#6c9957', '#87bcaa', '#8f6d56', '#e4b3d0'];
+export const unknown_purpose = '#ffffff';
+export const other_purpose = '#9699a0';
 
 export function purpose_class(value) {
   if (value === null || value === undefined || value === '' || value === '(unknown)') return '';
@@ -33,18 +39,27 @@ export const purpose_names = {
   km: { rubber: 'កៅស៊ូ', sugar: 'អំពៅ', palm: 'ដូងប្រេង', cassava: 'ដំឡូងមី', trees: 'ដើមឈើ និងឈើ', agro: 'កសិ-ឧស្សាហកម្ម' },
 };
 
+// Whether a layer is drawn in crop colours: the focus collection, a
+// concession layer, shown, with "colour by purpose" on and classes known.
+export function crop_colouring(c) {
+  return Boolean(c) && c.id === state.focus && c.kind !== 'context' && state.colour_by_purpose &&
+    page.purpose_classes.size > 0 && state.layers.includes(c.id);
+}
+
 export function layer_style(collection) {
-  const colour = collection.color || '#d95f02';
+  const colour = collection.color || '#ff7900';
   return (p, highlighted, zoom) => {
     let fill = colour;
     // Crop colours are for concession layers: a context layer (protected
     // areas...) keeps its one colour even when chosen for the statistics.
-    if (collection.id === state.focus && collection.kind !== 'context' && state.colour_by_purpose && page.purpose_classes.size) {
+    if (crop_colouring(collection)) {
       const key = purpose_class(p.purpose);
       fill = key === '' ? unknown_purpose : page.purpose_classes.get(key) ?? other_purpose;
     }
+    // "Not stated" shows as the outline only, whitened inside.
+    const opacity = fill === unknown_purpose ? 0.35 : 0.5;
     if (highlighted) return { fill, fill_opacity: 0.8, stroke: '#111', weight: 3, radius: zoom >= 9 ? 8 : 6.5 };
-    return { fill, fill_opacity: 0.5, stroke: colour, weight: zoom >= 10 ? 1.6 : 1.1, radius: zoom >= 10 ? 6 : zoom >= 8 ? 4.5 : 3.5 };
+    return { fill, fill_opacity: opacity, stroke: colour, weight: zoom >= 10 ? 1.6 : 1.1, radius: zoom >= 10 ? 6 : zoom >= 8 ? 4.5 : 3.5 };
   };
 }
 
@@ -86,7 +101,11 @@ export function create_layers() {
     layer.on('tileload', (e) => {
       learn_roles(c.id, e.tile._features);
       // Points go above polygons whatever the catalog order.
-      if (e.tile._features?.some((f) => f.kind === 'point') && layer.options.zIndex < 200) layer.setZIndex(layer.options.zIndex + 100);
+      if (e.tile._features?.some((f) => f.kind === 'point') && layer.options.zIndex < 200) {
+        layer.setZIndex(layer.options.zIndex + 100);
+        page.point_layers.add(c.id);  // the legend draws it as a dot
+        render_map_legend();
+      }
     });
     page.layers.set(c.id, layer);
   });
@@ -102,6 +121,7 @@ export function sync_layers() {
       map.removeLayer(layer);
     }
   }
+  render_map_legend();
 }
 
 export function watch_first_draw() {
@@ -144,8 +164,8 @@ export function render_purpose_legend() {
   const focus = page.by_id.get(state.focus);
   $('colour-by-purpose-label').textContent = t('colour_by_purpose', { c: focus ? collection_label(focus) : '' });
   $('colour-by-purpose').checked = state.colour_by_purpose;
-  const shown = state.colour_by_purpose && page.purpose_classes.size && state.layers.includes(state.focus) &&
-    page.by_id.get(state.focus)?.kind !== 'context';
+  const shown = crop_colouring(focus);
+  render_map_legend();
   ul.hidden = !shown;
   if (!shown) return;
   const names = purpose_names[language()] ?? purpose_names.en;

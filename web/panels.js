@@ -75,9 +75,24 @@ function value_text(v) {
   return String(v);
 }
 
-function value_node(v) {
-  const text = value_text(v);
-  return /^https?:\/\/\S+$/.test(text) ? h('a', { href: text, rel: 'noopener noreferrer', target: '_blank' }, text) : text;
+// Source documents named in a field (ELC "References": "Sub_Decree_No_41__15.03.2011.pdf",
+// several separated by ; or ,) as links through the catalog's document_url
+// template; full URLs (SEZ references) link as they are. null when the value
+// is not such a list, or names files without a template to find them.
+const document_name = /^[^;,/\\]+\.(pdf|docx?|xlsx?|jpe?g|png)$/i;
+export function document_links(value, template) {
+  if (typeof value !== 'string') return null;
+  const parts = value.split(/\s*[;,]\s*/).filter(Boolean);
+  const href = (part) => (/^https?:\/\/\S+$/.test(part) ? part
+    : template && document_name.test(part) ? template.replace('{document}', encodeURIComponent(part)) : null);
+  if (!parts.length || !parts.every(href)) return null;
+  const links = parts.map((part) => h('a', { href: href(part), target: '_blank', rel: 'noopener noreferrer', class: 'document-link',
+    title: t('document_link', { name: part.replace(/^.*\//, '') }) }, part.replace(/^.*\//, '')));
+  return links.flatMap((a, i) => (i ? [', ', a] : [a]));
+}
+
+function value_node(v, template) {
+  return document_links(v, template) ?? value_text(v);
 }
 
 // The source file named in the collection's description ("... from x.shp)").
@@ -118,7 +133,8 @@ export function render_detail(body, { collection, roles, feature, on_zoom, on_pr
   }
   const shares = Array.isArray(p.provinces) ? p.provinces : [];
   const attributes = Object.entries(p).filter(([k]) => k !== 'provinces');
-  const references = attributes.filter(([k, v]) => /reference|source|^ref$/i.test(k) && v);
+  const template = collection.document_url;
+  const references = attributes.filter(([k, v]) => v && (/reference|source|^ref$/i.test(k) || document_links(v, template)));
   body.replaceChildren(
     h('p', { class: 'detail-collection' }, h('span', { class: 'swatch', style: `background:${collection.color ?? '#888'}` }), collection_label(collection)),
     h('dl', { class: 'kvs' }, rows),
@@ -132,10 +148,10 @@ export function render_detail(body, { collection, roles, feature, on_zoom, on_pr
     h('h3', {}, t('sources')),
     h('ul', { class: 'sources' },
       h('li', {}, `${t('source_layer')}: ${collection.title}${source_file(collection) ? ` (${source_file(collection)})` : ''}`),
-      references.map(([k, v]) => h('li', {}, `${k}: `, value_node(v))),
+      references.map(([k, v]) => h('li', { 'data-field': k }, `${k}: `, value_node(v, template))),
       h('li', {}, h('a', { href: api_url(`collections/${encodeURIComponent(collection.id)}/items/${feature.id}`).href, target: '_blank', rel: 'noopener' }, t('source_api')))),
     h('details', { class: 'attributes', open: window.innerWidth > 800 },
       h('summary', {}, t('all_attributes')),
-      h('table', { class: 'attrs' }, h('tbody', {}, attributes.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, value_node(v))))))),
+      h('table', { class: 'attrs' }, h('tbody', {}, attributes.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', {}, value_node(v, template))))))),
   );
 }

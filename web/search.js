@@ -1,6 +1,6 @@
 // Searching every visible layer by text.
 /* global L */
-import { t } from './i18n.js?v=@ASSET_VERSION@';
+import { t, english_search } from './i18n.js?v=@ASSET_VERSION@';
 import { get_json, filter_params } from './api.js?v=@ASSET_VERSION@';
 import { h, render_search_results } from './panels.js?v=@ASSET_VERSION@';
 import { $, state, page, tracked, show_error } from './context.js?v=@ASSET_VERSION@';
@@ -10,19 +10,21 @@ import { apply } from './filters.js?v=@ASSET_VERSION@';
 import { select_feature } from './detail.js?v=@ASSET_VERSION@';
 
 let search_abort = null;
-export async function run_search(query) {
+// Searches the visible layers and lists what it found. A search that finds
+// nothing says so and changes nothing else (filters, map, URL). `zoom`:
+// fit the map to what was found (a shared link with a view keeps its own).
+export async function run_search(query, { zoom = true } = {}) {
   const box = $('search-results');
-  state.q = query.trim();
-  apply();
-  if (!state.q) {
-    box.hidden = true;
-    $('search-input').setAttribute('aria-expanded', 'false');
+  const q = query.trim();
+  if (!q) {
+    state.q = q;
+    close_results();
+    apply();
     return;
   }
   search_abort?.abort();
   search_abort = new AbortController();
   box.hidden = false;
-  $('search-input').setAttribute('aria-expanded', 'true');
   box.replaceChildren(h('p', { class: 'muted' }, t('loading')));
   const targets = state.layers.map((id) => page.by_id.get(id)).filter(Boolean);
   try {
@@ -30,25 +32,38 @@ export async function run_search(query) {
       const roles = await roles_of(c.id);
       const doc = await get_json(`collections/${encodeURIComponent(c.id)}/items`,
         // The search itself applies to every layer, context layers too (to find a protected area by name).
-        { ...filter_params(state, c, roles), q: state.q, limit: 8, sortby: '-area_ha' }, { signal: search_abort.signal });
+        { ...filter_params({ ...state, q }, c, roles), q: english_search(q), limit: 8, sortby: '-area_ha' }, { signal: search_abort.signal });
       return { collection: c, roles, doc };
     })));
+    const found = results.reduce((n, r) => n + (r.doc.numberMatched ?? r.doc.features.length), 0);
+    if (!found) {
+      box.replaceChildren(h('p', { class: 'muted search-none' }, t('search_no_match', { q })));
+      return;
+    }
+    state.q = q;
+    apply();
     const pick = (c, f) => {
-      box.hidden = true;
-      $('search-input').setAttribute('aria-expanded', 'false');
+      close_results();
+      $('search-input').focus();  // where the detail gives the focus back
       select_feature(c.id, f.id, { feature: f, zoom: true });
     };
-    render_search_results(box, results, state.q, pick);
-    // Zoom to what was found.
+    render_search_results(box, results, q, pick);
     const bounds = L.latLngBounds([]);
     for (const r of results) for (const f of r.doc.features) { const b = feature_bounds(f); if (b) bounds.extend(b); }
-    if (bounds.isValid()) fit(bounds, 12);
+    if (zoom && bounds.isValid()) fit(bounds, 12);
   } catch (error) {
     show_error(box, t('search_results'), error);
   }
 }
 
+export function close_results() {
+  $('search-results').hidden = true;
+}
+
 export function bind_search_events() {
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); run_search($('search-input').value); });
   $('search-input').addEventListener('search', (e) => { if (!e.target.value) run_search(''); });
+  // Escape closes what is open (app.js); Chromium would also empty a search
+  // box on Escape, and with it the filter.
+  $('search-input').addEventListener('keydown', (e) => { if (e.key === 'Escape') e.preventDefault(); });
 }

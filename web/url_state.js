@@ -4,7 +4,7 @@
 //
 //   #map=9/11.62/103.51&layers=elc,mining&focus=elc&province=Koh%20Kong
 //    &q=rubber&purpose=Rubber%20plantation&country=Chinese&year=2008-2012
-//    &sort=-area_ha&sel=elc/100&lang=km&basemap=none
+//    &sort=-area_ha&sel=elc/100&lang=km&basemap=none&ctx=province
 //    &area=104.1,12.2;104.9,12.2;104.5,12.9 (a drawn polygon's vertices, lng,lat
 //     with 5 decimals, about a metre; a rectangle may be minLng,minLat,maxLng,maxLat)
 //    &embed=1 (the minimal page an <iframe> shows)
@@ -30,6 +30,7 @@ export function read_state(location = window.location) {
     provinces_shown: params.get('boundaries') !== 'off',
     area: read_area(params.get('area') || ''),
     embed: params.get('embed') === '1',
+    context_province: params.get('ctx') === 'province',  // the province filter narrows context layers too
   };
   const map = (params.get('map') || '').split('/').map(Number);
   if (map.length === 3 && map.every(Number.isFinite)) state.view = { zoom: map[0], lat: map[1], lng: map[2] };
@@ -78,6 +79,7 @@ export function state_fragment(state) {
   if (state.basemap) p.set('basemap', state.basemap);
   if (!state.colour_by_purpose) p.set('colour', 'collection');
   if (!state.provinces_shown) p.set('boundaries', 'off');
+  if (state.context_province) p.set('ctx', 'province');
   if (state.area) p.set('area', area_text(state.area));
   if (state.embed) p.set('embed', '1');
   // URLSearchParams writes spaces as '+', commas as %2C, slashes as %2F and
