@@ -26,6 +26,7 @@ export const page = {
   drawn: null,
   set_drawn: null,
   basemap_failed: false,
+  measuring: false,  // the map's clicks add points to a measurement (measure.js)
 };
 page.drawn = new Promise((resolve) => { page.set_drawn = resolve; });
 

@@ -4,7 +4,7 @@
 //
 //   #map=9/11.62/103.51&layers=elc,mining&focus=elc&province=Koh%20Kong
 //    &q=rubber&purpose=Rubber%20plantation&country=Chinese&year=2008-2012
-//    &sort=-area_ha&sel=elc/100&lang=km&basemap=none
+//    &sort=-area_ha&sel=elc/100&lang=km&basemap=none   (basemap: osm, satellite, none or a tile URL)
 
 export function read_state(location = window.location) {
   const params = new URLSearchParams(location.search);
