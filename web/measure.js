@@ -14,8 +14,9 @@ import { geodesic_length, geodesic_area } from './geodesy.js?v=@ASSET_VERSION@';
 const line_style = { color: '#111', weight: 2.5, dashArray: '6 5', interactive: false };
 const shape_style = { color: '#111', weight: 2.5, fillColor: '#ffd000', fillOpacity: 0.25, interactive: false };
 
+// Top left: the credit line can fill the bottom of the map.
 const MeasurePanel = L.Control.extend({
-  options: { position: 'bottomleft' },
+  options: { position: 'topleft' },
 
   initialize(tool) { this._tool = tool; },
 

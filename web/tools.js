@@ -72,6 +72,12 @@ export const LocateButton = L.Control.extend({
   },
 
   async _first_press() {
+    // Leaflet reports a missing geolocation API before the plugin listens: say it here.
+    if (!('geolocation' in navigator)) {
+      this._button.addEventListener('click', () => this._first_press(), { once: true });
+      show_map_message(t('locate_failed', { why: t('locate_unsupported') }));
+      return;
+    }
     this._button.classList.add('loading');
     try {
       await Promise.all([load_asset('assets/vendor/leaflet.locatecontrol/L.Control.Locate.min.css?v=@ASSET_VERSION@'),
@@ -90,6 +96,8 @@ export const LocateButton = L.Control.extend({
       iconLoading: 'locate-loading',
       showPopup: false,
       showCompass: false,
+      markerStyle: { interactive: false, keyboard: false },  // a marker without a name is no button
+      circleStyle: { interactive: false },
       locateOptions: { maxZoom: 14, watch: true, setView: false },
       strings: { title: t('tool_locate') },
       // Our button (its name, its icon) moves into the plugin's container.
