@@ -49,7 +49,7 @@ response api::handle(request_view const& request) {
     if (!r) return error_response(404, "no resource at " + t->path + "; the API is described at /api");
     std::string const host = request.host.empty() ? "localhost" : std::string(request.host);
     request_context ctx{request, std::move(*t), std::move(*r), options_.public_url.empty() ? "http://" + host : options_.public_url,
-                        std::move(data), options_.sample_data};
+                        std::move(data), options_.sample_data, &options_.basemaps};
     response out;
     switch (ctx.r.kind) {
         case route_kind::healthz:

@@ -6,6 +6,7 @@
 // on the dataset the request started with.
 
 #include "server/answer_cache.hpp"
+#include "server/basemaps.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/http_types.hpp"
 #include "server/live_dataset.hpp"
@@ -24,6 +25,7 @@ struct api_options {
     std::size_t cache_bytes = 256u << 20;
     std::size_t tile_cache_bytes = 256u << 20;  // 0 disables the tile cache
     bool sample_data = false;                   // serving the bundled synthetic sample
+    basemap_options basemaps;                   // offered to the map page in the landing page
 };
 
 class api {

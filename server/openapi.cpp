@@ -93,7 +93,8 @@ json openapi_document(std::string const& title, std::string const& base_url, std
     json paths = {
         {"/", {{"get", {{"summary", "Landing page (HTML for browsers, JSON with f=json or Accept: application/json)"}, {"operationId", "getLandingPage"},
                         {"parameters", {param("f", "query", "json or html", {{"type", "string"}, {"enum", {"json", "html"}}})}},
-                        {"responses", ok("The landing page")}}}}},
+                        {"responses", ok("The landing page; in JSON, \"basemaps\" lists the map page's basemaps (id osm or satellite, title, "
+                                          "XYZ tile url, attribution as HTML), set by serve --basemap-url and --imagery-url")}}}}},
         {"/api", {{"get", {{"summary", "This API definition"}, {"operationId", "getAPI"}, {"responses", ok("OpenAPI 3.0", "application/vnd.oai.openapi+json;version=3.0")}}}}},
         {"/conformance", {{"get", {{"summary", "Conformance classes"}, {"operationId", "getConformance"}, {"responses", ok("Conformance declaration")}}}}},
         {"/collections", {{"get", {{"summary", "The collections"}, {"operationId", "getCollections"}, {"responses", ok("Collections")}}}}},

@@ -99,6 +99,12 @@ std::function<int()> add_serve_command(CLI::App& app) {
     cmd->add_option("--tile-max-zoom", o->dataset.tiles.max_zoom, "Highest zoom served (at most 24)")->capture_default_str()->check(CLI::Range(0, 24));
     cmd->add_option("--tile-buffer", o->dataset.tiles.buffer, "Tile units drawn beyond each tile edge (of 4096)")->capture_default_str();
     cmd->add_option("--tile-tolerance", o->dataset.tiles.tolerance, "Simplification tolerance in tile units (of 4096)")->capture_default_str();
+    cmd->add_option("--basemap-url", o->api.basemaps.osm.url, "The map page's street map: an XYZ tile URL template")
+        ->capture_default_str()->type_name("URL");
+    cmd->add_option("--basemap-attribution", o->api.basemaps.osm.attribution, "Its credit line (HTML)")->type_name("TEXT");
+    cmd->add_option("--imagery-url", o->api.basemaps.imagery.url, "The map page's satellite imagery: an XYZ tile URL template")
+        ->capture_default_str()->type_name("URL");
+    cmd->add_option("--imagery-attribution", o->api.basemaps.imagery.attribution, "Its credit line (HTML)")->type_name("TEXT");
     cmd->add_option("--public-url", o->api.public_url, "Base URL for links (default: from the Host header)")->type_name("URL");
     cmd->add_flag("--quiet", o->quiet, "Do not log each request");
     cmd->add_flag("--watch,!--no-watch", o->watch,

@@ -13,7 +13,7 @@ import { h } from './panels.js?v=@ASSET_VERSION@';
 import { write_state } from './url_state.js?v=@ASSET_VERSION@';
 import { $, state, page, tracked } from './context.js?v=@ASSET_VERSION@';
 import { cambodia, map, fit } from './map_view.js?v=@ASSET_VERSION@';
-import { set_basemap, bind_basemap_events } from './basemap.js?v=@ASSET_VERSION@';
+import { set_basemap, bind_basemap_events, get_landing } from './basemap.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { default_layers, create_layers, watch_first_draw, render_layer_list, highlight, hit, bind_layer_events } from './layers.js?v=@ASSET_VERSION@';
 import { load_provinces, update_label_visibility, province_bounds, fill_province_select, province_popup, bind_province_events } from './provinces.js?v=@ASSET_VERSION@';
@@ -22,7 +22,8 @@ import { refresh_list, update_download, bind_result_events } from './results.js?
 import { select_feature, show_detail, close_detail } from './detail.js?v=@ASSET_VERSION@';
 import { run_search, bind_search_events } from './search.js?v=@ASSET_VERSION@';
 import { choose_language, switch_language, render_static } from './language.js?v=@ASSET_VERSION@';
-import { add_tools, render_tool_text } from './tools.js?v=@ASSET_VERSION@';
+import { add_tools } from './tools.js?v=@ASSET_VERSION@';
+import { add_report_tools, render_tool_text } from './report_tools.js?v=@ASSET_VERSION@';
 import { is_drawing, render_area_text } from './area.js?v=@ASSET_VERSION@';
 import { watch_loading, unreachable } from './status.js?v=@ASSET_VERSION@';
 
@@ -95,14 +96,16 @@ function bind_events() {
 
 function on_map_click(e) {
   if (is_drawing()) return;  // the click is a corner of the area being drawn
+  if (page.measuring) return;  // the clicks are the measuring tool's (measure.js)
   const found = hit(e.latlng);
-  if (found) select_feature(found.layer.collection_id, found.feature.id);
+  if (found?.feature.kind === 'cluster') fit(found.feature.bounds, Math.min(map.getMaxZoom(), map.getZoom() + 3));
+  else if (found) select_feature(found.layer.collection_id, found.feature.id);
   else province_popup(e.latlng);
 }
 
 async function show_sample_notice() {
   try {
-    const landing = await get_json('', { f: 'json' });
+    const landing = await get_landing();
     if (/sample|synthetic/i.test(landing.description ?? '')) {
       const notice = $('sample-notice');
       notice.hidden = false;
@@ -120,6 +123,7 @@ async function show_sample_notice() {
 async function start() {
   performance.mark('concessions-start');
   choose_language();
+  add_tools();
   render_static();
   set_basemap();
   if (state.view) map.setView([state.view.lat, state.view.lng], state.view.zoom);
@@ -149,7 +153,7 @@ async function start() {
   fill_focus_select();
   fill_province_select();
   bind_events();
-  add_tools();
+  add_report_tools();
   watch_loading();
   performance.mark('concessions-layers');
   // The boundaries, simplified for this zoom, are asked for before the

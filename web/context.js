@@ -30,6 +30,7 @@ export const page = {
   boundaries_loading: 0,
   provinces_tier: 0,         // the zoom the loaded boundaries are simplified for (provinces.js)
   point_layers: new Set(),  // collections seen to hold points (drawn as dots)
+  measuring: false,  // the map's clicks add points to a measurement (measure.js)
 };
 page.drawn = new Promise((resolve) => { page.set_drawn = resolve; });
 

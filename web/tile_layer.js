@@ -11,6 +11,7 @@
 // and tiles meet without seams. A feature keeps the same id in every tile,
 // which is how a selected feature is highlighted whole, across tiles.
 /* global L */
+import { cluster_below_zoom, cluster_points, cluster_radius, draw_cluster } from './point_clusters.js?v=@ASSET_VERSION@';
 
 const tile_size = 512;  // canvas pixels per grid tile
 const max_cached_tiles = 512;
@@ -164,6 +165,7 @@ export const ConcessionTiles = L.GridLayer.extend({
     canvas.width = tile_size * ratio;
     canvas.height = tile_size * ratio;
     canvas._ratio = ratio;
+    canvas._z = coords.z;
     const wanted = Math.max(0, coords.z - 1);  // the server's zoom for this 512-px tile
     if (wanted > surely_tiled) this._ready ??= this.options.load_limits ? this.options.load_limits() : Promise.resolve();
     const limits = wanted <= surely_tiled ? Promise.resolve() : this._ready;
@@ -200,11 +202,19 @@ export const ConcessionTiles = L.GridLayer.extend({
     ctx.setTransform(canvas._ratio, 0, 0, canvas._ratio, 0, 0);
     ctx.clearRect(0, 0, tile_size, tile_size);
     const zoom = this._map ? this._map.getZoom() : 8;
+    // Points at low zooms go into clusters (point_clusters.js); a point
+    // alone stays a point.
+    const clusters = canvas._z < cluster_below_zoom ? cluster_points(canvas._features, tile_size).filter((c) => c.members.length > 1) : [];
+    canvas._clusters = clusters;
+    canvas._clustered = new Set(clusters.flatMap((c) => c.members));
     let highlighted = null;
     for (const f of canvas._features) {
+      const selected = this._highlight !== null && f.id === this._highlight;
+      if (canvas._clustered.has(f) && !selected) continue;
       if (this._highlight !== null && f.id === this._highlight) highlighted = f;
       else this._draw_feature(ctx, f, this._style(f.properties, false, zoom));
     }
+    for (const c of clusters) draw_cluster(ctx, c, this._style(c.members[0].properties, false, zoom));
     if (highlighted) this._draw_feature(ctx, highlighted, this._style(highlighted.properties, true, zoom));
   },
 
@@ -267,9 +277,12 @@ export const ConcessionTiles = L.GridLayer.extend({
     if (!tile || !tile.el._features) return null;
     const x = wx - tx * tile_size, y = wy - ty * tile_size;
     const scale = 2 ** (this._map.getZoom() - z);  // during a zoom animation
+    for (const c of tile.el._clusters ?? [])
+      if (Math.hypot(c.x - x, c.y - y) <= (cluster_radius(c.members.length) + 4) / scale) return this._cluster_hit(c, tx, ty, z);
     const features = tile.el._features;
     for (let k = features.length - 1; k >= 0; --k) {
       const f = features[k];
+      if (tile.el._clustered?.has(f)) continue;
       if (f.kind === 'polygon') {
         for (const polygon of f.parts) {
           let inside = false;
@@ -290,5 +303,12 @@ export const ConcessionTiles = L.GridLayer.extend({
       }
     }
     return null;
+  },
+
+  // A cluster under the pointer, as hit_test answers it: no id, its members
+  // and the bounds that hold them (clicking it zooms there).
+  _cluster_hit(c, tx, ty, z) {
+    const at = ([x, y]) => this._map.unproject([tx * tile_size + x, ty * tile_size + y], z);
+    return { id: null, kind: 'cluster', properties: {}, members: c.members, bounds: L.latLngBounds(c.points.map(at)) };
   },
 });

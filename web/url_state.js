@@ -5,6 +5,7 @@
 //   #map=9/11.62/103.51&layers=elc,mining&focus=elc&province=Koh%20Kong
 //    &q=rubber&purpose=Rubber%20plantation&country=Chinese&year=2008-2012
 //    &sort=-area_ha&sel=elc/100&lang=km&basemap=none&ctx=province
+//    (basemap: osm, satellite, none or a tile URL)
 //    &area=104.1,12.2;104.9,12.2;104.5,12.9 (a drawn polygon's vertices, lng,lat
 //     with 5 decimals, about a metre; a rectangle may be minLng,minLat,maxLng,maxLat)
 //    &embed=1 (the minimal page an <iframe> shows)

@@ -58,6 +58,14 @@ json collection_json(geo::collection const& c, std::string const& base) {
     if (!pv.source_url.empty()) j["links"].push_back(link(pv.source_url, "describedby", "text/html", "Where the data was published"));
     return j;
 }
+// The basemaps the map page offers, in the order of its picker; "none"
+// (a plain background) needs no entry.
+json basemaps_json(basemap_options const& b) {
+    auto entry = [](char const* id, char const* title, tile_source const& s) {
+        return json{{"id", id}, {"title", title}, {"url", s.url}, {"attribution", s.attribution}};
+    };
+    return json::array({entry("osm", "OpenStreetMap", b.osm), entry("satellite", "Satellite imagery", b.imagery)});
+}
 }  // namespace
 
 response landing(request_context const& ctx) {
@@ -92,7 +100,8 @@ response landing(request_context const& ctx) {
                                             "The API definition"),
                                        link(ctx.url("/conformance"), "conformance", "application/json", "Conformance classes"),
                                        link(ctx.url("/collections"), "data", "application/json", "Collections"),
-                                       link(ctx.url("/provinces"), "provinces", std::string(geojson_type), "Province boundaries")})}};
+                                       link(ctx.url("/provinces"), "provinces", std::string(geojson_type), "Province boundaries")})},
+                {"basemaps", basemaps_json(ctx.basemaps ? *ctx.basemaps : basemap_options{})}};
     return json_response(doc);
 }
 

@@ -12,6 +12,7 @@
 //   health.cpp     /healthz
 
 #include "geo/dataset.hpp"
+#include "server/basemaps.hpp"
 #include "server/filters.hpp"
 #include "server/formats.hpp"
 #include "server/http_types.hpp"
@@ -37,6 +38,7 @@ struct request_context {
     std::string base;                            // "http://host:port", or the configured public URL
     std::shared_ptr<geo::dataset const> data;    // taken once, when the request started; used throughout
     bool sample_data = false;                    // serving the bundled synthetic sample
+    basemap_options const* basemaps = nullptr;   // the page's basemaps; null: the defaults
 
     geo::dataset const& dataset() const { return *data; }
     std::string url(std::string_view path, query_list const& q = {}) const;

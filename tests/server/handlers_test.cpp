@@ -49,9 +49,10 @@ std::string body_of(server::response const& r) {
 
 // The API over a live dataset: request targets in, responses out.
 struct in_process {
-    explicit in_process(std::shared_ptr<geo::dataset const> first, server::live_dataset::loader load = {})
+    explicit in_process(std::shared_ptr<geo::dataset const> first, server::live_dataset::loader load = {},
+                        server::api_options options = {})
         : data(std::move(first), load ? std::move(load) : [] { return std::shared_ptr<geo::dataset const>(); }),
-          api(data, {}, counters) {}
+          api(data, std::move(options), counters) {}
 
     server::response get(std::string const& target) {
         server::request_view const request{"GET", target, "application/json", "", "handlers.test", false};
@@ -115,6 +116,27 @@ TEST_F(handlers, items_match_every_feature_gdal_reads_and_item_finds_each_by_id)
     EXPECT_EQ(api.get("/collections/" + c + "/items/999999").status, 404u);
     EXPECT_EQ(api.get("/collections/" + c + "/items/abc").status, 404u);
     EXPECT_EQ(api.get("/collections/nowhere/items").status, 404u);
+}
+
+// The map page learns its basemaps from the landing page: the defaults
+// (OpenStreetMap, Esri World Imagery), or what `serve` was told.
+TEST_F(handlers, the_landing_page_names_the_basemaps_it_was_given) {
+    in_process defaults(data_);
+    auto const given = defaults.get_json("/?f=json")["basemaps"];
+    ASSERT_EQ(given.size(), 2u);
+    EXPECT_EQ(given[0]["id"], "osm");
+    EXPECT_EQ(given[0]["url"], server::basemap_options{}.osm.url);
+    EXPECT_EQ(given[1]["id"], "satellite");
+    EXPECT_NE(given[1]["url"].get<std::string>().find("World_Imagery"), std::string::npos);
+    EXPECT_NE(given[1]["attribution"].get<std::string>().find("Esri"), std::string::npos);
+
+    server::api_options options;
+    options.basemaps.imagery = {"https://imagery.example/{z}/{x}/{y}.jpg", "Imagery &copy; Example"};
+    in_process configured(data_, {}, options);
+    auto const set = configured.get_json("/?f=json")["basemaps"];
+    EXPECT_EQ(set[1]["url"], "https://imagery.example/{z}/{x}/{y}.jpg");
+    EXPECT_EQ(set[1]["attribution"], "Imagery &copy; Example");
+    EXPECT_EQ(set[0]["url"], server::basemap_options{}.osm.url);
 }
 
 TEST_F(handlers, property_filter_matches_gdal_where) {
