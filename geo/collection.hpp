@@ -91,6 +91,9 @@ index_box to_index_box(box const& b);
 struct collection {
     std::string id;
     std::string title;
+    std::string title_km;        // empty: none given (the catalog's "title_km")
+    std::string description;     // empty: none given
+    std::string description_km;
     std::string source;      // path as given; a connection string without its password (source_label)
     std::string layer_name;  // OGR layer name
     std::string driver;      // OGR driver short name
