@@ -148,6 +148,9 @@ catalog read_catalog(fs::path const& path) {
         if (!cc.sql.empty() && cc.id.empty())
             throw catalog_error(cw + ": a collection read with \"sql\" needs an \"id\" (a query has no name)");
         cc.title = string_member(c, "title", cw);
+        cc.title_km = string_member(c, "title_km", cw);
+        cc.description = string_member(c, "description", cw);
+        cc.description_km = string_member(c, "description_km", cw);
         cc.color = string_member(c, "color", cw);
         auto& pv = cc.provenance;
         pv.attribution = string_member(c, "attribution", cw);

@@ -16,7 +16,9 @@
 // Relative sources resolve against data_root, itself relative to the
 // catalog's folder; ${VAR} and ${VAR:-default} expand from the environment.
 // Optional per source: "layer", "crs" (for a layer without one), "encoding".
-// Per collection, "kind": "concession" (the default: the page's filters
+// Per collection, "title_km", "description" and "description_km" (the
+// title and a description in Khmer, served for lang=km; see
+// server/language.hpp). Per collection, "kind": "concession" (the default: the page's filters
 // apply to it) or "context" (protected areas, forests, dams: shown whole).
 //
 // A source may be a PostGIS database, as an OGR connection string (taken as
@@ -62,6 +64,9 @@ struct source_config {
 struct collection_config : source_config {
     std::string id;  // empty: from the file name
     std::string title;
+    std::string title_km;        // the title in Khmer ("title_km"), for lang=km
+    std::string description;     // "description"; empty: the server writes one
+    std::string description_km;  // "description_km"
     std::string color;
     std::string kind = "concession";  // "concession" (filters apply) or "context" (shown whole: protected areas, dams...)
     struct provenance provenance;     // "attribution", "license", "source_url", "as_of", "document_url"

@@ -3,6 +3,7 @@
 // provinces they overlap, what loading had to repair, and a spatial index.
 
 #include "geo/geometry.hpp"
+#include "geo/text_search.hpp"
 #include "geo/value.hpp"
 
 #include <boost/geometry.hpp>
@@ -90,6 +91,9 @@ index_box to_index_box(box const& b);
 struct collection {
     std::string id;
     std::string title;
+    std::string title_km;        // empty: none given (the catalog's "title_km")
+    std::string description;     // empty: none given
+    std::string description_km;
     std::string source;      // path as given; a connection string without its password (source_label)
     std::string layer_name;  // OGR layer name
     std::string driver;      // OGR driver short name
@@ -103,6 +107,9 @@ struct collection {
     box extent;
     load_report report;
     spatial_index index;  // feature bounding boxes -> position in `features`
+    // Per feature, the text `q` searches (keep_search_text, at dataset
+    // build); empty: select() makes it per request.
+    std::vector<searchable_text> search_text;
 
     // Position of the field in `fields`, or -1.
     int field_index(std::string const& name) const;

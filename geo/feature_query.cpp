@@ -195,7 +195,20 @@ std::vector<int> text_fields(collection const& c) {
     return out;
 }
 
+searchable_text searchable_of(feature const& f, std::vector<int> const& fields) {
+    std::vector<std::string const*> values;
+    for (int fi : fields) values.push_back(std::get_if<std::string>(&f.properties[static_cast<std::size_t>(fi)]));
+    return make_searchable(values);
+}
+
 }  // namespace
+
+void keep_search_text(collection& c) {
+    std::vector<int> const fields = text_fields(c);
+    c.search_text.clear();
+    c.search_text.reserve(c.features.size());
+    for (auto const& f : c.features) c.search_text.push_back(searchable_of(f, fields));
+}
 
 std::vector<std::uint32_t> select(collection const& c, feature_query const& q, std::vector<sort_key> const& sort) {
     std::vector<std::uint32_t> candidates;
@@ -219,7 +232,8 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
     std::vector<std::pair<property_reader, std::string>> equals_readers;
     for (auto const& [name, wanted] : q.equals) equals_readers.emplace_back(property_reader::of(c, name), wanted);
     std::vector<int> const searched = q.text.empty() ? std::vector<int>{} : text_fields(c);
-    std::string const needle = lower(trim(q.text));
+    text_matcher const text(q.text);
+    bool const kept_text = c.search_text.size() == c.features.size();
     std::optional<area_matcher> area;
     if (q.area) area.emplace(*q.area);
 
@@ -250,11 +264,12 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
         for (auto const& [reader, wanted] : equals_readers)
             if (!equals(reader.get(f), wanted)) ok = false;
         if (!ok) continue;
-        if (!needle.empty() && std::none_of(searched.begin(), searched.end(), [&](int fi) {
-                auto const* s = std::get_if<std::string>(&f.properties[static_cast<std::size_t>(fi)]);
-                return s && lower(*s).find(needle) != std::string::npos;
-            }))
-            continue;
+        if (!text.empty()) {
+            searchable_text made;  // only for a collection without kept text
+            if (!kept_text) made = searchable_of(f, searched);
+            searchable_text const& t = kept_text ? c.search_text[i] : made;
+            if (!text.matches(t.lower, t.keys)) continue;
+        }
         if (q.bbox && !intersects(f, *q.bbox)) continue;
         if (area && !area->intersects(f.geom)) continue;  // last: the dearest test
         out.push_back(i);

@@ -18,7 +18,7 @@ namespace geo {
 struct feature_query {
     std::optional<box> bbox;                  // lon/lat; matches geometry that meets the box, not just its bbox
     std::optional<std::uint32_t> province;    // index in province_index
-    std::string text;                         // case-insensitive, in name/company/purpose/nationality
+    std::string text;                         // in name/company/purpose/nationality (geo::text_matcher)
     std::vector<std::pair<std::string, std::string>> equals;  // property (source field or computed) -> value
     std::optional<std::string> date_from;     // contract date, "YYYY-MM-DD", inclusive
     std::optional<std::string> date_to;
@@ -39,6 +39,10 @@ std::vector<std::string> queryable_names(collection const& c);
 // Positions in c.features of the matches, sorted (by id when no key given;
 // nulls last; ties by id).
 std::vector<std::uint32_t> select(collection const& c, feature_query const& q, std::vector<sort_key> const& sort = {});
+
+// Fills c.search_text, so that select() reads a feature's searched text
+// (name, company, purpose, nationality) folded once rather than per request.
+void keep_search_text(collection& c);
 
 // Whether a geometry meets a box (edges, vertices or containment).
 bool intersects(geometry const& g, box const& b);

@@ -153,6 +153,7 @@ std::string version_of(gathered_sources const& g, load_options const& options) {
     });
     for (auto const& c : g.all.collections) {
         mix(c.id + "|" + c.title + "|" + c.color + "|" + c.kind);
+        mix(c.title_km + "|" + c.description + "|" + c.description_km);
         auto const& pv = c.provenance;
         mix(pv.attribution + "|" + pv.license + "|" + pv.source_url + "|" + pv.as_of + "|" + pv.document_url);
     }
@@ -249,6 +250,9 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
             c.id = unique;
             ids.insert(unique);
             c.title = !cc.title.empty() ? cc.title : !cc.sql.empty() ? c.id : c.layer_name;
+            c.title_km = cc.title_km;
+            c.description = cc.description;
+            c.description_km = cc.description_km;
             c.color = cc.color;
             c.kind = cc.kind;
             c.provenance = cc.provenance;

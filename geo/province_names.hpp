@@ -15,6 +15,7 @@ namespace geo {
 struct gazetteer_entry {
     std::string_view name;  // the spelling we display
     std::string_view code;  // NIS code, "01".."25"
+    std::string_view khmer;  // in Khmer script ("កោះកុង")
     std::vector<std::string_view> aliases;
 };
 
@@ -22,7 +23,10 @@ std::span<gazetteer_entry const> gazetteer();
 
 // Lower case, letters and digits only, "province"/"krong"/"khaet" and the
 // Kompong/Kampong, Kaoh/Koh variants folded: "Ratanak-Kiri Province" and
-// "ratanakiri" give the same key.
+// "ratanakiri" give the same key. Non-ASCII text (Khmer, accented letters)
+// is kept byte for byte, without zero-width spaces and without a leading
+// ខេត្ត (province), រាជធានី (capital) or ក្រុង (town): "ខេត្តកោះកុង" and
+// "កោះកុង" give the same key.
 std::string name_key(std::string_view name);
 
 // Index into gazetteer() for a name, alias, NIS code ("16", "1") or ISO code

@@ -45,6 +45,7 @@ void province_index::add_keys(std::uint32_t index, std::string_view extra_name, 
     if (auto g = find_in_gazetteer(p.name)) {
         auto const& e = gazetteer()[*g];
         for (auto alias : e.aliases) add(alias);
+        add(e.khmer);
         add(e.code);
         add(std::string("KH") + std::string(e.code));
         if (e.code.front() == '0') add(e.code.substr(1));

@@ -1,5 +1,6 @@
 #include "server/api.hpp"
 
+#include "server/language.hpp"
 #include "server/router.hpp"
 
 namespace server {
@@ -40,28 +41,50 @@ std::optional<response> api::cached_tile(request_view const& request, geo::datas
     return hit;
 }
 
+namespace {
+// An error in the request's language, saying that it depends on it.
+response spoken_error(response r, language lang) {
+    speak(r, lang);
+    r.headers.emplace_back("Vary", "Accept-Language");
+    return r;
+}
+}  // namespace
+
 response api::handle(request_view const& request) {
     auto data = data_.current();  // this request's dataset, whatever reloads happen meanwhile
     if (auto hit = cached_tile(request, *data)) return std::move(*hit);
     auto t = parse_target(request.target);
-    if (!t) return error_response(400, "malformed or unsafe request target (bad %-escape, control character, or a '.'/'..' path segment)");
+    language const header_lang = accepted_language(request.accept_language);
+    if (!t) return spoken_error(error_response(400, make_message(message_id::target_malformed)), header_lang);
+    auto chosen = choose_language(t->query, request.accept_language);
+    if (auto* m = std::get_if<message>(&chosen)) return spoken_error(error_response(400, std::move(*m)), header_lang);
+    language const lang = std::get<language>(chosen);
     auto r = match_route(t->path);
-    if (!r) return error_response(404, "no resource at " + t->path + "; the API is described at /api");
+    if (!r) return spoken_error(error_response(404, make_message(message_id::no_resource, t->path)), lang);
     std::string const host = request.host.empty() ? "localhost" : std::string(request.host);
     request_context ctx{request, std::move(*t), std::move(*r), options_.public_url.empty() ? "http://" + host : options_.public_url,
-                        std::move(data), options_.sample_data, &options_.basemaps};
+                        std::move(data), options_.sample_data, lang, &options_.basemaps};
     response out;
     switch (ctx.r.kind) {
         case route_kind::healthz:
         case route_kind::metrics:
         case route_kind::tile: out = route(ctx); break;
         default: {
-            // Answers differ by base URL (links) and by HTML or JSON.
+            // Answers differ by base URL (links), by HTML or JSON, and for
+            // some routes by language (Accept-Language is not in the target).
             bool const json_wanted = wants_json(request, ctx.t.query);
-            std::string const key = ctx.dataset().version() + "|" + ctx.base + "|" + (json_wanted ? "j|" : "h|") + std::string(request.target);
-            out = answers_.get_or_insert(key, ctx.dataset().version(), request, [&] { return route(ctx); });
+            std::string key = ctx.dataset().version() + "|" + ctx.base + "|" + (json_wanted ? "j|" : "h|");
+            if (speaks_language(ctx.r.kind)) key.append(language_code(lang)).append("|");
+            key.append(request.target);
+            out = answers_.get_or_insert(key, ctx.dataset().version(), request, [&] {
+                response made = route(ctx);
+                if (speaks_language(ctx.r.kind) && !made.error)
+                    made.headers.emplace_back("Vary", "Accept, Accept-Encoding, Accept-Language");
+                return made;
+            });
         }
     }
+    if (out.error) out = spoken_error(std::move(out), lang);
     out.label = metrics_label(ctx.r.kind);
     return out;
 }
@@ -73,7 +96,7 @@ response api::route(request_context const& ctx) {
         if (!c) {
             std::string known;
             for (auto const& k : ctx.dataset().collections()) known += (known.empty() ? "" : ", ") + k.id;
-            return error_response(404, "no collection '" + ctx.r.collection + "'; collections: " + known);
+            return error_response(404, make_message(message_id::no_collection, ctx.r.collection, known));
         }
     }
     switch (ctx.r.kind) {
@@ -95,7 +118,7 @@ response api::route(request_context const& ctx) {
         case route_kind::asset: return asset(ctx);
         case route_kind::download: return multi_download(ctx);
     }
-    return error_response(404, "no such resource");
+    return error_response(404, make_message(message_id::no_such_resource));
 }
 
 response api::metrics_text(request_context const& ctx) {

@@ -14,7 +14,6 @@ namespace server {
 
 namespace {
 
-param_error error(std::string description) { return param_error{std::move(description)}; }
 
 bool valid_date(int year, int month, int day) {
     static constexpr std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -66,9 +65,7 @@ std::optional<std::string> parse_instant(std::string_view text) {
     return std::string(text.substr(0, 10));
 }
 
-constexpr std::string_view datetime_forms =
-    "a date or date-time (RFC 3339, e.g. 2011-03-15 or 2011-03-15T10:00:00Z) or an interval start/end "
-    "with '..' for an open end";
+
 
 }  // namespace
 
@@ -82,7 +79,7 @@ std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view tex
     }
     // OGC 17-069r4 section 7.15.3: 4 numbers, or 6 with heights.
     if (tokens.size() != 4 && tokens.size() != 6)
-        return error("bbox needs 4 numbers: minLon,minLat,maxLon,maxLat (got " + std::to_string(tokens.size()) + ")");
+        return make_param_error(message_id::bbox_count, std::to_string(tokens.size()));
     bool const with_heights = tokens.size() == 6;
     constexpr std::array<std::string_view, 4> flat_names = {"minLon", "minLat", "maxLon", "maxLat"};
     constexpr std::array<std::string_view, 6> names_3d = {"minLon", "minLat", "minHeight",
@@ -93,7 +90,7 @@ std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view tex
         std::string_view const name = with_heights ? names_3d[i] : flat_names[i];
         auto const [end, ec] = std::from_chars(token.data(), token.data() + token.size(), numbers[i]);
         if (token.empty() || ec != std::errc{} || end != token.data() + token.size() || !std::isfinite(numbers[i]))
-            return error("bbox " + std::string(name) + " " + quote_text(token) + " is not a finite number");
+            return make_param_error(message_id::bbox_not_number, name, quote_text(token));
     }
     // A flat map ignores the heights of a 3-D box.
     using four_indices = std::array<std::size_t, 4>;
@@ -103,15 +100,15 @@ std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view tex
         box[i] = numbers[at[i]];
         double const bound = i % 2 == 0 ? 180.0 : 90.0;
         if (box[i] < -bound || box[i] > bound)
-            return error("bbox " + std::string(flat_names[i]) + " " + quote_text(tokens[at[i]]) + " is outside -" +
-                         std::to_string(static_cast<int>(bound)) + ".." + std::to_string(static_cast<int>(bound)));
+            return make_param_error(message_id::bbox_outside, flat_names[i], quote_text(tokens[at[i]]),
+                                    std::to_string(static_cast<int>(bound)));
     }
     // No antimeridian-crossing boxes: Cambodia is nowhere near it, so min > max
     // is a mistake, not a wrap.
     if (box[0] > box[2])
-        return error("bbox minLon " + quote_text(tokens[at[0]]) + " is greater than maxLon " + quote_text(tokens[at[2]]));
+        return make_param_error(message_id::bbox_lon_order, quote_text(tokens[at[0]]), quote_text(tokens[at[2]]));
     if (box[1] > box[3])
-        return error("bbox minLat " + quote_text(tokens[at[1]]) + " is greater than maxLat " + quote_text(tokens[at[3]]));
+        return make_param_error(message_id::bbox_lat_order, quote_text(tokens[at[1]]), quote_text(tokens[at[3]]));
     return box;
 }
 
@@ -121,11 +118,11 @@ std::variant<std::pair<std::optional<std::string>, std::optional<std::string>>, 
     std::size_t const slash = text.find('/');
     if (slash == std::string_view::npos) {
         auto instant = parse_instant(text);
-        if (!instant) return error("datetime " + quote_text(text) + " is not " + std::string(datetime_forms));
+        if (!instant) return make_param_error(message_id::datetime_not_date, quote_text(text));
         return std::pair{instant, instant};
     }
     if (text.find('/', slash + 1) != std::string_view::npos)
-        return error("datetime " + quote_text(text) + " has more than one '/'; expected " + std::string(datetime_forms));
+        return make_param_error(message_id::datetime_slashes, quote_text(text));
 
     std::array<std::optional<std::string>, 2> ends;
     std::array<std::string_view, 2> const texts = {text.substr(0, slash), text.substr(slash + 1)};
@@ -133,12 +130,11 @@ std::variant<std::pair<std::optional<std::string>, std::optional<std::string>>, 
         if (texts[i].empty() || texts[i] == "..") continue;  // open
         ends[i] = parse_instant(texts[i]);
         if (!ends[i])
-            return error(std::string("datetime ") + (i == 0 ? "start " : "end ") + quote_text(texts[i]) +
-                         " is not a date or date-time (RFC 3339, e.g. 2011-03-15 or 2011-03-15T10:00:00Z) or '..'");
+            return make_param_error(i == 0 ? message_id::datetime_start : message_id::datetime_end, quote_text(texts[i]));
     }
     // "YYYY-MM-DD" compares as text in calendar order.
     if (ends[0] && ends[1] && *ends[0] > *ends[1])
-        return error("datetime interval starts (" + *ends[0] + ") after it ends (" + *ends[1] + ")");
+        return make_param_error(message_id::datetime_order, *ends[0], *ends[1]);
     return std::pair{std::move(ends[0]), std::move(ends[1])};
 }
 
@@ -193,7 +189,7 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
         if (!p) {
             std::string closest;
             for (auto const& n : provinces.closest(*f.province)) closest += (closest.empty() ? "" : ", ") + n;
-            return error_response(400, "unknown province '" + *f.province + "'; closest: " + closest);
+            return error_response(400, make_message(message_id::unknown_province, *f.province, closest));
         }
         out.query.province = *p;
         add_key("province", "#" + std::to_string(*p));

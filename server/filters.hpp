@@ -29,8 +29,15 @@ inline constexpr std::array<std::string_view, 5> filter_parameters = {"bbox", "p
 
 // A query parameter that cannot be read: the message the client gets with a 400.
 struct param_error {
-    std::string description;
+    message text;             // the description's template and values (server/messages.hpp)
+    std::string description;  // text in English
 };
+template <class... Values>
+param_error make_param_error(message_id id, Values&&... values) {
+    message m = make_message(id, std::forward<Values>(values)...);
+    std::string english = m.in(language::en);
+    return param_error{std::move(m), std::move(english)};
+}
 
 // The filters as given, each value checked.
 struct feature_filters {

@@ -3,6 +3,7 @@
 #include "geo/hash.hpp"
 #include "server/cache_file.hpp"
 #include "server/compression.hpp"
+#include "server/language.hpp"
 #include "server/response_cache.hpp"
 
 #include <boost/asio.hpp>
@@ -48,16 +49,26 @@ std::string fixed_headers_for(server_options const& options) {
 
 }  // namespace
 
-response error_response(unsigned status, std::string const& description) {
+response error_response(unsigned status, message description) {
     response r;
     r.status = status;
     r.content_type = "application/json";
+    r.error = std::move(description);
+    speak(r, language::en);
+    return r;
+}
+
+response error_response(unsigned status, std::string const& description) {
+    return error_response(status, make_message(message_id::detail, description));
+}
+
+void speak(response& r, language lang) {
+    if (!r.error) return;
     // The description may echo client bytes that are not UTF-8 ("%FF" in a
     // path or a province name), and JSON text must be UTF-8 (RFC 8259
     // section 8.1): those bytes become U+FFFD.
-    nlohmann::json const doc = {{"code", reason(status)}, {"description", description}};
+    nlohmann::json const doc = {{"code", reason(r.status)}, {"description", r.error->in(lang)}};
     r.body = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return r;
 }
 
 session_context::session_context(server_options o, request_handler h, metrics& m)
@@ -96,7 +107,7 @@ void session::start() {
 
 void session::reject() {
     close_after_ = true;
-    send(error_response(503, "too many open connections; try again shortly"), "GET", "-", clock_type::now());
+    send(error_response(503, make_message(message_id::too_many_connections)), "GET", "-", clock_type::now());
 }
 
 void session::read() {
@@ -161,22 +172,26 @@ void session::on_request(beast::error_code ec) {
         // The request was malformed or over a limit: say so, then hang up.
         close_after_ = true;
         unsigned status = 400;
-        std::string what = "malformed HTTP request: " + ec.message();
+        message what = make_message(message_id::malformed_http, ec.message());
         if (ec == http::error::header_limit) {
             status = 431;
-            what = "request headers exceed " + std::to_string(server_.options.header_limit) + " bytes";
+            what = make_message(message_id::headers_too_large, std::to_string(server_.options.header_limit));
         } else if (ec == http::error::body_limit) {
             status = 413;
-            what = "request body exceeds " + std::to_string(server_.options.body_limit) + " bytes";
+            what = make_message(message_id::body_too_large, std::to_string(server_.options.body_limit));
         }
-        return send(error_response(status, what), "-", "-", started);
+        response r = error_response(status, std::move(what));
+        speak(r, accepted_language(request_.accept_language));
+        return send(std::move(r), "-", "-", started);
     }
     if (!parser_->keep_alive()) close_after_ = true;
     version_ = request_.version;
     std::string_view const method = request_.method_string, target = request_.target;
-    if (target.size() > server_.options.url_limit)
-        return send(error_response(414, "request target exceeds " + std::to_string(server_.options.url_limit) + " bytes"), method,
-                    std::string(target.substr(0, 200)) + "...", started);
+    if (target.size() > server_.options.url_limit) {
+        response r = error_response(414, make_message(message_id::target_too_long, std::to_string(server_.options.url_limit)));
+        speak(r, accepted_language(request_.accept_language));
+        return send(std::move(r), method, std::string(target.substr(0, 200)) + "...", started);
+    }
     if (request_.method == http::verb::options) {
         response r;
         r.status = 204;
@@ -187,7 +202,8 @@ void session::on_request(beast::error_code ec) {
         return send(std::move(r), method, target, started);
     }
     if (request_.method != http::verb::get && request_.method != http::verb::head) {
-        response r = error_response(405, "method " + std::string(method) + " is not allowed; use GET or HEAD");
+        response r = error_response(405, make_message(message_id::method_not_allowed, method));
+        speak(r, accepted_language(request_.accept_language));
         r.headers.emplace_back("Allow", "GET, HEAD, OPTIONS");
         return send(std::move(r), method, target, started);
     }
@@ -199,11 +215,13 @@ void session::on_request(beast::error_code ec) {
     view.accepts_gzip = accept_gzip_ = accepts_gzip(request_.accept_encoding);
     view.if_none_match = request_.if_none_match;
     view.host = request_.host;
+    view.accept_language = request_.accept_language;
     response r;
     try {
         r = server_.handler(view);
     } catch (std::exception const& e) {
-        r = error_response(500, std::string("internal error: ") + e.what());
+        r = error_response(500, make_message(message_id::internal_error, e.what()));
+        speak(r, accepted_language(request_.accept_language));
     }
     send(std::move(r), method, target, started);
 }
@@ -252,7 +270,9 @@ void session::write_head(unsigned status, std::string_view content_type, header_
     if (!added.etag.empty()) {
         field("ETag"sv, added.etag);
         if (added.cache_control) put("Cache-Control: public, max-age=60\r\n"sv);
-        put("Vary: Accept, Accept-Encoding\r\n"sv);
+        // An answer that also varies by language names its own Vary.
+        if (std::none_of(headers.begin(), headers.end(), [](auto const& h) { return h.first == "Vary"; }))
+            put("Vary: Accept, Accept-Encoding\r\n"sv);
     }
     if (added.gzip) put("Content-Encoding: gzip\r\n"sv);
     if (chunked) {

@@ -2,8 +2,11 @@
 // What the connection layer hands the application and gets back: plain
 // structs, so handlers are testable without sockets.
 
+#include "server/messages.hpp"
+
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +24,7 @@ struct request_view {
     std::string_view if_none_match;
     std::string_view host;  // Host header, for absolute links
     bool accepts_gzip = false;  // what Accept-Encoding says (read once, by the connection)
+    std::string_view accept_language;  // which language the client reads (server/language.hpp)
 };
 
 struct response {
@@ -41,9 +45,18 @@ struct response {
     bool cacheable = false;
     std::string etag;  // for streamed responses, whose body is not known in advance
     char const* label = "other";  // what /metrics counts it under (see metrics_label)
+    // An error's description as a message, so that the body can be written
+    // again in the language the request chose (speak).
+    std::optional<message> error;
 };
 
-// {"code": ..., "description": ...} with the status's reason phrase as code.
+// {"code": ..., "description": ...} with the status's reason phrase as code,
+// the description in English until speak() says otherwise.
+response error_response(unsigned status, message description);
+// A description that is not one of the API's messages (a library's words,
+// as in "export failed: ..."): kept as it is, under message_id::detail.
 response error_response(unsigned status, std::string const& description);
+// An error's body written again in `lang` (no change for other answers).
+void speak(response& r, language lang);
 
 }  // namespace server

@@ -23,9 +23,13 @@ json filter_params() {
     return json::array({
         param("bbox", "query", "Features whose geometry meets this box: minLon,minLat,maxLon,maxLat (WGS 84)",
               {{"type", "array"}, {"minItems", 4}, {"maxItems", 6}, {"items", {{"type", "number"}}}}),
-        param("province", "query", "Province in any common spelling or by NIS/ISO code (Ratanakiri, Ratanak Kiri, 16, KH-16)",
+        param("province", "query", "Province in any common spelling, in Khmer, or by NIS/ISO code (Ratanakiri, Ratanak Kiri, រតនគិរី, 16, KH-16)",
               {{"type", "string"}}),
-        param("q", "query", "Case-insensitive text search in name, company, purpose and nationality", {{"type", "string"}}),
+        param("q", "query",
+              "Text search in name, company, purpose and nationality: case-insensitive; a Khmer province or crop name "
+              "finds what its English word does (កៅស៊ូ: rubber); company spellings meet (Pheapimex finds Phea Phimex Co., "
+              "Ltd: romanisation variants and Co., Ltd, Group folded, from the start of a word, 4 letters or more)",
+              {{"type", "string"}}),
         param("datetime", "query", "Contract date: an instant (2011-03-15) or an interval (2010-01-01/2012-12-31, ../2012, 2010/..)",
               {{"type", "string"}}),
         param("intersects", "query",
@@ -63,8 +67,17 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                             {"explode", true}});
     items_params.insert(items_params.begin(), collection_id);
 
+    // Not a filter: it changes the API's own words, never the features.
+    json const lang = param("lang", "query",
+                            "Language of the API's own text: collection titles and descriptions, province titles, error "
+                            "descriptions. en or km (Khmer); without it, the Accept-Language header decides (q-values "
+                            "honoured), else English. Answers that change with it say Vary: Accept-Language.",
+                            {{"type", "string"}, {"enum", {"en", "km"}}});
+    items_params.push_back(lang);
+
     json stats_params = filter_params();
     stats_params.insert(stats_params.begin(), collection_id);
+    stats_params.push_back(lang);
     stats_params.push_back(param("group", "query", "Group by", {{"type", "string"}, {"enum", {"province", "company", "purpose", "nationality", "year"}}, {"default", "province"}}));
 
     json download_params = filter_params();
@@ -97,8 +110,8 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                                           "XYZ tile url, attribution as HTML), set by serve --basemap-url and --imagery-url")}}}}},
         {"/api", {{"get", {{"summary", "This API definition"}, {"operationId", "getAPI"}, {"responses", ok("OpenAPI 3.0", "application/vnd.oai.openapi+json;version=3.0")}}}}},
         {"/conformance", {{"get", {{"summary", "Conformance classes"}, {"operationId", "getConformance"}, {"responses", ok("Conformance declaration")}}}}},
-        {"/collections", {{"get", {{"summary", "The collections"}, {"operationId", "getCollections"}, {"responses", ok("Collections")}}}}},
-        {"/collections/{collectionId}", {{"get", {{"summary", "One collection"}, {"operationId", "describeCollection"}, {"parameters", {collection_id}}, {"responses", ok("Collection")}}}}},
+        {"/collections", {{"get", {{"summary", "The collections"}, {"operationId", "getCollections"}, {"parameters", {lang}}, {"responses", ok("Collections")}}}}},
+        {"/collections/{collectionId}", {{"get", {{"summary", "One collection"}, {"operationId", "describeCollection"}, {"parameters", {collection_id, lang}}, {"responses", ok("Collection")}}}}},
         {"/collections/{collectionId}/queryables", {{"get", {{"summary", "Properties a client may filter and sort on"}, {"operationId", "getQueryables"}, {"parameters", {collection_id}}, {"responses", ok("JSON Schema", "application/schema+json")}}}}},
         {"/collections/{collectionId}/items", {{"get", {{"summary", "Features, filtered, sorted and paged, or downloaded"}, {"operationId", "getFeatures"}, {"parameters", items_params},
                                                          {"responses", ok("A FeatureCollection with numberMatched, numberReturned, timeStamp and links", "application/geo+json")}}}}},
@@ -107,12 +120,15 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                                                                      {"responses", ok("A Feature", "application/geo+json")}}}}},
         {"/collections/{collectionId}/stats", {{"get", {{"summary", "Count, computed and declared hectares per group, for the same filters as items"}, {"operationId", "getStatistics"},
                                                          {"parameters", stats_params}, {"responses", ok("Statistics")}}}}},
-        {"/provinces", {{"get", {{"summary", "Province boundaries with per-collection counts and hectares"}, {"operationId", "getProvinces"},
-                                 {"parameters", {param("zoom", "query", "Boundaries simplified for drawing at this Web Mercator zoom (under half a pixel); absent: every vertex",
-                                                       {{"type", "integer"}, {"minimum", 0}, {"maximum", 24}})}},
-                                 {"responses", ok("Provinces", "application/geo+json")}}}}},
+        {"/provinces", {{"get", {{"summary", "Province boundaries with per-collection counts and hectares"},
+                                 {"description", "Each province's properties: name (the English display name whatever the language; "
+                                                 "province= takes it), name_km (the Khmer name, null for a province the gazetteer "
+                                                 "does not know), title (the name in the chosen language, for display), code, "
+                                                 "source_name, area_ha, collections"},
+                                 {"operationId", "getProvinces"}, {"parameters", {lang, param("zoom", "query", "Boundaries simplified for drawing at this Web Mercator zoom (under half a pixel); absent: every vertex",
+                                                                      {{"type", "integer"}, {"minimum", 0}, {"maximum", 24}})}}, {"responses", ok("Provinces", "application/geo+json")}}}}},
         {"/provinces/{province}", {{"get", {{"summary", "One province"}, {"operationId", "getProvince"},
-                                            {"parameters", {param("province", "path", "Name in any common spelling, or code", {{"type", "string"}}, true)}},
+                                            {"parameters", {param("province", "path", "Name in any common spelling (Khmer too: កោះកុង), or code", {{"type", "string"}}, true), lang}},
                                             {"responses", ok("A province", "application/geo+json")}}}}},
         {"/download", {{"get", {{"summary", "Several collections under one filter in one file: concession layers take every filter, context layers stay whole but for bbox"},
                                 {"operationId", "downloadCollections"}, {"parameters", download_params},

@@ -21,13 +21,14 @@ struct parameter {
     std::string_view name;
     bool items = false, stats = false;  // beside the filters
 };
-constexpr std::array<parameter, 6> own_parameters = {{
+constexpr std::array<parameter, 7> own_parameters = {{
     {"group", false, true},
     {"f", true, true},
     {"limit", true, false},
     {"offset", true, false},
     {"sortby", true, false},
     {"download", true, false},
+    {"lang", true, true},  // read by api::handle (server/language.hpp); never selects features
 }};
 constexpr std::array<std::string_view, 5> stats_groups = {"province", "company", "purpose", "nationality", "year"};
 
@@ -62,7 +63,6 @@ std::string join(Range const& range) {
 }
 
 
-param_error error(std::string description) { return param_error{std::move(description)}; }
 
 // Moves a parsed value into `into`, or passes the error on.
 template <typename T, typename Into>
@@ -90,16 +90,15 @@ std::optional<std::size_t> parse_count(std::string_view text) {
 std::variant<std::size_t, param_error> parse_limit(std::string_view text) {
     auto const n = parse_count(text);
     if ((n && *n < 1) || (text.starts_with('-') && parse_count(text.substr(1))))
-        return error("limit must be at least 1, got " + quote_text(text));
+        return make_param_error(message_id::limit_below_one, quote_text(text));
     if (!n)
-        return error("limit must be a whole number from 1 to " + std::to_string(max_limit) +
-                     " (larger values are clamped), got " + quote_text(text));
+        return make_param_error(message_id::limit_not_number, std::to_string(max_limit), quote_text(text));
     return std::min(*n, max_limit);
 }
 
 std::variant<std::size_t, param_error> parse_offset(std::string_view text) {
     if (auto const n = parse_count(text)) return *n;
-    return error("offset must be a whole number, 0 or more, got " + quote_text(text));
+    return make_param_error(message_id::offset_not_number, quote_text(text));
 }
 
 std::variant<output_format, param_error> parse_format(std::string_view text) {
@@ -109,7 +108,7 @@ std::variant<output_format, param_error> parse_format(std::string_view text) {
         if (!f.alias.empty()) names.push_back(f.alias);
         names.push_back(f.name);
     }
-    return error("f must be one of " + join(names) + ", got " + quote_text(text));
+    return make_param_error(message_id::format_unknown, join(names), quote_text(text));
 }
 
 std::variant<bool, param_error> parse_download(std::string_view text) {
@@ -117,7 +116,7 @@ std::variant<bool, param_error> parse_download(std::string_view text) {
         if (iequals(text, yes)) return true;
     for (std::string_view no : {"0", "false", "no"})
         if (iequals(text, no)) return false;
-    return error("download must be 1, true, yes, 0, false or no, got " + quote_text(text));
+    return make_param_error(message_id::download_not_boolean, quote_text(text));
 }
 
 std::variant<bool, param_error> parse_context_province(std::string_view text) {
@@ -143,7 +142,7 @@ std::variant<output_format, param_error> parse_download_format(std::string_view 
 std::variant<std::string, param_error> parse_group(std::string_view text) {
     for (std::string_view group : stats_groups)
         if (iequals(text, group)) return std::string(group);
-    return error("group must be one of " + join(stats_groups) + ", got " + quote_text(text));
+    return make_param_error(message_id::group_unknown, join(stats_groups), quote_text(text));
 }
 
 // Walks the query once, refusing unknown keys, repeated keys and fixed keys
@@ -161,11 +160,11 @@ std::optional<param_error> walk_query(query_list const& query, std::vector<std::
             std::vector<std::string_view> accepted(fixed.begin(), fixed.end());
             for (auto const& name : queryables)
                 if (!contains(fixed, name)) accepted.push_back(name);
-            return error("unknown parameter " + quote_text(key) + "; accepted: " + join(accepted));
+            return make_param_error(message_id::unknown_parameter, quote_text(key), join(accepted));
         }
-        if (contains(seen, key)) return error("parameter " + quote_text(key) + " given more than once");
+        if (contains(seen, key)) return make_param_error(message_id::repeated_parameter, quote_text(key));
         seen.push_back(key);
-        if (is_fixed && value.empty()) return error("parameter " + quote_text(key) + " needs a value");
+        if (is_fixed && value.empty()) return make_param_error(message_id::empty_parameter, quote_text(key));
         if (auto e = take(key, value, is_property)) return e;
     }
     return std::nullopt;
@@ -186,12 +185,12 @@ std::variant<std::vector<sort_key>, param_error> parse_sortby(std::string_view t
             descending = field.front() == '-';
             field.remove_prefix(1);
         }
-        if (field.empty()) return error("sortby has an empty key; expected e.g. sortby=-area_ha,name");
+        if (field.empty()) return make_param_error(message_id::sortby_empty_key);
         if (!contains(queryables, field))
-            return error("sortby field " + quote_text(field) + " is not queryable; queryables: " +
-                         (queryables.empty() ? std::string("(none)") : join(queryables)));
+            return make_param_error(message_id::sortby_not_queryable, quote_text(field),
+                                    queryables.empty() ? std::string("(none)") : join(queryables));
         if (std::any_of(keys.begin(), keys.end(), [&](sort_key const& k) { return k.field == field; }))
-            return error("sortby field " + quote_text(field) + " given more than once");
+            return make_param_error(message_id::sortby_repeated, quote_text(field));
         keys.push_back(sort_key{std::string(field), descending});
         if (comma == std::string_view::npos) break;
         start = comma + 1;
@@ -239,7 +238,7 @@ std::variant<stats_params, param_error> parse_stats_params(query_list const& que
         [&](std::string const& key, std::string const& value, bool is_property) -> std::optional<param_error> {
             if (is_property || contains(filter_parameters, key)) return parse_filter(key, value, is_property, params.filters);
             if (key == "group") return assign(parse_group(value), params.group);
-            if (key == "f" && !iequals(value, "json")) return error("f must be json for stats, got " + quote_text(value));
+            if (key == "f" && !iequals(value, "json")) return make_param_error(message_id::stats_format, quote_text(value));
             return std::nullopt;
         });
     if (failed) return *failed;

@@ -14,16 +14,16 @@
 
 namespace server {
 
-// What a request says that the server uses: its line and four headers,
+// What a request says that the server uses: its line and five headers,
 // copied into strings the session keeps, so that after the first few
 // requests parsing allocates nothing.
 struct request_head {
     boost::beast::http::verb method = boost::beast::http::verb::unknown;
-    std::string method_string, target, accept, accept_encoding, if_none_match, host;
+    std::string method_string, target, accept, accept_encoding, if_none_match, host, accept_language;
     unsigned version = 11;
     void clear() {
         method = boost::beast::http::verb::unknown;
-        for (auto* s : {&method_string, &target, &accept, &accept_encoding, &if_none_match, &host}) s->clear();
+        for (auto* s : {&method_string, &target, &accept, &accept_encoding, &if_none_match, &host, &accept_language}) s->clear();
         version = 11;
     }
 };
@@ -59,6 +59,7 @@ private:
             case field::accept_encoding: out = &head_.accept_encoding, bit = 2; break;
             case field::if_none_match: out = &head_.if_none_match, bit = 4; break;
             case field::host: out = &head_.host, bit = 8; break;
+            case field::accept_language: out = &head_.accept_language, bit = 16; break;
             default: return;
         }
         if (seen_ & bit) return;

@@ -19,6 +19,16 @@ response json_response(nlohmann::json const& doc, std::string content_type) {
     return r;
 }
 
+bool speaks_language(route_kind kind) {
+    switch (kind) {
+        case route_kind::collections:
+        case route_kind::collection:
+        case route_kind::provinces:
+        case route_kind::province: return true;
+        default: return false;
+    }
+}
+
 std::string now_iso() { return geo::utc_now_iso(); }
 
 bool wants_json(request_view const& req, query_list const& q) {

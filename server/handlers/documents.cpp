@@ -17,12 +17,25 @@ namespace {
 constexpr char const* crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 constexpr auto geojson_type = geojson_media_type;
 
-json collection_json(geo::collection const& c, std::string const& base) {
+// The title and description in `lang`: the catalog's, in Khmer when it
+// gives them (English otherwise), or a description made here.
+std::pair<std::string, std::string> title_and_description(geo::collection const& c, language lang) {
+    bool const km = lang == language::km;
+    std::string title = km && !c.title_km.empty() ? c.title_km : c.title;
+    std::string description = km && !c.description_km.empty() ? c.description_km : c.description;
+    if (description.empty())
+        description = make_message(message_id::collection_description, title, std::to_string(c.features.size()),
+                                   std::filesystem::path(c.source).filename().string())
+                          .in(lang);
+    return {std::move(title), std::move(description)};
+}
+
+json collection_json(geo::collection const& c, std::string const& base, language lang) {
     std::string const self = base + "/collections/" + c.id;
+    auto [title, description] = title_and_description(c, lang);
     json j = {{"id", c.id},
-              {"title", c.title},
-              {"description", c.title + " (" + std::to_string(c.features.size()) + " features from " +
-                                  std::filesystem::path(c.source).filename().string() + ")"},
+              {"title", title},
+              {"description", description},
               {"itemType", "feature"},
               {"crs", {crs84}},
               {"storageCrs", crs84}};
@@ -125,12 +138,12 @@ response conformance(request_context const&) {
 response collections(request_context const& ctx) {
     json doc;
     doc["collections"] = json::array();
-    for (auto const& c : ctx.dataset().collections()) doc["collections"].push_back(collection_json(c, ctx.base));
+    for (auto const& c : ctx.dataset().collections()) doc["collections"].push_back(collection_json(c, ctx.base, ctx.lang));
     doc["links"] = json::array({link(ctx.url("/collections"), "self", "application/json", "Collections")});
     return json_response(doc);
 }
 
-response collection(request_context const& ctx, geo::collection const& c) { return json_response(collection_json(c, ctx.base)); }
+response collection(request_context const& ctx, geo::collection const& c) { return json_response(collection_json(c, ctx.base, ctx.lang)); }
 
 response queryables(request_context const& ctx, geo::collection const& c) {
     json props = json::object();
@@ -153,7 +166,7 @@ response queryables(request_context const& ctx, geo::collection const& c) {
 
 response asset(request_context const& ctx) {
     auto const found = find_asset(ctx.r.id);
-    if (!found) return error_response(404, "no asset " + ctx.r.id);
+    if (!found) return error_response(404, make_message(message_id::no_asset, ctx.r.id));
     response a;
     a.content_type = std::string(found->content_type);
     a.body = std::string(found->body);

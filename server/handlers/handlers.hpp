@@ -38,6 +38,7 @@ struct request_context {
     std::string base;                            // "http://host:port", or the configured public URL
     std::shared_ptr<geo::dataset const> data;    // taken once, when the request started; used throughout
     bool sample_data = false;                    // serving the bundled synthetic sample
+    language lang = language::en;                // what the API's own words are written in (server/language.hpp)
     basemap_options const* basemaps = nullptr;   // the page's basemaps; null: the defaults
 
     geo::dataset const& dataset() const { return *data; }
@@ -45,6 +46,10 @@ struct request_context {
 };
 
 // --- shared by the handlers ---------------------------------------------------
+// Whether a route's answer changes with the language (collection titles
+// and descriptions, province names): its cache key then carries the language, and it says
+// Vary: Accept-Language. Errors always speak the language.
+bool speaks_language(route_kind kind);
 response json_response(nlohmann::json const& doc, std::string content_type = "application/json");
 std::string now_iso();  // "2026-12-06T01:02:03Z"
 // Whether the client wants JSON rather than the HTML page (f=, then Accept).
@@ -58,7 +63,7 @@ struct checked_query {
 // The 400 for a query that does not parse or names no such province, or the query checked.
 template <class Params>
 std::variant<checked_query<Params>, response> check_query(std::variant<Params, param_error> parsed, geo::dataset const& data) {
-    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
     auto& params = std::get<Params>(parsed);
     auto filters = resolve_filters(params.filters, data.provinces());
     if (auto* e = std::get_if<response>(&filters)) return std::move(*e);

@@ -23,7 +23,7 @@ response items(request_context const& ctx, geo::collection const& c) {
     std::vector<std::uint32_t> selection = geo::select(c, fs.query, sort);
 
     auto const& format = info(p.format);
-    if (p.format == output_format::html) return error_response(406, "HTML items come with the map page; use f=json");
+    if (p.format == output_format::html) return error_response(406, make_message(message_id::html_items));
     if (p.download || format.gdal) return download(ctx, c, std::move(selection), format, c.id + fs.file_suffix);
 
     std::size_t const total = selection.size();
@@ -76,7 +76,7 @@ response item(request_context const& ctx, geo::collection const& c) {
     std::int64_t id = 0;
     auto const [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
     auto const position = ec == std::errc() && end == id_text.data() + id_text.size() ? data.position_of(c, id) : std::nullopt;
-    if (!position) return error_response(404, "no feature '" + id_text + "' in collection '" + c.id + "'");
+    if (!position) return error_response(404, make_message(message_id::no_feature, id_text, c.id));
     std::string const self = ctx.url("/collections/" + c.id + "/items/" + id_text);
     response r;
     r.content_type = std::string(geojson_type);

@@ -8,6 +8,7 @@
 
 #include "geo/feature_writer.hpp"
 #include "geo/simplify.hpp"
+#include "geo/province_names.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/links.hpp"
 
@@ -49,9 +50,26 @@ std::variant<boundary_detail, response> parse_boundary_detail(query_list const& 
     return detail;
 }
 
+// The Khmer name of a province the gazetteer knows (by code, else by name).
+json khmer_name(geo::province const& p) {
+    auto known = geo::find_in_gazetteer(p.code);
+    if (!known) known = geo::find_in_gazetteer(p.name);
+    if (!known) return nullptr;
+    return std::string(geo::gazetteer()[*known].khmer);
+}
+
+// name stays the English display name whatever the language (clients key
+// on it; province= takes it); name_km is always there; title is the name
+// in the request's language, for display.
 void append_province_feature(std::string& out, geo::province const& p, std::vector<geo::collection> const& collections,
-                             std::uint32_t index, boundary_detail const& detail) {
-    json props = {{"name", p.name}, {"code", p.code}, {"source_name", p.source_name}, {"area_ha", std::round(p.area_ha)}};
+                             std::uint32_t index, boundary_detail const& detail, language lang) {
+    json const km = khmer_name(p);
+    json props = {{"name", p.name},
+                  {"name_km", km},
+                  {"title", lang == language::km && km.is_string() ? km : json(p.name)},
+                  {"code", p.code},
+                  {"source_name", p.source_name},
+                  {"area_ha", std::round(p.area_ha)}};
     json per = json::object();
     for (auto const& c : collections) {
         std::size_t count = 0;
@@ -92,7 +110,7 @@ response provinces(request_context const& ctx) {
     auto const& all = data.provinces().provinces();
     for (std::uint32_t i = 0; i < all.size(); ++i) {
         if (i) r.body += ',';
-        append_province_feature(r.body, all[i], data.collections(), i, std::get<boundary_detail>(detail));
+        append_province_feature(r.body, all[i], data.collections(), i, std::get<boundary_detail>(detail), ctx.lang);
     }
     r.body += "]}";
     return r;
@@ -105,14 +123,14 @@ response province(request_context const& ctx) {
     if (!p) {
         std::string closest;
         for (auto const& n : data.provinces().closest(name)) closest += (closest.empty() ? "" : ", ") + n;
-        return error_response(404, "no province '" + name + "'; closest: " + closest);
+        return error_response(404, make_message(message_id::no_province, name, closest));
     }
     auto const detail = parse_boundary_detail(ctx.t.query);
     if (auto const* e = std::get_if<response>(&detail)) return *e;
     response r;
     r.content_type = std::string(geojson_type);
     r.cacheable = true;
-    append_province_feature(r.body, data.provinces().provinces()[*p], data.collections(), *p, std::get<boundary_detail>(detail));
+    append_province_feature(r.body, data.provinces().provinces()[*p], data.collections(), *p, std::get<boundary_detail>(detail), ctx.lang);
     return r;
 }
 

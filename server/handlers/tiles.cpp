@@ -27,16 +27,15 @@ std::variant<tile_request, response> parse_tile(request_context const& ctx, geo:
     tile_request out;
     auto& t = out.tile;
     if (!tile_number(r.z, t.z) || !tile_number(r.x, t.x) || !tile_number(r.y, t.y))
-        return error_response(400, "tile coordinates must be whole numbers: /tiles/{z}/{x}/{y}.geojson");
+        return error_response(400, make_message(message_id::tile_not_numbers));
     if (r.extension != "geojson" && r.extension != "mvt" && r.extension != "pbf")
-        return error_response(404, "unknown tile format '" + r.extension + "'; tiles come as .geojson or .mvt");
+        return error_response(404, make_message(message_id::tile_format, r.extension));
     auto const& opt = data.tiles(c).options();
     if (t.z < opt.min_zoom || t.z > opt.max_zoom)
-        return error_response(404, "zoom " + std::to_string(t.z) + " is outside this server's range " + std::to_string(opt.min_zoom) +
-                                       ".." + std::to_string(opt.max_zoom));
+        return error_response(404, make_message(message_id::zoom_range, std::to_string(t.z), std::to_string(opt.min_zoom),
+                                                std::to_string(opt.max_zoom)));
     if (!geo::tiles::valid(t))
-        return error_response(400, "tile " + r.z + "/" + r.x + "/" + r.y + " does not exist: x and y run from 0 to " +
-                                       std::to_string((1u << t.z) - 1) + " at zoom " + r.z);
+        return error_response(400, make_message(message_id::no_tile, r.z, r.x, r.y, std::to_string((1u << t.z) - 1), r.z));
     out.mvt = r.extension != "geojson";
     out.canonical_target = "/collections/" + c.id + "/tiles/" + std::to_string(t.z) + "/" + std::to_string(t.x) + "/" +
                            std::to_string(t.y) + "." + r.extension;

@@ -3,6 +3,7 @@
 // from GDAL (ogrinfo on the sample files) or from another route answering
 // the same question, never from constants copied from our own output.
 
+#include "geo/province_names.hpp"
 #include "server/api.hpp"
 #include "server/links.hpp"
 #include "server/request_params.hpp"
@@ -54,8 +55,8 @@ struct in_process {
         : data(std::move(first), load ? std::move(load) : [] { return std::shared_ptr<geo::dataset const>(); }),
           api(data, std::move(options), counters) {}
 
-    server::response get(std::string const& target) {
-        server::request_view const request{"GET", target, "application/json", "", "handlers.test", false};
+    server::response get(std::string const& target, std::string_view accept_language = {}) {
+        server::request_view const request{"GET", target, "application/json", "", "handlers.test", false, accept_language};
         return api.handle(request);
     }
     json get_json(std::string const& target) {
@@ -465,6 +466,141 @@ TEST_F(handlers, the_drawn_area_names_the_download_and_keys_the_cache_canonicall
     for (auto const& [name, value] : a.headers)
         if (name == "Content-Disposition") disposition = value;
     EXPECT_NE(disposition.find("-area"), std::string::npos) << disposition;
+// --- issue 18 section 6: Khmer and search ------------------------------------
+
+std::string header_of(server::response const& r, std::string const& name) {
+    auto const& headers = r.cached ? r.cached->headers : r.headers;
+    for (auto const& [k, v] : headers)
+        if (k == name) return v;
+    return {};
+}
+
+std::string etag_of(server::response const& r) { return r.cached ? r.cached->etag : r.etag; }
+
+// Every id a filter selects, all pages at once.
+id_set all_ids(in_process& api, std::string const& collection, std::string const& filter) {
+    return ids_of(api.get_json("/collections/" + collection + "/items?limit=10000&" + filter));
+}
+
+// The sample without its boundary layer: the 25 provinces of the gazetteer.
+std::shared_ptr<geo::dataset const> sample_by_attribute() {
+    return geo::dataset::load({sample("synthetic_concessions.shp").string()}, {}, {});
+}
+
+// For every province: its Khmer name (bare, and with ខេត្ត "province")
+// selects exactly the ids its English name does.
+void expect_khmer_provinces_select_as_english(geo::dataset const& data, std::string const& collection) {
+    in_process api(std::shared_ptr<geo::dataset const>(&data, [](geo::dataset const*) {}));
+    std::size_t compared = 0;
+    for (auto const& p : data.provinces().provinces()) {
+        auto const g = geo::find_in_gazetteer(p.code);
+        ASSERT_TRUE(g) << p.name;
+        std::string const khmer(geo::gazetteer()[*g].khmer);
+        id_set const english = all_ids(api, collection, "province=" + server::percent_encode(p.name));
+        EXPECT_EQ(all_ids(api, collection, "province=" + server::percent_encode(khmer)), english) << p.name;
+        EXPECT_EQ(all_ids(api, collection, "province=" + server::percent_encode("ខេត្ត" + khmer)), english) << p.name;
+        compared += !english.empty();
+    }
+    EXPECT_GT(compared, 3u);
+}
+
+// The sample's provinces are synthetic ("Synthetic Province A"): no
+// Khmer name stands for them, so the oracle runs on the real layers.
+TEST(handlers_khmer, province_in_khmer_selects_what_its_english_name_does_on_the_real_elcs) {
+    if (!test::have_shared_data()) GTEST_SKIP() << "no shared data";
+    geo::load_options o;
+    o.provinces_path = (test::shared_data_dir() / "nis-census2008-provinces/Provinces.shp").string();
+    auto const data = geo::dataset::load({(test::shared_data_dir() / "odc-elc/elc_complete_utm48n.shp").string()}, o, {});
+    ASSERT_EQ(data->collections().size(), 1u);
+    expect_khmer_provinces_select_as_english(*data, data->collections().front().id);
+    // Koh Kong by name, as the brief asks, and not empty.
+    in_process api(data);
+    std::string const id = data->collections().front().id;
+    id_set const koh_kong = all_ids(api, id, "province=Koh%20Kong");
+    EXPECT_FALSE(koh_kong.empty());
+    EXPECT_EQ(all_ids(api, id, "province=" + server::percent_encode("កោះកុង")), koh_kong);
+    // q: a company's other spelling.
+    auto const pheapimex = api.get_json("/collections/" + id + "/items?limit=10000&q=Pheapimex");
+    bool phea_phimex = false;
+    for (auto const& f : pheapimex["features"]) phea_phimex |= f["properties"]["Name"] == "Phea Phimex Co., Ltd";
+    EXPECT_TRUE(phea_phimex) << pheapimex["numberMatched"];
+    EXPECT_EQ(all_ids(api, id, "q=" + server::percent_encode("កៅស៊ូ")), all_ids(api, id, "q=rubber"));
+    EXPECT_FALSE(all_ids(api, id, "q=rubber").empty());
+}
+
+TEST_F(handlers, q_in_khmer_finds_what_the_english_word_finds) {
+    in_process api(data_);
+    auto const& col = data_->collections().front();
+    int const purpose = col.field_index(col.roles.purpose);
+    ASSERT_GE(purpose, 0);
+    std::size_t compared = 0;
+    for (auto const& [khmer, english] : std::vector<std::pair<std::string, std::string>>{
+             {"កៅស៊ូ", "rubber"}, {"អំពៅ", "sugar"}, {"ដំឡូងមី", "cassava"}}) {
+        id_set const by_english = all_ids(api, c, "q=" + english);
+        EXPECT_EQ(all_ids(api, c, "q=" + server::percent_encode(khmer)), by_english) << english;
+        compared += !by_english.empty();
+    }
+    EXPECT_GT(compared, 0u) << "the sample has none of these crops";
+}
+
+TEST_F(handlers, lang_and_accept_language_give_khmer_titles_and_errors) {
+    // A catalog over the sample with a Khmer title.
+    test::scratch_dir dir;
+    {
+        std::ofstream f(dir / "catalog.json");
+        f << R"({"title": "t", "data_root": ")" << (test::source_dir() / "data/sample").string() << R"(",
+               "provinces": {"source": "synthetic_provinces.shp"},
+               "collections": [{"id": "s", "title": "Sample concessions", "title_km": "សម្បទានគំរូ",
+                                "source": "synthetic_concessions.shp"}]})";
+    }
+    in_process api(geo::dataset::load({(dir / "catalog.json").string()}, {}, {}));
+    EXPECT_EQ(api.get_json("/collections/s")["title"], "Sample concessions");
+    EXPECT_EQ(api.get_json("/collections/s?lang=km")["title"], "សម្បទានគំរូ");
+    auto const by_header = api.get("/collections/s", "km-KH, en;q=0.5");
+    EXPECT_EQ(json::parse(body_of(by_header))["title"], "សម្បទានគំរូ");
+    EXPECT_NE(json::parse(body_of(by_header))["description"].get<std::string>().find("ធាតុ"), std::string::npos);
+    EXPECT_EQ(json::parse(body_of(api.get("/collections/s?lang=en", "km")))["title"], "Sample concessions");  // lang wins
+    EXPECT_EQ(json::parse(body_of(api.get("/collections", "km")))["collections"][0]["title"], "សម្បទានគំរូ");
+    EXPECT_NE(header_of(by_header, "Vary").find("Accept-Language"), std::string::npos);
+
+    // Errors: the same 400 in either language.
+    auto const en = api.get("/collections/s/items?province=Atlantis");
+    auto const km = api.get("/collections/s/items?province=Atlantis", "km");
+    EXPECT_EQ(en.status, 400u);
+    EXPECT_EQ(km.status, 400u);
+    EXPECT_EQ(json::parse(body_of(en))["description"].get<std::string>().rfind("unknown province 'Atlantis'", 0), 0u);
+    EXPECT_EQ(json::parse(body_of(km))["description"].get<std::string>().rfind("មិនស្គាល់ខេត្ត 'Atlantis'", 0), 0u) << body_of(km);
+    auto const km_404 = api.get("/collections/nothing?lang=km");
+    EXPECT_EQ(km_404.status, 404u);
+    EXPECT_NE(body_of(km_404).find("គ្មានស្រទាប់"), std::string::npos) << body_of(km_404);
+    EXPECT_NE(header_of(km_404, "Vary").find("Accept-Language"), std::string::npos);
+    // lang is no filter, and no other value is taken.
+    EXPECT_EQ(api.get("/collections/s/items?lang=km").status, 200u);
+    EXPECT_EQ(api.get("/collections/s/stats?lang=km").status, 200u);
+    EXPECT_EQ(all_ids(api, "s", "lang=km"), all_ids(api, "s", ""));
+    auto const fr = api.get("/collections/s?lang=fr");
+    EXPECT_EQ(fr.status, 400u);
+    EXPECT_NE(body_of(fr).find("lang must be en or km"), std::string::npos);
+}
+
+TEST(handlers_khmer, a_cached_english_answer_is_never_served_to_a_khmer_request) {
+    in_process api(sample_by_attribute());
+    // Twice in English, so that the answer is cached (kept from its second request).
+    auto const en1 = api.get("/provinces");
+    auto const en2 = api.get("/provinces");
+    ASSERT_TRUE(en2.cached) << "the English answer was not cached, so this test proves nothing";
+    auto const km = api.get("/provinces", "km");
+    auto const en_doc = json::parse(body_of(en2)), km_doc = json::parse(body_of(km));
+    ASSERT_FALSE(en_doc["features"].empty());
+    auto const& first_en = en_doc["features"][0]["properties"];
+    auto const& first_km = km_doc["features"][0]["properties"];
+    EXPECT_EQ(first_en["title"], first_en["name"]);
+    EXPECT_EQ(first_km["title"], first_km["name_km"]);
+    EXPECT_EQ(first_km["name"], first_en["name"]);  // name stays English whatever the language
+    EXPECT_NE(first_en["title"], first_km["title"]);
+    EXPECT_NE(etag_of(en2), etag_of(km));
+    EXPECT_EQ(etag_of(en2), etag_of(api.get("/provinces", "en, km;q=0.5")));
+    for (auto const& f : en_doc["features"]) EXPECT_TRUE(f["properties"]["name_km"].is_string()) << f["properties"]["name"];
 }
 
 }  // namespace
