@@ -159,7 +159,7 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
         filters.date_to = std::move(to);
     } else if (key == "intersects") {
         auto parsed = geo::read_drawn_area(value);
-        if (auto* e = std::get_if<std::string>(&parsed)) return error("intersects " + *e);
+        if (auto* e = std::get_if<std::string>(&parsed)) return make_param_error(message_id::intersects_unusable, *e);
         filters.area = std::make_shared<geo::geometry const>(std::move(std::get<geo::geometry>(parsed)));
     }
     return std::nullopt;

@@ -122,7 +122,7 @@ std::variant<bool, param_error> parse_download(std::string_view text) {
 std::variant<bool, param_error> parse_context_province(std::string_view text) {
     auto parsed = parse_download(text);
     if (std::holds_alternative<param_error>(parsed))
-        return error("context_province must be 1, true, yes, 0, false or no, got " + quote_text(text));
+        return make_param_error(message_id::context_province_not_boolean, quote_text(text));
     return parsed;
 }
 
@@ -136,7 +136,7 @@ std::variant<output_format, param_error> parse_download_format(std::string_view 
         if (!known.alias.empty()) names.push_back(known.alias);
         names.push_back(known.name);
     }
-    return error("f must be one of " + join(names) + " for /download, got " + quote_text(text));
+    return make_param_error(message_id::download_format_unknown, join(names), quote_text(text));
 }
 
 std::variant<std::string, param_error> parse_group(std::string_view text) {
@@ -203,8 +203,8 @@ std::variant<std::vector<std::string>, param_error> parse_collection_list(std::s
     for (std::size_t start = 0;;) {
         std::size_t const comma = text.find(',', start);
         std::string_view const id = trim_spaces(text.substr(start, comma - start));
-        if (id.empty()) return error("collections has an empty name in " + quote_text(text) + "; expected e.g. collections=elc,mining");
-        if (contains(ids, id)) return error("collection " + quote_text(id) + " is listed more than once in collections");
+        if (id.empty()) return make_param_error(message_id::collections_empty_name, quote_text(text));
+        if (contains(ids, id)) return make_param_error(message_id::collections_repeated, quote_text(id));
         ids.emplace_back(id);
         if (comma == std::string_view::npos) break;
         start = comma + 1;
@@ -261,7 +261,7 @@ std::variant<multi_download_params, param_error> parse_multi_download_params(que
         });
     if (failed) return *failed;
     if (params.collections.empty())
-        return error("collections is required: the collection ids to download, comma-separated, e.g. collections=elc,mining");
+        return make_param_error(message_id::collections_required, "see /collections");
     return params;
 }
 

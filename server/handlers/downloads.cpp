@@ -6,6 +6,7 @@
 
 #include "geo/feature_writer.hpp"
 #include "server/handlers/handlers.hpp"
+#include "server/param_text.hpp"
 #include "server/links.hpp"
 
 #include <algorithm>
@@ -95,7 +96,7 @@ response stream_file(fs::path const& tmp, std::string_view media_type) {
     std::error_code ignored;
     auto const size = fs::file_size(tmp, ignored);
     fs::remove(tmp, ignored);  // the open stream keeps the data until it closes
-    if (!*file) return error_response(500, "export failed: cannot reopen the written file");
+    if (!*file) return error_response(500, make_message(message_id::export_failed, "cannot reopen the written file"));
     response r;
     r.content_type = std::string(media_type);
     r.headers.emplace_back("X-Content-Bytes", std::to_string(size));
@@ -117,7 +118,7 @@ response gdal_download(request_context const& ctx, geo::collection const& c, std
     } catch (std::exception const& e) {
         std::error_code ignored;
         fs::remove(tmp, ignored);
-        return error_response(500, std::string("export failed: ") + e.what());
+        return error_response(500, make_message(message_id::export_failed, e.what()));
     }
     return stream_file(tmp, format.media_type);
 }
@@ -165,14 +166,13 @@ std::variant<std::vector<geo::collection const*>, response> listed_collections(q
                                                                                  geo::dataset const& data) {
     auto const it = std::find_if(query.begin(), query.end(), [](auto const& kv) { return kv.first == "collections"; });
     if (it == query.end() || it->second.empty())
-        return error_response(400, "collections is required: the collection ids to download, comma-separated, e.g. "
-                                   "collections=elc,mining; collections: " + known_collections(data));
+        return error_response(400, make_message(message_id::collections_required, known_collections(data)));
     auto ids = parse_collection_list(it->second);
-    if (auto const* e = std::get_if<param_error>(&ids)) return error_response(400, e->description);
+    if (auto const* e = std::get_if<param_error>(&ids)) return error_response(400, e->text);
     std::vector<geo::collection const*> listed;
     for (auto const& id : std::get<std::vector<std::string>>(ids)) {
         auto const* c = data.find(id);
-        if (!c) return error_response(400, "unknown collection '" + id + "' in collections; collections: " + known_collections(data));
+        if (!c) return error_response(400, make_message(message_id::download_unknown_collection, quote_text(id), known_collections(data)));
         listed.push_back(c);
     }
     return listed;
@@ -203,9 +203,7 @@ std::optional<response> check_properties(geo::collection const& c, feature_filte
         if (std::find(names.begin(), names.end(), key) != names.end()) continue;
         std::string list;
         for (auto const& n : names) list += (list.empty() ? "" : ", ") + n;
-        return error_response(400, "collection '" + c.id + "' has no property '" + key +
-                                       "' to filter on (property filters apply to every concession layer listed; " +
-                                       "context layers ignore them); its queryables: " + list);
+        return error_response(400, make_message(message_id::download_property_missing, quote_text(c.id), quote_text(key), list));
     }
     return std::nullopt;
 }
@@ -325,7 +323,7 @@ response multi_download(request_context const& ctx) {
     if (auto* e = std::get_if<response>(&listed)) return std::move(*e);
     auto const& collections = std::get<std::vector<geo::collection const*>>(listed);
     auto parsed = parse_multi_download_params(ctx.t.query, union_of_queryables(collections, data));
-    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->description);
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
     auto const& p = std::get<multi_download_params>(parsed);
 
     auto resolved = resolve_filters(p.filters, data.provinces());
@@ -381,7 +379,7 @@ response multi_download(request_context const& ctx) {
     } catch (std::exception const& e) {
         std::error_code ignored;
         fs::remove(tmp, ignored);
-        return error_response(500, std::string("export failed: ") + e.what());
+        return error_response(500, make_message(message_id::export_failed, e.what()));
     }
     response r = stream_file(tmp, gpkg ? format.media_type : std::string_view("application/zip"));
     if (r.status != 200) return r;

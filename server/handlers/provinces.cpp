@@ -10,6 +10,7 @@
 #include "geo/simplify.hpp"
 #include "geo/province_names.hpp"
 #include "server/handlers/handlers.hpp"
+#include "server/param_text.hpp"
 #include "server/links.hpp"
 
 #include <charconv>
@@ -43,7 +44,7 @@ std::variant<boundary_detail, response> parse_boundary_detail(query_list const& 
         int zoom = -1;
         auto const [end, ec] = std::from_chars(value.data(), value.data() + value.size(), zoom);
         if (ec != std::errc{} || end != value.data() + value.size() || zoom < 0 || zoom > max_boundary_zoom)
-            return error_response(400, "zoom must be a whole number from 0 to " + std::to_string(max_boundary_zoom) + ", not '" + value + "'");
+            return error_response(400, make_message(message_id::boundary_zoom, std::to_string(max_boundary_zoom), quote_text(value)));
         detail.tolerance = geo::tolerance_at_zoom(zoom);
         detail.decimals = geo::decimals_for(detail.tolerance);
     }

@@ -466,6 +466,8 @@ TEST_F(handlers, the_drawn_area_names_the_download_and_keys_the_cache_canonicall
     for (auto const& [name, value] : a.headers)
         if (name == "Content-Disposition") disposition = value;
     EXPECT_NE(disposition.find("-area"), std::string::npos) << disposition;
+}
+
 // --- issue 18 section 6: Khmer and search ------------------------------------
 
 std::string header_of(server::response const& r, std::string const& name) {
