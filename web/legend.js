@@ -13,7 +13,9 @@ const phone_width = 800;  // the same breakpoint as style.css
 
 export const LegendControl = L.Control.extend({
   options: {
-    position: 'bottomright',
+    // A desktop's top left is free (the tools are on the right, the credit
+    // line and scale at the bottom); on a phone the filter chips take it.
+    position: window.innerWidth > phone_width ? 'topleft' : 'bottomright',
     open: window.innerWidth > phone_width,  // open on a desktop, closed on a phone
   },
 
