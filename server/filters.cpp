@@ -209,7 +209,10 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
     out.query.date_to = f.date_to;
     if (f.date_from || f.date_to) {
         add_key("datetime", f.date_from.value_or("..") + "/" + f.date_to.value_or(".."));
-        out.file_suffix += "-" + f.date_from.value_or("") + "-" + f.date_to.value_or("");
+        // "-2008-01-01-2012-12-31", "-from-2008-01-01", "-to-2012-12-31": no dangling dash.
+        out.file_suffix += !f.date_to ? "-from-" + *f.date_from
+                           : !f.date_from ? "-to-" + *f.date_to
+                                          : "-" + *f.date_from + "-" + *f.date_to;
     }
     if (f.area) {
         out.query.area = f.area;

@@ -145,9 +145,9 @@ std::span<message_template const> message_templates() {
          "unknown collection {0} in collections; collections: {1}",
          "មិនស្គាល់ស្រទាប់ {0} នៅក្នុង collections; ស្រទាប់៖ {1}"},
         {message_id::download_property_missing,
-         "collection {0} has no property {1} to filter on (property filters apply to every concession layer listed; "
-         "context layers ignore them); its queryables: {2}",
-         "ស្រទាប់ {0} គ្មានលក្ខណៈ {1} សម្រាប់តម្រងទេ (តម្រងលក្ខណៈអនុវត្តចំពោះស្រទាប់សម្បទានទាំងអស់ដែលបានរាយ; "
+         "collection {0} has no property {1} to filter on (property filters apply to every concession layer listed, "
+         "unless named for one collection as id:property; context layers ignore them); its queryables: {2}",
+         "ស្រទាប់ {0} គ្មានលក្ខណៈ {1} សម្រាប់តម្រងទេ (តម្រងលក្ខណៈអនុវត្តចំពោះស្រទាប់សម្បទានទាំងអស់ដែលបានរាយ លើកលែងតែបានដាក់ឈ្មោះសម្រាប់ស្រទាប់មួយជា id:property; "
          "ស្រទាប់បរិបទមិនយកវាទេ); លក្ខណៈដែលអាចសួរបាន៖ {2}"},
         // The reason ({0}) comes from GDAL, in English.
         {message_id::export_failed,

@@ -96,7 +96,7 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                                     {{"type", "boolean"}, {"default", false}}));
     download_params.push_back({{"name", "properties"},
                                {"in", "query"},
-                               {"description", "A queryable property as name=value: applies to every concession layer listed (each must have it); context layers ignore it"},
+                               {"description", "A queryable property as name=value: applies to every concession layer listed (each must have it); context layers ignore it. Named for one collection as id:name=value (elc:Purpose=Rubber), it applies to that collection alone, whatever its kind"},
                                {"schema", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
                                {"style", "form"},
                                {"explode", true}});

@@ -178,24 +178,81 @@ std::variant<std::vector<geo::collection const*>, response> listed_collections(q
     return listed;
 }
 
-// The property names a client may filter on: those of every listed collection.
+// What cuts a context layer besides its own qualified properties.
+bool context_takes(std::string const& key, bool context_province) {
+    return key == "bbox" || key == "intersects" || (key == "province" && context_province);
+}
+
+// A property filter may name its collection: "elc:Purpose=Rubber" applies
+// to elc alone (as the page's purpose and country filters apply to the
+// layer they were chosen for); "Purpose=Rubber" to every concession layer.
+constexpr char collection_separator = ':';
+
+// The property names a client may filter on: those of every listed
+// collection, bare and qualified by the collection's id.
 std::vector<std::string> union_of_queryables(std::vector<geo::collection const*> const& listed, geo::dataset const& data) {
     std::vector<std::string> names;
     for (auto const* c : listed)
-        for (auto const& name : data.queryables(*c))
+        for (auto const& name : data.queryables(*c)) {
             if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+            names.push_back(c->id + collection_separator + name);
+        }
     return names;
 }
 
-// Context layers (the catalog's "kind": "context": protected areas,
-// forests, dams) stay whole, as on the page (web/api.js filter_params):
-// only the box cuts them, and the province when context_province=true.
-// Concession layers take every filter, so each must have every property
-// filtered on: a filter that cannot apply would hand over the whole layer
-// as if it matched.
-bool context_takes(std::string const& key, bool context_province) {
-    return key == "bbox" || (key == "province" && context_province);
+// The name of a property filter `key` for collection c: the bare name when
+// it is qualified by c's id or not qualified; nullopt when it names another
+// collection.
+std::optional<std::string> property_for(std::string const& key, geo::collection const& c) {
+    std::size_t const at = key.find(collection_separator);
+    if (at == std::string::npos) return key;
+    if (std::string_view(key).substr(0, at) != c.id) return std::nullopt;
+    return key.substr(at + 1);
 }
+
+bool is_qualified(std::string const& key) { return key.find(collection_separator) != std::string::npos; }
+
+// The filters collection c takes. Concession layers: every filter, the
+// bare properties and their own qualified ones. Context layers (the
+// catalog's "kind": "context": protected areas, forests, dams) stay whole,
+// as on the page (web/api.js filter_params): the box and the drawn area cut
+// them, the province when context_province=true, and only the properties
+// qualified by their id.
+feature_filters filters_for(geo::collection const& c, bool context, multi_download_params const& p) {
+    feature_filters f;
+    if (context) {
+        f.bbox = p.filters.bbox;
+        f.area = p.filters.area;
+        if (p.context_province) f.province = p.filters.province;
+    } else {
+        f = p.filters;
+        f.properties.clear();
+    }
+    for (auto const& [key, value] : p.filters.properties) {
+        if (context && !is_qualified(key)) continue;
+        if (auto name = property_for(key, c)) f.properties.emplace_back(std::move(*name), value);
+    }
+    return f;
+}
+
+// The request's parameters that collection c takes, as the request spelled
+// them (a qualified property by its bare name): its items URL.
+query_list params_for(geo::collection const& c, bool context, multi_download_params const& p, query_list const& query) {
+    query_list out;
+    for (auto const& [key, value] : query) {
+        bool const property = std::any_of(p.filters.properties.begin(), p.filters.properties.end(),
+                                          [&](auto const& kv) { return kv.first == key; });
+        if (property) {
+            if (context && !is_qualified(key)) continue;
+            if (auto name = property_for(key, c)) out.emplace_back(std::move(*name), value);
+            continue;
+        }
+        bool const filter = std::find(filter_parameters.begin(), filter_parameters.end(), key) != filter_parameters.end();
+        if (filter && (!context || context_takes(key, p.context_province))) out.emplace_back(key, value);
+    }
+    return out;
+}
+
 
 std::optional<response> check_properties(geo::collection const& c, feature_filters const& filters, geo::dataset const& data) {
     auto const& names = data.queryables(c);
@@ -329,25 +386,16 @@ response multi_download(request_context const& ctx) {
     auto resolved = resolve_filters(p.filters, data.provinces());
     if (auto* e = std::get_if<response>(&resolved)) return std::move(*e);
     auto const& concession_filters = std::get<filter_set>(resolved);
-    feature_filters context_only;
-    context_only.bbox = p.filters.bbox;
-    if (p.context_province) context_only.province = p.filters.province;
-    auto const context_filters = std::get<filter_set>(resolve_filters(context_only, data.provinces()));  // the province resolved above
 
     std::vector<download_layer> layers;
     std::size_t total = 0;
     for (auto const* c : collections) {
         download_layer l{c, c->kind == "context", {}, nullptr};
-        if (!l.context)
-            if (auto e = check_properties(*c, p.filters, data)) return std::move(*e);
-        for (auto const& [key, value] : ctx.t.query) {
-            bool const filter = std::find(filter_parameters.begin(), filter_parameters.end(), key) != filter_parameters.end() ||
-                                std::any_of(p.filters.properties.begin(), p.filters.properties.end(),
-                                            [&](auto const& kv) { return kv.first == key; });
-            if (filter && (!l.context || context_takes(key, p.context_province))) l.params.emplace_back(key, value);
-        }
-        l.selection = std::make_shared<std::vector<std::uint32_t> const>(
-            geo::select(*c, (l.context ? context_filters : concession_filters).query));
+        feature_filters const own = filters_for(*c, l.context, p);
+        if (auto e = check_properties(*c, own, data)) return std::move(*e);
+        l.params = params_for(*c, l.context, p, ctx.t.query);
+        auto const own_resolved = resolve_filters(own, data.provinces());  // the province resolved above: no error
+        l.selection = std::make_shared<std::vector<std::uint32_t> const>(geo::select(*c, std::get<filter_set>(own_resolved).query));
         total += l.selection->size();
         layers.push_back(std::move(l));
     }

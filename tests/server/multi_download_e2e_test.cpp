@@ -249,6 +249,19 @@ TEST_F(server_e2e_api, download_of_several_refuses_what_it_cannot_do_and_names_i
                "not stated by the source");
 }
 
+// A property named for one collection (id:property), as the page's purpose
+// and country filters are: that collection alone takes it, the others are
+// as without it; one naming a collection not listed is refused.
+TEST_F(server_e2e_api, download_of_several_takes_a_property_named_for_one_collection) {
+    time_bound bound;
+    check_gpkg(port(), "collections=elc,mining,kba&elc:Purpose=Rubber&datetime=2008-01-01/..",
+               {{"elc", "Purpose=Rubber&datetime=2008-01-01/.."}, {"mining", "datetime=2008-01-01/.."}, {"kba", ""}},
+               "concessions-elc+mining+kba-elc-purpose-rubber-from-2008-01-01.gpkg", "not stated by the source");
+    auto const refused = get("/download?collections=mining&elc:Purpose=Rubber");
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_NE(refused.body.find("elc:Purpose"), std::string::npos) << refused.body;
+}
+
 TEST_F(server_e2e_api, a_repeated_download_of_several_is_the_same_bytes_with_an_etag) {
     time_bound bound;
     std::string const target = "/download?collections=elc,kba&province=Kampot&f=geojson";
@@ -314,7 +327,7 @@ TEST_F(sample_download, gpkg_and_zip_have_a_layer_each_and_the_context_copy_stay
     ASSERT_GT(chosen, 0);
     ASSERT_LT(chosen, all) << "the filter should select some, not all";
     check_gpkg(port(), "collections=sample,sample-context&" + filters, {{"sample", filters}, {"sample-context", ""}},
-               "concessions-sample+sample-context-company-sample-agro-co-9-2000-01-01-.gpkg", "CC0-1.0 (test)");
+               "concessions-sample+sample-context-company-sample-agro-co-9-from-2000-01-01.gpkg", "CC0-1.0 (test)");
     std::string const province = "province=Synthetic%20Province%20C";
     check_gpkg(port(), "collections=sample-context,sample&context_province=1&" + province,
                {{"sample-context", province}, {"sample", province}}, "concessions-sample-context+sample-synthetic-province-c.gpkg",
