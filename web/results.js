@@ -108,6 +108,28 @@ export function update_download() {
   const params = { ...filter_params(state, c, page.roles.get(c.id)), f: $('download-format').value, download: 1 };
   if ($('download-view').checked) params.bbox = view_bbox();
   $('download-link').href = api_url(`collections/${encodeURIComponent(c.id)}/items`, params).href;
+  $('download-all-link').href = download_all_url().href;
+  const shown = state.layers.filter((id) => page.by_id.has(id)).length;
+  $('download-all-link').textContent = t('download_all', { n: format_number(shown) });
+}
+
+// Every visible layer as the map shows it, in one file (GET /download): the
+// filters every concession layer takes, the purpose and country under the
+// name of the layer they were chosen for (id:field), context layers cut
+// only by the view, the drawn area and, when asked, the province.
+export function download_all_url() {
+  const ids = state.layers.filter((id) => page.by_id.has(id));
+  const shared = filter_params({ ...state, focus: '' }, { id: '', kind: 'concession' }, null);
+  const params = { collections: ids.join(','), ...shared };
+  const focus = page.by_id.get(state.focus);
+  if (focus && ids.includes(focus.id)) {
+    const own = filter_params(state, focus, page.roles.get(focus.id));
+    for (const [key, value] of Object.entries(own)) if (!(key in shared)) params[`${focus.id}:${key}`] = value;
+  }
+  if (state.context_province && state.province) params.context_province = 'true';
+  if ($('download-view').checked) params.bbox = view_bbox();
+  params.f = $('download-format').value;
+  return api_url('download', params);
 }
 
 export function bind_result_events() {
