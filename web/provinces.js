@@ -1,6 +1,7 @@
 // Province boundaries, their labels, the province filter and the popup of
 // a province clicked on the map.
 /* global L */
+import { render_chips } from './chips.js?v=@ASSET_VERSION@';
 import { t, format_number, province_label, collection_label } from './i18n.js?v=@ASSET_VERSION@';
 import { get_json } from './api.js?v=@ASSET_VERSION@';
 import { h } from './panels.js?v=@ASSET_VERSION@';
@@ -77,6 +78,7 @@ function show_boundaries(doc, tier) {
   show_basemap_status();
   fill_province_select();
   draw_province_labels();
+  render_chips();  // a province chip reads its name in the page's language from the boundaries
 }
 
 export function geometry_bounds(geometry) {

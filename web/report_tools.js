@@ -18,7 +18,8 @@ const icons = {
 const DialogButton = L.Control.extend({
   options: { position: 'topright', label_key: '', icon: '', open: null },
   onAdd() {
-    const box = L.DomUtil.create('div', 'leaflet-bar map-tool');
+    // Print and embed are for a desktop: on a phone the map keeps its height.
+    const box = L.DomUtil.create('div', 'leaflet-bar map-tool map-tool-desktop');
     const button = h('button', { type: 'button', class: 'tool-button', 'aria-haspopup': 'dialog', 'data-i18n-aria-label': this.options.label_key,
       'aria-label': t(this.options.label_key), title: t(this.options.label_key) });
     button.innerHTML = this.options.icon;
