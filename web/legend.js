@@ -48,7 +48,7 @@ export const LegendControl = L.Control.extend({
 
 function swatch(colour, { point = false, outline = null } = {}) {
   const cls = `swatch${point ? ' swatch-point' : ''}`;
-  // A translucent fill as on the map; the legend's colour is the solid one.
+  // The solid colour (the map fills it at half opacity), outlined as on the map.
   return h('span', { class: cls, 'data-colour': colour, style: `background:${colour};border-color:${outline ?? colour}`, 'aria-hidden': 'true' });
 }
 
@@ -64,8 +64,10 @@ function crop_list(c) {
   const names = purpose_names[language()] ?? purpose_names.en;
   const item = (colour, text, options) => h('li', { class: 'map-legend-item' }, swatch(colour, options), text);
   return h('ul', { class: 'map-legend-crops', 'aria-label': t('colour_by_purpose', { c: collection_label(c) }) },
-    page.purpose_labels.map(({ key, label }) => item(page.purpose_classes.get(key), names[key] ?? label)),
-    item(other_purpose, t('other')),
+    // Outlined in the layer's colour, as on the map: a crop's fill with the
+    // ELC outline is told apart from a context layer of a similar fill.
+    page.purpose_labels.map(({ key, label }) => item(page.purpose_classes.get(key), names[key] ?? label, { outline: c.color })),
+    item(other_purpose, t('other'), { outline: c.color }),
     item(unknown_purpose, t('unknown'), { outline: c.color }));
 }
 
