@@ -7,22 +7,6 @@ namespace geo {
 
 namespace {
 
-double sq_segment_distance(point p, point a, point b) {
-    double x = a.x, y = a.y;
-    double const dx = b.x - x, dy = b.y - y;
-    if (dx != 0 || dy != 0) {
-        double const t = ((p.x - x) * dx + (p.y - y) * dy) / (dx * dx + dy * dy);
-        if (t > 1) {
-            x = b.x;
-            y = b.y;
-        } else if (t > 0) {
-            x += dx * t;
-            y += dy * t;
-        }
-    }
-    return (p.x - x) * (p.x - x) + (p.y - y) * (p.y - y);
-}
-
 // Douglas-Peucker on one run of points; both ends are kept (a closed ring
 // keeps its first point, and the point farthest from it).
 std::vector<point> douglas_peucker(std::vector<point> const& pts, double tolerance) {
@@ -107,6 +91,22 @@ std::vector<polygon> simplified_polygons(std::vector<polygon> const& polygons, d
 }
 
 }  // namespace
+
+double sq_segment_distance(point const& p, point const& a, point const& b) {
+    double x = a.x, y = a.y;
+    double const dx = b.x - x, dy = b.y - y;
+    if (dx != 0 || dy != 0) {
+        double const t = ((p.x - x) * dx + (p.y - y) * dy) / (dx * dx + dy * dy);
+        if (t > 1) {
+            x = b.x;
+            y = b.y;
+        } else if (t > 0) {
+            x += dx * t;
+            y += dy * t;
+        }
+    }
+    return (p.x - x) * (p.x - x) + (p.y - y) * (p.y - y);
+}
 
 geometry simplified(geometry const& g, double tolerance) {
     if (!(tolerance > 0)) return g;

@@ -23,6 +23,9 @@ constexpr double tolerance_at_zoom(int zoom) {
     return 360.0 / (256.0 * static_cast<double>(1ull << zoom)) / 2;
 }
 
+// The squared distance from p to the segment a-b (shared with the tiler).
+double sq_segment_distance(point const& p, point const& a, point const& b);
+
 // The decimals a coordinate needs to stay within a tenth of `tolerance`
 // (1 to 9).
 int decimals_for(double tolerance);

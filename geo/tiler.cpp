@@ -5,6 +5,7 @@
 #include "geo/feature_writer.hpp"
 #include "geo/number_format.hpp"
 #include "geo/parallel.hpp"
+#include "geo/simplify.hpp"
 
 #include <protozero/pbf_writer.hpp>
 
@@ -23,22 +24,6 @@ namespace {
 double sq_tolerance(tile_options const& o, unsigned z) {
     double const t = o.tolerance / (o.extent * std::ldexp(1.0, static_cast<int>(z)));
     return t * t;
-}
-
-double sq_segment_distance(point const& p, point const& a, point const& b) {
-    double x = a.x, y = a.y;
-    double const dx = b.x - x, dy = b.y - y;
-    if (dx != 0 || dy != 0) {
-        double const t = ((p.x - x) * dx + (p.y - y) * dy) / (dx * dx + dy * dy);
-        if (t > 1) {
-            x = b.x;
-            y = b.y;
-        } else if (t > 0) {
-            x += dx * t;
-            y += dy * t;
-        }
-    }
-    return (p.x - x) * (p.x - x) + (p.y - y) * (p.y - y);
 }
 
 // Douglas-Peucker importance (geojson-vt's simplify): the squared distance
