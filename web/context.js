@@ -1,8 +1,8 @@
 // What every part of the page shares: the page state (also in the URL),
-// what has been loaded (page), and small helpers.
+// what has been loaded (page), and small helpers. Failures are shown by
+// status.js.
 /* global L */
 import { t } from './i18n.js?v=@ASSET_VERSION@';
-import { h } from './panels.js?v=@ASSET_VERSION@';
 import { read_state } from './url_state.js?v=@ASSET_VERSION@';
 
 export const $ = (id) => document.getElementById(id);
@@ -44,7 +44,3 @@ export async function tracked(promise) {
   }
 }
 
-export function show_error(el, what, error) {
-  if (error.name === 'AbortError') return;
-  el.replaceChildren(h('p', { class: 'error' }, t('error', { what, why: error.message })));
-}

@@ -4,7 +4,8 @@ import { t } from './i18n.js?v=@ASSET_VERSION@';
 import { get_json } from './api.js?v=@ASSET_VERSION@';
 import { render_detail } from './panels.js?v=@ASSET_VERSION@';
 import { write_state } from './url_state.js?v=@ASSET_VERSION@';
-import { $, state, page, tracked, show_error } from './context.js?v=@ASSET_VERSION@';
+import { $, state, page, tracked } from './context.js?v=@ASSET_VERSION@';
+import { report_failure, clear_failure } from './status.js?v=@ASSET_VERSION@';
 import { map, fit, feature_bounds } from './map_view.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { highlight } from './layers.js?v=@ASSET_VERSION@';
@@ -37,10 +38,12 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
     try {
       feature = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/items/${id}`, null, { signal: detail_abort.signal }));
     } catch (error) {
-      show_error($('detail-body'), t('detail'), error);
+      report_failure('detail', { where: $('detail-body'), what: () => t('detail'), error,
+        retry: () => show_detail(collection_id, id, { zoom }) });
       return;
     }
   }
+  clear_failure('detail');
   const roles = await roles_of(c.id);
   const p = feature.properties ?? {};
   $('detail-title').textContent = p[roles.name] ?? p[roles.company] ?? `${t('detail')} #${feature.id}`;
@@ -59,6 +62,7 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
 }
 
 export function close_detail() {
+  clear_failure('detail');
   const had_focus = $('detail').contains(document.activeElement);
   $('detail').hidden = true;
   document.body.classList.remove('detail-open');

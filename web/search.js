@@ -3,7 +3,8 @@
 import { t, english_search } from './i18n.js?v=@ASSET_VERSION@';
 import { get_json, filter_params } from './api.js?v=@ASSET_VERSION@';
 import { h, render_search_results } from './panels.js?v=@ASSET_VERSION@';
-import { $, state, page, tracked, show_error } from './context.js?v=@ASSET_VERSION@';
+import { $, state, page, tracked } from './context.js?v=@ASSET_VERSION@';
+import { report_failure, clear_failure } from './status.js?v=@ASSET_VERSION@';
 import { fit, feature_bounds } from './map_view.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { apply } from './filters.js?v=@ASSET_VERSION@';
@@ -35,6 +36,7 @@ export async function run_search(query, { zoom = true } = {}) {
         { ...filter_params({ ...state, q }, c, roles), q: english_search(q), limit: 8, sortby: '-area_ha' }, { signal: search_abort.signal });
       return { collection: c, roles, doc };
     })));
+    clear_failure('search');
     const found = results.reduce((n, r) => n + (r.doc.numberMatched ?? r.doc.features.length), 0);
     if (!found) {
       box.replaceChildren(h('p', { class: 'muted search-none' }, t('search_no_match', { q })));
@@ -52,11 +54,12 @@ export async function run_search(query, { zoom = true } = {}) {
     for (const r of results) for (const f of r.doc.features) { const b = feature_bounds(f); if (b) bounds.extend(b); }
     if (zoom && bounds.isValid()) fit(bounds, 12);
   } catch (error) {
-    show_error(box, t('search_results'), error);
+    report_failure('search', { where: box, what: () => t('search_results'), error, retry: () => run_search(q, { zoom }) });
   }
 }
 
 export function close_results() {
+  clear_failure('search');
   $('search-results').hidden = true;
 }
 

@@ -205,6 +205,34 @@ test('failed statistics: no stale figures, an alert in their place, Retry shows 
   await context.close();
 });
 
+test('a failed detail and a failed search say so in their panel, and Retry shows them', { timeout: 90_000 }, async () => {
+  let fail = true;
+  const failing = (r) => (fail ? r.fulfill({ status: 500, contentType: 'application/json', body: '{"description":"test failure"}' }) : r.continue());
+  const one = (await api('/collections/elc/items?limit=1&sortby=-area_ha')).features[0];
+  const { context, page } = await open_with(`#sel=elc/${one.id}`, {}, async (p) => {
+    await p.route(new RegExp(`/collections/elc/items/${one.id}(\\?|$)`), failing);
+    await p.route(/\/collections\/[^/]+\/items\?.*q=/, failing);
+  });
+  const detail_alert = page.locator('#detail-body [role="alert"]');
+  await detail_alert.waitFor();
+  assert.match(await detail_alert.textContent(), /500/);
+  fail = false;
+  await detail_alert.getByRole('button', { name: 'Retry' }).click();
+  const name = one.properties.Name;
+  await page.waitForFunction((n) => !document.querySelector('#detail-body [role="alert"]') &&
+    document.getElementById('detail-title').textContent.trim() === n, name);
+  fail = true;
+  await page.fill('#search-input', 'rubber');
+  await page.press('#search-input', 'Enter');
+  const search_alert = page.locator('#search-results [role="alert"]');
+  await search_alert.waitFor();
+  fail = false;
+  await search_alert.getByRole('button', { name: 'Retry' }).click();
+  await page.waitForFunction(() => !document.querySelector('#search-results [role="alert"]') &&
+    document.querySelectorAll('#search-results a, #search-results button').length > 0);
+  await context.close();
+});
+
 test('the server gone: one alert says so, in English and Khmer; Retry restores map, stats and list', { timeout: 150_000 }, async () => {
   for (const [lang, text, retry] of [['en', /server cannot be reached/, 'Retry'], ['km', /មិនអាចភ្ជាប់ទៅម៉ាស៊ីនមេ/, 'ព្យាយាមម្ដងទៀត']]) {
     for (const [name, options] of [['desktop', {}], ['phone', phone]]) {
