@@ -130,7 +130,7 @@ json openapi_document(std::string const& title, std::string const& base_url, std
         {"/provinces/{province}", {{"get", {{"summary", "One province"}, {"operationId", "getProvince"},
                                             {"parameters", {param("province", "path", "Name in any common spelling (Khmer too: កោះកុង), or code", {{"type", "string"}}, true), lang}},
                                             {"responses", ok("A province", "application/geo+json")}}}}},
-        {"/download", {{"get", {{"summary", "Several collections under one filter in one file: concession layers take every filter, context layers stay whole but for bbox"},
+        {"/download", {{"get", {{"summary", "Several collections under one filter in one file: concession layers take every filter, context layers stay whole but for bbox, intersects and (when asked) province"},
                                 {"operationId", "downloadCollections"}, {"parameters", download_params},
                                 {"responses", download_responses}}}}},
         {"/healthz", {{"get", {{"summary", "Liveness and data version"}, {"operationId", "getHealth"}, {"responses", {{"200", {{"description", "Serving"}}}}}}}}},

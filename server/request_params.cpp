@@ -248,7 +248,7 @@ std::variant<stats_params, param_error> parse_stats_params(query_list const& que
 std::variant<multi_download_params, param_error> parse_multi_download_params(query_list const& query,
                                                                              std::vector<std::string> const& queryables) {
     multi_download_params params;
-    std::vector<std::string_view> keys = {"collections", "f", "context_province"};
+    std::vector<std::string_view> keys = {"collections", "f", "context_province", "lang"};
     keys.insert(keys.end(), filter_parameters.begin(), filter_parameters.end());
     auto const failed = walk_query(
         query, keys, queryables,

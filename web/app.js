@@ -123,12 +123,12 @@ async function show_sample_notice() {
 async function start() {
   performance.mark('concessions-start');
   choose_language();
-  add_tools();
+  if (!state.embed) add_tools();  // the embedded map is the map, its legend and credits
   render_static();
   set_basemap();
   if (state.view) map.setView([state.view.lat, state.view.lng], state.view.zoom);
   page.drawn.then(show_sample_notice);
-  const doc = await tracked(get_json('collections'));
+  const doc = await tracked(get_json('collections', { lang: 'en' }));
   performance.mark('concessions-collections');
   page.collections = doc.collections ?? [];
   page.by_id = new Map(page.collections.map((c) => [c.id, c]));

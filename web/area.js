@@ -87,6 +87,8 @@ function stop_drawing() {
 
 export function start_drawing(mode) {
   stop_drawing();
+  // One tool takes the map's clicks at a time: measuring stops (measure.js).
+  document.dispatchEvent(new CustomEvent('concessions:tool', { detail: 'draw' }));
   drawing = { mode, points: [], preview: L.layerGroup().addTo(map) };
   map.doubleClickZoom.disable();
   map.getContainer().classList.add('drawing');
@@ -216,6 +218,7 @@ export function add_area_tool({ control: with_control = true } = {}) {
   if (with_control) new AreaControl().addTo(map);
   show_area();
   document.addEventListener('concessions:area', show_area);  // "Clear filters" cleared it
+  document.addEventListener('concessions:tool', (e) => { if (e.detail !== 'draw' && drawing) stop_drawing(); });
   // Enter finishes a polygon, Escape cancels the drawing (before the page's
   // own Escape, which would close a panel).
   window.addEventListener('keydown', (e) => {

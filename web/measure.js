@@ -58,6 +58,8 @@ class MeasureTool {
     this.points = [];
     this.closed = false;
     this.layer = L.layerGroup();
+    // One tool takes the map's clicks at a time: drawing an area stops this.
+    document.addEventListener('concessions:tool', (e) => { if (e.detail !== 'measure' && this.active) this.stop(); });
     this.panel = new MeasurePanel(this);
     this._on_click = (e) => this.add(e.latlng);
     this._on_key = (e) => {
@@ -70,6 +72,7 @@ class MeasureTool {
   get active() { return page.measuring; }
 
   start() {
+    document.dispatchEvent(new CustomEvent('concessions:tool', { detail: 'measure' }));
     page.measuring = true;
     close_detail();  // it would cover the panel and the shape
     this.button.setAttribute('aria-pressed', 'true');

@@ -111,6 +111,7 @@ export function update_download() {
   $('download-all-link').href = download_all_url().href;
   const shown = state.layers.filter((id) => page.by_id.has(id)).length;
   $('download-all-link').textContent = t('download_all', { n: format_number(shown) });
+  $('download-all-link').hidden = shown === 0;  // no layer shown: nothing to download
 }
 
 // Every visible layer as the map shows it, in one file (GET /download): the

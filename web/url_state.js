@@ -54,7 +54,8 @@ export function read_area(text) {
   const parts = text.split(';').filter(Boolean);
   if (parts.length === 1) {
     const b = numbers(parts[0]);
-    if (b.length !== 4 || !b.every(Number.isFinite) || b[0] >= b[2] || b[1] >= b[3]) return null;
+    if (b.length !== 4 || !b.every(Number.isFinite) || b[0] >= b[2] || b[1] >= b[3] ||
+        Math.abs(b[0]) > 180 || Math.abs(b[2]) > 180 || Math.abs(b[1]) > 90 || Math.abs(b[3]) > 90) return null;
     return [[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]];
   }
   const ring = parts.map(numbers);

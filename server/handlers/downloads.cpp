@@ -4,6 +4,7 @@
 // /download: several collections under one filter in one file (a
 // GeoPackage with a layer each, or a zip with a file each and README.txt).
 
+#include "geo/drawn_area.hpp"
 #include "geo/feature_writer.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/param_text.hpp"
@@ -280,6 +281,7 @@ std::vector<std::string> filter_in_words(feature_filters const& f, filter_set co
     for (auto const& [k, v] : f.properties) lines.push_back(k + " is \"" + v + "\"");
     if (f.date_from || f.date_to)
         lines.push_back("contract date from " + f.date_from.value_or("the beginning") + " to " + f.date_to.value_or("now"));
+    if (f.area) lines.push_back("meeting the drawn area " + geo::to_wkt(*f.area));
     return lines;
 }
 
@@ -298,8 +300,9 @@ std::string readme_text(request_context const& ctx, std::vector<download_layer> 
     if (words.empty()) t << "None: every feature of every collection.\n";
     for (auto const& line : words) t << "- " << line << "\n";
     t << "\nConcession layers take every filter. Context layers (protected areas, forests, dams...) stay whole: "
-      << (p.context_province ? "only the box and the province cut them (context_province=true).\n"
-                             : "only the box cuts them (context_province=true would apply the province too).\n");
+      << (p.context_province ? "only the box, the drawn area and the province cut them (context_province=true), and "
+                             : "only the box and the drawn area cut them (context_province=true would apply the province too), and ")
+      << "properties named for them (id:property).\n";
     t << "\nCollections\n-----------\n";
     for (std::size_t i = 0; i < layers.size(); ++i) {
         auto const& l = layers[i];

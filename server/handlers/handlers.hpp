@@ -92,8 +92,9 @@ response download(request_context const& ctx, geo::collection const& c, std::vec
 // under one filter, in one file: a GeoPackage with a layer per collection
 // (named by its id; README text in its metadata), or for the other formats
 // a zip with a file per collection (a shapefile's parts) and README.txt.
-// Concession layers take every filter; context layers only bbox, and
-// province when context_province=true.
+// Concession layers take every filter; context layers only bbox,
+// intersects, province when context_province=true, and properties named
+// for them (id:property).
 response multi_download(request_context const& ctx);
 
 // --- provinces.cpp -------------------------------------------------------------

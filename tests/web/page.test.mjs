@@ -441,3 +441,21 @@ test('focus returns where it was when the detail, the search results or the phon
   assert.deepEqual(small.problems, []);
   await small.context.close();
 });
+
+// A browser set to Khmer sends Accept-Language: km, and the API answers
+// /collections in Khmer: the page asks for its own words in English (it has
+// its Khmer labels), so its default layers and English labels stay right.
+test('a browser set to Khmer gets the same default layers, and English labels after switching', { timeout: 90_000 }, async () => {
+  const english = await open_page();
+  const expected = await english.page.evaluate(() => window.concessions_page.state.layers);
+  await english.context.close();
+  const { context, page, problems } = await open_page('', { locale: 'km-KH' });
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'km');
+  assert.deepEqual(await page.evaluate(() => window.concessions_page.state.layers), expected);
+  await page.getByRole('button', { name: 'EN', exact: true }).click();
+  const titles = (await api('/collections?lang=en')).collections.map((c) => c.title);
+  const labels = await page.$$eval('#layers label', (ls) => ls.map((l) => l.textContent.trim()));
+  assert.deepEqual(labels, titles);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
