@@ -66,8 +66,8 @@ function start_server() {
 
 // Bytes on the wire (headers and compressed bodies, from the resource
 // timing of every request, the document included) up to a moment, and in all.
-async function measure(browser, url, drawn_expression, idle_expression, route = null, network = null) {
-  const context = await browser.newContext({ viewport });  // a cold cache every time
+async function measure(browser, url, drawn_expression, idle_expression, route = null, network = null, device = null) {
+  const context = await browser.newContext(device ?? { viewport });  // a cold cache every time
   const page = await context.newPage();
   if (network) {
     const cdp = await context.newCDPSession(page);
@@ -114,17 +114,20 @@ try {
   const cases = [
     { name: 'ours, ELC layer only', url: `${base}/#layers=elc&basemap=none`, drawn: ours_drawn, idle: ours_idle },
     { name: 'ours, default layers (3)', url: `${base}/#basemap=none`, drawn: ours_drawn, idle: ours_idle },
+    // A phone (375x667, touch, 2x pixels): the layout and the tiles it asks for differ.
+    { name: 'ours, default layers, phone', url: `${base}/#basemap=none`, drawn: ours_drawn, idle: ours_idle,
+      device: { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } },
     { name: 'peer: L.geoJSON, SVG', url: `${base}/peer-svg.html`, drawn: 'window.first_drawn_ms', idle: 'true', route: { url: `${base}/peer-svg.html`, body: peer_html(false) } },
     { name: 'peer: L.geoJSON, canvas', url: `${base}/peer-canvas.html`, drawn: 'window.first_drawn_ms', idle: 'true', route: { url: `${base}/peer-canvas.html`, body: peer_html(true) } },
   ];
   // One untimed run each: the server's caches are then warm for both sides.
-  for (const c of cases) await measure(browser, c.url, c.drawn, c.idle, c.route);
-  console.log(`First view at ${viewport.width}x${viewport.height}, no basemap; median of ${runs} cold-cache runs (min-max); Chromium ${browser.version()}`);
+  for (const c of cases) await measure(browser, c.url, c.drawn, c.idle, c.route, null, c.device);
+  console.log(`First view at ${viewport.width}x${viewport.height} (the phone row: 375x667), no basemap; median of ${runs} cold-cache runs (min-max); Chromium ${browser.version()}`);
   console.log('Bytes: transfer sizes (headers + compressed bodies) of every response finished before the concessions were drawn, and of all responses once the page is idle.');
   for (const network_name of network_names) {
     const results = new Map(cases.map((c) => [c.name, []]));
     for (let i = 0; i < runs; ++i)
-      for (const c of cases) results.get(c.name).push(await measure(browser, c.url, c.drawn, c.idle, c.route, networks[network_name]));
+      for (const c of cases) results.get(c.name).push(await measure(browser, c.url, c.drawn, c.idle, c.route, networks[network_name], c.device));
 
     const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(`\nnetwork: ${network_name}${networks[network_name] ? ' (150 ms RTT, 1.6 Mbit/s down, emulated by Chromium)' : ' (loopback)'}; load average ${load}`);
@@ -141,7 +144,7 @@ try {
     }
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     for (const row of rows) console.log(row.map((cell, i) => (i ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  '));
-    const ours = results.get(cases[0].name), peer = results.get(cases[2].name);
+    const ours = results.get(cases[0].name), peer = results.get('peer: L.geoJSON, SVG');
     console.log(`ours (ELC) / peer (SVG): time ${(median(ours.map((x) => x.drawn_ms)) / median(peer.map((x) => x.drawn_ms))).toFixed(2)}, ` +
       `bytes to drawn ${(median(ours.map((x) => x.bytes_drawn)) / median(peer.map((x) => x.bytes_drawn))).toFixed(2)}`);
   }
