@@ -27,6 +27,14 @@ std::string text_of(value const& v) {
     return {};
 }
 
+void note_example(std::vector<std::int64_t>& ids, std::int64_t id) {
+    auto const at = std::lower_bound(ids.begin(), ids.end(), id);
+    if (at != ids.end() && *at == id) return;
+    if (ids.size() >= load_report::example_count && at == ids.end()) return;
+    ids.insert(at, id);
+    if (ids.size() > load_report::example_count) ids.pop_back();
+}
+
 index_box to_index_box(box const& b) { return index_box({b.min_x, b.min_y}, {b.max_x, b.max_y}); }
 
 int collection::field_index(std::string const& name) const {

@@ -74,11 +74,19 @@ struct load_report {
     std::size_t unparseable_dates = 0;
     std::vector<std::string> unparseable_date_examples;  // first few distinct values
     std::size_t recoded_text_values = 0;                 // invalid UTF-8 read as Windows-1252
+    std::size_t recoded_features = 0;                    // features with at least one such value
     std::size_t without_province = 0;  // polygons overlapping no province (with boundaries)
     std::vector<std::string> unknown_province_names;  // when parsed from text
     std::map<std::string, std::size_t> geometry_types;
     std::vector<std::string> warnings;
+    // The first few feature ids (smallest first) of each kind of problem,
+    // for the summary a person reads on stderr (print_problems).
+    static constexpr std::size_t example_count = 5;
+    std::vector<std::int64_t> repaired_ids, null_geometry_ids, recoded_ids, unparseable_date_ids;
 };
+
+// Adds id to the examples if it is among the first example_count.
+void note_example(std::vector<std::int64_t>& ids, std::int64_t id);
 
 namespace bg = boost::geometry;
 namespace bgi = boost::geometry::index;

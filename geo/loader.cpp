@@ -37,6 +37,7 @@ void parse_contract_dates(collection& c) {
         f.contract_date = parse_date(*text);
         if (!f.contract_date) {
             ++c.report.unparseable_dates;
+            note_example(c.report.unparseable_date_ids, f.id);
             if (examples.size() < 5) examples.insert(*text);
         }
     }

@@ -99,4 +99,45 @@ void print_summary(std::ostream& out, snapshot const& snap) {
     }
 }
 
+namespace {
+
+// "feature 12" or "features 3, 7, 9, …" (the examples kept, and an ellipsis
+// when there were more).
+std::string feature_ids(std::vector<std::int64_t> const& ids, std::size_t total) {
+    std::string out = total == 1 ? "feature " : "features ";
+    for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
+    if (total > ids.size()) out += ", …";
+    return out;
+}
+
+std::string counted(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+}  // namespace
+
+void print_problems(std::ostream& err, std::vector<collection> const& collections) {
+    for (auto const& c : collections) {
+        auto const& r = c.report;
+        std::vector<std::string> parts;
+        if (r.repaired)
+            parts.push_back(counted(r.repaired, "invalid geometry", "invalid geometries") + " repaired with MakeValid (" +
+                            feature_ids(r.repaired_ids, r.repaired) + ")");
+        if (r.null_geometries)
+            parts.push_back(counted(r.null_geometries, "feature", "features") + " without geometry, not on the map (" +
+                            feature_ids(r.null_geometry_ids, r.null_geometries) + ")");
+        if (r.recoded_text_values)
+            parts.push_back(counted(r.recoded_text_values, "text value", "text values") +
+                            " not UTF-8, read as Windows-1252; --encoding overrides (" +
+                            feature_ids(r.recoded_ids, r.recoded_features) + ")");
+        if (r.unparseable_dates)
+            parts.push_back(counted(r.unparseable_dates, "date", "dates") + " in " + c.roles.contract_date +
+                            " that could not be read (" + feature_ids(r.unparseable_date_ids, r.unparseable_dates) + ")");
+        if (parts.empty()) continue;
+        err << "concessions: warning: " << c.id << ": ";
+        for (std::size_t i = 0; i < parts.size(); ++i) err << (i ? "; " : "") << parts[i];
+        err << "\n";
+    }
+}
+
 }  // namespace geo

@@ -20,4 +20,10 @@ nlohmann::json summarize(snapshot const& snap);
 // The same, for people.
 void print_summary(std::ostream& out, snapshot const& snap);
 
+// One line per collection with something a person running the program
+// should know (geometries repaired, features without geometry, text recoded,
+// dates that could not be read), counts and the first few feature ids,
+// whatever the report on stdout is (text or --json). Nothing when all is well.
+void print_problems(std::ostream& err, std::vector<collection> const& collections);
+
 }  // namespace geo

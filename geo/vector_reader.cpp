@@ -279,6 +279,7 @@ void read_chunk(layer_plan const& plan, OGRLayer* shared, source_options const& 
                             ft.geom = to_geometry(*fixed);
                             ft.repaired = true;
                             ++out.report.repaired;
+                            note_example(out.report.repaired_ids, ft.id);
                             out.report.warnings.push_back("feature " + std::to_string(ft.id) + ": " + why +
                                                           " (source coordinates); repaired with MakeValid");
                         } else {
@@ -290,6 +291,7 @@ void read_chunk(layer_plan const& plan, OGRLayer* shared, source_options const& 
                 if (ft.geom.empty()) {
                     ft.geom = geometry{};
                     ++out.report.null_geometries;
+                    note_example(out.report.null_geometry_ids, ft.id);
                 }
                 for (auto& l : ft.geom.lines) transform.transform(l);
                 for (auto& p : ft.geom.polygons)
@@ -310,8 +312,13 @@ void read_chunk(layer_plan const& plan, OGRLayer* shared, source_options const& 
                                  "EPSG:NNNN (EPSG:32648 for UTM zone 48N)");
             ft.area_ha = area_ha(ft.geom);
             ft.properties.reserve(plan.fields.size());
+            std::size_t const recoded_before = out.report.recoded_text_values;
             for (std::size_t i = 0; i < plan.fields.size(); ++i)
                 ft.properties.push_back(read_value(*f, static_cast<int>(i), plan.ogr_types[i], out.report));
+            if (out.report.recoded_text_values != recoded_before) {
+                ++out.report.recoded_features;
+                note_example(out.report.recoded_ids, ft.id);
+            }
             out.features.push_back(std::move(ft));
         }
     } catch (std::exception const& e) {
@@ -325,8 +332,12 @@ void merge(load_report& into, load_report&& from) {
     into.repaired += from.repaired;
     into.null_geometries += from.null_geometries;
     into.recoded_text_values += from.recoded_text_values;
+    into.recoded_features += from.recoded_features;
     for (auto const& [type, n] : from.geometry_types) into.geometry_types[type] += n;
     for (auto& w : from.warnings) into.warnings.push_back(std::move(w));
+    for (auto id : from.repaired_ids) note_example(into.repaired_ids, id);
+    for (auto id : from.null_geometry_ids) note_example(into.null_geometry_ids, id);
+    for (auto id : from.recoded_ids) note_example(into.recoded_ids, id);
 }
 
 // `layer_index` is the layer's place in `ds`, for a parallel read to find

@@ -44,6 +44,7 @@ std::function<int()> add_info_command(CLI::App& app) {
         }
         geo::snapshot const snap = geo::load(opts->sources, opts->load);
         for (auto const& f : snap.failures) std::cerr << "concessions: error: " << f.message << "\n";
+        geo::print_problems(std::cerr, snap.collections);
         if (opts->json)
             std::cout << geo::summarize(snap).dump(2) << "\n";
         else

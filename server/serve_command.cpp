@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "geo/dataset.hpp"
+#include "geo/summary.hpp"
 #include "server/api.hpp"
 #include "server/cache_file.hpp"
 #include "server/http_server.hpp"
@@ -150,6 +151,7 @@ std::function<int()> add_serve_command(CLI::App& app) {
         auto load = [o] { return geo::dataset::load(o->sources, o->load, o->dataset); };
         auto first = load();
         for (auto const& f : first->failures()) std::cerr << "concessions: error: " << f.message << "\n";
+        geo::print_problems(std::cerr, first->collections());
         if (first->collections().empty()) {
             std::cerr << "concessions: nothing to serve: no source could be loaded\n";
             return exit_load_failed;

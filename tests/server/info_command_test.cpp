@@ -371,6 +371,19 @@ TEST_F(info_command_mislabelled_encoding, latin1_text_labelled_utf8_is_recoded_a
         << text.out;
 }
 
+// A person running info reads stderr: it says what was recoded, and for
+// which features, whatever --json prints on stdout.
+TEST_F(info_command_mislabelled_encoding, stderr_names_the_recoded_features) {
+    auto const r = info("--json " + test::quote(shp.string()));
+    ASSERT_EQ(r.exit_code, exit_ok) << r.err;
+    EXPECT_TRUE(json::accept(r.out)) << "stdout stays one JSON document";
+    // The first feature holds both non-ASCII values (OGR numbers shapefile features from 0).
+    EXPECT_NE(r.err.find("concessions: warning: latin: 2 text values not UTF-8, read as Windows-1252; --encoding overrides "
+                         "(feature 0)"),
+              std::string::npos)
+        << r.err;
+}
+
 TEST_F(info_command_mislabelled_encoding, encoding_option_reads_it_as_given) {
     for (std::string const encoding : {"LATIN1", "CP1252"}) {
         SCOPED_TRACE(encoding);
@@ -393,6 +406,33 @@ TEST_F(info_command_mislabelled_encoding, a_truthful_cpg_needs_no_recoding) {
     auto const r = info("--json " + test::quote(shp.string()));
     ASSERT_EQ(r.exit_code, exit_ok) << r.err;
     EXPECT_EQ(parse_json(r)["collections"][0]["recoded_text_values"], 0);
+}
+
+// --- 6b. what was repaired, on stderr -------------------------------------------
+
+// The ids SpatiaLite gives for a condition on the sample's features: the
+// oracle for the ids info names on stderr.
+std::string sample_ids(std::string const& where) {
+    fs::path const shp = test::source_dir() / "data/sample/synthetic_concessions.shp";
+    auto const rows = test::sqlite_oracle(shp, "SELECT ROWID AS fid FROM synthetic_concessions WHERE " + where + " ORDER BY 1 LIMIT 5");
+    std::string out;
+    for (std::size_t i = 1; i < rows.size(); ++i) out += (i > 1 ? ", " : "") + rows[i][0];
+    return out;
+}
+
+TEST(info_command, stderr_names_the_repaired_and_the_missing_geometries_whatever_stdout_is) {
+    std::string const invalid = sample_ids("geometry IS NOT NULL AND ST_IsValid(geometry) = 0");
+    std::string const missing = sample_ids("geometry IS NULL");
+    ASSERT_FALSE(invalid.empty());
+    ASSERT_FALSE(missing.empty());
+    for (std::string const args : {"--json", ""}) {
+        SCOPED_TRACE(args);
+        auto const r = info(args);
+        ASSERT_EQ(r.exit_code, exit_ok) << r.err;
+        EXPECT_NE(r.err.find("invalid geometries repaired with MakeValid (features " + invalid + ")"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("without geometry, not on the map (feature " + missing + ")"), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("dates in Contract that could not be read (features "), std::string::npos) << r.err;
+    }
 }
 
 // --- 7. paths that are not shapefiles ------------------------------------------
@@ -467,7 +507,9 @@ TEST(info_command, bad_command_lines_exit_2) {
 TEST(info_command, bundled_sample_by_default) {
     auto const r = info("--json");
     ASSERT_EQ(r.exit_code, exit_ok) << r.err;
-    EXPECT_EQ(r.err, "");
+    // stderr has only the summary of what was repaired (tested above), no error.
+    EXPECT_EQ(r.err.find("error"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.rfind("concessions: warning: synthetic-concessions: ", 0), 0u) << r.err;
     json const j = parse_json(r);
     ASSERT_GE(j.value("collections", json::array()).size(), 1u) << r.out;
     auto const& c = j["collections"][0];
