@@ -265,7 +265,7 @@ test('the server gone: one alert says so, in English and Khmer; Retry restores m
 
 test('the server gone at start: an alert with Retry that reloads', { timeout: 60_000 }, async () => {
   let gone = true;
-  const { context, page } = await open_with('', {}, (p, c) => c.route(/\/collections$/, (r) => (gone ? r.abort('connectionrefused') : r.continue())));
+  const { context, page } = await open_with('', {}, (p, c) => c.route(/\/collections(\?|$)/, (r) => (gone ? r.abort('connectionrefused') : r.continue())));
   const alert = page.locator('.fatal[role="alert"]');
   await alert.waitFor();
   assert.match(await alert.textContent(), /server cannot be reached/);
