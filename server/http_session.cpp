@@ -113,6 +113,7 @@ void session::reject() {
 void session::read() {
     if (close_after_ || server_.stopping.load(std::memory_order_relaxed)) return close();
     parser_.emplace(request_);
+    continued_ = false;
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
     parser_->body_limit(server_.options.body_limit);
     parser_->eager(true);
@@ -134,12 +135,29 @@ void session::parse() {
         if (ec) return on_request(ec);
     }
     if (parser_->is_done()) return on_request({});
+    if (parser_->is_header_done() && parser_->expects_continue() && !continued_) return send_continue();
     if (buffer_.size() >= buffer_.max_size()) return on_request(http::error::buffer_overflow);
     // Wait until the socket is readable, then read what is there. Asio's
     // async_read_some would first try a read at once, which right after
     // an answer (the client has not yet sent its next request) is a
     // system call that always fails: one of four per request.
     socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code e) { self->on_readable(e); });
+}
+
+// The client waits for this before it sends the body (RFC 9110 section
+// 10.1.1). Sent only when the head was accepted and the body has not all
+// come: a body over the limit by its Content-Length was refused already
+// (413), unread.
+void session::send_continue() {
+    continued_ = true;
+    static constexpr std::string_view interim = "HTTP/1.1 100 Continue\r\n\r\n";
+    set_deadline(server_.options.write_timeout);
+    net::async_write(socket_, net::buffer(interim.data(), interim.size()),
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                         if (ec) return self->close();
+                         self->set_deadline(self->server_.options.read_timeout);
+                         self->parse();
+                     });
 }
 
 void session::on_readable(beast::error_code ec) {
@@ -169,18 +187,12 @@ void session::on_request(beast::error_code ec) {
     accept_gzip_ = false;  // until this request's headers say otherwise (not on the error paths)
     deadline_.store(no_deadline, std::memory_order_relaxed);  // making the answer has no time limit
     if (ec) {
-        // The request was malformed or over a limit: say so, then hang up.
+        // The request was malformed, over a limit or framed ambiguously:
+        // say so, then hang up, reading nothing more from the connection.
         close_after_ = true;
-        unsigned status = 400;
-        message what = make_message(message_id::malformed_http, ec.message());
-        if (ec == http::error::header_limit) {
-            status = 431;
-            what = make_message(message_id::headers_too_large, std::to_string(server_.options.header_limit));
-        } else if (ec == http::error::body_limit) {
-            status = 413;
-            what = make_message(message_id::body_too_large, std::to_string(server_.options.body_limit));
-        }
-        response r = error_response(status, std::move(what));
+        refusal why = refusal_for(ec, parser_->fault(), parser_->fault_detail(), server_.options.header_limit,
+                                  server_.options.body_limit);
+        response r = error_response(why.status, std::move(why.what));
         speak(r, accepted_language(request_.accept_language));
         return send(std::move(r), "-", "-", started);
     }

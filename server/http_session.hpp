@@ -116,6 +116,7 @@ private:
     // this path was tuned, and a split into files should not change it.
     inline void read();
     inline void parse();
+    inline void send_continue();
     inline void on_readable(error_code ec);
     inline void on_read_some(error_code ec, std::size_t n);
     inline void on_request(error_code ec);
@@ -152,6 +153,7 @@ private:
     std::uint64_t bytes_ = 0;
     bool accept_gzip_ = false;
     bool close_after_ = false;
+    bool continued_ = false;  // "100 Continue" went for the current request
 };
 
 }  // namespace server
