@@ -39,7 +39,9 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 }
 
 std::string fixed_headers_for(server_options const& options) {
-    std::string headers = "Server: concessions\r\n";
+    // nosniff: a browser takes every answer for the type it says (a GeoJSON
+    // holding "<script>" is never run as HTML).
+    std::string headers = "Server: concessions\r\nX-Content-Type-Options: nosniff\r\n";
     std::string origin = options.cors_origin;
     std::erase_if(origin, [](char c) { return c == '\r' || c == '\n'; });  // no header splitting
     if (!origin.empty())

@@ -81,6 +81,24 @@ json basemaps_json(basemap_options const& b) {
 }
 }  // namespace
 
+namespace {
+
+// The map page's own defences. Scripts, styles and requests come from this
+// server only: no inline script runs, whatever a source attribute holds.
+// Images may come from anywhere: basemap tiles are images, and a link may
+// name any tile server (basemap=<tile URL>); an image cannot run script.
+// Inline styles are allowed (Leaflet and the page position elements with
+// them). No frame-ancestors: the page is made to be embedded. The referrer
+// stays the origin, which tile servers such as OpenStreetMap's ask for.
+void add_page_policy(response& r) {
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; "
+                           "connect-src 'self' data: blob:; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'");
+    r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+}
+
+}  // namespace
+
 response landing(request_context const& ctx) {
     auto const& data = ctx.dataset();
     if (!wants_json(ctx.request, ctx.t.query)) {
@@ -90,6 +108,7 @@ response landing(request_context const& ctx) {
             r.body = std::string(page->body);
             r.cacheable = true;
             r.headers.emplace_back("Cache-Control", "public, max-age=60");
+            add_page_policy(r);
             return r;
         }
         response r;

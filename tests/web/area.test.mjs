@@ -4,7 +4,7 @@
 // name. The API answers for the same polygon are the oracle.
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, assert, ctx, api, settled, shot, tile_features, interior_point, open_page, source_dir, screenshots, use_server_and_browser } from './harness.mjs';
+import { test, assert, ctx, api, settled, shot, tile_features, interior_point, open_page, screenshots, use_server_and_browser, inject_axe } from './harness.mjs';
 
 use_server_and_browser();
 
@@ -22,7 +22,7 @@ const ring_of = (text) => text.split(';').map((p) => p.split(',').map(Number));
 async function stat_count(page) { return Number(await page.getAttribute('#stat-count', 'data-value')); }
 
 async function axe_violations(page, include) {
-  await page.addScriptTag({ path: path.join(source_dir, 'web/node_modules/axe-core/axe.min.js') });
+  await inject_axe(page);
   return page.evaluate(async (selectors) => {
     const result = await window.axe.run({ include: selectors.map((s) => [s]) });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

@@ -198,3 +198,9 @@ export function use_server_and_browser() {
     await stop_servers();
   });
 }
+
+// axe-core in the page, through DevTools (the page's Content-Security-Policy
+// refuses inline scripts, so a <script> tag of it would be blocked).
+export async function inject_axe(page) {
+  await page.evaluate(fs.readFileSync(path.join(source_dir, 'web/node_modules/axe-core/axe.min.js'), 'utf8'));
+}

@@ -3,14 +3,12 @@
 // filter on request (§1), source document links (§2), search and shared
 // links, Khmer search and filter chips (§6), axe-core, tap targets and focus
 // (§7). The API is the oracle wherever there is a number to compare.
-import path from 'node:path';
-import { test, assert, ctx, api, settled, shot, tile_features, open_page, source_dir, use_server_and_browser } from './harness.mjs';
+import { test, assert, ctx, api, settled, shot, tile_features, open_page, use_server_and_browser, inject_axe } from './harness.mjs';
 import { closest_pair, visions } from './colour_vision.mjs';
 
 use_server_and_browser();
 
 const phone = { viewport: { width: 375, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const axe_path = path.join(source_dir, 'web/node_modules/axe-core/axe.min.js');
 // CIEDE2000 between any two legend colours, in each vision: about 2 is "just
 // noticeable" side by side; 8 keeps small swatches and map fills apart.
 const min_delta_e = 8;
@@ -277,7 +275,7 @@ test('on a phone the active filters show as chips above the map, each removable 
 // ----- §7 ---------------------------------------------------------------------
 
 async function axe_violations(page) {
-  await page.addScriptTag({ path: axe_path });
+  await inject_axe(page);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   assert.ok(result.passes.length > 20, `axe-core ran only ${result.passes.length} rules`);
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
