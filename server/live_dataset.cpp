@@ -1,6 +1,7 @@
 #include "server/live_dataset.hpp"
 
 #include "geo/dates.hpp"
+#include "geo/summary.hpp"
 
 #include <malloc.h>
 
@@ -168,6 +169,7 @@ void live_dataset::reload_once(std::string const& reason) {
                   << std::endl;
     else
         std::cerr << "concessions: reload (" << reason << "): " << message << " in " << seconds << " s" << std::endl;
+    if (outcome == "ok") geo::print_problems(std::cerr, next->collections());  // what was repaired in the new data
     {
         std::lock_guard lock(mutex_);
         status_.outcome = outcome;

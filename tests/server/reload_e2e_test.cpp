@@ -487,6 +487,21 @@ TEST(reload_e2e, corrupt_files_keep_the_old_data_served_and_the_next_good_files_
         EXPECT_EQ(h["reload"]["outcome"], "ok") << h.dump();
         EXPECT_EQ(matched(port), ogr_count(copy.shp));
         EXPECT_EQ(matched(port), all);
+        // What was repaired is said on stderr at start and again for the data
+        // each good reload brings, never for a failed one: the sample's
+        // invalid geometries (SpatiaLite counts them) at start and now, none
+        // in the rubber set.
+        auto const invalid = [](fs::path const& shp) {
+            return std::stol(test::sqlite_oracle(shp, "SELECT count(*) FROM synthetic_concessions WHERE geometry IS NOT NULL "
+                                                      "AND ST_IsValid(geometry) = 0")[1][0]);
+        };
+        ASSERT_GT(invalid(copy.shp), 0);
+        std::size_t const expected = 2 + (invalid(rubber_set / copy.shp.filename()) > 0 ? 1 : 0);
+        std::string const log = test::slurp(server.log_path());
+        std::size_t times = 0;
+        for (auto at = log.find("invalid geometries repaired"); at != std::string::npos; at = log.find("invalid geometries repaired", at + 1))
+            ++times;
+        EXPECT_EQ(times, expected) << log;
         auto const m = metrics(port);
         EXPECT_EQ(metric(m, "concessions_reload_last_ok"), 1) << m;
         EXPECT_EQ(metric(m, "concessions_reload_failures_total"), 2) << m;
