@@ -1,5 +1,6 @@
 #include "geo/simplify.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -8,34 +9,16 @@ namespace geo {
 namespace {
 
 // Douglas-Peucker on one run of points; both ends are kept (a closed ring
-// keeps its first point, and the point farthest from it).
+// keeps its first point, and the point farthest from it): the vertices that
+// matter beyond the tolerance, by the tiler's own measure.
 std::vector<point> douglas_peucker(std::vector<point> const& pts, double tolerance) {
     std::size_t const n = pts.size();
     if (n < 3) return pts;
-    std::vector<bool> keep(n, false);
-    keep[0] = keep[n - 1] = true;
-    double const sq_tolerance = tolerance * tolerance;
-    std::vector<std::pair<std::size_t, std::size_t>> stack{{0, n - 1}};
-    while (!stack.empty()) {
-        auto const [first, last] = stack.back();
-        stack.pop_back();
-        double max_sq = sq_tolerance;
-        std::size_t index = 0;
-        for (std::size_t i = first + 1; i < last; ++i) {
-            double const d = sq_segment_distance(pts[i], pts[first], pts[last]);
-            if (d > max_sq) {
-                index = i;
-                max_sq = d;
-            }
-        }
-        if (!index) continue;
-        keep[index] = true;
-        if (index - first > 1) stack.emplace_back(first, index);
-        if (last - index > 1) stack.emplace_back(index, last);
-    }
+    std::vector<float> importance(n);
+    importance_of(pts, importance.data(), tolerance * tolerance);
     std::vector<point> out;
     for (std::size_t i = 0; i < n; ++i)
-        if (keep[i]) out.push_back(pts[i]);
+        if (importance[i] > 0) out.push_back(pts[i]);
     return out;
 }
 
@@ -106,6 +89,34 @@ double sq_segment_distance(point const& p, point const& a, point const& b) {
         }
     }
     return (p.x - x) * (p.x - x) + (p.y - y) * (p.y - y);
+}
+
+// Douglas-Peucker importance (geojson-vt's simplify): the squared distance
+// at which each vertex stops mattering; ends are always kept.
+void importance_of(std::vector<point> const& pts, float* out, double min_sq) {
+    std::size_t const n = pts.size();
+    if (n == 0) return;
+    std::fill(out, out + n, 0.0f);
+    out[0] = out[n - 1] = 1.0f;
+    std::vector<std::pair<std::size_t, std::size_t>> stack{{0, n - 1}};
+    while (!stack.empty()) {
+        auto const [first, last] = stack.back();
+        stack.pop_back();
+        double max_sq = min_sq;
+        std::size_t index = 0;
+        for (std::size_t i = first + 1; i < last; ++i) {
+            double const d = sq_segment_distance(pts[i], pts[first], pts[last]);
+            if (d > max_sq) {
+                index = i;
+                max_sq = d;
+            }
+        }
+        if (index) {
+            out[index] = static_cast<float>(std::min(max_sq, 1.0));
+            if (index - first > 1) stack.emplace_back(first, index);
+            if (last - index > 1) stack.emplace_back(index, last);
+        }
+    }
 }
 
 geometry simplified(geometry const& g, double tolerance) {

@@ -23,8 +23,15 @@ constexpr double tolerance_at_zoom(int zoom) {
     return 360.0 / (256.0 * static_cast<double>(1ull << zoom)) / 2;
 }
 
-// The squared distance from p to the segment a-b (shared with the tiler).
+// The squared distance from p to the segment a-b.
 double sq_segment_distance(point const& p, point const& a, point const& b);
+
+// Douglas-Peucker importance of each of pts' vertices into out (pts.size()
+// floats): the squared distance (at most 1) beyond which the vertex stops
+// mattering; 0 for those within min_sq of the line; the ends are 1. The
+// tiler keeps it per vertex for every zoom; simplified() keeps those above
+// its tolerance.
+void importance_of(std::vector<point> const& pts, float* out, double min_sq);
 
 // The decimals a coordinate needs to stay within a tenth of `tolerance`
 // (1 to 9).

@@ -26,34 +26,6 @@ double sq_tolerance(tile_options const& o, unsigned z) {
     return t * t;
 }
 
-// Douglas-Peucker importance (geojson-vt's simplify): the squared distance
-// at which each vertex stops mattering; ends are always kept.
-void importance_of(std::vector<point> const& pts, float* out, double min_sq) {
-    std::size_t const n = pts.size();
-    if (n == 0) return;
-    std::fill(out, out + n, 0.0f);
-    out[0] = out[n - 1] = 1.0f;
-    std::vector<std::pair<std::size_t, std::size_t>> stack{{0, n - 1}};
-    while (!stack.empty()) {
-        auto const [first, last] = stack.back();
-        stack.pop_back();
-        double max_sq = min_sq;
-        std::size_t index = 0;
-        for (std::size_t i = first + 1; i < last; ++i) {
-            double const d = sq_segment_distance(pts[i], pts[first], pts[last]);
-            if (d > max_sq) {
-                index = i;
-                max_sq = d;
-            }
-        }
-        if (index) {
-            out[index] = static_cast<float>(std::min(max_sq, 1.0));
-            if (index - first > 1) stack.emplace_back(first, index);
-            if (last - index > 1) stack.emplace_back(index, last);
-        }
-    }
-}
-
 unit_point pack(point u) {
     auto fixed = [](double v) {
         return static_cast<std::uint32_t>(std::clamp(std::llround(v * 0x1p32), 0ll, static_cast<long long>(std::numeric_limits<std::uint32_t>::max())));
