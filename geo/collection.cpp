@@ -46,13 +46,17 @@ int collection::field_index(std::string const& name) const {
 void collection::build_index() {
     for (auto& f : features) {
         f.edge_runs.clear();
-        for (auto const& poly : f.geom.polygons)
-            for (auto const& r : poly.rings)
-                for (std::size_t first = 0; first + 1 < r.size(); first += edge_run) {
+        std::size_t at = 0;  // first vertex of the ring
+        f.geom.for_each_polygon([&](std::span<std::uint32_t const> ring_sizes) {
+            for (std::size_t const n : ring_sizes) {
+                for (std::size_t first = 0; first + 1 < n; first += edge_run) {
                     box b;
-                    for (std::size_t i = first; i <= std::min(first + edge_run, r.size() - 1); ++i) b.expand(r[i]);
+                    for (std::size_t i = first; i <= std::min(first + edge_run, n - 1); ++i) b.expand(f.geom.at(at + i));
                     f.edge_runs.push_back(b);
                 }
+                at += n;
+            }
+        });
         f.edge_runs.shrink_to_fit();
     }
     std::vector<index_entry> entries;

@@ -2,6 +2,7 @@
 // A loaded collection: features in lon/lat with their attributes, the
 // provinces they overlap, what loading had to repair, and a spatial index.
 
+#include "geo/compact_geometry.hpp"
 #include "geo/geometry.hpp"
 #include "geo/text_search.hpp"
 #include "geo/value.hpp"
@@ -48,7 +49,7 @@ struct province_share {
 
 struct feature {
     std::int64_t id = 0;  // the source's feature id (OGR FID): stable while the source is unchanged
-    geometry geom;        // WGS 84 longitude/latitude
+    compact_geometry geom;  // WGS 84 longitude/latitude
     box bbox;
     std::vector<value> properties;  // aligned with collection::fields
     double area_ha = 0;             // computed on the ellipsoid, 0 for points and lines

@@ -63,52 +63,61 @@ bool line_meets_box(std::vector<point> const& pts, box const& b) {
 }  // namespace
 
 namespace {
-// Polygons against a box, one pass per ring: does an edge reach the box, and
-// (in case none does) does the polygon hold the box's centre. With `runs`
-// (the bounding boxes of each ring's runs of edge_run edges, in order), a run
-// is read only if its box meets the box or may cross the centre's ray.
-bool polygons_meet_box(std::vector<polygon> const& polygons, box const& b, box const* runs) {
+// A ring of a compact geometry: its vertices read as doubles where needed.
+struct compact_ring {
+    compact_geometry const* g;
+    std::size_t start, n;
+    std::size_t size() const { return n; }
+    point operator[](std::size_t i) const { return g->at(start + i); }
+};
+
+// One polygon (its rings, exterior first: size() and operator[] giving a
+// ring with size() and operator[] giving a point) against a box, one pass
+// per ring: does an edge reach the box, and (in case none does) does the
+// polygon hold the box's centre. With `runs` (the bounding boxes of each
+// ring's runs of edge_run edges, in order; advanced past this polygon's), a
+// run is read only if its box meets the box or may cross the centre's ray.
+template <typename RingAt>
+bool polygon_meets_box(std::size_t ring_count, RingAt&& ring_at, box const& b, box const*& runs) {
     point const centre{(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2};
-    for (auto const& poly : polygons) {
-        bool centre_inside = false;
-        for (std::size_t k = 0; k < poly.rings.size(); ++k) {
-            auto const& r = poly.rings[k];
-            bool in = false;
-            for (std::size_t first = 0; first + 1 < r.size(); first += edge_run) {
-                std::size_t const last = std::min(first + edge_run, r.size() - 1);  // edges first..last-1
-                bool meets = true, may_cross = true;
-                if (runs) {
-                    box const& rb = *runs++;
-                    meets = rb.intersects(b);
-                    // The ray runs east from the centre; an edge crosses it only
-                    // if its ends lie on both sides of centre.y, east of centre.x.
-                    may_cross = rb.max_y > centre.y && rb.min_y <= centre.y && rb.max_x > centre.x;
-                    if (!meets && !may_cross) continue;
-                }
-                unsigned previous = outcode(r[first], b);
-                if (meets && previous == 0) return true;
-                for (std::size_t i = first + 1; i <= last; ++i) {
-                    point const& p = r[i - 1];
-                    point const& q = r[i];
-                    unsigned const code = outcode(q, b);
-                    if (meets) {
-                        if (code == 0) return true;
-                        if ((code & previous) == 0 && segment_meets_box(p, q, b)) return true;
-                    }
-                    if (may_cross && (q.y > centre.y) != (p.y > centre.y) &&
-                        centre.x < (p.x - q.x) * (centre.y - q.y) / (p.y - q.y) + q.x)
-                        in = !in;
-                    previous = code;
-                }
+    bool centre_inside = false;
+    for (std::size_t k = 0; k < ring_count; ++k) {
+        auto const& r = ring_at(k);
+        bool in = false;
+        for (std::size_t first = 0; first + 1 < r.size(); first += edge_run) {
+            std::size_t const last = std::min(first + edge_run, r.size() - 1);  // edges first..last-1
+            bool meets = true, may_cross = true;
+            if (runs) {
+                box const& rb = *runs++;
+                meets = rb.intersects(b);
+                // The ray runs east from the centre; an edge crosses it only
+                // if its ends lie on both sides of centre.y, east of centre.x.
+                may_cross = rb.max_y > centre.y && rb.min_y <= centre.y && rb.max_x > centre.x;
+                if (!meets && !may_cross) continue;
             }
-            if (k == 0)
-                centre_inside = in;
-            else if (in)
-                centre_inside = false;  // in a hole
+            point p = r[first];
+            unsigned previous = outcode(p, b);
+            if (meets && previous == 0) return true;
+            for (std::size_t i = first + 1; i <= last; ++i) {
+                point const q = r[i];
+                unsigned const code = outcode(q, b);
+                if (meets) {
+                    if (code == 0) return true;
+                    if ((code & previous) == 0 && segment_meets_box(p, q, b)) return true;
+                }
+                if (may_cross && (q.y > centre.y) != (p.y > centre.y) &&
+                    centre.x < (p.x - q.x) * (centre.y - q.y) / (p.y - q.y) + q.x)
+                    in = !in;
+                previous = code;
+                p = q;
+            }
         }
-        if (centre_inside) return true;  // the box lies inside the polygon
+        if (k == 0)
+            centre_inside = in;
+        else if (in)
+            centre_inside = false;  // in a hole
     }
-    return false;
+    return centre_inside;  // the box lies inside the polygon
 }
 
 bool points_or_lines_meet_box(geometry const& g, box const& b) {
@@ -121,12 +130,44 @@ bool points_or_lines_meet_box(geometry const& g, box const& b) {
 }  // namespace
 
 bool intersects(geometry const& g, box const& b) {
-    return points_or_lines_meet_box(g, b) || polygons_meet_box(g.polygons, b, nullptr);
+    if (points_or_lines_meet_box(g, b)) return true;
+    box const* no_runs = nullptr;
+    for (auto const& poly : g.polygons)
+        if (polygon_meets_box(poly.rings.size(), [&](std::size_t k) -> ring const& { return poly.rings[k]; }, b, no_runs))
+            return true;
+    return false;
 }
 
 bool intersects(feature const& f, box const& b) {
-    return points_or_lines_meet_box(f.geom, b) ||
-           polygons_meet_box(f.geom.polygons, b, f.edge_runs.empty() ? nullptr : f.edge_runs.data());
+    compact_geometry const& g = f.geom;
+    if (g.type() != geometry_type::polygon && g.type() != geometry_type::multi_polygon) {
+        for (std::size_t i = 0; i < g.point_count(); ++i)
+            if (inside(g.at(i), b)) return true;
+        std::size_t at = 0;
+        std::vector<point> line;
+        for (auto n : g.line_sizes()) {
+            line.resize(n);
+            for (std::size_t i = 0; i < n; ++i) line[i] = g.at(at + i);
+            at += n;
+            if (line_meets_box(line, b)) return true;
+        }
+        return false;
+    }
+    box const* runs = f.edge_runs.empty() ? nullptr : f.edge_runs.data();
+    std::size_t at = 0;
+    bool met = false;
+    g.for_each_polygon([&](std::span<std::uint32_t const> ring_sizes) {
+        if (met) return;
+        // polygon_meets_box reads the rings in order, each once.
+        compact_ring current{&g, at, 0};
+        auto ring_at = [&](std::size_t k) -> compact_ring const& {
+            current = {&g, current.start + current.n, ring_sizes[k]};
+            return current;
+        };
+        met = polygon_meets_box(ring_sizes.size(), ring_at, b, runs);
+        for (auto n : ring_sizes) at += n;
+    });
+    return met;
 }
 
 std::vector<std::string> queryable_names(collection const& c) {
@@ -251,7 +292,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
             if (k + 2 < candidates.size()) {
                 feature const& next = c.features[candidates[k + 2]];
                 __builtin_prefetch(next.edge_runs.data());
-                if (!next.geom.polygons.empty()) __builtin_prefetch(next.geom.polygons.data());
+                if (next.geom.vertex_count()) __builtin_prefetch(&next.geom.layout()[0]);
             }
         }
         if (q.province && std::none_of(f.provinces.begin(), f.provinces.end(),
@@ -271,7 +312,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
             if (!text.matches(t.lower, t.keys)) continue;
         }
         if (q.bbox && !intersects(f, *q.bbox)) continue;
-        if (area && !area->intersects(f.geom)) continue;  // last: the dearest test
+        if (area && !area->intersects(f.geom.expand())) continue;  // last: the dearest test
         out.push_back(i);
     }
     if (!sort.empty()) {

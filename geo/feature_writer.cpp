@@ -170,6 +170,112 @@ void append_properties_json(std::string& out, collection const& c, feature const
     out += "]}";
 }
 
+namespace {
+// How GeoJSON and WKT spell coordinates: a sequence of points is
+// open + elements joined by ',' + close, an element of a sequence is
+// element_open + x + separator + y + element_close, and a point standing
+// alone (a Point, or each member of a MultiPoint) is open + x + separator + y + close.
+struct coordinate_syntax {
+    char open, close, separator;
+    std::string_view element_open, element_close;
+};
+constexpr coordinate_syntax json_syntax{'[', ']', ',', "[", "]"};
+constexpr coordinate_syntax wkt_syntax{'(', ')', ' ', "", ""};
+
+// Writes the coordinates of a compact geometry (exactly as the doubles it
+// was made from would be written: its integers are those doubles rounded
+// to its decimals). Returns nothing for an empty geometry.
+void append_compact_coordinates(std::string& out, compact_geometry const& g, coordinate_syntax const& syntax) {
+    int const decimals = g.decimals();
+    char buf[112];
+    auto xy = [&](char* p, std::size_t i) {
+        p = write_scaled(p, g.scaled_x(i), decimals);
+        *p++ = syntax.separator;
+        return write_scaled(p, g.scaled_y(i), decimals);
+    };
+    std::size_t at = 0;
+    auto sequence = [&](std::size_t n) {
+        out += syntax.open;
+        for (std::size_t k = 0; k < n; ++k, ++at) {
+            char* p = buf;
+            if (k) *p++ = ',';
+            p = std::copy(syntax.element_open.begin(), syntax.element_open.end(), p);
+            p = xy(p, at);
+            p = std::copy(syntax.element_close.begin(), syntax.element_close.end(), p);
+            out.append(buf, p);
+        }
+        out += syntax.close;
+    };
+    auto lone_point = [&] {
+        char* p = buf;
+        *p++ = syntax.open;
+        p = xy(p, at++);
+        *p++ = syntax.close;
+        out.append(buf, p);
+    };
+    auto joined = [&](std::size_t n, auto&& each) {
+        out += syntax.open;
+        for (std::size_t k = 0; k < n; ++k) {
+            if (k) out += ',';
+            each(k);
+        }
+        out += syntax.close;
+    };
+    auto polygon_of = [&](std::span<std::uint32_t const> rings) { joined(rings.size(), [&](std::size_t k) { sequence(rings[k]); }); };
+    switch (g.type()) {
+        case geometry_type::none: return;
+        case geometry_type::point: lone_point(); return;
+        case geometry_type::multi_point: joined(g.point_count(), [&](std::size_t) { lone_point(); }); return;
+        case geometry_type::line_string: sequence(g.line_sizes()[0]); return;
+        case geometry_type::multi_line_string: {
+            auto const lines = g.line_sizes();
+            joined(lines.size(), [&](std::size_t k) { sequence(lines[k]); });
+            return;
+        }
+        case geometry_type::polygon: g.for_each_polygon(polygon_of); return;
+        case geometry_type::multi_polygon: {
+            std::vector<std::span<std::uint32_t const>> polygons;
+            g.for_each_polygon([&](std::span<std::uint32_t const> rings) { polygons.push_back(rings); });
+            joined(polygons.size(), [&](std::size_t k) { polygon_of(polygons[k]); });
+            return;
+        }
+    }
+}
+
+std::string_view json_type_name(geometry_type type) {
+    switch (type) {
+        case geometry_type::point: return "Point";
+        case geometry_type::multi_point: return "MultiPoint";
+        case geometry_type::line_string: return "LineString";
+        case geometry_type::multi_line_string: return "MultiLineString";
+        case geometry_type::polygon: return "Polygon";
+        case geometry_type::multi_polygon: return "MultiPolygon";
+        case geometry_type::none: break;
+    }
+    return "";
+}
+}  // namespace
+
+void append_geometry_json(std::string& out, compact_geometry const& g) {
+    if (g.empty()) {
+        out += "null";
+        return;
+    }
+    out += R"({"type":")";
+    out += json_type_name(g.type());
+    out += R"(","coordinates":)";
+    append_compact_coordinates(out, g, json_syntax);
+    out += '}';
+}
+
+void append_wkt(std::string& out, compact_geometry const& g) {
+    if (g.empty()) return;
+    std::string type(json_type_name(g.type()));
+    for (auto& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    out += type;
+    append_compact_coordinates(out, g, wkt_syntax);
+}
+
 void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces) {
     out += R"({"type":"Feature","id":)";
     out += std::to_string(f.id);
@@ -195,68 +301,7 @@ void append_csv_field(std::string& out, std::string_view s) {
     out += '"';
 }
 
-void append_wkt_points(std::string& out, std::vector<point> const& pts) {
-    out += '(';
-    for (std::size_t i = 0; i < pts.size(); ++i) {
-        if (i) out += ',';
-        append_coordinate(out, pts[i].x);
-        out += ' ';
-        append_coordinate(out, pts[i].y);
-    }
-    out += ')';
-}
-
-void append_wkt_polygon(std::string& out, polygon const& p) {
-    out += '(';
-    for (std::size_t i = 0; i < p.rings.size(); ++i) {
-        if (i) out += ',';
-        append_wkt_points(out, p.rings[i]);
-    }
-    out += ')';
-}
 }  // namespace
-
-void append_wkt(std::string& out, geometry const& g) {
-    switch (g.type) {
-        case geometry_type::none: return;
-        case geometry_type::point:
-            out += "POINT";
-            append_wkt_points(out, g.points);
-            return;
-        case geometry_type::multi_point:
-            out += "MULTIPOINT(";
-            for (std::size_t i = 0; i < g.points.size(); ++i) {
-                if (i) out += ',';
-                append_wkt_points(out, {g.points[i]});
-            }
-            out += ')';
-            return;
-        case geometry_type::line_string:
-            out += "LINESTRING";
-            append_wkt_points(out, g.lines[0]);
-            return;
-        case geometry_type::multi_line_string:
-            out += "MULTILINESTRING(";
-            for (std::size_t i = 0; i < g.lines.size(); ++i) {
-                if (i) out += ',';
-                append_wkt_points(out, g.lines[i]);
-            }
-            out += ')';
-            return;
-        case geometry_type::polygon:
-            out += "POLYGON";
-            append_wkt_polygon(out, g.polygons[0]);
-            return;
-        case geometry_type::multi_polygon:
-            out += "MULTIPOLYGON(";
-            for (std::size_t i = 0; i < g.polygons.size(); ++i) {
-                if (i) out += ',';
-                append_wkt_polygon(out, g.polygons[i]);
-            }
-            out += ')';
-            return;
-    }
-}
 
 std::string csv_header(collection const& c) {
     std::string out = "id";

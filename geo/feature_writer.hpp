@@ -19,6 +19,9 @@ void append_json_value(std::string& out, value const& v);
 
 // "null" for no geometry; coordinates with at most `decimals` decimals.
 void append_geometry_json(std::string& out, geometry const& g, int decimals = 9);
+// The same for a feature's compact geometry: coordinates with its
+// decimals (9, as above, for any feature under 4 degrees across).
+void append_geometry_json(std::string& out, compact_geometry const& g);
 
 // {"type":"Feature","id":..,"geometry":..,"properties":{source fields...,
 //  "area_ha", "contract_date", "provinces":[{"name","code","share"}]}}
@@ -32,6 +35,6 @@ void append_properties_json(std::string& out, collection const& c, feature const
 std::string csv_header(collection const& c);
 void append_csv_row(std::string& out, feature const& f, province_index const& provinces);
 
-void append_wkt(std::string& out, geometry const& g);
+void append_wkt(std::string& out, compact_geometry const& g);
 
 }  // namespace geo

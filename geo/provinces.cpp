@@ -78,13 +78,13 @@ province_index province_index::from_boundaries(collection const& layer, std::str
         auto const same = std::find_if(index.provinces_.begin(), index.provinces_.end(),
                                        [&](province const& q) { return q.name == p.name; });
         if (same != index.provinces_.end()) {
-            for (auto const& poly : f.geom.polygons) same->geom.polygons.push_back(poly);
+            for (auto& poly : f.geom.expand().polygons) same->geom.polygons.push_back(std::move(poly));
             same->geom.type = geometry_type::multi_polygon;
             same->bbox.expand(f.bbox);
             same->area_ha += f.area_ha;
             continue;
         }
-        p.geom = f.geom;
+        p.geom = f.geom.expand();
         p.bbox = f.bbox;
         p.area_ha = f.area_ha;
         index.provinces_.push_back(std::move(p));
@@ -139,9 +139,10 @@ void province_index::assign(std::span<collection* const> collections, province_o
         for (std::size_t i = begin; i < end; ++i) {
             feature& f = *features[i];
             f.provinces.clear();
-            bool const polygonal = !f.geom.polygons.empty();
+            geometry const g = f.geom.expand();
+            bool const polygonal = !g.polygons.empty();
             double const area = f.area_ha * 10'000.0;
-            for (auto const& o : overlay.overlaps(f.geom)) {
+            for (auto const& o : overlay.overlaps(g)) {
                 double const share = !polygonal ? 1.0 : (area > 0 ? std::min(1.0, o.area_m2 / area) : 0.0);
                 if (!polygonal || share >= options.min_share) f.provinces.push_back({o.region, share});
             }

@@ -80,7 +80,7 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
     for (std::size_t fi = 0; fi < c.features.size(); ++fi) {
         unit_start_[fi + 1] = unit_start_[fi] + c.features[fi].geom.vertex_count();
         std::size_t rings = 0;
-        for (auto const& p : c.features[fi].geom.polygons) rings += p.rings.size();
+        c.features[fi].geom.for_each_polygon([&](std::span<std::uint32_t const> ring_sizes) { rings += ring_sizes.size(); });
         ring_start_[fi + 1] = ring_start_[fi] + rings;
     }
     ring_area_.resize(ring_start_.back());
@@ -105,7 +105,8 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
         std::vector<float> imp;
         for (std::size_t fi = begin; fi < end; ++fi) {
             feature const& f = c.features[fi];
-            imp.resize(f.geom.vertex_count());
+            geometry const g = f.geom.expand();
+            imp.resize(g.vertex_count());
             std::size_t at = 0, ring = ring_start_[fi];
             unit_point* packed = units_.data() + unit_start_[fi];
             auto add = [&](std::vector<point> const& pts) {
@@ -117,8 +118,8 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
                 importance_of(unit, imp.data() + at, min_sq);
                 at += pts.size();
             };
-            for (auto const& l : f.geom.lines) add(l);
-            for (auto const& p : f.geom.polygons)
+            for (auto const& l : g.lines) add(l);
+            for (auto const& p : g.polygons)
                 for (auto const& r : p.rings) {
                     add(r);
                     double length = 0;
@@ -126,7 +127,7 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
                     ring_area_[ring] = static_cast<float>(std::abs(signed_area(unit)));
                     ring_length_[ring++] = static_cast<float>(length);
                 }
-            for (auto const& pt : f.geom.points) {
+            for (auto const& pt : g.points) {
                 packed[at] = pack(tiles::to_unit(pt));
                 imp[at++] = 1.0f;
             }
@@ -241,21 +242,21 @@ bool tile_index::cut(std::uint32_t fi, prepared_tile const& pt, part& out, bool&
         at += n;
         return kept;
     };
-    out.type = f.geom.type;
+    out.type = f.geom.type();
     out.rings_or_lines.clear();
     out.polygon_starts.clear();
     out.points.clear();
-    for (auto const& l : f.geom.lines) {
-        auto const& s = simplified(l.size());
+    for (std::size_t const n : f.geom.line_sizes()) {
+        auto const& s = simplified(n);
         for (auto& piece : clip_line(s, tile)) out.rings_or_lines.push_back(std::move(piece));
     }
     bool any_polygon = false;
     box const* runs = f.edge_runs.data();
     std::size_t ring = ring_start_[fi];
-    for (auto const& p : f.geom.polygons) {
+    f.geom.for_each_polygon([&](std::span<std::uint32_t const> ring_sizes) {
         bool exterior_kept = false;
-        for (std::size_t ri = 0; ri < p.rings.size(); ++ri, ++ring) {
-            std::size_t const n = p.rings[ri].size();
+        for (std::size_t ri = 0; ri < ring_sizes.size(); ++ri, ++ring) {
+            std::size_t const n = ring_sizes[ri];
             box const* ring_runs = runs;
             runs += edge_runs_of(n);
             if (ri > 0 && !exterior_kept) {
@@ -278,9 +279,9 @@ bool tile_index::cut(std::uint32_t fi, prepared_tile const& pt, part& out, bool&
             }
             out.rings_or_lines.push_back(std::move(clipped));
         }
-    }
+    });
     if (any_polygon) dropped = false;
-    for (std::size_t k = 0; k < f.geom.points.size(); ++k) {
+    for (std::size_t k = 0; k < f.geom.point_count(); ++k) {
         point const u = unpack(units[at + k]);
         if (u.x >= tile.min_x && u.x <= tile.max_x && u.y >= tile.min_y && u.y <= tile.max_y) out.points.push_back(u);
     }

@@ -58,8 +58,8 @@ layer_shape plan_shape(collection const& c, export_format format) {
     std::size_t count[4] = {};
     bool multi_point = false;
     for (auto const& f : c.features) {
-        ++count[static_cast<int>(kind_of(f.geom.type))];
-        multi_point |= f.geom.type == geometry_type::multi_point;
+        ++count[static_cast<int>(kind_of(f.geom.type()))];
+        multi_point |= f.geom.type() == geometry_type::multi_point;
     }
     int const kinds = (count[1] > 0) + (count[2] > 0) + (count[3] > 0);
     if (format != export_format::shp && kinds != 1) return {};
@@ -382,10 +382,10 @@ OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList op
                     break;
             }
         }
-        geometry_kind const kind = kind_of(f.geom.type);
+        geometry_kind const kind = kind_of(f.geom.type());
         if (kind != geometry_kind::none && plan.shape.kind != geometry_kind::none && kind != plan.shape.kind)
             result.without_geometry.push_back(f.id);
-        else if (auto g = to_ogr(f.geom, multi))
+        else if (auto g = to_ogr(f.geom.expand(), multi))
             out.SetGeometryDirectly(g.release());
         if (layer->CreateFeature(&out) != OGRERR_NONE)
             throw export_error(

@@ -264,19 +264,20 @@ void read_chunk(layer_plan const& plan, OGRLayer* shared, source_options const& 
             if (!f) break;
             feature ft;
             ft.id = f->GetFID() == OGRNullFID ? n : f->GetFID();
+            geometry geom;  // kept compactly (ft.geom) once reprojected and measured
             try {
                 OGRGeometry const* og = f->GetGeometryRef();
                 if (og && !og->IsEmpty()) {
-                    ft.geom = to_geometry(*og);
-                    ++out.report.geometry_types[to_string(ft.geom.type)];
+                    geom = to_geometry(*og);
+                    ++out.report.geometry_types[to_string(geom.type)];
                     std::size_t const warnings_before = errors.warnings.size();
-                    if (is_polygonal(*og) && !certainly_valid(ft.geom) && !og->IsValid()) {
+                    if (is_polygonal(*og) && !certainly_valid(geom) && !og->IsValid()) {
                         // GEOS says why through a GDAL warning; report it with the feature.
                         std::string why = errors.warnings.size() > warnings_before ? errors.warnings.back() : "invalid";
                         errors.warnings.resize(warnings_before);
                         gdal::geometry_ptr const fixed(og->MakeValid());
                         if (fixed && !fixed->IsEmpty()) {
-                            ft.geom = to_geometry(*fixed);
+                            geom = to_geometry(*fixed);
                             ft.repaired = true;
                             ++out.report.repaired;
                             note_example(out.report.repaired_ids, ft.id);
@@ -288,19 +289,19 @@ void read_chunk(layer_plan const& plan, OGRLayer* shared, source_options const& 
                         }
                     }
                 }
-                if (ft.geom.empty()) {
-                    ft.geom = geometry{};
+                if (geom.empty()) {
+                    geom = geometry{};
                     ++out.report.null_geometries;
                     note_example(out.report.null_geometry_ids, ft.id);
                 }
-                for (auto& l : ft.geom.lines) transform.transform(l);
-                for (auto& p : ft.geom.polygons)
+                for (auto& l : geom.lines) transform.transform(l);
+                for (auto& p : geom.polygons)
                     for (auto& r : p.rings) transform.transform(r);
-                transform.transform(ft.geom.points);
+                transform.transform(geom.points);
+                ft.bbox = bounds(geom);
             } catch (std::exception const& e) {
                 throw load_error("feature " + std::to_string(ft.id) + ": " + e.what());
             }
-            ft.bbox = bounds(ft.geom);
             // PROJ passes metres through untouched when told they are degrees
             // (`--crs EPSG:4326` on a UTM layer), so check the result is on Earth.
             auto const& b = ft.bbox;
@@ -310,7 +311,12 @@ void read_chunk(layer_plan const& plan, OGRLayer* shared, source_options const& 
                                  std::to_string(b.min_y) + " .. " + std::to_string(b.max_x) + ", " +
                                  std::to_string(b.max_y) + "): the CRS is wrong; give the right one with --crs "
                                  "EPSG:NNNN (EPSG:32648 for UTM zone 48N)");
-            ft.area_ha = area_ha(ft.geom);
+            ft.area_ha = area_ha(geom);
+            try {
+                ft.geom = compact_geometry(geom);
+            } catch (std::exception const& e) {
+                throw load_error("feature " + std::to_string(ft.id) + ": " + e.what());
+            }
             ft.properties.reserve(plan.fields.size());
             std::size_t const recoded_before = out.report.recoded_text_values;
             for (std::size_t i = 0; i < plan.fields.size(); ++i)

@@ -312,7 +312,7 @@ TEST(export_provenance, ShapefileZipHoldsSourceTxt) {
 geo::feature make_feature(std::int64_t id, geo::geometry g, std::vector<geo::value> properties) {
     geo::feature f;
     f.id = id;
-    f.geom = std::move(g);
+    f.geom = geo::compact_geometry(g);
     f.bbox = geo::bounds(f.geom);
     f.properties = std::move(properties);
     return f;

@@ -188,9 +188,9 @@ std::vector<tile_id> membership_tiles(lonlat_box const& extent, std::map<std::in
     for (std::size_t i = 0; i < 320 && i < bbox_tiles.size(); ++i) chosen.insert(bbox_tiles[i]);
     std::size_t edges = 0;
     while (edges < 200) {
-        auto const& f = c.features[std::uniform_int_distribution<std::size_t>(0, c.features.size() - 1)(rng)];
-        if (f.geom.polygons.empty()) continue;
-        auto const& poly = f.geom.polygons[std::uniform_int_distribution<std::size_t>(0, f.geom.polygons.size() - 1)(rng)];
+        geo::geometry const g = c.features[std::uniform_int_distribution<std::size_t>(0, c.features.size() - 1)(rng)].geom.expand();
+        if (g.polygons.empty()) continue;
+        auto const& poly = g.polygons[std::uniform_int_distribution<std::size_t>(0, g.polygons.size() - 1)(rng)];
         auto const& ring = poly.rings[std::uniform_int_distribution<std::size_t>(0, poly.rings.size() - 1)(rng)];
         auto const& p = ring[std::uniform_int_distribution<std::size_t>(0, ring.size() - 1)(rng)];
         if (chosen.insert({wiki_x(p.x, 14), wiki_y(p.y, 14)}).second) ++edges;
@@ -465,7 +465,7 @@ fs::path large_set() {
 geo::point centre_of(geo::feature const& f) {
     geo::box best;
     double best_area = -1;
-    for (auto const& p : f.geom.polygons) {
+    for (auto const& p : f.geom.expand().polygons) {
         geo::box b;
         for (auto const& q : p.rings.front()) b.expand(q);
         double const a = (b.max_x - b.min_x) * (b.max_y - b.min_y);
