@@ -4,6 +4,8 @@
 #include "geo/feature_writer.hpp"
 #include "geo/parallel.hpp"
 
+#include <thread>
+
 namespace geo {
 
 std::shared_ptr<dataset const> dataset::load(std::vector<std::string> const& sources, load_options const& load_opts,
@@ -29,27 +31,49 @@ dataset::dataset(snapshot loaded, dataset_options const& options) : snap_(std::m
     keep_feature_text(options.feature_text_bytes);
 }
 
+namespace {
+// Each feature's text as write(out, feature) makes it, in one buffer:
+// written in parallel ranges, then joined.
+template <typename Write>
+kept_text keep_text(collection const& c, Write&& write) {
+    std::size_t const n = c.features.size();
+    unsigned const threads = std::max(1u, std::thread::hardware_concurrency());
+    std::vector<kept_text> parts(threads);
+    parallel_ranges(n, threads, 10'000, [&](std::size_t begin, std::size_t end) {  // ranges begin apart from here on
+        unsigned t = 0;  // which range: parallel_ranges starts range t at n * t / threads
+        while (n * t / threads != begin) ++t;
+        kept_text& part = parts[t];
+        for (std::size_t i = begin; i < end; ++i) {
+            part.starts.push_back(part.bytes.size());
+            write(part.bytes, c.features[i]);
+        }
+    });
+    kept_text all;
+    std::size_t total = 0;
+    for (auto const& part : parts) total += part.bytes.size();
+    all.bytes.reserve(total);
+    all.starts.reserve(n + 1);
+    for (auto& part : parts) {
+        for (auto start : part.starts) all.starts.push_back(all.bytes.size() + start);
+        all.bytes += part.bytes;
+        kept_text().bytes.swap(part.bytes);
+    }
+    all.starts.push_back(all.bytes.size());
+    return all;
+}
+}  // namespace
+
 void dataset::keep_feature_text(std::size_t budget) {
     std::size_t estimate = 0;  // ~24 bytes a coordinate pair, plus the properties
     for (auto const& c : snap_.collections)
         for (auto const& f : c.features) estimate += f.geom.vertex_count() * 24 + 512;
-    if (estimate > budget) return;
-    std::size_t kept = 0;
+    bool const whole = estimate <= budget;
     for (std::size_t k = 0; k < snap_.collections.size(); ++k) {
         auto const& c = snap_.collections[k];
-        auto& texts = derived_[k].feature_text;
-        texts.resize(c.features.size());
-        parallel_ranges(c.features.size(), 0, 10'000, [&](std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i) {
-                append_feature_json(texts[i], c, c.features[i], snap_.provinces);
-                texts[i].shrink_to_fit();
-            }
-        });
-        for (auto const& t : texts) kept += t.capacity() + sizeof t;
-        if (kept > budget) {  // the estimate was short: write features per request instead
-            for (auto& d : derived_) std::vector<std::string>().swap(d.feature_text);
-            return;
-        }
+        if (whole)
+            derived_[k].features = keep_text(c, [&](std::string& out, feature const& f) { append_feature_json(out, c, f, snap_.provinces); });
+        else
+            derived_[k].properties = keep_text(c, [&](std::string& out, feature const& f) { append_properties_json(out, c, f, snap_.provinces); });
     }
 }
 
@@ -73,16 +97,22 @@ std::optional<std::uint32_t> dataset::position_of(collection const& c, std::int6
 }
 
 void dataset::append_feature(std::string& out, collection const& c, std::uint32_t i) const {
-    auto const& texts = derived_of(c).feature_text;
-    if (!texts.empty())
-        out += texts[i];
-    else
+    derived const& d = derived_of(c);
+    if (!d.features.empty()) {
+        out += d.features.at(i);
+        return;
+    }
+    if (d.properties.empty())
         append_feature_json(out, c, c.features[i], snap_.provinces);
+    else
+        append_feature_json(out, c.features[i], d.properties.at(i));
 }
 
-std::size_t dataset::kept_feature_bytes(collection const& c, std::uint32_t i) const {
-    auto const& texts = derived_of(c).feature_text;
-    return texts.empty() ? 0 : texts[i].size();
+std::size_t dataset::feature_bytes(collection const& c, std::uint32_t i) const {
+    derived const& d = derived_of(c);
+    if (!d.features.empty()) return d.features.at(i).size();
+    std::size_t const properties = d.properties.empty() ? 512 : d.properties.at(i).size();
+    return 96 + properties + c.features[i].geom.vertex_count() * 30;
 }
 
 }  // namespace geo

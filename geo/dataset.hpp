@@ -22,8 +22,20 @@ namespace geo {
 struct dataset_options {
     tile_options tiles;
     // Every feature kept as GeoJSON text when all of them fit: items and
-    // downloads then copy bytes instead of writing numbers.
-    std::size_t feature_text_bytes = 256u << 20;
+    // downloads then copy bytes instead of writing numbers. Otherwise only
+    // each feature's properties object is kept as text, and coordinates are
+    // written from the compact geometry per request.
+    std::size_t feature_text_bytes = 64u << 20;
+};
+
+// Text kept per feature, in one buffer: piece i is bytes[starts[i], starts[i + 1]).
+struct kept_text {
+    std::string bytes;
+    std::vector<std::uint64_t> starts;  // empty: nothing kept
+
+    bool empty() const { return starts.empty(); }
+    std::string_view at(std::size_t i) const { return std::string_view(bytes).substr(starts[i], starts[i + 1] - starts[i]); }
+    std::size_t memory() const { return bytes.capacity() + starts.capacity() * sizeof(std::uint64_t); }
 };
 
 class dataset {
@@ -56,15 +68,17 @@ public:
     std::vector<std::string> const& queryables(collection const& c) const { return derived_of(c).queryables; }
     // Appends feature i of c as GeoJSON: the kept text, or written now.
     void append_feature(std::string& out, collection const& c, std::uint32_t i) const;
-    // Bytes of feature i's GeoJSON when kept as text, else 0 (to reserve a page).
-    std::size_t kept_feature_bytes(collection const& c, std::uint32_t i) const;
+    // Bytes of feature i's GeoJSON: exact when kept as text, else at least
+    // as many as it will take (to reserve a page in one allocation).
+    std::size_t feature_bytes(collection const& c, std::uint32_t i) const;
 
 private:
     struct derived {
         std::unordered_map<std::int64_t, std::uint32_t> by_id;
         std::unique_ptr<tile_index> tiles;
         std::vector<std::string> queryables;
-        std::vector<std::string> feature_text;  // empty when not kept
+        kept_text features;    // whole features as GeoJSON (when they all fit the budget)
+        kept_text properties;  // else each feature's properties object
     };
     dataset(snapshot loaded, dataset_options const& options);
     derived const& derived_of(collection const& c) const { return derived_[static_cast<std::size_t>(&c - snap_.collections.data())]; }

@@ -16,24 +16,26 @@ void append_coordinate(std::string& out, double v) {
 
 void append_json_string(std::string& out, std::string_view s) {
     out += '"';
-    for (char ch : s) {
-        auto const c = static_cast<unsigned char>(ch);
+    std::size_t plain = 0;  // start of the run of characters that need no escape
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto const c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + plain, i - plain);
+        plain = i + 1;
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
             case '\n': out += "\\n"; break;
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += ch;
-                }
+            default: {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                out += buf;
+            }
         }
     }
+    out.append(s.data() + plain, s.size() - plain);
     out += '"';
 }
 
@@ -182,63 +184,84 @@ struct coordinate_syntax {
 constexpr coordinate_syntax json_syntax{'[', ']', ',', "[", "]"};
 constexpr coordinate_syntax wkt_syntax{'(', ')', ' ', "", ""};
 
-// Writes the coordinates of a compact geometry (exactly as the doubles it
-// was made from would be written: its integers are those doubles rounded
-// to its decimals). Returns nothing for an empty geometry.
+// The coordinates of a compact geometry, written straight into out's
+// buffer (sized for the longest text first, then cut to what was written):
+// exactly what the doubles it was made from would give, since its integers
+// are those doubles rounded to its decimals. Nothing for an empty geometry.
+template <int Decimals>
 void append_compact_coordinates(std::string& out, compact_geometry const& g, coordinate_syntax const& syntax) {
-    int const decimals = g.decimals();
-    char buf[112];
-    auto xy = [&](char* p, std::size_t i) {
-        p = write_scaled(p, g.scaled_x(i), decimals);
-        *p++ = syntax.separator;
-        return write_scaled(p, g.scaled_y(i), decimals);
-    };
+    std::span<std::uint32_t const> const layout = g.layout();
+    // Per vertex at most two numbers of 24 chars, a separator, a comma and
+    // its element's brackets; per part of the layout two brackets and a comma.
+    std::size_t const bound = g.vertex_count() * 56 + layout.size() * 3 + 8;
+    std::size_t const start = out.size();
+    out.resize(start + bound);
+    char* const begin = out.data() + start;
+    char* p = begin;
     std::size_t at = 0;
+    auto xy = [&] {
+        p = write_scaled<Decimals>(p, g.scaled_x(at));
+        *p++ = syntax.separator;
+        p = write_scaled<Decimals>(p, g.scaled_y(at));
+        ++at;
+    };
     auto sequence = [&](std::size_t n) {
-        out += syntax.open;
-        for (std::size_t k = 0; k < n; ++k, ++at) {
-            char* p = buf;
+        *p++ = syntax.open;
+        for (std::size_t k = 0; k < n; ++k) {
             if (k) *p++ = ',';
             p = std::copy(syntax.element_open.begin(), syntax.element_open.end(), p);
-            p = xy(p, at);
+            xy();
             p = std::copy(syntax.element_close.begin(), syntax.element_close.end(), p);
-            out.append(buf, p);
         }
-        out += syntax.close;
+        *p++ = syntax.close;
     };
     auto lone_point = [&] {
-        char* p = buf;
         *p++ = syntax.open;
-        p = xy(p, at++);
+        xy();
         *p++ = syntax.close;
-        out.append(buf, p);
     };
     auto joined = [&](std::size_t n, auto&& each) {
-        out += syntax.open;
+        *p++ = syntax.open;
         for (std::size_t k = 0; k < n; ++k) {
-            if (k) out += ',';
+            if (k) *p++ = ',';
             each(k);
         }
-        out += syntax.close;
+        *p++ = syntax.close;
     };
     auto polygon_of = [&](std::span<std::uint32_t const> rings) { joined(rings.size(), [&](std::size_t k) { sequence(rings[k]); }); };
     switch (g.type()) {
-        case geometry_type::none: return;
-        case geometry_type::point: lone_point(); return;
-        case geometry_type::multi_point: joined(g.point_count(), [&](std::size_t) { lone_point(); }); return;
-        case geometry_type::line_string: sequence(g.line_sizes()[0]); return;
-        case geometry_type::multi_line_string: {
-            auto const lines = g.line_sizes();
-            joined(lines.size(), [&](std::size_t k) { sequence(lines[k]); });
-            return;
-        }
-        case geometry_type::polygon: g.for_each_polygon(polygon_of); return;
+        case geometry_type::none: break;
+        case geometry_type::point: lone_point(); break;
+        case geometry_type::multi_point: joined(g.point_count(), [&](std::size_t) { lone_point(); }); break;
+        case geometry_type::line_string: sequence(layout[0]); break;
+        case geometry_type::multi_line_string: joined(layout.size(), [&](std::size_t k) { sequence(layout[k]); }); break;
+        case geometry_type::polygon: g.for_each_polygon(polygon_of); break;
         case geometry_type::multi_polygon: {
-            std::vector<std::span<std::uint32_t const>> polygons;
-            g.for_each_polygon([&](std::span<std::uint32_t const> rings) { polygons.push_back(rings); });
-            joined(polygons.size(), [&](std::size_t k) { polygon_of(polygons[k]); });
-            return;
+            std::size_t k = 0;
+            *p++ = syntax.open;
+            g.for_each_polygon([&](std::span<std::uint32_t const> rings) {
+                if (k++) *p++ = ',';
+                polygon_of(rings);
+            });
+            *p++ = syntax.close;
+            break;
         }
+    }
+    out.resize(start + static_cast<std::size_t>(p - begin));
+}
+
+void append_compact_coordinates(std::string& out, compact_geometry const& g, coordinate_syntax const& syntax) {
+    switch (g.decimals()) {
+        case 9: return append_compact_coordinates<9>(out, g, syntax);  // all but the widest features
+        case 8: return append_compact_coordinates<8>(out, g, syntax);
+        case 7: return append_compact_coordinates<7>(out, g, syntax);
+        case 6: return append_compact_coordinates<6>(out, g, syntax);
+        case 5: return append_compact_coordinates<5>(out, g, syntax);
+        case 4: return append_compact_coordinates<4>(out, g, syntax);
+        case 3: return append_compact_coordinates<3>(out, g, syntax);
+        case 2: return append_compact_coordinates<2>(out, g, syntax);
+        case 1: return append_compact_coordinates<1>(out, g, syntax);
+        default: return append_compact_coordinates<0>(out, g, syntax);
     }
 }
 
@@ -277,12 +300,19 @@ void append_wkt(std::string& out, compact_geometry const& g) {
 }
 
 void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces) {
+    thread_local std::string properties;
+    properties.clear();
+    append_properties_json(properties, c, f, provinces);
+    append_feature_json(out, f, properties);
+}
+
+void append_feature_json(std::string& out, feature const& f, std::string_view properties_json) {
     out += R"({"type":"Feature","id":)";
     out += std::to_string(f.id);
     out += R"(,"geometry":)";
     append_geometry_json(out, f.geom);
     out += R"(,"properties":)";
-    append_properties_json(out, c, f, provinces);
+    out += properties_json;
     out += '}';
 }
 

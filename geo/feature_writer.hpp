@@ -26,6 +26,8 @@ void append_geometry_json(std::string& out, compact_geometry const& g);
 // {"type":"Feature","id":..,"geometry":..,"properties":{source fields...,
 //  "area_ha", "contract_date", "provinces":[{"name","code","share"}]}}
 void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces);
+// The same with the properties object already written.
+void append_feature_json(std::string& out, feature const& f, std::string_view properties_json);
 
 // The properties object alone, as above.
 void append_properties_json(std::string& out, collection const& c, feature const& f, province_index const& provinces);

@@ -1,6 +1,7 @@
 #pragma once
 // Fast fixed-point text for coordinates, the bulk of every GeoJSON answer.
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -35,21 +36,35 @@ inline long long scaled_round(double v, int decimals) {
     return n;
 }
 
-// Writes n / 10^Decimals with trailing zeros trimmed ("104.5", "0", never
-// "-0"); returns the end. p needs 24 chars. Decimals is a template
-// argument so that the divisions are by constants.
-template <int Decimals>
-char* write_scaled(char* p, long long n) {
-    static_assert(Decimals >= 0 && Decimals <= 9);
-    constexpr unsigned long long unit = detail::decimal_unit[Decimals];
-    if (n == 0) {
-        *p++ = '0';
-        return p;
+namespace detail {
+// The four digits of each number below 10,000: "0000" to "9999".
+inline constexpr auto four_digits = [] {
+    std::array<char, 40000> t{};
+    for (int i = 0; i < 10000; ++i) {
+        t[4 * i] = static_cast<char>('0' + i / 1000);
+        t[4 * i + 1] = static_cast<char>('0' + i / 100 % 10);
+        t[4 * i + 2] = static_cast<char>('0' + i / 10 % 10);
+        t[4 * i + 3] = static_cast<char>('0' + i % 10);
     }
-    unsigned long long const u = n < 0 ? static_cast<unsigned long long>(-n) : static_cast<unsigned long long>(n);
-    if (n < 0) *p++ = '-';
-    unsigned long long whole = u / unit;
-    unsigned long long frac = u % unit;
+    return t;
+}();
+
+// Writes `whole` without leading zeros; returns the end. Longitudes and
+// latitudes (below 1,000) take the first branches.
+inline char* write_whole(char* p, unsigned long long whole) {
+    if (whole < 10) {
+        *p = static_cast<char>('0' + whole);
+        return p + 1;
+    }
+    if (whole < 100) {
+        std::memcpy(p, two_digits + 2 * whole, 2);
+        return p + 2;
+    }
+    if (whole < 1000) {
+        *p = static_cast<char>('0' + whole / 100);
+        std::memcpy(p + 1, two_digits + 2 * (whole % 100), 2);
+        return p + 3;
+    }
     char digits[24];
     int k = 0;
     do {
@@ -57,18 +72,42 @@ char* write_scaled(char* p, long long n) {
         whole /= 10;
     } while (whole);
     while (k) *p++ = digits[--k];
+    return p;
+}
+
+// Writes the Decimals digits of frac (below 10^Decimals, leading zeros
+// kept) four at a time from the right; returns the end.
+template <int Decimals>
+char* write_fraction(char* p, unsigned long long frac) {
+    int i = Decimals;
+    for (; i >= 4; i -= 4) {
+        std::memcpy(p + i - 4, four_digits.data() + 4 * (frac % 10000), 4);
+        frac /= 10000;
+    }
+    for (; i >= 1; --i) {
+        p[i - 1] = static_cast<char>('0' + frac % 10);
+        frac /= 10;
+    }
+    return p + Decimals;
+}
+}  // namespace detail
+
+// Writes n / 10^Decimals with trailing zeros trimmed ("104.5", "0", never
+// "-0"); returns the end. p needs 24 chars. Decimals is a template
+// argument so that the divisions are by constants. Coordinates are most of
+// every GeoJSON answer: the digits come from tables, four at a time.
+template <int Decimals>
+char* write_scaled(char* p, long long n) {
+    static_assert(Decimals >= 0 && Decimals <= 9);
+    constexpr unsigned long long unit = detail::decimal_unit[Decimals];
+    unsigned long long const u = n < 0 ? 0ull - static_cast<unsigned long long>(n) : static_cast<unsigned long long>(n);
+    if (n < 0) *p++ = '-';
+    p = detail::write_whole(p, u / unit);
+    unsigned long long const frac = u % unit;
     if (Decimals > 0 && frac) {
-        // All the decimals, two at a time from the right, then the
-        // trailing zeros trimmed (frac is not 0, so a digit stays).
         *p++ = '.';
-        int i = Decimals;
-        for (; i >= 2; i -= 2) {
-            std::memcpy(p + i - 2, detail::two_digits + 2 * (frac % 100), 2);
-            frac /= 100;
-        }
-        if (i == 1) p[0] = static_cast<char>('0' + frac);
-        p += Decimals;
-        while (p[-1] == '0') --p;
+        p = detail::write_fraction<Decimals>(p, frac);
+        while (p[-1] == '0') --p;  // frac is not 0: a digit stays
     }
     return p;
 }

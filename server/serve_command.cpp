@@ -20,14 +20,6 @@
 namespace cli {
 
 namespace {
-// An eighth of the machine's memory, at most 1 GiB: the 200,000-polygon test
-// set needs about 800 MB, the real ODC catalog 12 MB.
-std::size_t default_feature_text_mb() {
-    long const pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    if (pages <= 0 || page <= 0) return 256;
-    return std::min<std::size_t>(1024, static_cast<std::size_t>(pages) / 8 * static_cast<std::size_t>(page) >> 20);
-}
-
 struct serve_options {
     std::vector<std::string> sources;
     geo::load_options load;
@@ -36,7 +28,7 @@ struct serve_options {
     geo::dataset_options dataset;
     std::size_t cache_mb = 256;
     std::size_t tile_cache_mb = 256;
-    std::size_t feature_text_mb = default_feature_text_mb();
+    std::size_t feature_text_mb = 64;
     std::size_t tile_max_kb = 500;
     std::string cache_dir;  // empty: cache_file::default_folder()
     double read_timeout_s = 15, write_timeout_s = 60;
@@ -91,8 +83,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
                     "anonymous memory files, never on disk")
         ->type_name("DIR");
     cmd->add_option("--feature-text-mb", o->feature_text_mb,
-                    "Keep every feature as GeoJSON text when they all fit in this many MiB (default: an eighth of the memory, "
-                    "at most 1024; 0: write them per request)")
+                    "Keep every feature as GeoJSON text when they all fit in this many MiB (the real ODC catalog takes "
+                    "12); beyond it only their properties are kept as text and coordinates are written per request "
+                    "(0: always)")
         ->capture_default_str();
     cmd->add_option("--tile-max-kb", o->tile_max_kb, "Largest tile, in KiB: beyond it the smallest features are left out")
         ->capture_default_str();

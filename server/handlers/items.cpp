@@ -59,8 +59,8 @@ response items(request_context const& ctx, geo::collection const& c) {
                     "prev", geojson_type, "Previous page");
     }
     out += R"(],"features":[)";
-    std::size_t bytes = out.size() + 2;  // one allocation for the page, when features are kept as text
-    for (std::size_t i = begin; i < end; ++i) bytes += data.kept_feature_bytes(c, selection[i]) + 1;
+    std::size_t bytes = out.size() + 2;  // one allocation for the page
+    for (std::size_t i = begin; i < end; ++i) bytes += data.feature_bytes(c, selection[i]) + 1;
     out.reserve(bytes);
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ',';
