@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate SYNTHETIC land-concession data as ESRI shapefiles in UTM zone 48N.
+"""Generate SYNTHETIC land-concession data as ESRI shapefiles (or a GeoPackage) in UTM zone 48N.
 
 Nothing written by this script describes a real concession, company or
 province boundary. Every name says "Synthetic" or "Sample", and every
@@ -11,10 +11,14 @@ Usage:
         synthetic_provinces.shp and synthetic_concessions.shp.
 
     python3 data/generate.py large OUTDIR [--count 200000] [--vertices 125]
+                                          [--format shp|gpkg]
         Benchmark set: OUTDIR/large_concessions.shp with COUNT random polygons
         of about VERTICES vertices each, placed inside Cambodia, and
         OUTDIR/large_provinces.shp, the geoBoundaries ADM1 file from
         ${CONCESSIONS_SHARED_DATA:-../shared/data} reprojected to UTM 48N.
+        --format gpkg writes the polygons to OUTDIR/large_concessions.gpkg
+        instead (layer large_concessions, the same fields, geometry and seed):
+        a shapefile cannot pass 4 GB, which 2,000,000 polygons do.
 
 Only the Python standard library and the ogr2ogr command are used. Geometry
 is written as GeoJSON in UTM metres (EPSG:32648) to a temporary file, then
@@ -37,6 +41,8 @@ SEED = 20101026
 EPSG = 32648  # WGS 84 / UTM zone 48N
 # The .dbf header holds a "last update" date; fix it so output is reproducible.
 DBF_DATE = "2024-01-01"
+# The same for a GeoPackage's gpkg_contents.last_change (GDAL's OGR_CURRENT_DATE).
+GPKG_DATE = "2024-01-01T00:00:00.000Z"
 
 PURPOSES = ["Rubber", "Sugar cane", "Cassava", "Acacia", "Oil Palm"]
 NATIONS = ["Cambodian", "Vietnamese", "Chinese", "Thai", "Korean", "Malaysian"]
@@ -215,6 +221,15 @@ def ogr2ogr(source, destination, *options):
                "-lco", "ENCODING=UTF-8", "-lco", "RESIZE=YES",
                "-lco", "SPATIAL_INDEX=NO", "-lco", "DBF_DATE_LAST_UPDATE=" + DBF_DATE,
                *options, destination, source]
+    subprocess.run(command, check=True)
+
+
+def ogr2ogr_gpkg(source, destination, *options):
+    """As ogr2ogr, to a new GeoPackage. No spatial index, as in the shapefiles."""
+    if os.path.exists(destination):
+        os.remove(destination)
+    command = ["ogr2ogr", "-f", "GPKG", "--config", "OGR_CURRENT_DATE", GPKG_DATE,
+               "-lco", "SPATIAL_INDEX=NO", *options, destination, source]
     subprocess.run(command, check=True)
 
 
@@ -474,7 +489,7 @@ def ring_json(ring):
     return "[" + ",".join("[%.2f,%.2f]" % p for p in ring) + "]"
 
 
-def write_large(outdir, count, vertices):
+def write_large(outdir, count, vertices, file_format):
     started = time.time()
     rng = random.Random(SEED)
     os.makedirs(outdir, exist_ok=True)
@@ -546,9 +561,13 @@ def write_large(outdir, count, vertices):
         print("generated %d features, %d vertices, %.0f MB of GeoJSON in %.1f s" % (
             count, total_vertices, os.path.getsize(path) / 1e6, generated - started))
 
-        destination = os.path.join(outdir, "large_concessions.shp")
-        ogr2ogr(path, destination, "-a_srs", "EPSG:%d" % EPSG,
-                "-nln", "large_concessions", "-nlt", "PROMOTE_TO_MULTI")
+        destination = os.path.join(outdir, "large_concessions." + file_format)
+        if file_format == "gpkg":  # declares the layer MultiPolygon, as a shapefile cannot
+            write, layer_type = ogr2ogr_gpkg, "MULTIPOLYGON"
+        else:
+            write, layer_type = ogr2ogr, "PROMOTE_TO_MULTI"
+        write(path, destination, "-a_srs", "EPSG:%d" % EPSG,
+              "-nln", "large_concessions", "-nlt", layer_type)
         finished = time.time()
         print("ogr2ogr took %.1f s; %s is %.0f MB" % (
             finished - generated, destination, os.path.getsize(destination) / 1e6))
@@ -567,11 +586,13 @@ def main():
     large.add_argument("outdir")
     large.add_argument("--count", type=int, default=200000)
     large.add_argument("--vertices", type=int, default=125)
+    large.add_argument("--format", choices=("shp", "gpkg"), default="shp",
+                       help="large_concessions as a shapefile (default) or a GeoPackage")
     args = parser.parse_args()
     if args.mode == "sample":
         write_sample(args.outdir)
     else:
-        write_large(args.outdir, args.count, args.vertices)
+        write_large(args.outdir, args.count, args.vertices, args.format)
 
 
 if __name__ == "__main__":

@@ -77,6 +77,54 @@ void dataset::keep_feature_text(std::size_t budget) {
     }
 }
 
+std::size_t dataset::vertex_count() const {
+    std::size_t n = 0;
+    for (auto const& c : snap_.collections)
+        for (auto const& f : c.features) n += f.geom.vertex_count();
+    return n;
+}
+
+std::vector<memory_part> dataset::memory() const {
+    std::size_t records = 0, geometry = 0, runs = 0, attributes = 0, index = 0, search = 0, ids = 0;
+    std::size_t tile_vertices = 0, tile_other = 0, text = 0;
+    for (std::size_t k = 0; k < snap_.collections.size(); ++k) {
+        auto const& c = snap_.collections[k];
+        auto const& d = derived_[k];
+        records += heap_bytes(c.features);
+        for (auto const& f : c.features) {
+            geometry += f.geom.heap_bytes();
+            runs += heap_bytes(f.edge_runs);
+            attributes += heap_bytes(f.properties) + heap_bytes(f.provinces) + (f.contract_date ? heap_bytes(*f.contract_date) : 0);
+            for (auto const& v : f.properties)
+                if (auto const* s = std::get_if<std::string>(&v)) attributes += heap_bytes(*s);
+        }
+        // A packed R-tree: leaves of up to 16 entries, nearly full, and a
+        // sixteenth as much again above them.
+        index += c.index.size() * sizeof(index_entry) * 17 / 16;
+        search += heap_bytes(c.search_text);
+        for (auto const& t : c.search_text) search += heap_bytes(t.lower) + heap_bytes(t.keys);
+        // libstdc++'s nodes: next pointer, the pair, the cached hash; the buckets.
+        ids += d.by_id.size() * (sizeof(void*) + sizeof(std::pair<std::int64_t, std::uint32_t>) + sizeof(std::size_t)) +
+               d.by_id.bucket_count() * sizeof(void*);
+        tile_vertices += d.tiles->vertex_bytes();
+        tile_other += d.tiles->other_bytes();
+        text += d.features.memory() + d.properties.memory();
+    }
+    std::size_t provinces = 0;
+    for (auto const& p : snap_.provinces.provinces()) provinces += sizeof p + p.geom.vertex_count() * sizeof(point);
+    return {{"features", records},
+            {"geometry", geometry},
+            {"edge_runs", runs},
+            {"attributes", attributes},
+            {"spatial_index", index},
+            {"search_text", search},
+            {"id_map", ids},
+            {"tile_vertices", tile_vertices},
+            {"tile_other", tile_other},
+            {"feature_text", text},
+            {"provinces", provinces}};
+}
+
 std::size_t dataset::feature_count() const {
     std::size_t n = 0;
     for (auto const& c : snap_.collections) n += c.features.size();

@@ -38,6 +38,13 @@ struct kept_text {
     std::size_t memory() const { return bytes.capacity() + starts.capacity() * sizeof(std::uint64_t); }
 };
 
+// Bytes one kind of structure holds, for /metrics and bench/scale (counted
+// from sizes and capacities; the R-tree's and hash map's nodes estimated).
+struct memory_part {
+    std::string structure;
+    std::size_t bytes = 0;
+};
+
 class dataset {
 public:
     // Loads the sources (see geo::load) and derives the rest. Never throws
@@ -59,6 +66,9 @@ public:
     std::vector<source_failure> const& failures() const { return snap_.failures; }
     snapshot const& loaded() const { return snap_; }
     std::size_t feature_count() const;
+    std::size_t vertex_count() const;
+    // Where the bytes go, structure by structure.
+    std::vector<memory_part> memory() const;
 
     collection const* find(std::string_view id) const;
     // Position in c.features of the feature with this id.

@@ -170,6 +170,18 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
     parallel_ranges(n, 0, 10'000, work);
 }
 
+std::size_t tile_index::vertex_bytes() const {
+    return units_.capacity() * sizeof(unit_point) + level_.capacity();
+}
+
+std::size_t tile_index::other_bytes() const {
+    std::size_t n = unit_start_.capacity() * sizeof(std::size_t) + ring_start_.capacity() * sizeof(std::size_t) +
+                    (ring_area_.capacity() + ring_length_.capacity()) * sizeof(float) +
+                    rank_.capacity() * sizeof(std::uint32_t) + display_json_.capacity() * sizeof(std::string);
+    for (auto const& s : display_json_) n += heap_bytes(s);
+    return n;
+}
+
 // What cutting a tile needs that does not depend on the feature.
 struct tile_index::prepared_tile {
     std::vector<std::uint32_t> candidates;  // largest first

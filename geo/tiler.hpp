@@ -8,6 +8,7 @@
 
 #include "geo/collection.hpp"
 #include "geo/provinces.hpp"
+#include "geo/memory_size.hpp"
 #include "geo/tile_math.hpp"
 
 #include <cstdint>
@@ -49,6 +50,11 @@ public:
     // or nullptr for all.
     tile_result geojson(tiles::tile_id t, std::vector<std::uint32_t> const* allowed = nullptr) const;
     tile_result mvt(tiles::tile_id t, std::vector<std::uint32_t> const* allowed = nullptr) const;
+
+    // Bytes held: vertices in unit coordinates with their zoom levels, and
+    // the rest (rings, display properties, ranks).
+    std::size_t vertex_bytes() const;
+    std::size_t other_bytes() const;
 
     // The display properties tiles carry.
     static std::vector<std::string> const& property_names();

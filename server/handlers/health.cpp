@@ -4,6 +4,9 @@
 #include "server/handlers/handlers.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
 
 namespace server {
 
@@ -29,6 +32,17 @@ response healthz(request_context const& ctx, reload_status const& reload) {
     return r;
 }
 
+namespace {
+// A "Vm...:   123 kB" line of /proc/self/status, in kB.
+std::optional<std::uint64_t> proc_status_kb(std::string_view field) {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.starts_with(field)) return std::strtoull(line.c_str() + field.size(), nullptr, 10);
+    return std::nullopt;
+}
+}  // namespace
+
 std::string reload_metrics(reload_status const& reload, geo::dataset const& data) {
     std::string out;
     auto line = [&out](char const* name, char const* type, std::string const& value) {
@@ -40,6 +54,13 @@ std::string reload_metrics(reload_status const& reload, geo::dataset const& data
     line("concessions_reload_last_seconds", "gauge", std::to_string(reload.seconds));
     line("concessions_reload_running", "gauge", reload.running ? "1" : "0");
     line("concessions_features", "gauge", std::to_string(data.feature_count()));
+    line("concessions_vertices", "gauge", std::to_string(data.vertex_count()));
+    out += "# TYPE concessions_dataset_bytes gauge\n";
+    for (auto const& part : data.memory())
+        out += "concessions_dataset_bytes{structure=\"" + part.structure + "\"} " + std::to_string(part.bytes) + "\n";
+    // The kernel's figures for the whole process, beside the program's own count.
+    for (auto const& [name, field] : {std::pair{"concessions_resident_bytes", "VmRSS:"}, std::pair{"concessions_peak_resident_bytes", "VmHWM:"}})
+        if (auto const kb = proc_status_kb(field)) line(name, "gauge", std::to_string(*kb * 1024));
     out += "# TYPE concessions_data_version_info gauge\nconcessions_data_version_info{version=\"" + data.version() + "\"} 1\n";
     if (!reload.message.empty() && reload.outcome == "failed") {
         std::string message;  // a label value: no quotes, backslashes or newlines

@@ -92,6 +92,13 @@ long ogr_count(fs::path const& file, std::string const& where = {}) {
     return m.empty() ? -1 : std::stol(m[1]);
 }
 
+// A value from /metrics' text, -1 when missing.
+long metric(std::string const& text, std::string const& name) {
+    std::smatch m;
+    if (!std::regex_search(text, m, std::regex("\\n" + name + " (\\d+)"))) return -1;
+    return std::stol(m[1]);
+}
+
 class handlers : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
@@ -117,6 +124,34 @@ TEST_F(handlers, items_match_every_feature_gdal_reads_and_item_finds_each_by_id)
     EXPECT_EQ(api.get("/collections/" + c + "/items/999999").status, 404u);
     EXPECT_EQ(api.get("/collections/" + c + "/items/abc").status, 404u);
     EXPECT_EQ(api.get("/collections/nowhere/items").status, 404u);
+}
+
+// /metrics says where the memory goes: the vertices GDAL counts (invalid
+// polygons repaired, as loading repairs them), the
+// compact geometry at 8 bytes each plus its layout, and the kernel's
+// resident figure, which counts everything, above the parts' sum.
+TEST_F(handlers, metrics_count_the_vertices_gdal_counts_and_where_the_bytes_go) {
+    in_process api(data_);
+    auto const text = body_of(api.get("/metrics"));
+    auto const rows = test::sqlite_oracle(sample("synthetic_concessions.shp"),
+                                          "SELECT SUM(ST_NPoints(CASE WHEN ST_IsValid(GEOMETRY) THEN GEOMETRY "
+                                          "ELSE MakeValid(GEOMETRY) END)) FROM synthetic_concessions");
+    ASSERT_EQ(rows.size(), 2u);
+    long const vertices = std::stol(rows[1][0]);
+    EXPECT_EQ(metric(text, "concessions_vertices"), vertices);
+    std::map<std::string, long> parts;
+    std::regex const part(R"re(concessions_dataset_bytes\{structure="([a-z_]+)"\} (\d+))re");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), part); it != std::sregex_iterator(); ++it)
+        parts[(*it)[1]] = std::stol((*it)[2]);
+    for (char const* name : {"features", "geometry", "edge_runs", "attributes", "spatial_index", "tile_vertices", "feature_text"})
+        EXPECT_GT(parts[name], 0) << name;
+    EXPECT_GE(parts["geometry"], 8 * vertices);
+    EXPECT_LT(parts["geometry"], 8 * vertices + 4 * 16 * static_cast<long>(data_->feature_count()));
+    EXPECT_GE(parts["tile_vertices"], 9 * vertices);  // unit coordinates and a zoom level
+    long sum = 0;
+    for (auto const& [name, bytes] : parts) sum += bytes;
+    EXPECT_GT(metric(text, "concessions_resident_bytes"), sum);
+    EXPECT_GE(metric(text, "concessions_peak_resident_bytes"), metric(text, "concessions_resident_bytes"));
 }
 
 // The map page learns its basemaps from the landing page: the defaults
@@ -276,13 +311,6 @@ struct sample_copy {
     }
     std::shared_ptr<geo::dataset const> load() const { return loader()(); }
 };
-
-// A value from /metrics' text, -1 when missing.
-long metric(std::string const& text, std::string const& name) {
-    std::smatch m;
-    if (!std::regex_search(text, m, std::regex("\\n" + name + " (\\d+)"))) return -1;
-    return std::stol(m[1]);
-}
 
 std::string items_of(std::string const& c) { return "/collections/" + c + "/items?limit=10000"; }
 
