@@ -59,6 +59,10 @@ void collection::build_index() {
         });
         f.edge_runs.shrink_to_fit();
     }
+    build_tree();
+}
+
+void collection::build_tree() {
     std::vector<index_entry> entries;
     entries.reserve(features.size());
     for (std::size_t i = 0; i < features.size(); ++i)

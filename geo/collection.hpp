@@ -122,7 +122,9 @@ struct collection {
 
     // Position of the field in `fields`, or -1.
     int field_index(std::string const& name) const;
+    // Fills each feature's edge_runs, then the R-tree (build_tree).
     void build_index();
+    void build_tree();
 };
 
 }  // namespace geo

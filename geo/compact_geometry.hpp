@@ -60,6 +60,7 @@ public:
     std::size_t heap_bytes() const { return layout_.capacity() * sizeof(std::uint32_t) + xy_.capacity() * sizeof(std::int32_t); }
 
 private:
+    friend struct store_codec;
     geometry_type type_ = geometry_type::none;
     std::int8_t decimals_ = 9;
     std::int64_t origin_x_ = 0, origin_y_ = 0;  // in 10^-decimals degrees

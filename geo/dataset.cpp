@@ -23,12 +23,16 @@ dataset::dataset(snapshot loaded, dataset_options const& options) : snap_(std::m
     for (std::size_t k = 0; k < snap_.collections.size(); ++k) {
         auto const& c = snap_.collections[k];
         auto& d = derived_[k];
-        d.by_id.reserve(c.features.size());
-        for (std::uint32_t i = 0; i < c.features.size(); ++i) d.by_id.emplace(c.features[i].id, i);
+        derive_lookups(c, d);
         d.tiles = std::make_unique<tile_index>(c, snap_.provinces, options.tiles);
-        d.queryables = queryable_names(c);
     }
     keep_feature_text(options.feature_text_bytes);
+}
+
+void dataset::derive_lookups(collection const& c, derived& d) const {
+    d.by_id.reserve(c.features.size());
+    for (std::uint32_t i = 0; i < c.features.size(); ++i) d.by_id.emplace(c.features[i].id, i);
+    d.queryables = queryable_names(c);
 }
 
 namespace {

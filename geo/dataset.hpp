@@ -83,6 +83,7 @@ public:
     std::size_t feature_bytes(collection const& c, std::uint32_t i) const;
 
 private:
+    friend struct store_codec;
     struct derived {
         std::unordered_map<std::int64_t, std::uint32_t> by_id;
         std::unique_ptr<tile_index> tiles;
@@ -91,6 +92,9 @@ private:
         kept_text properties;  // else each feature's properties object
     };
     dataset(snapshot loaded, dataset_options const& options);
+    explicit dataset(snapshot loaded) : snap_(std::move(loaded)) {}  // the rest from a store
+    // The feature id map and queryable names of c, into d.
+    void derive_lookups(collection const& c, derived& d) const;
     derived const& derived_of(collection const& c) const { return derived_[static_cast<std::size_t>(&c - snap_.collections.data())]; }
     void keep_feature_text(std::size_t budget);
 

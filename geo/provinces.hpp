@@ -59,6 +59,7 @@ public:
     void assign(std::span<collection* const> collections, province_options const& options = {}) const;
 
 private:
+    friend struct store_codec;
     void assign_from_text(collection& c) const;
     void add_keys(std::uint32_t index, std::string_view extra_name, std::string_view extra_code);
     std::vector<province> provinces_;

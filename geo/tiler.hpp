@@ -60,6 +60,10 @@ public:
     static std::vector<std::string> const& property_names();
 
 private:
+    friend struct store_codec;
+    struct prepared {};  // the arrays come from a store (geo/store.cpp)
+    tile_index(collection const& c, province_index const& provinces, tile_options options, prepared)
+        : c_(c), provinces_(provinces), options_(options) {}
     struct part {  // one feature's geometry in unit coordinates, clipped, ready to encode
         geometry_type type = geometry_type::none;
         std::vector<std::vector<point>> rings_or_lines;  // polygons: rings, exterior first per polygon

@@ -6,6 +6,7 @@
 #include "server/cache_file.hpp"
 #include "server/http_server.hpp"
 #include "server/live_dataset.hpp"
+#include "server/prepared_store.hpp"
 #include "server/watched_sources.hpp"
 
 #include <sys/resource.h>
@@ -31,6 +32,7 @@ struct serve_options {
     std::size_t feature_text_mb = 64;
     std::size_t tile_max_kb = 500;
     std::string cache_dir;  // empty: cache_file::default_folder()
+    std::string store_dir = geo::default_store_dir().string();  // "none": no store
     double read_timeout_s = 15, write_timeout_s = 60;
     bool quiet = false;
     bool watch = true;            // reload when a source file changes
@@ -81,6 +83,11 @@ std::function<int()> add_serve_command(CLI::App& app) {
                     "Where cached answers of 64 KiB or more are kept, as unnamed files sent with sendfile (default: $TMPDIR "
                     "or /tmp; they take up to --cache-mb plus --tile-cache-mb of its disk, unseen by du); 'memory': in "
                     "anonymous memory files, never on disk")
+        ->type_name("DIR");
+    cmd->add_option("--store-dir", o->store_dir,
+                    "Where the prepared store of the loaded data is kept, so that the next start on unchanged sources "
+                    "reads it back instead of loading them ('none': load every time)")
+        ->capture_default_str()
         ->type_name("DIR");
     cmd->add_option("--feature-text-mb", o->feature_text_mb,
                     "Keep every feature as GeoJSON text when they all fit in this many MiB (the real ODC catalog takes "
@@ -141,7 +148,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
         }
         o->dataset.feature_text_bytes = o->feature_text_mb << 20;
         o->dataset.tiles.max_tile_bytes = o->tile_max_kb << 10;
-        auto load = [o] { return geo::dataset::load(o->sources, o->load, o->dataset); };
+        auto store = std::make_shared<server::prepared_store>(o->store_dir == "none" ? std::filesystem::path() : std::filesystem::path(o->store_dir),
+                                                              o->sources, o->load, o->dataset);
+        auto load = [store] { return store->load(); };
         auto first = load();
         for (auto const& f : first->failures()) std::cerr << "concessions: error: " << f.message << "\n";
         geo::print_problems(std::cerr, first->collections());
@@ -187,9 +196,11 @@ std::function<int()> add_serve_command(CLI::App& app) {
                   << "concessions: serving on http://" << (o->http.bind == "0.0.0.0" ? "127.0.0.1" : o->http.bind) << ":"
                   << port << "/" << std::endl;
         http.run();
-        if (data.reloading()) {
-            // Every request is answered; a reload would only hold up the exit.
-            std::cout << "concessions: stopped (a reload under way was left unfinished)" << std::endl;
+        if (data.reloading() || store->writing()) {
+            // Every request is answered; a reload or a store being written
+            // (a temporary file, removed later) would only hold up the exit.
+            std::cout << "concessions: stopped (" << (data.reloading() ? "a reload" : "writing the store")
+                      << " under way was left unfinished)" << std::endl;
             std::quick_exit(exit_ok);
         }
         std::cout << "concessions: stopped" << std::endl;
