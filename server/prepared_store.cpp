@@ -22,6 +22,13 @@ prepared_store::~prepared_store() {
 
 std::shared_ptr<geo::dataset const> prepared_store::load() {
     if (dir_.empty()) return geo::dataset::load(sources_, load_, options_);
+    {
+        // A reload while the last load's store is still being written waits
+        // for it and reads it, rather than loading the sources again beside
+        // the dataset the writer holds (three datasets at once).
+        std::lock_guard lock(mutex_);
+        if (writer_.joinable()) writer_.join();
+    }
     auto const start = std::chrono::steady_clock::now();
     auto outcome = geo::load_through_store(sources_, load_, options_, dir_);
     if (outcome.from_store) {

@@ -26,7 +26,7 @@ public:
     prepared_store& operator=(prepared_store const&) = delete;
 
     // Loads the sources through the store, saying on stderr where the data
-    // came from; safe from any thread.
+    // came from; safe from any thread. Waits for a store being written.
     std::shared_ptr<geo::dataset const> load();
     // Whether a store is being written now.
     bool writing() const { return writing_; }
