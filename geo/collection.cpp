@@ -51,7 +51,8 @@ void collection::build_index() {
             for (std::size_t const n : ring_sizes) {
                 for (std::size_t first = 0; first + 1 < n; first += edge_run) {
                     box b;
-                    for (std::size_t i = first; i <= std::min(first + edge_run, n - 1); ++i) b.expand(f.geom.at(at + i));
+                    for (std::size_t i = first; i <= std::min(first + edge_run, n - 1); ++i)
+                        b.expand(f.geom.at(at + i));
                     f.edge_runs.push_back(b);
                 }
                 at += n;

@@ -69,9 +69,12 @@ geometry compact_geometry::expand() const {
         return pts;
     };
     switch (type_) {
-        case geometry_type::none: break;
+        case geometry_type::none:
+            break;
         case geometry_type::point:
-        case geometry_type::multi_point: g.points = take(vertex_count()); break;
+        case geometry_type::multi_point:
+            g.points = take(vertex_count());
+            break;
         case geometry_type::line_string:
         case geometry_type::multi_line_string:
             for (auto n : layout_) g.lines.push_back(take(n));

@@ -43,7 +43,8 @@ public:
     template <typename Fn>
     void for_each_polygon(Fn&& fn) const {
         if (type_ != geometry_type::polygon && type_ != geometry_type::multi_polygon) return;
-        for (std::size_t k = 0; k < layout_.size(); k += 1 + layout_[k]) fn(std::span(layout_).subspan(k + 1, layout_[k]));
+        for (std::size_t k = 0; k < layout_.size(); k += 1 + layout_[k])
+            fn(std::span(layout_).subspan(k + 1, layout_[k]));
     }
     // Vertex counts of each line (empty unless a (multi)line string).
     std::span<std::uint32_t const> line_sizes() const {
@@ -57,7 +58,9 @@ public:
     // Back to doubles, each coordinate as at() gives it.
     geometry expand() const;
     // Bytes held outside the object itself.
-    std::size_t heap_bytes() const { return layout_.capacity() * sizeof(std::uint32_t) + xy_.capacity() * sizeof(std::int32_t); }
+    std::size_t heap_bytes() const {
+        return layout_.capacity() * sizeof(std::uint32_t) + xy_.capacity() * sizeof(std::int32_t);
+    }
 
 private:
     friend struct store_codec;

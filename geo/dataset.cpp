@@ -75,9 +75,11 @@ void dataset::keep_feature_text(std::size_t budget) {
     for (std::size_t k = 0; k < snap_.collections.size(); ++k) {
         auto const& c = snap_.collections[k];
         if (whole)
-            derived_[k].features = keep_text(c, [&](std::string& out, feature const& f) { append_feature_json(out, c, f, snap_.provinces); });
+            derived_[k].features = keep_text(
+                c, [&](std::string& out, feature const& f) { append_feature_json(out, c, f, snap_.provinces); });
         else
-            derived_[k].properties = keep_text(c, [&](std::string& out, feature const& f) { append_properties_json(out, c, f, snap_.provinces); });
+            derived_[k].properties = keep_text(
+                c, [&](std::string& out, feature const& f) { append_properties_json(out, c, f, snap_.provinces); });
     }
 }
 
@@ -98,7 +100,8 @@ std::vector<memory_part> dataset::memory() const {
         for (auto const& f : c.features) {
             geometry += f.geom.heap_bytes();
             runs += heap_bytes(f.edge_runs);
-            attributes += heap_bytes(f.properties) + heap_bytes(f.provinces) + (f.contract_date ? heap_bytes(*f.contract_date) : 0);
+            attributes += heap_bytes(f.properties) + heap_bytes(f.provinces) +
+                          (f.contract_date ? heap_bytes(*f.contract_date) : 0);
             for (auto const& v : f.properties)
                 if (auto const* s = std::get_if<std::string>(&v)) attributes += heap_bytes(*s);
         }
@@ -116,17 +119,10 @@ std::vector<memory_part> dataset::memory() const {
     }
     std::size_t provinces = 0;
     for (auto const& p : snap_.provinces.provinces()) provinces += sizeof p + p.geom.vertex_count() * sizeof(point);
-    return {{"features", records},
-            {"geometry", geometry},
-            {"edge_runs", runs},
-            {"attributes", attributes},
-            {"spatial_index", index},
-            {"search_text", search},
-            {"id_map", ids},
-            {"tile_vertices", tile_vertices},
-            {"tile_other", tile_other},
-            {"feature_text", text},
-            {"provinces", provinces}};
+    return {
+        {"features", records},      {"geometry", geometry},  {"edge_runs", runs},     {"attributes", attributes},
+        {"spatial_index", index},   {"search_text", search}, {"id_map", ids},         {"tile_vertices", tile_vertices},
+        {"tile_other", tile_other}, {"feature_text", text},  {"provinces", provinces}};
 }
 
 std::size_t dataset::feature_count() const {

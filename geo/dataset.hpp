@@ -34,7 +34,9 @@ struct kept_text {
     std::vector<std::uint64_t> starts;  // empty: nothing kept
 
     bool empty() const { return starts.empty(); }
-    std::string_view at(std::size_t i) const { return std::string_view(bytes).substr(starts[i], starts[i + 1] - starts[i]); }
+    std::string_view at(std::size_t i) const {
+        return std::string_view(bytes).substr(starts[i], starts[i + 1] - starts[i]);
+    }
     std::size_t memory() const { return bytes.capacity() + starts.capacity() * sizeof(std::uint64_t); }
 };
 

@@ -133,7 +133,8 @@ bool intersects(geometry const& g, box const& b) {
     if (points_or_lines_meet_box(g, b)) return true;
     box const* no_runs = nullptr;
     for (auto const& poly : g.polygons)
-        if (polygon_meets_box(poly.rings.size(), [&](std::size_t k) -> ring const& { return poly.rings[k]; }, b, no_runs))
+        if (polygon_meets_box(
+                poly.rings.size(), [&](std::size_t k) -> ring const& { return poly.rings[k]; }, b, no_runs))
             return true;
     return false;
 }

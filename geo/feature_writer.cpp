@@ -228,14 +228,27 @@ void append_compact_coordinates(std::string& out, compact_geometry const& g, coo
         }
         *p++ = syntax.close;
     };
-    auto polygon_of = [&](std::span<std::uint32_t const> rings) { joined(rings.size(), [&](std::size_t k) { sequence(rings[k]); }); };
+    auto polygon_of = [&](std::span<std::uint32_t const> rings) {
+        joined(rings.size(), [&](std::size_t k) { sequence(rings[k]); });
+    };
     switch (g.type()) {
-        case geometry_type::none: break;
-        case geometry_type::point: lone_point(); break;
-        case geometry_type::multi_point: joined(g.point_count(), [&](std::size_t) { lone_point(); }); break;
-        case geometry_type::line_string: sequence(layout[0]); break;
-        case geometry_type::multi_line_string: joined(layout.size(), [&](std::size_t k) { sequence(layout[k]); }); break;
-        case geometry_type::polygon: g.for_each_polygon(polygon_of); break;
+        case geometry_type::none:
+            break;
+        case geometry_type::point:
+            lone_point();
+            break;
+        case geometry_type::multi_point:
+            joined(g.point_count(), [&](std::size_t) { lone_point(); });
+            break;
+        case geometry_type::line_string:
+            sequence(layout[0]);
+            break;
+        case geometry_type::multi_line_string:
+            joined(layout.size(), [&](std::size_t k) { sequence(layout[k]); });
+            break;
+        case geometry_type::polygon:
+            g.for_each_polygon(polygon_of);
+            break;
         case geometry_type::multi_polygon: {
             std::size_t k = 0;
             *p++ = syntax.open;
@@ -252,31 +265,29 @@ void append_compact_coordinates(std::string& out, compact_geometry const& g, coo
 
 void append_compact_coordinates(std::string& out, compact_geometry const& g, coordinate_syntax const& syntax) {
     switch (g.decimals()) {
-        case 9: return append_compact_coordinates<9>(out, g, syntax);  // all but the widest features
-        case 8: return append_compact_coordinates<8>(out, g, syntax);
-        case 7: return append_compact_coordinates<7>(out, g, syntax);
-        case 6: return append_compact_coordinates<6>(out, g, syntax);
-        case 5: return append_compact_coordinates<5>(out, g, syntax);
-        case 4: return append_compact_coordinates<4>(out, g, syntax);
-        case 3: return append_compact_coordinates<3>(out, g, syntax);
-        case 2: return append_compact_coordinates<2>(out, g, syntax);
-        case 1: return append_compact_coordinates<1>(out, g, syntax);
-        default: return append_compact_coordinates<0>(out, g, syntax);
+        case 9:
+            return append_compact_coordinates<9>(out, g, syntax);  // all but the widest features
+        case 8:
+            return append_compact_coordinates<8>(out, g, syntax);
+        case 7:
+            return append_compact_coordinates<7>(out, g, syntax);
+        case 6:
+            return append_compact_coordinates<6>(out, g, syntax);
+        case 5:
+            return append_compact_coordinates<5>(out, g, syntax);
+        case 4:
+            return append_compact_coordinates<4>(out, g, syntax);
+        case 3:
+            return append_compact_coordinates<3>(out, g, syntax);
+        case 2:
+            return append_compact_coordinates<2>(out, g, syntax);
+        case 1:
+            return append_compact_coordinates<1>(out, g, syntax);
+        default:
+            return append_compact_coordinates<0>(out, g, syntax);
     }
 }
 
-std::string_view json_type_name(geometry_type type) {
-    switch (type) {
-        case geometry_type::point: return "Point";
-        case geometry_type::multi_point: return "MultiPoint";
-        case geometry_type::line_string: return "LineString";
-        case geometry_type::multi_line_string: return "MultiLineString";
-        case geometry_type::polygon: return "Polygon";
-        case geometry_type::multi_polygon: return "MultiPolygon";
-        case geometry_type::none: break;
-    }
-    return "";
-}
 }  // namespace
 
 void append_geometry_json(std::string& out, compact_geometry const& g) {
@@ -285,7 +296,7 @@ void append_geometry_json(std::string& out, compact_geometry const& g) {
         return;
     }
     out += R"({"type":")";
-    out += json_type_name(g.type());
+    out += to_string(g.type());  // GeoJSON's names
     out += R"(","coordinates":)";
     append_compact_coordinates(out, g, json_syntax);
     out += '}';
@@ -293,7 +304,7 @@ void append_geometry_json(std::string& out, compact_geometry const& g) {
 
 void append_wkt(std::string& out, compact_geometry const& g) {
     if (g.empty()) return;
-    std::string type(json_type_name(g.type()));
+    std::string type = to_string(g.type());
     for (auto& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     out += type;
     append_compact_coordinates(out, g, wkt_syntax);

@@ -2,6 +2,7 @@
 
 #include "geo/hash.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -11,7 +12,6 @@
 #include <map>
 #include <optional>
 #include <type_traits>
-#include <unistd.h>
 #include <unordered_map>
 #include <variant>
 
@@ -61,7 +61,8 @@ public:
 private:
     void emit(std::string_view b) {
         hash_ = hash_bytes(b, hash_);
-        if (std::fwrite(b.data(), 1, b.size(), f_) != b.size()) throw store_error(std::string("cannot write: ") + std::strerror(errno));
+        if (std::fwrite(b.data(), 1, b.size(), f_) != b.size())
+            throw store_error(std::string("cannot write: ") + std::strerror(errno));
         written_ += b.size();
     }
     std::FILE* f_;
@@ -90,7 +91,8 @@ private:
     void refill() {
         if (remaining_ == 0) throw store_error("the store ends in the middle of its data");
         len_ = static_cast<std::size_t>(std::min<std::uint64_t>(block, remaining_));
-        if (std::fread(block_.data(), 1, len_, f_) != len_) throw store_error("the store is shorter than its header says");
+        if (std::fread(block_.data(), 1, len_, f_) != len_)
+            throw store_error("the store is shorter than its header says");
         hash_ = hash_bytes(std::string_view(block_.data(), len_), hash_);
         remaining_ -= len_;
         pos_ = 0;
@@ -131,64 +133,64 @@ struct store_codec {
 
 namespace {
 
-template <typename IO, typename T>
-void describe(IO& io, T& p) requires std::is_same_v<std::remove_const_t<T>, provenance> {
-    io(p.attribution), io(p.license), io(p.source_url), io(p.as_of), io(p.document_url);
+// describe(io, x) for a structure of type TYPE (const or not): its body lists
+// the members, io(x.a), io(x.b), ...
+#define STORED(TYPE)                   \
+    template <typename IO, typename T> \
+    void describe(IO& io, T& x) requires std::is_same_v<std::remove_const_t<T>, TYPE>
+
+STORED(provenance) {
+    io(x.attribution), io(x.license), io(x.source_url), io(x.as_of), io(x.document_url);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& r) requires std::is_same_v<std::remove_const_t<T>, field_roles> {
-    io(r.name), io(r.company), io(r.province), io(r.area_ha), io(r.purpose), io(r.contract_date), io(r.nationality),
-        io(r.duration_years);
+STORED(field_roles) {
+    io(x.name), io(x.company), io(x.province), io(x.area_ha), io(x.purpose), io(x.contract_date), io(x.nationality),
+        io(x.duration_years);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& f) requires std::is_same_v<std::remove_const_t<T>, field> {
-    io(f.name), io(f.type);
+STORED(field) {
+    io(x.name), io(x.type);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& f) requires std::is_same_v<std::remove_const_t<T>, feature> {
-    io(f.id), io(f.geom), io(f.bbox), io(f.properties), io(f.area_ha), io(f.contract_date), io(f.provinces), io(f.repaired),
-        io(f.edge_runs);
+STORED(feature) {
+    io(x.id), io(x.geom), io(x.bbox), io(x.properties), io(x.area_ha), io(x.contract_date), io(x.provinces),
+        io(x.repaired), io(x.edge_runs);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& r) requires std::is_same_v<std::remove_const_t<T>, load_report> {
-    io(r.repaired), io(r.null_geometries), io(r.unparseable_dates), io(r.unparseable_date_examples), io(r.recoded_text_values),
-        io(r.recoded_features), io(r.without_province), io(r.unknown_province_names), io(r.geometry_types), io(r.warnings),
-        io(r.repaired_ids), io(r.null_geometry_ids), io(r.recoded_ids), io(r.unparseable_date_ids);
+STORED(load_report) {
+    io(x.repaired), io(x.null_geometries), io(x.unparseable_dates), io(x.unparseable_date_examples),
+        io(x.recoded_text_values), io(x.recoded_features), io(x.without_province), io(x.unknown_province_names),
+        io(x.geometry_types), io(x.warnings), io(x.repaired_ids), io(x.null_geometry_ids), io(x.recoded_ids),
+        io(x.unparseable_date_ids);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& t) requires std::is_same_v<std::remove_const_t<T>, searchable_text> {
-    io(t.lower), io(t.keys);
+STORED(searchable_text) {
+    io(x.lower), io(x.keys);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& c) requires std::is_same_v<std::remove_const_t<T>, collection> {
-    io(c.id), io(c.title), io(c.title_km), io(c.description), io(c.description_km), io(c.source), io(c.layer_name), io(c.driver),
-        io(c.source_crs), io(c.color), io(c.kind), io(c.provenance), io(c.fields), io(c.roles), io(c.features), io(c.extent),
-        io(c.report), io(c.search_text);
+STORED(collection) {
+    io(x.id), io(x.title), io(x.title_km), io(x.description), io(x.description_km), io(x.source), io(x.layer_name),
+        io(x.driver), io(x.source_crs), io(x.color), io(x.kind), io(x.provenance), io(x.fields), io(x.roles),
+        io(x.features), io(x.extent), io(x.report), io(x.search_text);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& p) requires std::is_same_v<std::remove_const_t<T>, province> {
-    io(p.code), io(p.name), io(p.source_name), io(p.geom), io(p.bbox), io(p.area_ha);
+STORED(province) {
+    io(x.code), io(x.name), io(x.source_name), io(x.geom), io(x.bbox), io(x.area_ha);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& g) requires std::is_same_v<std::remove_const_t<T>, geometry> {
-    io(g.type), io(g.points), io(g.lines), io(g.polygons);
+STORED(geometry) {
+    io(x.type), io(x.points), io(x.lines), io(x.polygons);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& p) requires std::is_same_v<std::remove_const_t<T>, polygon> {
-    io(p.rings);
+STORED(polygon) {
+    io(x.rings);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& f) requires std::is_same_v<std::remove_const_t<T>, source_failure> {
-    io(f.source), io(f.message);
+STORED(source_failure) {
+    io(x.source), io(x.message);
 }
-template <typename IO, typename T>
-void describe(IO& io, T& t) requires std::is_same_v<std::remove_const_t<T>, kept_text> {
-    io(t.bytes), io(t.starts);
+STORED(kept_text) {
+    io(x.bytes), io(x.starts);
 }
+#undef STORED
 
 template <typename T>
-concept described = requires(writer& io, T const& v) { describe(io, v); } ||
-                    requires(writer& io, T const& v) { store_codec::describe(io, v); };
+concept described = requires(writer& io, T const& v) {
+    describe(io, v);
+}
+|| requires(writer& io, T const& v) {
+    store_codec::describe(io, v);
+};
 
 template <typename T>
 concept raw = std::is_trivially_copyable_v<T> && !described<T>;
@@ -214,15 +216,23 @@ struct out {
                 w.bytes(v.data(), v.size() * sizeof(typename T::value_type));
             else
                 for (auto const& x : v) (*this)(x);
-        } else if constexpr (requires { v.has_value(); *v; }) {  // optional
+        } else if constexpr (requires {
+                                 v.has_value();
+                                 *v;
+                             }) {  // optional
             (*this)(v.has_value());
             if (v) (*this)(*v);
         } else if constexpr (std::is_same_v<T, value>) {
             (*this)(static_cast<std::uint8_t>(v.index()));
-            std::visit([&](auto const& x) {
-                if constexpr (!std::is_same_v<std::decay_t<decltype(x)>, std::monostate>) (*this)(x);
-            }, v);
-        } else if constexpr (requires { v.begin()->first; v.begin()->second; }) {  // maps
+            std::visit(
+                [&](auto const& x) {
+                    if constexpr (!std::is_same_v<std::decay_t<decltype(x)>, std::monostate>) (*this)(x);
+                },
+                v);
+        } else if constexpr (requires {
+                                 v.begin()->first;
+                                 v.begin()->second;
+                             }) {  // maps
             count(v.size());
             for (auto const& [k, x] : v) (*this)(k), (*this)(x);
         } else if constexpr (requires { store_codec::describe(*this, v); }) {
@@ -261,22 +271,39 @@ struct in {
                 v.resize(count(1));
                 for (auto& x : v) (*this)(x);
             }
-        } else if constexpr (requires { v.has_value(); v.emplace(); }) {
+        } else if constexpr (requires {
+                                 v.has_value();
+                                 v.emplace();
+                             }) {
             bool has = false;
             (*this)(has);
-            if (has) (*this)(v.emplace());
-            else v.reset();
+            if (has)
+                (*this)(v.emplace());
+            else
+                v.reset();
         } else if constexpr (std::is_same_v<T, value>) {
             std::uint8_t index = 0;
             (*this)(index);
             switch (index) {
-                case 0: v = std::monostate{}; break;
-                case 1: (*this)(v.template emplace<std::int64_t>()); break;
-                case 2: (*this)(v.template emplace<double>()); break;
-                case 3: (*this)(v.template emplace<std::string>()); break;
-                default: throw store_error("the store holds an unknown kind of attribute");
+                case 0:
+                    v = std::monostate{};
+                    break;
+                case 1:
+                    (*this)(v.template emplace<std::int64_t>());
+                    break;
+                case 2:
+                    (*this)(v.template emplace<double>());
+                    break;
+                case 3:
+                    (*this)(v.template emplace<std::string>());
+                    break;
+                default:
+                    throw store_error("the store holds an unknown kind of attribute");
             }
-        } else if constexpr (requires { v.begin()->first; v.emplace(); }) {
+        } else if constexpr (requires {
+                                 v.begin()->first;
+                                 v.emplace();
+                             }) {
             std::size_t const n = count(2);
             v.clear();
             for (std::size_t i = 0; i < n; ++i) {
@@ -295,7 +322,8 @@ struct in {
     std::size_t count(std::size_t each) {
         std::size_t n = 0;
         r.bytes(&n, sizeof n);
-        if (n > r.available() / std::max<std::size_t>(each, 1)) throw store_error("the store holds a length beyond its end");
+        if (n > r.available() / std::max<std::size_t>(each, 1))
+            throw store_error("the store holds a length beyond its end");
         return n;
     }
 };
@@ -321,11 +349,13 @@ std::shared_ptr<dataset const> store_codec::read(reader& r, dataset_options cons
     for (std::size_t k = 0; k < data->snap_.collections.size(); ++k) {
         auto& c = data->snap_.collections[k];
         auto& d = data->derived_[k];
-        d.tiles = std::unique_ptr<tile_index>(new tile_index(c, data->snap_.provinces, options.tiles, tile_index::prepared{}));
+        d.tiles = std::unique_ptr<tile_index>(
+            new tile_index(c, data->snap_.provinces, options.tiles, tile_index::prepared{}));
         i(*d.tiles), i(d.features), i(d.properties);
         std::size_t const n = c.features.size();
         bool const aligned = d.tiles->unit_start_.size() == n + 1 && d.tiles->rank_.size() == n &&
-                             d.tiles->display_json_.size() == n && (d.features.empty() || d.features.starts.size() == n + 1) &&
+                             d.tiles->display_json_.size() == n &&
+                             (d.features.empty() || d.features.starts.size() == n + 1) &&
                              (d.properties.empty() || d.properties.starts.size() == n + 1) &&
                              (c.search_text.empty() || c.search_text.size() == n);
         if (!aligned) throw store_error("the store's parts do not agree on the number of features");
@@ -348,9 +378,11 @@ void write_store(dataset const& data, std::string const& key, std::filesystem::p
         std::uint64_t const header_rest[2] = {0, 0};  // payload length and checksum, filled in at the end
         std::uint32_t const key_length = static_cast<std::uint32_t>(key.size());
         auto put = [&](void const* p, std::size_t n) {
-            if (std::fwrite(p, 1, n, f.get()) != n) throw store_error("cannot write " + temporary + ": " + std::strerror(errno));
+            if (std::fwrite(p, 1, n, f.get()) != n)
+                throw store_error("cannot write " + temporary + ": " + std::strerror(errno));
         };
-        put(magic, sizeof magic), put(&format, sizeof format), put(&key_length, sizeof key_length), put(key.data(), key.size());
+        put(magic, sizeof magic), put(&format, sizeof format), put(&key_length, sizeof key_length),
+            put(key.data(), key.size());
         long const header_end = std::ftell(f.get());
         put(header_rest, sizeof header_rest);
         writer w(f.get());
@@ -381,23 +413,27 @@ std::shared_ptr<dataset const> read_store(std::filesystem::path const& file, std
     if (std::memcmp(m, magic, sizeof magic) != 0) throw store_error("not a store");
     get(&stored_format, sizeof stored_format);
     if (stored_format != format)
-        throw store_error("the store has format " + std::to_string(stored_format) + ", this build reads " + std::to_string(format));
+        throw store_error("the store has format " + std::to_string(stored_format) + ", this build reads " +
+                          std::to_string(format));
     get(&key_length, sizeof key_length);
     if (key_length > 1 << 20) throw store_error("the store's header is damaged");
     std::string stored_key(key_length, '\0');
     get(stored_key.data(), key_length);
     if (stored_key != key) {
         bool const other_build = stored_key.substr(0, stored_key.find('\n')) != key.substr(0, key.find('\n'));
-        throw store_error(other_build ? "the store was written by another build" : "the store holds other data or options");
+        throw store_error(other_build ? "the store was written by another build"
+                                      : "the store holds other data or options");
     }
     std::uint64_t length = 0, checksum = 0;
     get(&length, sizeof length);
     get(&checksum, sizeof checksum);
     std::error_code ec;
     auto const size = std::filesystem::file_size(file, ec);
-    auto const header = sizeof magic + sizeof stored_format + sizeof key_length + key_length + 2 * sizeof(std::uint64_t);
+    auto const header =
+        sizeof magic + sizeof stored_format + sizeof key_length + key_length + 2 * sizeof(std::uint64_t);
     if (ec || size != header + length)
-        throw store_error("the store is " + std::to_string(size) + " bytes, its header says " + std::to_string(header + length));
+        throw store_error("the store is " + std::to_string(size) + " bytes, its header says " +
+                          std::to_string(header + length));
     reader r(f.get(), length);
     std::shared_ptr<dataset const> data;
     try {
@@ -418,22 +454,24 @@ std::string const& build_id() {
     return id;
 }
 
-std::string store_key(std::string const& data_version, std::vector<std::string> const& sources, load_options const& load,
-                      dataset_options const& options, std::string const& build) {
+std::string store_key(std::string const& data_version, std::vector<std::string> const& sources,
+                      load_options const& load, dataset_options const& options, std::string const& build) {
     // The build first, on a line of its own (read_store tells the two apart).
     std::string key = build + "\n" + data_version + "\n";
     for (auto const& s : sources) key += "source " + s + "\n";
     key += "crs " + load.crs + "\nencoding " + load.encoding + "\nprovinces " + load.provinces_path + "\n";
     auto const& t = options.tiles;
-    key += "tiles " + std::to_string(t.extent) + " " + std::to_string(t.buffer) + " " + std::to_string(t.tolerance) + " " +
-           std::to_string(t.min_zoom) + " " + std::to_string(t.max_zoom) + " " + std::to_string(t.max_tile_bytes) + "\n";
+    key += "tiles " + std::to_string(t.extent) + " " + std::to_string(t.buffer) + " " + std::to_string(t.tolerance) +
+           " " + std::to_string(t.min_zoom) + " " + std::to_string(t.max_zoom) + " " +
+           std::to_string(t.max_tile_bytes) + "\n";
     key += "feature text " + std::to_string(options.feature_text_bytes) + "\n";
     return key;
 }
 
 std::filesystem::path default_store_dir() {
     if (char const* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "concessions";
-    if (char const* home = std::getenv("HOME"); home && *home) return std::filesystem::path(home) / ".cache" / "concessions";
+    if (char const* home = std::getenv("HOME"); home && *home)
+        return std::filesystem::path(home) / ".cache" / "concessions";
     return std::filesystem::temp_directory_path() / "concessions-store";
 }
 

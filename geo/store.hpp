@@ -52,7 +52,7 @@ std::filesystem::path default_store_dir();
 struct store_outcome {
     std::shared_ptr<dataset const> data;
     bool from_store = false;
-    std::string note;  // why the store was not used, or where it was read from
+    std::string note;            // why the store was not used, or where it was read from
     std::filesystem::path file;  // where this dataset's store is (or should be written)
     std::string key;
 };

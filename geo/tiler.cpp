@@ -80,7 +80,8 @@ tile_index::tile_index(collection const& c, province_index const& provinces, til
     for (std::size_t fi = 0; fi < c.features.size(); ++fi) {
         unit_start_[fi + 1] = unit_start_[fi] + c.features[fi].geom.vertex_count();
         std::size_t rings = 0;
-        c.features[fi].geom.for_each_polygon([&](std::span<std::uint32_t const> ring_sizes) { rings += ring_sizes.size(); });
+        c.features[fi].geom.for_each_polygon(
+            [&](std::span<std::uint32_t const> ring_sizes) { rings += ring_sizes.size(); });
         ring_start_[fi + 1] = ring_start_[fi] + rings;
     }
     ring_area_.resize(ring_start_.back());

@@ -7,8 +7,8 @@
 // left out first (as tippecanoe does) and the tile says how many.
 
 #include "geo/collection.hpp"
-#include "geo/provinces.hpp"
 #include "geo/memory_size.hpp"
+#include "geo/provinces.hpp"
 #include "geo/tile_math.hpp"
 
 #include <cstdint>

@@ -41,7 +41,8 @@ std::shared_ptr<geo::dataset const> prepared_store::load() {
     return outcome.data;
 }
 
-void prepared_store::write_later(std::shared_ptr<geo::dataset const> data, std::string key, std::filesystem::path file) {
+void prepared_store::write_later(std::shared_ptr<geo::dataset const> data, std::string key,
+                                 std::filesystem::path file) {
     std::lock_guard lock(mutex_);
     if (writer_.joinable()) writer_.join();
     writing_ = true;

@@ -148,8 +148,9 @@ std::function<int()> add_serve_command(CLI::App& app) {
         }
         o->dataset.feature_text_bytes = o->feature_text_mb << 20;
         o->dataset.tiles.max_tile_bytes = o->tile_max_kb << 10;
-        auto store = std::make_shared<server::prepared_store>(o->store_dir == "none" ? std::filesystem::path() : std::filesystem::path(o->store_dir),
-                                                              o->sources, o->load, o->dataset);
+        auto store = std::make_shared<server::prepared_store>(
+            o->store_dir == "none" ? std::filesystem::path() : std::filesystem::path(o->store_dir), o->sources, o->load,
+            o->dataset);
         auto load = [store] { return store->load(); };
         auto first = load();
         for (auto const& f : first->failures()) std::cerr << "concessions: error: " << f.message << "\n";

@@ -59,7 +59,8 @@ std::string reload_metrics(reload_status const& reload, geo::dataset const& data
     for (auto const& part : data.memory())
         out += "concessions_dataset_bytes{structure=\"" + part.structure + "\"} " + std::to_string(part.bytes) + "\n";
     // The kernel's figures for the whole process, beside the program's own count.
-    for (auto const& [name, field] : {std::pair{"concessions_resident_bytes", "VmRSS:"}, std::pair{"concessions_peak_resident_bytes", "VmHWM:"}})
+    for (auto const& [name, field] :
+         {std::pair{"concessions_resident_bytes", "VmRSS:"}, std::pair{"concessions_peak_resident_bytes", "VmHWM:"}})
         if (auto const kb = proc_status_kb(field)) line(name, "gauge", std::to_string(*kb * 1024));
     out += "# TYPE concessions_data_version_info gauge\nconcessions_data_version_info{version=\"" + data.version() + "\"} 1\n";
     if (!reload.message.empty() && reload.outcome == "failed") {

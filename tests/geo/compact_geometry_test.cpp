@@ -15,7 +15,9 @@ namespace {
 
 std::mt19937_64 rng(19);
 
-double uniform(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
+double uniform(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+}
 
 // n vertices within `radius` degrees of (x, y); closed when `ring`.
 std::vector<geo::point> wander(double x, double y, double radius, std::size_t n, bool ring) {
@@ -30,24 +32,33 @@ geo::geometry random_geometry(geo::geometry_type type, double radius) {
     g.type = type;
     double const x = uniform(-179 + radius, 179 - radius), y = uniform(-89 + radius, 89 - radius);
     switch (type) {
-        case geo::geometry_type::point: g.points = wander(x, y, radius, 1, false); break;
-        case geo::geometry_type::multi_point: g.points = wander(x, y, radius, 7, false); break;
-        case geo::geometry_type::line_string: g.lines.push_back(wander(x, y, radius, 20, false)); break;
+        case geo::geometry_type::point:
+            g.points = wander(x, y, radius, 1, false);
+            break;
+        case geo::geometry_type::multi_point:
+            g.points = wander(x, y, radius, 7, false);
+            break;
+        case geo::geometry_type::line_string:
+            g.lines.push_back(wander(x, y, radius, 20, false));
+            break;
         case geo::geometry_type::multi_line_string:
             for (int k = 0; k < 3; ++k) g.lines.push_back(wander(x, y, radius, 5 + k, false));
             break;
-        case geo::geometry_type::polygon: g.polygons.push_back({{wander(x, y, radius, 30, true), wander(x, y, radius / 9, 5, true)}}); break;
+        case geo::geometry_type::polygon:
+            g.polygons.push_back({{wander(x, y, radius, 30, true), wander(x, y, radius / 9, 5, true)}});
+            break;
         case geo::geometry_type::multi_polygon:
             for (int k = 0; k < 3; ++k) g.polygons.push_back({{wander(x, y, radius, 10 + k, true)}});
             break;
-        case geo::geometry_type::none: break;
+        case geo::geometry_type::none:
+            break;
     }
     return g;
 }
 
-constexpr geo::geometry_type every_type[] = {geo::geometry_type::point,      geo::geometry_type::multi_point,
-                                              geo::geometry_type::line_string, geo::geometry_type::multi_line_string,
-                                              geo::geometry_type::polygon,    geo::geometry_type::multi_polygon};
+constexpr geo::geometry_type every_type[] = {geo::geometry_type::point,       geo::geometry_type::multi_point,
+                                             geo::geometry_type::line_string, geo::geometry_type::multi_line_string,
+                                             geo::geometry_type::polygon,     geo::geometry_type::multi_polygon};
 
 }  // namespace
 
@@ -86,7 +97,8 @@ TEST(compact_geometry, writes_wkt_with_the_same_numbers) {
         static std::regex const number(R"(-?[0-9]+(\.[0-9]+)?)");
         auto numbers = [&](std::string const& s) {
             std::vector<std::string> out;
-            for (auto it = std::sregex_iterator(s.begin(), s.end(), number); it != std::sregex_iterator(); ++it) out.push_back(it->str());
+            for (auto it = std::sregex_iterator(s.begin(), s.end(), number); it != std::sregex_iterator(); ++it)
+                out.push_back(it->str());
             return out;
         };
         EXPECT_EQ(numbers(wkt), numbers(json)) << wkt;

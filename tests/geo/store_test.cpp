@@ -3,8 +3,8 @@
 // from another build, cut short or damaged is refused with its reason and
 // the sources loaded again, never served.
 
-#include "geo/feature_query.hpp"
 #include "geo/store.hpp"
+#include "geo/feature_query.hpp"
 #include "geo/summary.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path sample(std::string const& name) { return test::source_dir() / "data/sample" / name; }
+fs::path sample(std::string const& name) {
+    return test::source_dir() / "data/sample" / name;
+}
 
 geo::load_options sample_options() {
     geo::load_options o;
@@ -105,7 +107,8 @@ TEST_F(store, a_dataset_read_back_answers_exactly_as_the_one_loaded) {
 TEST_F(store, a_changed_source_is_loaded_again_not_read_from_the_stale_store) {
     auto const first = load_and_keep();
     // The same bytes a second later: the data version (size, time) changes.
-    fs::last_write_time(dir / "synthetic_concessions.dbf", fs::last_write_time(dir / "synthetic_concessions.dbf") + std::chrono::seconds(2));
+    fs::last_write_time(dir / "synthetic_concessions.dbf",
+                        fs::last_write_time(dir / "synthetic_concessions.dbf") + std::chrono::seconds(2));
     auto const second = load_and_keep();
     EXPECT_FALSE(second.from_store);
     EXPECT_NE(second.note.find("other data"), std::string::npos) << second.note;

@@ -188,7 +188,8 @@ std::vector<tile_id> membership_tiles(lonlat_box const& extent, std::map<std::in
     for (std::size_t i = 0; i < 320 && i < bbox_tiles.size(); ++i) chosen.insert(bbox_tiles[i]);
     std::size_t edges = 0;
     while (edges < 200) {
-        geo::geometry const g = c.features[std::uniform_int_distribution<std::size_t>(0, c.features.size() - 1)(rng)].geom.expand();
+        geo::geometry const g =
+            c.features[std::uniform_int_distribution<std::size_t>(0, c.features.size() - 1)(rng)].geom.expand();
         if (g.polygons.empty()) continue;
         auto const& poly = g.polygons[std::uniform_int_distribution<std::size_t>(0, g.polygons.size() - 1)(rng)];
         auto const& ring = poly.rings[std::uniform_int_distribution<std::size_t>(0, poly.rings.size() - 1)(rng)];

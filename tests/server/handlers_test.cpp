@@ -143,7 +143,8 @@ TEST_F(handlers, metrics_count_the_vertices_gdal_counts_and_where_the_bytes_go) 
     std::regex const part(R"re(concessions_dataset_bytes\{structure="([a-z_]+)"\} (\d+))re");
     for (auto it = std::sregex_iterator(text.begin(), text.end(), part); it != std::sregex_iterator(); ++it)
         parts[(*it)[1]] = std::stol((*it)[2]);
-    for (char const* name : {"features", "geometry", "edge_runs", "attributes", "spatial_index", "tile_vertices", "feature_text"})
+    for (char const* name :
+         {"features", "geometry", "edge_runs", "attributes", "spatial_index", "tile_vertices", "feature_text"})
         EXPECT_GT(parts[name], 0) << name;
     EXPECT_GE(parts["geometry"], 8 * vertices);
     EXPECT_LT(parts["geometry"], 8 * vertices + 4 * 16 * static_cast<long>(data_->feature_count()));
