@@ -160,7 +160,7 @@ std::size_t dataset::feature_bytes(collection const& c, std::uint32_t i) const {
     derived const& d = derived_of(c);
     if (!d.features.empty()) return d.features.at(i).size();
     std::size_t const properties = d.properties.empty() ? 512 : d.properties.at(i).size();
-    return 96 + properties + c.features[i].geom.vertex_count() * 30;
+    return 96 + properties + c.features[i].geom.vertex_count() * max_vertex_chars;
 }
 
 }  // namespace geo

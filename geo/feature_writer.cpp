@@ -179,10 +179,10 @@ namespace {
 // alone (a Point, or each member of a MultiPoint) is open + x + separator + y + close.
 struct coordinate_syntax {
     char open, close, separator;
-    std::string_view element_open, element_close;
+    char element_open, element_close;  // '\0': none
 };
-constexpr coordinate_syntax json_syntax{'[', ']', ',', "[", "]"};
-constexpr coordinate_syntax wkt_syntax{'(', ')', ' ', "", ""};
+constexpr coordinate_syntax json_syntax{'[', ']', ',', '[', ']'};
+constexpr coordinate_syntax wkt_syntax{'(', ')', ' ', '\0', '\0'};
 
 // The coordinates of a compact geometry, written straight into out's
 // buffer (sized for the longest text first, then cut to what was written):
@@ -191,9 +191,10 @@ constexpr coordinate_syntax wkt_syntax{'(', ')', ' ', "", ""};
 template <int Decimals>
 void append_compact_coordinates(std::string& out, compact_geometry const& g, coordinate_syntax const& syntax) {
     std::span<std::uint32_t const> const layout = g.layout();
-    // Per vertex at most two numbers of 24 chars, a separator, a comma and
-    // its element's brackets; per part of the layout two brackets and a comma.
-    std::size_t const bound = g.vertex_count() * 56 + layout.size() * 3 + 8;
+    // Per vertex at most two numbers of 17 chars (below 1e6 with 9
+    // decimals: compact_geometry holds nothing larger), a separator, a comma
+    // and its element's brackets; per part of the layout two brackets and a comma.
+    std::size_t const bound = g.vertex_count() * max_vertex_chars + layout.size() * 3 + 8;
     std::size_t const start = out.size();
     out.resize(start + bound);
     char* const begin = out.data() + start;
@@ -209,9 +210,9 @@ void append_compact_coordinates(std::string& out, compact_geometry const& g, coo
         *p++ = syntax.open;
         for (std::size_t k = 0; k < n; ++k) {
             if (k) *p++ = ',';
-            p = std::copy(syntax.element_open.begin(), syntax.element_open.end(), p);
+            if (syntax.element_open) *p++ = syntax.element_open;
             xy();
-            p = std::copy(syntax.element_close.begin(), syntax.element_close.end(), p);
+            if (syntax.element_close) *p++ = syntax.element_close;
         }
         *p++ = syntax.close;
     };

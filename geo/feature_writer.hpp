@@ -22,6 +22,8 @@ void append_geometry_json(std::string& out, geometry const& g, int decimals = 9)
 // The same for a feature's compact geometry: coordinates with its
 // decimals (9, as above, for any feature under 4 degrees across).
 void append_geometry_json(std::string& out, compact_geometry const& g);
+// The most characters a vertex takes in it.
+inline constexpr std::size_t max_vertex_chars = 38;
 
 // {"type":"Feature","id":..,"geometry":..,"properties":{source fields...,
 //  "area_ha", "contract_date", "provinces":[{"name","code","share"}]}}

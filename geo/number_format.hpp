@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace geo {
@@ -76,9 +77,10 @@ inline char* write_whole(char* p, unsigned long long whole) {
 }
 
 // Writes the Decimals digits of frac (below 10^Decimals, leading zeros
-// kept) four at a time from the right; returns the end.
+// kept) four at a time from the right; returns the end. 32-bit arithmetic:
+// frac is below 10^9.
 template <int Decimals>
-char* write_fraction(char* p, unsigned long long frac) {
+char* write_fraction(char* p, std::uint32_t frac) {
     int i = Decimals;
     for (; i >= 4; i -= 4) {
         std::memcpy(p + i - 4, four_digits.data() + 4 * (frac % 10000), 4);
@@ -106,7 +108,7 @@ char* write_scaled(char* p, long long n) {
     unsigned long long const frac = u % unit;
     if (Decimals > 0 && frac) {
         *p++ = '.';
-        p = detail::write_fraction<Decimals>(p, frac);
+        p = detail::write_fraction<Decimals>(p, static_cast<std::uint32_t>(frac));
         while (p[-1] == '0') --p;  // frac is not 0: a digit stays
     }
     return p;
