@@ -265,28 +265,7 @@ void append_compact_coordinates(std::string& out, compact_geometry const& g, coo
 }
 
 void append_compact_coordinates(std::string& out, compact_geometry const& g, coordinate_syntax const& syntax) {
-    switch (g.decimals()) {
-        case 9:
-            return append_compact_coordinates<9>(out, g, syntax);  // all but the widest features
-        case 8:
-            return append_compact_coordinates<8>(out, g, syntax);
-        case 7:
-            return append_compact_coordinates<7>(out, g, syntax);
-        case 6:
-            return append_compact_coordinates<6>(out, g, syntax);
-        case 5:
-            return append_compact_coordinates<5>(out, g, syntax);
-        case 4:
-            return append_compact_coordinates<4>(out, g, syntax);
-        case 3:
-            return append_compact_coordinates<3>(out, g, syntax);
-        case 2:
-            return append_compact_coordinates<2>(out, g, syntax);
-        case 1:
-            return append_compact_coordinates<1>(out, g, syntax);
-        default:
-            return append_compact_coordinates<0>(out, g, syntax);
-    }
+    with_decimals(g.decimals(), [&](auto d) { append_compact_coordinates<decltype(d)::value>(out, g, syntax); });
 }
 
 }  // namespace

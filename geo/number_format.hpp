@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace geo {
 
@@ -29,7 +30,7 @@ inline long long scaled_round(double v, int decimals) {
     double const scale = detail::decimal_scale[decimals];
     double const product = v * scale;
     long long n = static_cast<long long>(product);  // toward zero
-    if (product < static_cast<double>(n)) --n;       // the floor
+    if (product < static_cast<double>(n)) --n;      // the floor
     double const half = static_cast<double>(n) + 0.5;
     double above = product - half;  // exact: the two are within 1
     if (std::fabs(above) <= std::fabs(product) * 0x1p-51) above = std::fma(v, scale, -half);
@@ -114,20 +115,37 @@ char* write_scaled(char* p, long long n) {
     return p;
 }
 
-// The same with the decimals (0..9) known only at run time.
-inline char* write_scaled(char* p, long long n, int decimals) {
+// Calls fn(std::integral_constant<int, D>{}) with D = decimals (0..9; 9
+// beyond): code templated on the decimals, chosen at run time.
+template <typename Fn>
+decltype(auto) with_decimals(int decimals, Fn&& fn) {
     switch (decimals) {
-        case 0: return write_scaled<0>(p, n);
-        case 1: return write_scaled<1>(p, n);
-        case 2: return write_scaled<2>(p, n);
-        case 3: return write_scaled<3>(p, n);
-        case 4: return write_scaled<4>(p, n);
-        case 5: return write_scaled<5>(p, n);
-        case 6: return write_scaled<6>(p, n);
-        case 7: return write_scaled<7>(p, n);
-        case 8: return write_scaled<8>(p, n);
-        default: return write_scaled<9>(p, n);
+        case 0:
+            return fn(std::integral_constant<int, 0>{});
+        case 1:
+            return fn(std::integral_constant<int, 1>{});
+        case 2:
+            return fn(std::integral_constant<int, 2>{});
+        case 3:
+            return fn(std::integral_constant<int, 3>{});
+        case 4:
+            return fn(std::integral_constant<int, 4>{});
+        case 5:
+            return fn(std::integral_constant<int, 5>{});
+        case 6:
+            return fn(std::integral_constant<int, 6>{});
+        case 7:
+            return fn(std::integral_constant<int, 7>{});
+        case 8:
+            return fn(std::integral_constant<int, 8>{});
+        default:
+            return fn(std::integral_constant<int, 9>{});
     }
+}
+
+// write_scaled with the decimals (0..9) known only at run time.
+inline char* write_scaled(char* p, long long n, int decimals) {
+    return with_decimals(decimals, [&](auto d) { return write_scaled<decltype(d)::value>(p, n); });
 }
 
 // Writes v with at most `decimals` (0..9) decimals, trailing zeros trimmed,
