@@ -4,6 +4,7 @@
 #include "geo/feature_writer.hpp"
 #include "geo/parallel.hpp"
 
+#include <malloc.h>
 #include <thread>
 
 namespace geo {
@@ -13,8 +14,13 @@ std::shared_ptr<dataset const> dataset::load(std::vector<std::string> const& sou
     return build(geo::load(sources, load_opts), options);
 }
 
+void dataset::release(dataset const* d) {
+    delete d;
+    malloc_trim(0);  // gigabytes at millions of polygons, freed by whichever request let go last
+}
+
 std::shared_ptr<dataset const> dataset::build(snapshot loaded, dataset_options const& options) {
-    return std::shared_ptr<dataset const>(new dataset(std::move(loaded), options));
+    return std::shared_ptr<dataset const>(new dataset(std::move(loaded), options), release);
 }
 
 dataset::dataset(snapshot loaded, dataset_options const& options) : snap_(std::move(loaded)) {

@@ -95,6 +95,8 @@ private:
     };
     dataset(snapshot loaded, dataset_options const& options);
     explicit dataset(snapshot loaded) : snap_(std::move(loaded)) {}  // the rest from a store
+    // The shared pointers' deleter: deletes, then gives the freed pages back to the system.
+    static void release(dataset const* d);
     // The feature id map and queryable names of c, into d.
     void derive_lookups(collection const& c, derived& d) const;
     derived const& derived_of(collection const& c) const { return derived_[static_cast<std::size_t>(&c - snap_.collections.data())]; }

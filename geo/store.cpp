@@ -344,7 +344,7 @@ std::shared_ptr<dataset const> store_codec::read(reader& r, dataset_options cons
     in i{r};
     snapshot s;
     i(s.title), i(s.version), i(s.collections), i(s.provinces), i(s.failures), i(s.timings);
-    std::shared_ptr<dataset> data(new dataset(std::move(s)));
+    std::shared_ptr<dataset> data(new dataset(std::move(s)), dataset::release);
     data->derived_.resize(data->snap_.collections.size());
     for (std::size_t k = 0; k < data->snap_.collections.size(); ++k) {
         auto& c = data->snap_.collections[k];
