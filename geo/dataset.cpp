@@ -43,20 +43,18 @@ void dataset::derive_lookups(collection const& c, derived& d) const {
 
 namespace {
 // Each feature's text as write(out, feature) makes it, in one buffer:
-// written in parallel ranges, then joined.
+// a run of features per thread, then the runs joined.
 template <typename Write>
 kept_text keep_text(collection const& c, Write&& write) {
     std::size_t const n = c.features.size();
-    unsigned const threads = std::max(1u, std::thread::hardware_concurrency());
-    std::vector<kept_text> parts(threads);
-    parallel_ranges(n, threads, 10'000, [&](std::size_t begin, std::size_t end) {  // ranges begin apart from here on
-        unsigned t = 0;  // which range: parallel_ranges starts range t at n * t / threads
-        while (n * t / threads != begin) ++t;
-        kept_text& part = parts[t];
-        for (std::size_t i = begin; i < end; ++i) {
-            part.starts.push_back(part.bytes.size());
-            write(part.bytes, c.features[i]);
-        }
+    std::size_t const runs = n < 10'000 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<kept_text> parts(runs);
+    parallel_ranges(runs, static_cast<unsigned>(runs), 1, [&](std::size_t first_run, std::size_t end_run) {
+        for (std::size_t r = first_run; r < end_run; ++r)
+            for (std::size_t i = n * r / runs; i < n * (r + 1) / runs; ++i) {
+                parts[r].starts.push_back(parts[r].bytes.size());
+                write(parts[r].bytes, c.features[i]);
+            }
     });
     kept_text all;
     std::size_t total = 0;

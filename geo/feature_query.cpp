@@ -47,15 +47,20 @@ unsigned outcode(point const& p, box const& b) {
            static_cast<unsigned>(p.y < b.min_y) << 2 | static_cast<unsigned>(p.y > b.max_y) << 3;
 }
 
-bool line_meets_box(std::vector<point> const& pts, box const& b) {
+// pts: size() and operator[] giving a point (a vector, or a compact_ring).
+template <typename Points>
+bool line_meets_box(Points const& pts, box const& b) {
     unsigned previous = 0;
+    point p{};
     for (std::size_t i = 0; i < pts.size(); ++i) {
-        unsigned const code = outcode(pts[i], b);
+        point const q = pts[i];
+        unsigned const code = outcode(q, b);
         if (code == 0) return true;
         // Both ends beyond the same side: the edge cannot reach the box, and
         // most edges of a large polygon are cut off by this alone.
-        if (i > 0 && (code & previous) == 0 && segment_meets_box(pts[i - 1], pts[i], b)) return true;
+        if (i > 0 && (code & previous) == 0 && segment_meets_box(p, q, b)) return true;
         previous = code;
+        p = q;
     }
     return false;
 }
@@ -145,12 +150,9 @@ bool intersects(feature const& f, box const& b) {
         for (std::size_t i = 0; i < g.point_count(); ++i)
             if (inside(g.at(i), b)) return true;
         std::size_t at = 0;
-        std::vector<point> line;
         for (auto n : g.line_sizes()) {
-            line.resize(n);
-            for (std::size_t i = 0; i < n; ++i) line[i] = g.at(at + i);
+            if (line_meets_box(compact_ring{&g, at, n}, b)) return true;
             at += n;
-            if (line_meets_box(line, b)) return true;
         }
         return false;
     }

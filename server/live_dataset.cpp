@@ -3,7 +3,6 @@
 #include "geo/dates.hpp"
 #include "geo/summary.hpp"
 
-#include <malloc.h>
 
 #include <algorithm>
 #include <iostream>
@@ -192,11 +191,10 @@ void live_dataset::reload_once(std::string const& reason) {
         }
     }
     // The old dataset goes when its last request lets go of it (here, at
-    // once when none holds it), as does a new one that was not kept; their
-    // pages go back to the system (2,000,000 polygons: 4.5 GB otherwise kept).
+    // once when none holds it), as does a new one that was not kept; the
+    // dataset's deleter gives their pages back to the system.
     next.reset();
     now.reset();
-    malloc_trim(0);
 }
 
 }  // namespace server
