@@ -52,8 +52,8 @@ void prepared_store::write_later(std::shared_ptr<geo::dataset const> data, std::
             geo::write_store(*data, key, file);
             std::error_code ec;
             auto const bytes = std::filesystem::file_size(file, ec);
-            std::cerr << "concessions: wrote the store " << file.string() << " (" << (bytes >> 20) << " MiB) in "
-                      << seconds_since(start) << " s\n";
+            std::cerr << "concessions: wrote the store " << file.string() << " (" << static_cast<double>(bytes) / 1e6
+                      << " MB) in " << seconds_since(start) << " s\n";
         } catch (std::exception const& e) {
             std::cerr << "concessions: warning: could not write the store: " << e.what()
                       << " (the next start loads the sources again)\n";
