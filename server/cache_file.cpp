@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <stdexcept>
 
 namespace server {
@@ -63,6 +64,26 @@ int filled_file(std::string_view where, std::string_view data) {
     errno = e;
     return -1;
 }
+
+// Where the last new file went, so that stderr says when that changes
+// (a disk that fills, a folder removed, and then freed or made again)
+// rather than at every answer.
+enum class went { as_told, to_memory, nowhere };
+std::atomic<went> last_went{went::as_told};
+
+void say(went now, std::string const& where, int error) {
+    if (last_went.exchange(now) == now) return;
+    if (now == went::as_told)
+        std::cerr << "concessions: cached answers are kept "
+                  << (where == cache_file::memory ? "in memory files" : "in " + where) << " again" << std::endl;
+    else if (now == went::to_memory)
+        std::cerr << "concessions: warning: cannot keep cached answers in " << where << " (" << std::strerror(error)
+                  << "); keeping them in memory files until it can again" << std::endl;
+    else
+        std::cerr << "concessions: warning: cannot keep cached answers in files (" << std::strerror(error)
+                  << (error == EFBIG ? ": the file size limit, ulimit -f" : "") << "); they stay in the process"
+                  << std::endl;
+}
 }  // namespace
 
 std::string cache_file::default_folder() {
@@ -97,9 +118,22 @@ std::shared_ptr<cache_file const> cache_file::copy_of(std::string_view data) {
         return nullptr;
     }
     int fd = filled_file(where, data);
-    if (fd < 0 && where != memory && errno != EMFILE && errno != ENFILE) fd = filled_file(memory, data);
+    int error = fd < 0 ? errno : 0;
+    auto const out_of_descriptors = [&error] { return error == EMFILE || error == ENFILE; };
+    // RLIMIT_FSIZE bounds a memfd as it does a file (EFBIG from both): no
+    // use trying one then.
+    if (fd < 0 && where != memory && !out_of_descriptors() && error != EFBIG) {
+        fd = filled_file(memory, data);
+        if (fd >= 0)
+            say(went::to_memory, where, error);
+        else
+            error = errno;
+    } else if (fd >= 0) {
+        say(went::as_told, where, 0);
+    }
     if (fd < 0) {
         --files;
+        if (!out_of_descriptors()) say(went::nowhere, where, error);  // out of descriptors: the server says so
         return nullptr;
     }
     return std::shared_ptr<cache_file const>(new cache_file(fd, data.size()));

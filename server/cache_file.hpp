@@ -48,7 +48,9 @@ public:
     // The bytes in a new file, or nullptr when none can be made (out of
     // descriptors, `limit` files already open, or disabled): the caller
     // keeps the bytes as they were. A file in a folder that cannot be made
-    // or written (the folder went away, its disk is full) is made in memory.
+    // or written (the folder went away, its disk is full) is made in memory;
+    // past a file size limit (EFBIG) none is made. stderr says when either
+    // begins, and when files are made where they were told again.
     static std::shared_ptr<cache_file const> copy_of(std::string_view bytes);
 
     // How many are open, and their bytes. At most a quarter of the

@@ -142,6 +142,10 @@ void http_server::run() {
     // while a cached file is being sent would kill the server with SIGPIPE
     // instead of failing that one write with EPIPE.
     std::signal(SIGPIPE, SIG_IGN);
+    // Past a file size limit (ulimit -f), a write to a cache file would
+    // kill the server with SIGXFSZ; ignored, the write fails with EFBIG and
+    // the answer stays in memory (cache_file::copy_of).
+    std::signal(SIGXFSZ, SIG_IGN);
     m.wait_for_signal();
     m.accept();
     m.reap();
