@@ -4,10 +4,17 @@
 
 #include <boost/asio.hpp>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <exception>
+#include <iostream>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -29,19 +36,47 @@ struct http_server::impl {
     net::signal_set signals{control, SIGINT, SIGTERM, SIGHUP};
     // One timer for every connection's read and write deadlines (see reap).
     net::steady_timer reaper{control};
+    // Out of descriptors (see accept_later): one held in reserve, the pause
+    // before accepting again, the whole 503 answer written once, and when
+    // stderr last said so (at most once a minute).
+    int reserve = -1;
+    net::steady_timer accept_pause{control};
+    std::string const refusal;
+    std::optional<std::chrono::steady_clock::time_point> said_out_of_descriptors;
 
-    impl(server_options o, request_handler h, metrics& m) : context(std::move(o), std::move(h), m) {}
+    impl(server_options o, request_handler h, metrics& m);
+    ~impl();
     void accept();
+    void accept_later(error_code ec);
+    void refuse_waiting();
+    void hold_reserve();
     void reap();
     void wait_for_signal();
     void hang_up();
     void begin_stop();
 };
 
+namespace {
+// What a connection refused for want of descriptors is sent: the 503 that
+// the connection limit sends (session::reject), as the session writes it.
+std::string refusal_for(session_context const& context) {
+    response const r = error_response(503, make_message(message_id::too_many_connections));
+    return "HTTP/1.1 503 Service Unavailable\r\n" + context.fixed_headers + "Content-Type: " + r.content_type +
+           "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\nConnection: close\r\n\r\n" + r.body;
+}
+}  // namespace
+
+http_server::impl::impl(server_options o, request_handler h, metrics& m)
+    : context(std::move(o), std::move(h), m), refusal(refusal_for(context)) {}
+
+http_server::impl::~impl() {
+    if (reserve >= 0) ::close(reserve);
+}
+
 void http_server::impl::accept() {
     acceptor.async_accept(ioc, [this](error_code ec, tcp::socket socket) {
         if (ec) {
-            if (!context.stopping && acceptor.is_open()) accept();  // e.g. EMFILE: keep serving the others
+            if (!context.stopping && acceptor.is_open()) accept_later(ec);  // keep serving the others
             return;
         }
         context.counters.connection_opened();
@@ -59,6 +94,63 @@ void http_server::impl::accept() {
         }
         accept();
     });
+}
+
+// accept(2) fails at once for as long as a connection waits and the
+// process (EMFILE) or the system (ENFILE) is out of descriptors: accepting
+// again at once would spin on it, and the client would hear nothing until
+// a descriptor came free. So, as libev's documentation and libuv do, a
+// descriptor is held in reserve: it is let go for as long as it takes to
+// accept the waiting connections, answer each 503 and close it, then taken
+// back. Open connections are served on. After any failed accept the
+// listener pauses briefly (nginx pauses too), so that even without the
+// reserve (another thread took its number) nothing spins.
+void http_server::impl::accept_later(error_code ec) {
+    if (ec == net::error::no_descriptors || ec.value() == ENFILE) {
+        auto const now = std::chrono::steady_clock::now();
+        if (!said_out_of_descriptors || now - *said_out_of_descriptors > std::chrono::minutes(1)) {
+            said_out_of_descriptors = now;
+            std::cerr << "concessions: warning: out of file descriptors (" << ec.message()
+                      << "): new connections are answered 503 until some close (said at most once a minute)"
+                      << std::endl;
+        }
+        refuse_waiting();
+    }
+    accept_pause.expires_after(std::chrono::milliseconds(20));
+    accept_pause.async_wait([this](error_code e) {
+        if (!e && !context.stopping && acceptor.is_open()) accept();
+    });
+}
+
+void http_server::impl::refuse_waiting() {
+    if (reserve < 0) return hold_reserve();  // for the next time
+    ::close(reserve);
+    reserve = -1;
+    for (int i = 0; i < 64; ++i) {  // bounded: the pause comes before more
+        int const fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) break;  // none waits any more, or the reserve's number was taken meanwhile
+        context.counters.connection_opened();
+        context.counters.connection_rejected();
+        // A new socket's buffer takes the few hundred bytes at once. Then
+        // the end of the answer, and the request read if it is there: a
+        // close with unread bytes would reset the connection, and a reset
+        // may make the client drop the answer before reading it.
+        ::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL);
+        ::shutdown(fd, SHUT_WR);
+        char unread[4096];
+        for (int reads = 0; reads < 16; ++reads)
+            if (::recv(fd, unread, sizeof unread, 0) <= 0) break;
+        ::close(fd);
+        context.counters.record("other", 503, refusal.size(), 0);
+        context.counters.connection_closed();
+        if (context.options.log_requests)
+            context.log("- - 503 " + std::to_string(refusal.size()) + " 0.0ms (out of file descriptors)");
+    }
+    hold_reserve();
+}
+
+void http_server::impl::hold_reserve() {
+    if (reserve < 0) reserve = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 // Deadlines are checked by one timer a few times per timeout rather than by a
@@ -108,6 +200,7 @@ void http_server::impl::begin_stop() {
     net::post(control, [this] {
         error_code ignored;
         acceptor.close(ignored);
+        accept_pause.cancel();
         signals.cancel();
         for (auto const& s : context.live()) s->stop_reading();
         reap();
@@ -130,9 +223,11 @@ unsigned short http_server::listen() {
     if (!ec) m.acceptor.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) m.acceptor.bind(endpoint, ec);
     if (!ec) m.acceptor.listen(net::socket_base::max_listen_connections, ec);
+    if (!ec) m.acceptor.non_blocking(true, ec);  // for refuse_waiting's accept4
     if (ec)
         throw std::runtime_error("cannot listen on " + options.bind + ":" + std::to_string(options.port) + ": " +
                                  ec.message());
+    m.hold_reserve();
     return m.acceptor.local_endpoint().port();
 }
 

@@ -24,6 +24,7 @@ struct server_options {
     std::size_t body_limit = 64 * 1024;     // bytes of request body (413 beyond)
     std::size_t url_limit = 8 * 1024;       // bytes of request target (414 beyond)
     std::size_t max_connections = 10'000;   // open at once; more get 503 and are closed
+                                            // (as do any while out of descriptors)
     std::chrono::milliseconds read_timeout{15'000};   // a whole request, or keep-alive idle time
     std::chrono::milliseconds write_timeout{60'000};  // each write; slow readers are dropped
     std::string cors_origin = "*";  // Access-Control-Allow-Origin; empty: no CORS headers
