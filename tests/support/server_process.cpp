@@ -16,7 +16,9 @@
 
 namespace test {
 
-server_process::server_process(std::string const& args) {
+server_process::server_process(std::string const& args) : server_process(args, {}) {}
+
+server_process::server_process(std::string const& args, std::function<void()> const& in_child) {
     static int counter = 0;
     log_ = (std::filesystem::temp_directory_path() /
             ("concessions-server-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".log"))
@@ -25,6 +27,7 @@ server_process::server_process(std::string const& args) {
                                 quote(log_) + " 2>&1";
     pid_ = ::fork();
     if (pid_ == 0) {
+        if (in_child) in_child();
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }
@@ -60,7 +63,13 @@ std::string server_process::url(std::string const& path) const {
     return "http://127.0.0.1:" + std::to_string(port_) + path;
 }
 
-bool server_process::running() const { return pid_ > 0 && ::kill(pid_, 0) == 0; }
+bool server_process::running() const {
+    if (pid_ <= 0) return false;
+    // One that died stays a zombie until reaped, which kill(pid, 0) still
+    // finds: ask whether it has exited, leaving it to be reaped.
+    siginfo_t info{};
+    return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == 0;
+}
 
 bool server_process::signal(int number) { return pid_ > 0 && ::kill(pid_, number) == 0; }
 
@@ -137,6 +146,94 @@ std::string dechunk(std::string const& raw) {
     return out;
 }
 }  // namespace
+
+http_connection::http_connection(unsigned short port, int receive_buffer)
+    : port_(port), fd_(connect_loopback(port, receive_buffer)) {}
+
+http_connection::~http_connection() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+bool http_connection::send_get(std::string const& target) {
+    std::string const request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n\r\n";
+    for (std::size_t sent = 0; sent < request.size();) {
+        ssize_t const n = ::send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        sent += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+bool http_connection::receive_some(std::chrono::milliseconds limit) {
+    auto const deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        pollfd p{fd_, POLLIN, 0};
+        int const ready = ::poll(&p, 1, 100);
+        if (ready < 0) return false;
+        if (ready == 0) continue;
+        char buf[65536];
+        ssize_t const n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) return false;
+        pending_.append(buf, static_cast<std::size_t>(n));
+        return true;
+    }
+    return false;
+}
+
+http_reply http_connection::read_response(std::chrono::milliseconds limit) {
+    auto const deadline = std::chrono::steady_clock::now() + limit;
+    auto more = [&] {
+        return receive_some(
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+    };
+    auto have = [&](std::size_t n) {
+        while (pending_.size() < n)
+            if (!more()) return false;
+        return true;
+    };
+    http_reply reply;
+    std::size_t head_end;
+    while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos)
+        if (!more()) return reply;
+    std::istringstream head(pending_.substr(0, head_end));
+    pending_.erase(0, head_end + 4);
+    std::string line;
+    std::getline(head, line);
+    if (!line.starts_with("HTTP/1.1 ")) return reply;
+    int const status = std::stoi(line.substr(9, 3));
+    while (std::getline(head, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        auto const colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        reply.headers[lower(line.substr(0, colon))] = value;
+    }
+    if (reply.headers["transfer-encoding"] == "chunked") {
+        for (;;) {
+            std::size_t eol;
+            while ((eol = pending_.find("\r\n")) == std::string::npos)
+                if (!more()) return reply;
+            std::size_t const size = std::stoul(pending_.substr(0, eol), nullptr, 16);
+            if (!have(eol + 2 + size + 2)) return reply;  // no trailers after the last chunk
+            reply.body.append(pending_, eol + 2, size);
+            pending_.erase(0, eol + 2 + size + 2);
+            if (size == 0) break;
+        }
+    } else if (reply.headers.count("content-length")) {
+        std::size_t const size = std::stoul(reply.headers["content-length"]);
+        if (!have(size)) return reply;
+        reply.body = pending_.substr(0, size);
+        pending_.erase(0, size);
+    }
+    reply.status = status;
+    return reply;
+}
+
+http_reply http_connection::get(std::string const& target, std::chrono::milliseconds limit) {
+    if (fd_ < 0 || !send_get(target)) return {};
+    return read_response(limit);
+}
 
 http_reply http_get(unsigned short port, std::string const& target, std::string const& extra, std::string const& method,
                     std::string const& body, std::chrono::milliseconds timeout) {
