@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 namespace geo {
 
@@ -96,8 +97,11 @@ void read_source(json const& obj, fs::path const& root, std::string const& where
     std::string const source = expand_variables(string_member(obj, "source", where));
     if (source.empty()) throw catalog_error(where + ": \"source\" is required");
     // Connection strings ("PG:...") and absolute paths are taken as they are.
+    // A name the file system refuses (too long, say) is left to GDAL, whose
+    // message says it cannot be opened.
+    std::error_code no_file;
     bool const is_connection =
-        is_database_source(source) || (source.find(':') != std::string::npos && !fs::exists(source));
+        is_database_source(source) || (source.find(':') != std::string::npos && !fs::exists(source, no_file));
     out.source = is_connection || fs::path(source).is_absolute() ? source : (root / source).lexically_normal().string();
     out.layer = string_member(obj, "layer", where);
     out.crs = string_member(obj, "crs", where);
@@ -113,12 +117,18 @@ void read_source(json const& obj, fs::path const& root, std::string const& where
 }  // namespace
 
 catalog read_catalog(fs::path const& path) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) throw catalog_error(path.string() + ": cannot read the catalog");
+    std::string const text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) throw catalog_error(path.string() + ": cannot read the catalog");
+    return parse_catalog(text, path);
+}
+
+catalog parse_catalog(std::string_view text, fs::path const& path) {
     json doc;
     try {
-        doc = json::parse(in);
-    } catch (json::parse_error const& e) {
+        doc = json::parse(text);
+    } catch (json::exception const& e) {  // a syntax error, or a number beyond a double
         throw catalog_error(path.string() + ": not valid JSON: " + e.what());
     }
     std::string const where = path.string();

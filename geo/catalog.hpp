@@ -44,6 +44,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace geo {
@@ -87,6 +88,9 @@ struct catalog {
 // A .json file whose top-level object has "collections".
 bool is_catalog_file(std::filesystem::path const& path);
 catalog read_catalog(std::filesystem::path const& path);
+// The catalog in `text`, read as if from the file `path` (relative sources
+// are under its folder; messages name it). Throws catalog_error.
+catalog parse_catalog(std::string_view text, std::filesystem::path const& path);
 
 // Plain paths: each vector file, each vector file in a directory, or an
 // OGR connection string ("PG:dbname=odc tables=elc": every table listed, or

@@ -242,7 +242,7 @@ query_list params_for(geo::collection const& c, bool context, multi_download_par
     query_list out;
     for (auto const& [key, value] : query) {
         bool const property = std::any_of(p.filters.properties.begin(), p.filters.properties.end(),
-                                          [&](auto const& kv) { return kv.first == key; });
+                                          [&key = key](auto const& kv) { return kv.first == key; });
         if (property) {
             if (context && !is_qualified(key)) continue;
             if (auto name = property_for(key, c)) out.emplace_back(std::move(*name), value);

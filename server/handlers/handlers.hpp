@@ -110,6 +110,10 @@ struct tile_request {
     std::string canonical_target;  // "/collections/elc/tiles/8/200/122.mvt"
     filter_set filters;
 };
+// The tile a route names, without its filters: a 400 for z/x/y that are no
+// tile, a 404 for a zoom outside min_zoom..max_zoom (at most
+// geo::tiles::max_zoom_supported) or an unknown format. A pure function.
+std::variant<tile_request, response> parse_tile_address(route const& r, unsigned min_zoom, unsigned max_zoom);
 std::variant<tile_request, response> parse_tile(request_context const& ctx, geo::collection const& c);
 // allowed: the positions the filters select (sorted), or nullptr for all.
 response render_tile(request_context const& ctx, geo::collection const& c, tile_request const& t,

@@ -21,24 +21,30 @@ bool tile_number(std::string const& s, unsigned& out) {
 }
 }  // namespace
 
-std::variant<tile_request, response> parse_tile(request_context const& ctx, geo::collection const& c) {
-    auto const& r = ctx.r;
-    auto const& data = ctx.dataset();
+std::variant<tile_request, response> parse_tile_address(route const& r, unsigned min_zoom, unsigned max_zoom) {
     tile_request out;
     auto& t = out.tile;
     if (!tile_number(r.z, t.z) || !tile_number(r.x, t.x) || !tile_number(r.y, t.y))
         return error_response(400, make_message(message_id::tile_not_numbers));
     if (r.extension != "geojson" && r.extension != "mvt" && r.extension != "pbf")
         return error_response(404, make_message(message_id::tile_format, r.extension));
-    auto const& opt = data.tiles(c).options();
-    if (t.z < opt.min_zoom || t.z > opt.max_zoom)
-        return error_response(404, make_message(message_id::zoom_range, std::to_string(t.z), std::to_string(opt.min_zoom),
-                                                std::to_string(opt.max_zoom)));
+    if (t.z < min_zoom || t.z > max_zoom)
+        return error_response(404, make_message(message_id::zoom_range, std::to_string(t.z), std::to_string(min_zoom),
+                                                std::to_string(max_zoom)));
     if (!geo::tiles::valid(t))
         return error_response(400, make_message(message_id::no_tile, r.z, r.x, r.y, std::to_string((1u << t.z) - 1), r.z));
     out.mvt = r.extension != "geojson";
-    out.canonical_target = "/collections/" + c.id + "/tiles/" + std::to_string(t.z) + "/" + std::to_string(t.x) + "/" +
-                           std::to_string(t.y) + "." + r.extension;
+    out.canonical_target = "/collections/" + r.collection + "/tiles/" + std::to_string(t.z) + "/" +
+                           std::to_string(t.x) + "/" + std::to_string(t.y) + "." + r.extension;
+    return out;
+}
+
+std::variant<tile_request, response> parse_tile(request_context const& ctx, geo::collection const& c) {
+    auto const& data = ctx.dataset();
+    auto const& opt = data.tiles(c).options();
+    auto address = parse_tile_address(ctx.r, opt.min_zoom, opt.max_zoom);
+    if (auto* e = std::get_if<response>(&address)) return std::move(*e);
+    auto& out = std::get<tile_request>(address);
     // Tiles take the parameters items do (a map passes its filters
     // unchanged); only the filters change a tile.
     auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data);
