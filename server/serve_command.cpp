@@ -146,6 +146,10 @@ std::function<int()> add_serve_command(CLI::App& app) {
                 server::cache_file::disable();
             }
         }
+        // Past a file size limit (ulimit -f) the store's writer, which starts
+        // before the server does, would be killed by SIGXFSZ: ignored, its
+        // write fails with EFBIG and no store is kept.
+        std::signal(SIGXFSZ, SIG_IGN);
         o->dataset.feature_text_bytes = o->feature_text_mb << 20;
         o->dataset.tiles.max_tile_bytes = o->tile_max_kb << 10;
         auto store = std::make_shared<server::prepared_store>(

@@ -495,6 +495,35 @@ TEST(faults_e2e, a_file_size_limit_keeps_large_answers_in_the_process_and_does_n
         << log;
 }
 
+// What it catches: the prepared store's writer, which starts while the data
+// loads, before the server serves, killed by SIGXFSZ at the file size limit
+// and the server with it; or a half-written store left behind.
+TEST(faults_e2e, a_file_size_limit_leaves_no_store_and_the_server_serving) {
+    time_bound bound{seconds(60)};
+    test::scratch_dir dir;
+    fs::path const store = dir.path() / "store";
+    std::string const args = test::quote((sample() / "synthetic_concessions.shp").string()) +
+                             " --no-watch --store-dir " + test::quote(store.string());
+    test::server_process server(args, [] {
+        rlimit const lim{64 * 1024, 64 * 1024};  // the sample's store is larger; the log is ~1 KB
+        ::setrlimit(RLIMIT_FSIZE, &lim);
+    });
+    ASSERT_GT(server.port(), 0);
+    std::string log;
+    for (auto const start = clock_type::now(); since(start) < 20;) {
+        log = test::slurp(server.log_path());
+        if (log.find("could not write the store") != std::string::npos) break;
+        std::this_thread::sleep_for(milliseconds(100));
+    }
+    EXPECT_NE(log.find("could not write the store: cannot write: File too large"), std::string::npos) << log;
+    EXPECT_TRUE(server.running());
+    auto const page = get_json(server.port(), items("?limit=5"));
+    EXPECT_EQ(page["features"].size(), 5u);
+    std::vector<fs::path> left;
+    for (auto const& e : fs::directory_iterator(store)) left.push_back(e.path());
+    EXPECT_TRUE(left.empty()) << "left in the store folder: " << (left.empty() ? "" : left.front().string());
+}
+
 // What it catches: a listener that, out of descriptors (EMFILE), retries
 // accept(2) at once for ever (a core spinning, the client told nothing),
 // or that stops serving the connections it has. The server's limit is
