@@ -73,6 +73,8 @@ field_roles guess_roles(std::vector<field> const& fields) {
     r.contract_date = pick({"contract", "contract_date", "con_date", "issuedate", "date_sub", "date"});
     r.nationality = pick({"nation", "nationality", "in_country", "country", "dir_nation"});
     r.duration_years = pick({"duration", "duration_years", "term"});
+    r.end_date = pick({"end_date", "expiry_date", "expires", "end"});
+    r.cancelled = pick({"cancelled", "canceled", "cancel_date", "revoked"});
     return r;
 }
 
@@ -183,11 +185,13 @@ catalog parse_catalog(std::string_view text, fs::path const& path) {
             field_roles r;
             std::string const fw = cw + ".fields";
             for (auto const& [key, _] : f.items()) {
-                static std::vector<std::string> const known = {"name",    "company",       "province",   "area_ha",
-                                                               "purpose", "contract_date", "nationality", "duration_years"};
+                static std::vector<std::string> const known = {
+                    "name",          "company",     "province",       "area_ha",  "purpose",
+                    "contract_date", "nationality", "duration_years", "end_date", "cancelled"};
                 if (std::find(known.begin(), known.end(), key) == known.end())
                     throw catalog_error(fw + ": unknown role \"" + key +
-                                        "\" (roles: name, company, province, area_ha, purpose, contract_date, nationality, duration_years)");
+                                        "\" (roles: name, company, province, area_ha, purpose, contract_date, "
+                                        "nationality, duration_years, end_date, cancelled)");
             }
             r.name = string_member(f, "name", fw);
             r.company = string_member(f, "company", fw);
@@ -197,6 +201,8 @@ catalog parse_catalog(std::string_view text, fs::path const& path) {
             r.contract_date = string_member(f, "contract_date", fw);
             r.nationality = string_member(f, "nationality", fw);
             r.duration_years = string_member(f, "duration_years", fw);
+            r.end_date = string_member(f, "end_date", fw);
+            r.cancelled = string_member(f, "cancelled", fw);
             cc.roles = r;
         }
         cat.collections.push_back(std::move(cc));

@@ -71,4 +71,11 @@ void collection::build_tree() {
     index = spatial_index(entries.begin(), entries.end());  // bulk loading packs the tree
 }
 
+std::string end_source(collection const& c) {
+    if (!c.roles.end_date.empty()) return c.roles.end_date;
+    if (!c.roles.duration_years.empty() && !c.roles.contract_date.empty())
+        return c.roles.contract_date + " + " + c.roles.duration_years;
+    return {};
+}
+
 }  // namespace geo

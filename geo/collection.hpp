@@ -40,6 +40,8 @@ struct field_roles {
     std::string contract_date;
     std::string nationality;
     std::string duration_years;  // the term of the contract, in years ("Duration"); 0 or empty: unknown
+    std::string end_date;        // when the contract ends, if the layer says (else start plus duration_years)
+    std::string cancelled;       // a date, or text naming one ("Sub_Decree_No_124__16.08.2012.pdf")
 };
 
 struct province_share {
@@ -54,6 +56,10 @@ struct feature {
     std::vector<value> properties;  // aligned with collection::fields
     double area_ha = 0;             // computed on the ellipsoid, 0 for points and lines
     std::optional<std::string> contract_date;  // ISO date parsed from the contract_date field
+    // The end of its life: the end_date field, else the contract date plus
+    // the duration; and the date it was cancelled or cut (the earliest date
+    // the cancelled field names). ISO dates; nullopt: none known.
+    std::optional<std::string> end_date, cancelled_date;
     std::vector<province_share> provinces;
     bool repaired = false;  // geometry was invalid and went through MakeValid
     // Polygon rings in order, each cut into runs of edge_run edges: the
@@ -84,7 +90,18 @@ struct load_report {
     // for the summary a person reads on stderr (print_problems).
     static constexpr std::size_t example_count = 5;
     std::vector<std::int64_t> repaired_ids, null_geometry_ids, recoded_ids, unparseable_date_ids;
+    // Life dates that could not be read: a duration ("forever"), an end
+    // date, a cancelled field with no date in it (counted, then taken as
+    // not cancelled).
+    std::size_t unreadable_durations = 0, unreadable_end_dates = 0, undated_cancellations = 0;
+    std::vector<std::int64_t> unreadable_duration_ids, unreadable_end_date_ids, undated_cancellation_ids;
 };
+
+// Where a collection's end dates come from, as a reader would check it:
+// "EndDate", "Contract + Duration" (a number of years, or "2 months"), or ""
+// when it has none.
+struct collection;
+std::string end_source(collection const& c);
 
 // Adds id to the examples if it is among the first example_count.
 void note_example(std::vector<std::int64_t>& ids, std::int64_t id);

@@ -304,6 +304,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
         if ((q.date_from || q.date_to) &&
             (!f.contract_date || (q.date_from && *f.contract_date < *q.date_from) || (q.date_to && *f.contract_date > *q.date_to)))
             continue;
+        if (q.as_of && !in_force(f, *q.as_of)) continue;
         bool ok = true;
         for (auto const& [reader, wanted] : equals_readers)
             if (!equals(reader.get(f), wanted)) ok = false;
@@ -381,6 +382,11 @@ std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32
     for (auto& [k, s] : by_key) out.push_back(std::move(s));
     std::stable_sort(out.begin(), out.end(), [](group_stats const& a, group_stats const& b) { return a.area_ha > b.area_ha; });
     return out;
+}
+
+bool in_force(feature const& f, std::string_view day) {
+    return f.contract_date && *f.contract_date <= day && (!f.end_date || *f.end_date > day) &&
+           (!f.cancelled_date || *f.cancelled_date > day);
 }
 
 }  // namespace geo

@@ -1,8 +1,8 @@
 #pragma once
 // Selecting features: the filters items, stats, tiles and downloads share
 // (bounding box on the real geometry, a drawn area, province, text,
-// attribute equality, contract-date range), and sorting. Pure functions of an immutable
-// collection: safe from any number of threads.
+// attribute equality, contract-date range, in force on a day), and sorting.
+// Pure functions of an immutable collection: safe from any number of threads.
 
 #include "geo/collection.hpp"
 #include "geo/provinces.hpp"
@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace geo {
@@ -22,6 +23,7 @@ struct feature_query {
     std::vector<std::pair<std::string, std::string>> equals;  // property (source field or computed) -> value
     std::optional<std::string> date_from;     // contract date, "YYYY-MM-DD", inclusive
     std::optional<std::string> date_to;
+    std::optional<std::string> as_of;  // "YYYY-MM-DD": only the features in force that day (in_force)
     // Polygons in lon/lat (geo/drawn_area); matches geometry that meets them,
     // exactly. Shared: a query is copied per collection and per tile.
     std::shared_ptr<geometry const> area;
@@ -60,6 +62,11 @@ enum class stats_group { province, company, purpose, nationality, year };
 // Largest hectares first.
 std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32_t> const& selection, stats_group group,
                                     province_index const& provinces);
+
+// Whether a feature was in force on `day` ("YYYY-MM-DD"): granted on or
+// before it (a feature without a contract date never is), not yet ended
+// (its end date after it) and not cancelled (its cancellation after it).
+bool in_force(feature const& f, std::string_view day);
 
 // The declared hectares of a feature (area_ha role field, numbers in text
 // such as "40920" read too), or nullopt.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -42,6 +43,37 @@ void parse_contract_dates(collection& c) {
         }
     }
     c.report.unparseable_date_examples.assign(examples.begin(), examples.end());
+}
+
+void parse_life_dates(collection& c) {
+    auto& r = c.report;
+    int const end_field = c.field_index(c.roles.end_date), term_field = c.field_index(c.roles.duration_years),
+              cancelled_field = c.field_index(c.roles.cancelled);
+    for (auto& f : c.features) {
+        if (end_field >= 0) {
+            if (auto const* text = std::get_if<std::string>(&f.properties[end_field]); text && !text->empty()) {
+                f.end_date = parse_date(*text);
+                if (!f.end_date) ++r.unreadable_end_dates, note_example(r.unreadable_end_date_ids, f.id);
+            }
+        } else if (term_field >= 0 && f.contract_date) {
+            std::optional<term> t;
+            bool unreadable = false;
+            auto const& v = f.properties[term_field];
+            if (auto const* n = std::get_if<std::int64_t>(&v); n && *n > 0 && *n < 1000)
+                t = term{static_cast<int>(*n), 0};
+            if (auto const* x = std::get_if<double>(&v); x && *x >= 1 && *x < 1000 && *x == std::floor(*x))
+                t = term{static_cast<int>(*x), 0};
+            if (auto const* text = std::get_if<std::string>(&v)) t = parse_term(*text, unreadable);
+            if (t) f.end_date = add_term(*f.contract_date, *t);
+            if (unreadable) ++r.unreadable_durations, note_example(r.unreadable_duration_ids, f.id);
+        }
+        if (cancelled_field >= 0) {
+            if (auto const* text = std::get_if<std::string>(&f.properties[cancelled_field]); text && !text->empty()) {
+                f.cancelled_date = earliest_date_in(*text);
+                if (!f.cancelled_date) ++r.undated_cancellations, note_example(r.undated_cancellation_ids, f.id);
+            }
+        }
+    }
 }
 
 namespace {
@@ -166,7 +198,8 @@ std::string version_of(gathered_sources const& g, load_options const& options) {
 
 void check_roles(collection& c) {
     for (std::string* role : {&c.roles.name, &c.roles.company, &c.roles.province, &c.roles.area_ha, &c.roles.purpose,
-                              &c.roles.contract_date, &c.roles.nationality, &c.roles.duration_years}) {
+                              &c.roles.contract_date, &c.roles.nationality, &c.roles.duration_years, &c.roles.end_date,
+                              &c.roles.cancelled}) {
         if (!role->empty() && c.field_index(*role) < 0) {
             c.report.warnings.push_back("the catalog names field '" + *role + "', which the layer does not have; ignored");
             role->clear();
@@ -260,6 +293,7 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
             c.roles = cc.roles ? *cc.roles : guess_roles(c.fields);
             check_roles(c);
             parse_contract_dates(c);
+            parse_life_dates(c);
             snap.collections.push_back(std::move(c));
         }
     }

@@ -69,5 +69,9 @@ bool has_database_sources(std::vector<std::string> const& sources, load_options 
 
 // Fills contract_date from the role field and counts what could not be read.
 void parse_contract_dates(collection& c);
+// Fills end_date (the end_date field, else the contract date plus the
+// duration_years field) and cancelled_date (the earliest date the cancelled
+// field names), counting what could not be read. After parse_contract_dates.
+void parse_life_dates(collection& c);
 
 }  // namespace geo

@@ -144,20 +144,21 @@ STORED(provenance) {
 }
 STORED(field_roles) {
     io(x.name), io(x.company), io(x.province), io(x.area_ha), io(x.purpose), io(x.contract_date), io(x.nationality),
-        io(x.duration_years);
+        io(x.duration_years), io(x.end_date), io(x.cancelled);
 }
 STORED(field) {
     io(x.name), io(x.type);
 }
 STORED(feature) {
-    io(x.id), io(x.geom), io(x.bbox), io(x.properties), io(x.area_ha), io(x.contract_date), io(x.provinces),
-        io(x.repaired), io(x.edge_runs);
+    io(x.id), io(x.geom), io(x.bbox), io(x.properties), io(x.area_ha), io(x.contract_date), io(x.end_date),
+        io(x.cancelled_date), io(x.provinces), io(x.repaired), io(x.edge_runs);
 }
 STORED(load_report) {
     io(x.repaired), io(x.null_geometries), io(x.unparseable_dates), io(x.unparseable_date_examples),
         io(x.recoded_text_values), io(x.recoded_features), io(x.without_province), io(x.unknown_province_names),
         io(x.geometry_types), io(x.warnings), io(x.repaired_ids), io(x.null_geometry_ids), io(x.recoded_ids),
-        io(x.unparseable_date_ids);
+        io(x.unparseable_date_ids), io(x.unreadable_durations), io(x.unreadable_end_dates), io(x.undated_cancellations),
+        io(x.unreadable_duration_ids), io(x.unreadable_end_date_ids), io(x.undated_cancellation_ids);
 }
 STORED(searchable_text) {
     io(x.lower), io(x.keys);

@@ -27,10 +27,24 @@ json summarize(collection const& c, province_index const& provinces) {
     j["recoded_text_values"] = c.report.recoded_text_values;
     j["fields"] = json::array();
     for (auto const& f : c.fields) j["fields"].push_back({{"name", f.name}, {"type", to_string(f.type)}});
-    j["roles"] = {{"name", c.roles.name},         {"company", c.roles.company},
-                  {"province", c.roles.province}, {"area_ha", c.roles.area_ha},
-                  {"purpose", c.roles.purpose},   {"contract_date", c.roles.contract_date},
-                  {"nationality", c.roles.nationality}};
+    j["roles"] = {{"name", c.roles.name},
+                  {"company", c.roles.company},
+                  {"province", c.roles.province},
+                  {"area_ha", c.roles.area_ha},
+                  {"purpose", c.roles.purpose},
+                  {"contract_date", c.roles.contract_date},
+                  {"nationality", c.roles.nationality},
+                  {"duration_years", c.roles.duration_years},
+                  {"end_date", c.roles.end_date},
+                  {"cancelled", c.roles.cancelled}};
+    std::size_t ends = 0, cancellations = 0;
+    for (auto const& f : c.features) ends += f.end_date.has_value(), cancellations += f.cancelled_date.has_value();
+    j["life_dates"] = {
+        {"end", {{"from", end_source(c)}, {"count", ends}}},
+        {"unreadable_durations", c.report.unreadable_durations},
+        {"unreadable_end_dates", c.report.unreadable_end_dates},
+        {"cancelled",
+         {{"from", c.roles.cancelled}, {"count", cancellations}, {"undated", c.report.undated_cancellations}}}};
     double area = 0;
     std::map<std::string, std::size_t> by_province;
     for (auto const& f : c.features) {
@@ -86,6 +100,17 @@ void print_summary(std::ostream& out, snapshot const& snap) {
             for (auto const& e : c.report.unparseable_date_examples) out << " \"" << e << "\"";
             out << "\n";
         }
+        if (auto const& life = j["life_dates"];
+            !c.roles.end_date.empty() || !c.roles.duration_years.empty() || !c.roles.cancelled.empty()) {
+            out << "  life:          " << life["end"]["count"].get<std::size_t>() << " with an end date ("
+                << end_source(c) << "), " << life["cancelled"]["count"].get<std::size_t>() << " cancelled ("
+                << (c.roles.cancelled.empty() ? "no field" : c.roles.cancelled) << ")";
+            if (c.report.unreadable_durations) out << "; " << c.report.unreadable_durations << " durations unreadable";
+            if (c.report.unreadable_end_dates) out << "; " << c.report.unreadable_end_dates << " end dates unreadable";
+            if (c.report.undated_cancellations)
+                out << "; " << c.report.undated_cancellations << " cancellations without a date";
+            out << "\n";
+        }
         if (c.report.recoded_text_values)
             out << "  encoding:      " << c.report.recoded_text_values
                 << " text values were not UTF-8 and were read as Windows-1252 (set --encoding to override)\n";
@@ -133,6 +158,18 @@ void print_problems(std::ostream& err, std::vector<collection> const& collection
         if (r.unparseable_dates)
             parts.push_back(counted(r.unparseable_dates, "date", "dates") + " in " + c.roles.contract_date +
                             " that could not be read (" + feature_ids(r.unparseable_date_ids, r.unparseable_dates) + ")");
+        if (r.unreadable_durations)
+            parts.push_back(counted(r.unreadable_durations, "duration", "durations") + " in " + c.roles.duration_years +
+                            " that could not be read, no end date (" +
+                            feature_ids(r.unreadable_duration_ids, r.unreadable_durations) + ")");
+        if (r.unreadable_end_dates)
+            parts.push_back(counted(r.unreadable_end_dates, "end date", "end dates") + " in " + c.roles.end_date +
+                            " that could not be read (" +
+                            feature_ids(r.unreadable_end_date_ids, r.unreadable_end_dates) + ")");
+        if (r.undated_cancellations)
+            parts.push_back(counted(r.undated_cancellations, "value", "values") + " in " + c.roles.cancelled +
+                            " without a date, taken as not cancelled (" +
+                            feature_ids(r.undated_cancellation_ids, r.undated_cancellations) + ")");
         if (parts.empty()) continue;
         err << "concessions: warning: " << c.id << ": ";
         for (std::size_t i = 0; i < parts.size(); ++i) err << (i ? "; " : "") << parts[i];

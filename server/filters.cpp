@@ -157,6 +157,9 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
         auto& [from, to] = std::get<0>(parsed);
         filters.date_from = std::move(from);
         filters.date_to = std::move(to);
+    } else if (key == "as_of") {
+        filters.as_of = parse_instant(value);
+        if (!filters.as_of) return make_param_error(message_id::as_of_not_date, quote_text(value));
     } else if (key == "intersects") {
         auto parsed = geo::read_drawn_area(value);
         if (auto* e = std::get_if<std::string>(&parsed)) return make_param_error(message_id::intersects_unusable, *e);
@@ -213,6 +216,11 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
         out.file_suffix += !f.date_to ? "-from-" + *f.date_from
                            : !f.date_from ? "-to-" + *f.date_to
                                           : "-" + *f.date_from + "-" + *f.date_to;
+    }
+    if (f.as_of) {
+        out.query.as_of = f.as_of;
+        add_key("as_of", *f.as_of);
+        out.file_suffix += "-as-of-" + *f.as_of;
     }
     if (f.area) {
         out.query.area = f.area;

@@ -25,7 +25,8 @@ namespace server {
 // "intersects" (a WKT polygon, geo/drawn_area): OGC API Features Part 1 has
 // no polygon filter; the name is CQL2's S_INTERSECTS, which issue 13's
 // filter= will express with the same field of geo::feature_query.
-inline constexpr std::array<std::string_view, 5> filter_parameters = {"bbox", "province", "q", "datetime", "intersects"};
+inline constexpr std::array<std::string_view, 6> filter_parameters = {"bbox",     "province",   "q",
+                                                                      "datetime", "intersects", "as_of"};
 
 // A query parameter that cannot be read: the message the client gets with a 400.
 struct param_error {
@@ -48,6 +49,7 @@ struct feature_filters {
     std::optional<std::string> date_from;  // "YYYY-MM-DD", inclusive; nullopt: open
     std::optional<std::string> date_to;    // "YYYY-MM-DD", inclusive; nullopt: open
     std::shared_ptr<geo::geometry const> area;  // intersects=: checked polygons in lon/lat
+    std::optional<std::string> as_of;           // "YYYY-MM-DD": in force that day (geo::in_force)
 };
 
 // Reads one filter parameter (key in filter_parameters, or a queryable

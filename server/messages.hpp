@@ -49,6 +49,8 @@ enum class message_id : std::uint8_t {
     bbox_lon_order,
     bbox_lat_order,
     datetime_not_date,
+    as_of_not_date,
+    timeline_format,
     datetime_slashes,
     datetime_start,
     datetime_end,

@@ -37,6 +37,10 @@ json filter_params() {
               "(WGS 84), rings closed, not self-intersecting, at most 1000 vertices; e.g. "
               "POLYGON((104 12,105 12,105 13,104 13,104 12)). The name of CQL2's S_INTERSECTS.",
               {{"type", "string"}}),
+        param("as_of", "query",
+              "The concessions in force on this day (YYYY-MM-DD): granted on or before it, not yet ended (contract date "
+              "plus duration, or an end date) or cancelled. Concessions without a contract date are never in force.",
+              {{"type", "string"}, {"format", "date"}}),
     });
 }
 }  // namespace
@@ -75,6 +79,10 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                             {{"type", "string"}, {"enum", {"en", "km"}}});
     items_params.push_back(lang);
 
+    json timeline_params = filter_params();
+    timeline_params.insert(timeline_params.begin(), collection_id);
+    timeline_params.push_back(lang);
+    timeline_params.push_back(param("f", "query", "Format", {{"type", "string"}, {"enum", {"json", "csv"}}, {"default", "json"}}));
     json stats_params = filter_params();
     stats_params.insert(stats_params.begin(), collection_id);
     stats_params.push_back(lang);
@@ -120,6 +128,8 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                                                                      {"responses", ok("A Feature", "application/geo+json")}}}}},
         {"/collections/{collectionId}/stats", {{"get", {{"summary", "Count, computed and declared hectares per group, for the same filters as items"}, {"operationId", "getStatistics"},
                                                          {"parameters", stats_params}, {"responses", ok("Statistics")}}}}},
+        {"/collections/{collectionId}/timeline", {{"get", {{"summary", "Per year: count, computed and declared hectares granted, cancelled, ended, and in force at the year's end, for the same filters as items"}, {"operationId", "getTimeline"},
+                                                            {"parameters", timeline_params}, {"responses", ok("Timeline (JSON, or CSV with f=csv)")}}}}},
         {"/provinces", {{"get", {{"summary", "Province boundaries with per-collection counts and hectares"},
                                  {"description", "Each province's properties: name (the English display name whatever the language; "
                                                  "province= takes it), name_km (the Khmer name, null for a province the gazetteer "

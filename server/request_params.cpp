@@ -19,16 +19,16 @@ namespace {
 // selects features, so no route lists them by hand.
 struct parameter {
     std::string_view name;
-    bool items = false, stats = false;  // beside the filters
+    bool items = false, stats = false, timeline = false;  // beside the filters
 };
 constexpr std::array<parameter, 7> own_parameters = {{
-    {"group", false, true},
-    {"f", true, true},
-    {"limit", true, false},
-    {"offset", true, false},
-    {"sortby", true, false},
-    {"download", true, false},
-    {"lang", true, true},  // read by api::handle (server/language.hpp); never selects features
+    {"group", false, true, false},
+    {"f", true, true, true},
+    {"limit", true, false, false},
+    {"offset", true, false, false},
+    {"sortby", true, false, false},
+    {"download", true, false, false},
+    {"lang", true, true, true},  // read by api::handle (server/language.hpp); never selects features
 }};
 constexpr std::array<std::string_view, 5> stats_groups = {"province", "company", "purpose", "nationality", "year"};
 
@@ -41,7 +41,7 @@ std::vector<std::string_view> accepted_keys(bool parameter::*route) {
         if (!(p.*route)) continue;
         keys.push_back(p.name);
         if (keys.size() == 1) keys.push_back(filter_parameters.front());
-        if (p.name == "offset" || (keys.size() == 2 && route == &parameter::stats))
+        if (p.name == "offset" || (keys.size() == 2 && route != &parameter::items))
             keys.insert(keys.end(), filter_parameters.begin() + 1, filter_parameters.end());
     }
     return keys;
@@ -239,6 +239,25 @@ std::variant<stats_params, param_error> parse_stats_params(query_list const& que
             if (is_property || contains(filter_parameters, key)) return parse_filter(key, value, is_property, params.filters);
             if (key == "group") return assign(parse_group(value), params.group);
             if (key == "f" && !iequals(value, "json")) return make_param_error(message_id::stats_format, quote_text(value));
+            return std::nullopt;
+        });
+    if (failed) return *failed;
+    return params;
+}
+
+std::variant<timeline_params, param_error> parse_timeline_params(query_list const& query,
+                                                                 std::vector<std::string> const& queryables) {
+    timeline_params params;
+    auto const failed = walk_query(
+        query, accepted_keys(&parameter::timeline), queryables,
+        [&](std::string const& key, std::string const& value, bool is_property) -> std::optional<param_error> {
+            if (is_property || contains(filter_parameters, key))
+                return parse_filter(key, value, is_property, params.filters);
+            if (key == "f") {
+                params.csv = iequals(value, "csv");
+                if (!params.csv && !iequals(value, "json"))
+                    return make_param_error(message_id::timeline_format, quote_text(value));
+            }
             return std::nullopt;
         });
     if (failed) return *failed;

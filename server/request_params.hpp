@@ -39,6 +39,12 @@ struct stats_params {
     std::string group = "province";  // province | company | purpose | nationality | year
 };
 
+// GET /collections/{c}/timeline: the filters, as JSON or CSV.
+struct timeline_params {
+    feature_filters filters;
+    bool csv = false;
+};
+
 // GET /download: several collections under one filter, in one file.
 struct multi_download_params {
     std::vector<std::string> collections;  // as listed, each once
@@ -55,6 +61,8 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
                                                            std::vector<std::string> const& queryables);
 std::variant<stats_params, param_error> parse_stats_params(query_list const& query,
                                                            std::vector<std::string> const& queryables);
+std::variant<timeline_params, param_error> parse_timeline_params(query_list const& query,
+                                                                 std::vector<std::string> const& queryables);
 // queryables: those of every listed collection together (a property
 // filter is checked against each collection by the handler, which knows
 // their kinds).

@@ -100,9 +100,8 @@ constexpr std::array top_level = {
 };
 
 constexpr std::array collection_children = {
-    fixed_route{"queryables", route_kind::queryables},
-    fixed_route{"items", route_kind::items},
-    fixed_route{"stats", route_kind::stats},
+    fixed_route{"queryables", route_kind::queryables}, fixed_route{"items", route_kind::items},
+    fixed_route{"stats", route_kind::stats},           fixed_route{"timeline", route_kind::timeline},
     fixed_route{"tiles.json", route_kind::tilejson},
 };
 
@@ -214,6 +213,8 @@ char const* metrics_label(route_kind kind) {
         case route_kind::tile:
         case route_kind::tilejson: return "tiles";
         case route_kind::stats: return "stats";
+        case route_kind::timeline:
+            return "timeline";
         case route_kind::provinces:
         case route_kind::province: return "provinces";
         case route_kind::download: return "download";

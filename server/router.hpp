@@ -34,6 +34,7 @@ enum class route_kind {
     items,        // /collections/{c}/items
     item,         // /collections/{c}/items/{id}
     stats,        // /collections/{c}/stats
+    timeline,     // /collections/{c}/timeline
     tilejson,     // /collections/{c}/tiles.json
     tile,         // /collections/{c}/tiles/{z}/{x}/{y}.{ext}
     provinces,    // /provinces

@@ -4,11 +4,16 @@
 #include "server/handlers/handlers.hpp"
 #include "server/links.hpp"
 
+#include <cmath>
 
 namespace server {
 
 std::string request_context::url(std::string_view path, query_list const& q) const {
     return base + std::string(path) + query_string(q);
+}
+
+double round2(double v) {
+    return std::round(v * 100) / 100;
 }
 
 response json_response(nlohmann::json const& doc, std::string content_type) {

@@ -50,9 +50,16 @@ json collection_json(geo::collection const& c, std::string const& base, language
     if (!first.empty())
         j["extent"]["temporal"] = {{"interval", json::array({json::array({first + "T00:00:00Z", last + "T00:00:00Z"})})}};
     // Which source field plays which part, for clients such as the map page.
-    j["roles"] = {{"name", c.roles.name},       {"company", c.roles.company},     {"province", c.roles.province},
-                  {"area_ha", c.roles.area_ha}, {"purpose", c.roles.purpose},     {"contract_date", c.roles.contract_date},
-                  {"nationality", c.roles.nationality}, {"duration_years", c.roles.duration_years}};
+    j["roles"] = {{"name", c.roles.name},
+                  {"company", c.roles.company},
+                  {"province", c.roles.province},
+                  {"area_ha", c.roles.area_ha},
+                  {"purpose", c.roles.purpose},
+                  {"contract_date", c.roles.contract_date},
+                  {"nationality", c.roles.nationality},
+                  {"duration_years", c.roles.duration_years},
+                  {"end_date", c.roles.end_date},
+                  {"cancelled", c.roles.cancelled}};
     if (!c.color.empty()) j["color"] = c.color;
     j["kind"] = c.kind;  // concession layers take the page's filters; context layers are shown whole
     // Provenance, for a credit line and a citation.
@@ -61,13 +68,15 @@ json collection_json(geo::collection const& c, std::string const& base, language
     if (!pv.license.empty()) j["license"] = pv.license;
     if (!pv.as_of.empty()) j["as_of"] = pv.as_of;
     if (!pv.document_url.empty()) j["document_url"] = pv.document_url;
-    j["links"] = json::array({link(self, "self", "application/json", "This collection"),
-                              link(self + "/items", "items", std::string(geojson_type), "Features as GeoJSON"),
-                              link(self + "/items?f=csv", "items", "text/csv", "Features as CSV"),
-                              link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables",
-                                   "application/schema+json", "Queryable properties"),
-                              link(self + "/stats", "statistics", "application/json", "Statistics"),
-                              link(self + "/tiles.json", "tiles", "application/json", "Vector tiles (TileJSON)")});
+    j["links"] = json::array(
+        {link(self, "self", "application/json", "This collection"),
+         link(self + "/items", "items", std::string(geojson_type), "Features as GeoJSON"),
+         link(self + "/items?f=csv", "items", "text/csv", "Features as CSV"),
+         link(self + "/queryables", "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json",
+              "Queryable properties"),
+         link(self + "/stats", "statistics", "application/json", "Statistics"),
+         link(self + "/timeline", "timeline", "application/json", "Granted, cancelled, ended and in force, per year"),
+         link(self + "/tiles.json", "tiles", "application/json", "Vector tiles (TileJSON)")});
     if (!pv.source_url.empty()) j["links"].push_back(link(pv.source_url, "describedby", "text/html", "Where the data was published"));
     return j;
 }

@@ -281,6 +281,7 @@ std::vector<std::string> filter_in_words(feature_filters const& f, filter_set co
     for (auto const& [k, v] : f.properties) lines.push_back(k + " is \"" + v + "\"");
     if (f.date_from || f.date_to)
         lines.push_back("contract date from " + f.date_from.value_or("the beginning") + " to " + f.date_to.value_or("now"));
+    if (f.as_of) lines.push_back("in force on " + *f.as_of + " (granted by then, not yet ended or cancelled)");
     if (f.area) lines.push_back("meeting the drawn area " + geo::to_wkt(*f.area));
     return lines;
 }

@@ -8,6 +8,7 @@
 //   items.cpp      /collections/{c}/items and /items/{id}
 //   downloads.cpp  items as an attachment, in every output format; /download (several collections)
 //   provinces.cpp  /provinces, /provinces/{p}, /collections/{c}/stats
+//   timeline.cpp   /collections/{c}/timeline (per year: granted, cancelled, ended, in force)
 //   tiles.cpp      /collections/{c}/tiles/{z}/{x}/{y}.{geojson,mvt}, tiles.json
 //   health.cpp     /healthz
 
@@ -51,6 +52,8 @@ struct request_context {
 // Vary: Accept-Language. Errors always speak the language.
 bool speaks_language(route_kind kind);
 response json_response(nlohmann::json const& doc, std::string content_type = "application/json");
+// Hectares as answers give them: to the hundredth.
+double round2(double v);
 std::string now_iso();  // "2026-12-06T01:02:03Z"
 // Whether the client wants JSON rather than the HTML page (f=, then Accept).
 bool wants_json(request_view const& request, query_list const& query);
@@ -101,6 +104,9 @@ response multi_download(request_context const& ctx);
 response provinces(request_context const& ctx);
 response province(request_context const& ctx);
 response stats(request_context const& ctx, geo::collection const& c);
+
+// --- timeline.cpp --------------------------------------------------------------
+response timeline(request_context const& ctx, geo::collection const& c);
 
 // --- tiles.cpp -----------------------------------------------------------------
 // A tile request, checked: which tile, which encoding, which filters.

@@ -26,8 +26,6 @@ namespace {
 
 constexpr auto geojson_type = geojson_media_type;
 
-double round2(double v) { return std::round(v * 100) / 100; }
-
 constexpr int max_boundary_zoom = 24;
 
 // How the boundaries are drawn: every vertex (no zoom), or simplified for a zoom.

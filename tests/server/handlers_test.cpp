@@ -191,6 +191,7 @@ std::map<std::string, std::string> const filter_examples = {
     {"q", "rubber"},
     {"datetime", "2005-01-01/2012-12-31"},
     {"intersects", "POLYGON((104.5 12.2,105.3 12.2,105.3 13.0,104.7 13.0,104.5 12.2))"},
+    {"as_of", "2010-06-30"},
 };
 
 // The ids GeoJSON tiles at zoom z hold for a query, over every tile the
@@ -242,14 +243,18 @@ TEST_F(handlers, every_filter_selects_the_same_features_in_items_tiles_stats_and
         EXPECT_EQ(csv_ids, items) << "CSV download";
 
         EXPECT_EQ(api.get_json("/collections/" + c + "/stats?group=company&" + query)["numberMatched"], items.size()) << "stats";
-        EXPECT_EQ(tile_ids(api, col, 9, "?" + query), items) << "tiles";
+        id_set mapped = items;  // a feature without geometry (the sample has one) is in no tile
+        for (auto const& f : col.features)
+            if (f.geom.empty()) mapped.erase(f.id);
+        EXPECT_EQ(tile_ids(api, col, 9, "?" + query), mapped) << "tiles";
     }
 }
 
 TEST_F(handlers, an_unknown_filter_or_bad_value_is_refused_by_every_route) {
     in_process api(data_);
     for (std::string const route : {"items", "stats", "tiles/9/406/241.geojson", "tiles/9/406/241.mvt"}) {
-        for (std::string const query : {"nonsense=1", "bbox=1,2,3", "province=Atlantis", "datetime=yesterday"}) {
+        for (std::string const query :
+             {"nonsense=1", "bbox=1,2,3", "province=Atlantis", "datetime=yesterday", "as_of=yesterday"}) {
             auto const r = api.get("/collections/" + c + "/" + route + "?" + query);
             EXPECT_EQ(r.status, 400u) << route << "?" << query;
             EXPECT_TRUE(json::parse(body_of(r)).contains("description"));
