@@ -179,6 +179,14 @@ catalog parse_catalog(std::string_view text, fs::path const& path) {
                 throw catalog_error(cw + ": \"kind\" must be \"concession\" or \"context\", not \"" + kind + "\"");
             cc.kind = kind;
         }
+        if (c.contains("overlaps")) {
+            json const& o = c["overlaps"];
+            if (!o.is_array() || !std::all_of(o.begin(), o.end(), [](json const& id) { return id.is_string(); }))
+                throw catalog_error(cw +
+                                    ": \"overlaps\" must be an array of collection ids, such as "
+                                    "[\"protected-areas\", \"community-forests\"]");
+            for (auto const& id : o) cc.overlaps.push_back(id.get<std::string>());
+        }
         if (c.contains("fields")) {
             json const& f = c["fields"];
             if (!f.is_object()) throw catalog_error(cw + ": \"fields\" must be an object");

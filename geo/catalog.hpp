@@ -72,6 +72,7 @@ struct collection_config : source_config {
     std::string kind = "concession";  // "concession" (filters apply) or "context" (shown whole: protected areas, dams...)
     struct provenance provenance;     // "attribution", "license", "source_url", "as_of", "document_url"
     std::optional<field_roles> roles;  // nullopt: guessed from field names
+    std::vector<std::string> overlaps;  // "overlaps": ids of collections it is measured against
 };
 
 struct province_config : source_config {

@@ -49,6 +49,20 @@ struct province_share {
     double share = 0;            // fraction of the feature's area; NaN when parsed from text
 };
 
+// A part of a feature inside a feature of another collection (protected
+// land, say): which one (collection::overlap_targets) and how much.
+struct overlap_share {
+    std::uint32_t target = 0;  // index into collection::overlap_targets
+    double area_ha = 0;        // of the intersection, on the ellipsoid
+};
+
+// A feature of another collection that features of this one overlap.
+struct overlap_target {
+    std::string collection;  // its collection's id
+    std::int64_t id = 0;     // its feature id
+    std::string name;        // its name role's value, or ""
+};
+
 struct feature {
     std::int64_t id = 0;  // the source's feature id (OGR FID): stable while the source is unchanged
     compact_geometry geom;  // WGS 84 longitude/latitude
@@ -61,6 +75,7 @@ struct feature {
     // the cancelled field names). ISO dates; nullopt: none known.
     std::optional<std::string> end_date, cancelled_date;
     std::vector<province_share> provinces;
+    std::vector<overlap_share> overlaps;  // largest first; empty unless the collection is measured (overlaps_with)
     bool repaired = false;  // geometry was invalid and went through MakeValid
     // Polygon rings in order, each cut into runs of edge_run edges: the
     // bounding box of each run, so that a box test skips the runs far from
@@ -129,6 +144,10 @@ struct collection {
     struct provenance provenance;
     std::vector<field> fields;
     field_roles roles;
+    // The collections it is measured against (the catalog's "overlaps"),
+    // and the features of theirs that its features overlap (measure_overlaps).
+    std::vector<std::string> overlaps_with;
+    std::vector<overlap_target> overlap_targets;
     std::vector<feature> features;
     box extent;
     load_report report;

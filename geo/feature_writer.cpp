@@ -169,7 +169,28 @@ void append_properties_json(std::string& out, collection const& c, feature const
         append_double(out, std::isnan(f.provinces[i].share) ? NAN : rounded(f.provinces[i].share, 0.0001));
         out += '}';
     }
-    out += "]}";
+    out += ']';
+    if (!c.overlaps_with.empty()) {
+        out += R"(,"overlaps":[)";
+        for (std::size_t i = 0; i < f.overlaps.size(); ++i) {
+            auto const& o = f.overlaps[i];
+            auto const& t = c.overlap_targets[o.target];
+            if (i) out += ',';
+            out += R"({"collection":)";
+            append_json_string(out, t.collection);
+            out += R"(,"id":)";
+            out += std::to_string(t.id);
+            out += R"(,"name":)";
+            append_json_string(out, t.name);
+            out += R"(,"hectares":)";
+            append_double(out, rounded(o.area_ha, 0.0001));
+            out += R"(,"share":)";
+            append_double(out, f.area_ha > 0 ? rounded(std::min(1.0, o.area_ha / f.area_ha), 0.0001) : 0.0);
+            out += '}';
+        }
+        out += ']';
+    }
+    out += '}';
 }
 
 namespace {

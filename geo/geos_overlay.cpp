@@ -3,6 +3,7 @@
 #include "geo/area.hpp"
 
 #include <geos_c.h>
+#include <algorithm>
 
 #include <cmath>
 #include <unordered_map>
@@ -70,6 +71,7 @@ GEOSGeometry* to_geos(GEOSContextHandle_t h, geometry const& g) {
 struct region_overlay::impl {
     handle_ptr handle{GEOS_init_r()};
     GEOSContextHandle_t h() const { return handle.get(); }
+    bool partition = true;
 
     struct geom_deleter {
         GEOSContextHandle_t h;
@@ -130,8 +132,10 @@ struct region_overlay::impl {
     }
 };
 
-region_overlay::region_overlay(std::vector<geometry const*> const& regions) : impl_(std::make_unique<impl>()) {
+region_overlay::region_overlay(std::vector<geometry const*> const& regions, bool partition)
+    : impl_(std::make_unique<impl>()) {
     auto& m = *impl_;
+    m.partition = partition;
     GEOSContext_setNoticeMessageHandler_r(m.h(), quiet, nullptr);
     GEOSContext_setErrorMessageHandler_r(m.h(), quiet, nullptr);
     for (auto const* g : regions) {
@@ -171,8 +175,11 @@ std::vector<region_overlay::overlap> region_overlay::overlaps(geometry const& fe
     box const fb = bounds(feature);
     if (!fb.valid()) return out;
     bool const polygonal = !feature.polygons.empty();
+    // Regions that hold the whole feature: with a partition, the only one.
+    std::vector<std::uint32_t> whole;
+    auto const holds = [&](std::uint32_t i) { return std::find(whole.begin(), whole.end(), i) != whole.end(); };
     if (polygonal) {
-        // Wholly inside the cells a province covers entirely: no GEOS needed.
+        // Wholly inside the cells a region covers entirely: no GEOS needed.
         for (std::uint32_t i = 0; i < m.regions.size(); ++i) {
             auto const& r = m.regions[i];
             if (!r.bbox.intersects(fb)) continue;
@@ -182,7 +189,10 @@ std::vector<region_overlay::overlap> region_overlay::overlaps(geometry const& fe
                 auto const it = r.pieces.find(cell_key(ix, iy));
                 inside = it != r.pieces.end() && it->second.whole_cell;
             });
-            if (inside) return {{i, area_m2(feature)}};
+            if (!inside) continue;
+            if (m.partition) return {{i, area_m2(feature)}};
+            out.push_back({i, area_m2(feature)});
+            whole.push_back(i);
         }
     }
     auto g = m.to_geos(feature);
@@ -190,11 +200,12 @@ std::vector<region_overlay::overlap> region_overlay::overlaps(geometry const& fe
     std::vector<std::uint32_t> partial;
     for (std::uint32_t i = 0; i < m.regions.size(); ++i) {
         auto const& r = m.regions[i];
-        if (!r.prepared || !r.bbox.intersects(fb)) continue;
+        if (!r.prepared || !r.bbox.intersects(fb) || holds(i)) continue;
         if (!polygonal) {
             if (GEOSPreparedIntersects_r(m.h(), r.prepared.get(), g.get()) == 1) out.push_back({i, 0});
         } else if (GEOSPreparedContains_r(m.h(), r.prepared.get(), g.get()) == 1) {
-            return {{i, area_m2(feature)}};  // the common case: wholly inside one province
+            if (m.partition) return {{i, area_m2(feature)}};  // the common case: wholly inside one province
+            out.push_back({i, area_m2(feature)});
         } else if (GEOSPreparedIntersects_r(m.h(), r.prepared.get(), g.get()) == 1) {
             partial.push_back(i);
         }

@@ -19,7 +19,10 @@ namespace geo {
 class region_overlay {
 public:
     // GEOS prepared geometries are not thread-safe: build one per thread.
-    explicit region_overlay(std::vector<geometry const*> const& regions);
+    // partition: the regions do not overlap each other (provinces), so a
+    // feature inside one is in no other; otherwise (protected areas, which
+    // overlap forests and each other) every region is measured.
+    explicit region_overlay(std::vector<geometry const*> const& regions, bool partition = true);
     ~region_overlay();
     region_overlay(region_overlay const&) = delete;
     region_overlay& operator=(region_overlay const&) = delete;

@@ -2,6 +2,7 @@
 
 #include "geo/dates.hpp"
 #include "geo/hash.hpp"
+#include "geo/overlaps.hpp"
 #include "geo/vector_reader.hpp"
 
 #include <algorithm>
@@ -189,6 +190,7 @@ std::string version_of(gathered_sources const& g, load_options const& options) {
         mix(c.title_km + "|" + c.description + "|" + c.description_km);
         auto const& pv = c.provenance;
         mix(pv.attribution + "|" + pv.license + "|" + pv.source_url + "|" + pv.as_of + "|" + pv.document_url);
+        for (auto const& o : c.overlaps) mix("overlaps|" + o);
     }
     mix(options.crs + "|" + options.encoding + "|" + options.provinces_path);
     char buf[20];
@@ -290,6 +292,7 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
             c.color = cc.color;
             c.kind = cc.kind;
             c.provenance = cc.provenance;
+            c.overlaps_with = cc.overlaps;
             c.roles = cc.roles ? *cc.roles : guess_roles(c.fields);
             check_roles(c);
             parse_contract_dates(c);
@@ -304,7 +307,10 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
     auto const t_provinces = clock::now();
     for (auto& c : snap.collections) c.build_index();
     auto const t_index = clock::now();
-    snap.timings = {seconds(t_read - t_start), seconds(t_provinces - t_read), seconds(t_index - t_provinces)};
+    measure_overlaps(snap.collections, options.threads);
+    auto const t_overlaps = clock::now();
+    snap.timings = {seconds(t_read - t_start), seconds(t_provinces - t_read), seconds(t_index - t_provinces),
+                    seconds(t_overlaps - t_index)};
     return snap;
 }
 

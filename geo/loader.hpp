@@ -36,6 +36,7 @@ struct snapshot {
         double read = 0;       // GDAL reading, repair, reprojection, areas
         double provinces = 0;  // province overlay
         double index = 0;      // R-trees
+        double overlaps = 0;   // measure_overlaps
     } timings;                 // seconds, for benchmarks
 
     collection const* find(std::string const& id) const;

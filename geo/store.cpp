@@ -149,9 +149,15 @@ STORED(field_roles) {
 STORED(field) {
     io(x.name), io(x.type);
 }
+STORED(overlap_share) {
+    io(x.target), io(x.area_ha);
+}
+STORED(overlap_target) {
+    io(x.collection), io(x.id), io(x.name);
+}
 STORED(feature) {
     io(x.id), io(x.geom), io(x.bbox), io(x.properties), io(x.area_ha), io(x.contract_date), io(x.end_date),
-        io(x.cancelled_date), io(x.provinces), io(x.repaired), io(x.edge_runs);
+        io(x.cancelled_date), io(x.provinces), io(x.overlaps), io(x.repaired), io(x.edge_runs);
 }
 STORED(load_report) {
     io(x.repaired), io(x.null_geometries), io(x.unparseable_dates), io(x.unparseable_date_examples),
@@ -166,7 +172,7 @@ STORED(searchable_text) {
 STORED(collection) {
     io(x.id), io(x.title), io(x.title_km), io(x.description), io(x.description_km), io(x.source), io(x.layer_name),
         io(x.driver), io(x.source_crs), io(x.color), io(x.kind), io(x.provenance), io(x.fields), io(x.roles),
-        io(x.features), io(x.extent), io(x.report), io(x.search_text);
+        io(x.overlaps_with), io(x.overlap_targets), io(x.features), io(x.extent), io(x.report), io(x.search_text);
 }
 STORED(province) {
     io(x.code), io(x.name), io(x.source_name), io(x.geom), io(x.bbox), io(x.area_ha);

@@ -69,7 +69,10 @@ json summarize(snapshot const& snap) {
                       {"from_geometry", snap.provinces.has_geometry()}};
     j["collections"] = json::array();
     for (auto const& c : snap.collections) j["collections"].push_back(summarize(c, snap.provinces));
-    j["timings_s"] = {{"read", snap.timings.read}, {"provinces", snap.timings.provinces}, {"index", snap.timings.index}};
+    j["timings_s"] = {{"read", snap.timings.read},
+                      {"provinces", snap.timings.provinces},
+                      {"index", snap.timings.index},
+                      {"overlaps", snap.timings.overlaps}};
     j["failures"] = json::array();
     for (auto const& f : snap.failures) j["failures"].push_back({{"source", f.source}, {"message", f.message}});
     return j;

@@ -1,0 +1,110 @@
+// Overlap with protected land, end to end on the real layers (issue 15):
+// the hectares of each concession inside each protected area, community
+// forest and key biodiversity area that items carry, against SpatiaLite's
+// ST_Intersection areas on the ellipsoid (ST_Area(g, 1)) of the same layers
+// repaired with ogr2ogr -makevalid, in a SpatiaLite database made here.
+
+#include "tests/server/api_e2e_support.hpp"
+
+#include <cmath>
+#include <map>
+#include <string>
+#include <utility>
+
+namespace {
+
+using namespace api_e2e;  // the suite's server, oracles and helpers
+
+using pair_areas = std::map<std::pair<long, long>, double>;  // (concession id, other id) -> hectares
+
+// Loads `layer` into the SpatiaLite database `db` as table `table`, in WGS 84,
+// repaired, with its FID as src_fid.
+void load_layer(fs::path const& db, std::string const& table, fs::path const& layer, bool create) {
+    auto const r = test::run("ogr2ogr " + std::string(create ? "-f SQLite -dsco SPATIALITE=YES" : "-update") +
+                             " -makevalid -lco GEOMETRY_NAME=geom -t_srs EPSG:4326 -nlt PROMOTE_TO_MULTI -nln " +
+                             table + " " + test::quote(db.string()) + " " + test::quote(layer.string()) + " -sql " +
+                             test::quote("SELECT FID AS src_fid FROM \"" + layer.stem().string() + "\""));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+}
+
+pair_areas oracle_overlaps(fs::path const& concessions, fs::path const& other) {
+    test::scratch_dir dir;
+    fs::path const db = dir.path() / "overlaps.sqlite";
+    load_layer(db, "c", concessions, true);
+    load_layer(db, "o", other, false);
+    // SpatiaLite's own SQL (no -dialect): its spatial_ref_sys gives ST_Area the ellipsoid.
+    auto const r = test::run(
+        "ogr2ogr -f CSV /vsistdout/ " + test::quote(db.string()) + " -sql " +
+        test::quote("SELECT c.src_fid AS concession, o.src_fid AS other, ST_Area(ST_Intersection(c.geom, o.geom), 1) / "
+                    "10000 AS ha FROM c JOIN o ON ST_Intersects(c.geom, o.geom)"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto const rows = test::parse_csv(r.out);
+    pair_areas out;
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        if (rows[i].size() == 3 && !rows[i][2].empty())
+            out[{std::stol(rows[i][0]), std::stol(rows[i][1])}] = std::stod(rows[i][2]);
+    return out;
+}
+
+pair_areas served_overlaps(json const& items, std::string const& other) {
+    pair_areas out;
+    for (auto const& f : items["features"])
+        for (auto const& o : f["properties"]["overlaps"])
+            if (o["collection"] == other) out[{f["id"].get<long>(), o["id"].get<long>()}] = o["hectares"].get<double>();
+    return out;
+}
+
+// items: every feature of the concession layer read from `shp`.
+void expect_same_overlaps(json const& items, fs::path const& shp, std::string const& other, fs::path const& other_shp) {
+    SCOPED_TRACE(shp.stem().string() + " in " + other);
+    auto const oracle = oracle_overlaps(shp, other_shp);
+    ASSERT_GT(oracle.size(), 5u) << "the layers overlap: the test could not fail";
+    auto const served = served_overlaps(items, other);
+    for (auto const& [pair, ha] : oracle) {
+        auto const it = served.find(pair);
+        if (ha < 0.01) {  // a boundary touched, or a sliver of rounding: neither side need keep it
+            EXPECT_TRUE(it == served.end() || it->second < 0.02)
+                << pair.first << " in " << pair.second << ": " << ha << " ha";
+            continue;
+        }
+        ASSERT_NE(it, served.end()) << "concession " << pair.first << " overlaps " << other << " " << pair.second
+                                    << " by " << ha << " ha, and the server does not say so";
+        EXPECT_NEAR(it->second, ha, std::max(0.005 * ha, 0.01)) << pair.first << " in " << pair.second;
+    }
+    for (auto const& [pair, ha] : served)
+        EXPECT_TRUE(oracle.count(pair)) << "the server has " << pair.first << " in " << pair.second << " (" << ha
+                                        << " ha); SpatiaLite finds no intersection";
+    // Shares are of the concession's own (computed) area.
+    for (auto const& f : items["features"])
+        for (auto const& o : f["properties"]["overlaps"])
+            EXPECT_NEAR(o["share"].get<double>(),
+                        o["hectares"].get<double>() / f["properties"]["area_ha"].get<double>(), 1e-3);
+}
+
+fs::path shared(std::string const& path) {
+    return test::shared_data_dir() / path;
+}
+
+TEST_F(server_e2e_api, elc_overlaps_match_spatialite_intersection_areas) {
+    time_bound bound;
+    json const elc = get_json("/collections/elc/items?limit=10000");
+    expect_same_overlaps(elc, elc_shp(), "protected-areas",
+                         shared("odc-protected-areas/protected_areas_and_forests.shp"));
+    expect_same_overlaps(elc, elc_shp(), "community-forests", shared("odc-community-forests/community_forests.shp"));
+    expect_same_overlaps(elc, elc_shp(), "kba", shared("odc-kba/KBA.shp"));
+}
+
+TEST_F(server_e2e_api, mining_overlaps_match_spatialite_intersection_areas) {
+    time_bound bound;
+    json const mining = get_json("/collections/mining/items?limit=10000");
+    expect_same_overlaps(mining, mining_shp(), "protected-areas",
+                         shared("odc-protected-areas/protected_areas_and_forests.shp"));
+}
+
+TEST_F(server_e2e_api, collections_not_measured_carry_no_overlaps) {
+    time_bound bound;
+    json const page = get_json("/collections/protected-areas/items?limit=5");
+    for (auto const& f : page["features"]) EXPECT_FALSE(f["properties"].contains("overlaps"));
+}
+
+}  // namespace
