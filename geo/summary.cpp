@@ -7,6 +7,19 @@ namespace geo {
 
 using json = nlohmann::json;
 
+json roles_json(field_roles const& r) {
+    return {{"name", r.name},
+            {"company", r.company},
+            {"province", r.province},
+            {"area_ha", r.area_ha},
+            {"purpose", r.purpose},
+            {"contract_date", r.contract_date},
+            {"nationality", r.nationality},
+            {"duration_years", r.duration_years},
+            {"end_date", r.end_date},
+            {"cancelled", r.cancelled}};
+}
+
 json summarize(collection const& c, province_index const& provinces) {
     json j;
     j["id"] = c.id;
@@ -27,16 +40,7 @@ json summarize(collection const& c, province_index const& provinces) {
     j["recoded_text_values"] = c.report.recoded_text_values;
     j["fields"] = json::array();
     for (auto const& f : c.fields) j["fields"].push_back({{"name", f.name}, {"type", to_string(f.type)}});
-    j["roles"] = {{"name", c.roles.name},
-                  {"company", c.roles.company},
-                  {"province", c.roles.province},
-                  {"area_ha", c.roles.area_ha},
-                  {"purpose", c.roles.purpose},
-                  {"contract_date", c.roles.contract_date},
-                  {"nationality", c.roles.nationality},
-                  {"duration_years", c.roles.duration_years},
-                  {"end_date", c.roles.end_date},
-                  {"cancelled", c.roles.cancelled}};
+    j["roles"] = roles_json(c.roles);
     std::size_t ends = 0, cancellations = 0;
     for (auto const& f : c.features) ends += f.end_date.has_value(), cancellations += f.cancelled_date.has_value();
     j["life_dates"] = {

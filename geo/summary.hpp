@@ -9,6 +9,9 @@
 
 namespace geo {
 
+// Which source field plays which part: {"name": "Name", ...}, every role.
+nlohmann::json roles_json(field_roles const& r);
+
 // {"id", "source", "driver", "source_crs", "feature_count", "geometry_types",
 //  "extent", "repaired", "null_geometries", "unparseable_dates",
 //  "by_province", ...} for one collection.

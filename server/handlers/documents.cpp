@@ -1,6 +1,7 @@
 // The documents that describe the service: landing page, OpenAPI,
 // conformance, collections, queryables, and the map page's assets.
 
+#include "geo/summary.hpp"
 #include "server/assets.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/links.hpp"
@@ -50,16 +51,7 @@ json collection_json(geo::collection const& c, std::string const& base, language
     if (!first.empty())
         j["extent"]["temporal"] = {{"interval", json::array({json::array({first + "T00:00:00Z", last + "T00:00:00Z"})})}};
     // Which source field plays which part, for clients such as the map page.
-    j["roles"] = {{"name", c.roles.name},
-                  {"company", c.roles.company},
-                  {"province", c.roles.province},
-                  {"area_ha", c.roles.area_ha},
-                  {"purpose", c.roles.purpose},
-                  {"contract_date", c.roles.contract_date},
-                  {"nationality", c.roles.nationality},
-                  {"duration_years", c.roles.duration_years},
-                  {"end_date", c.roles.end_date},
-                  {"cancelled", c.roles.cancelled}};
+    j["roles"] = geo::roles_json(c.roles);
     if (!c.color.empty()) j["color"] = c.color;
     j["kind"] = c.kind;  // concession layers take the page's filters; context layers are shown whole
     // Provenance, for a credit line and a citation.

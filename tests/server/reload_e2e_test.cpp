@@ -13,8 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <poll.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -199,108 +197,9 @@ long metric(std::string const& text, std::string const& name) {
     return -1;
 }
 
-// --- a client that keeps its connection ----------------------------------------
-
-// One connection to the server, requests one after another on it, each
-// answer read whole (Content-Length or chunked, as sent).
-class connection {
-public:
-    explicit connection(unsigned short port, int receive_buffer = 0)
-        : port_(port), fd_(test::connect_loopback(port, receive_buffer)) {}
-    ~connection() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    connection(connection const&) = delete;
-    connection& operator=(connection const&) = delete;
-
-    bool is_open() const { return fd_ >= 0; }
-
-    bool send_get(std::string const& target) {
-        std::string const request =
-            "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n\r\n";
-        for (std::size_t sent = 0; sent < request.size();) {
-            ssize_t const n = ::send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-            if (n <= 0) return false;
-            sent += static_cast<std::size_t>(n);
-        }
-        return true;
-    }
-
-    // Receives what has come (one recv); false when the peer closed or
-    // nothing came within `limit`.
-    bool receive_some(milliseconds limit) {
-        auto const deadline = clock_type::now() + limit;
-        while (clock_type::now() < deadline) {
-            pollfd p{fd_, POLLIN, 0};
-            int const ready = ::poll(&p, 1, 100);
-            if (ready < 0) return false;
-            if (ready == 0) continue;
-            char buf[65536];
-            ssize_t const n = ::recv(fd_, buf, sizeof buf, 0);
-            if (n <= 0) return false;
-            pending_.append(buf, static_cast<std::size_t>(n));
-            return true;
-        }
-        return false;
-    }
-    std::string const& received() const { return pending_; }
-
-    // One whole response; status 0 when the connection broke, or `limit`
-    // passed, before its last byte.
-    test::http_reply read_response(milliseconds limit) {
-        auto const deadline = clock_type::now() + limit;
-        auto more = [&] {
-            return receive_some(std::chrono::duration_cast<milliseconds>(deadline - clock_type::now()));
-        };
-        test::http_reply reply;
-        std::size_t head_end;
-        while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos)
-            if (!more()) return reply;
-        std::istringstream head(pending_.substr(0, head_end));
-        pending_.erase(0, head_end + 4);
-        std::string line;
-        std::getline(head, line);
-        if (!line.starts_with("HTTP/1.1 ")) return reply;
-        int const status = std::stoi(line.substr(9, 3));
-        while (std::getline(head, line)) {
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            auto const colon = line.find(':');
-            if (colon == std::string::npos) continue;
-            std::string name = line.substr(0, colon);
-            for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            reply.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
-        }
-        auto have = [&](std::size_t n) {
-            while (pending_.size() < n)
-                if (!more()) return false;
-            return true;
-        };
-        if (reply.headers["transfer-encoding"] == "chunked") {
-            for (;;) {
-                std::size_t eol;
-                while ((eol = pending_.find("\r\n")) == std::string::npos)
-                    if (!more()) return reply;
-                std::size_t const size = std::stoul(pending_.substr(0, eol), nullptr, 16);
-                if (!have(eol + 2 + size + 2)) return reply;  // no trailers after the last chunk
-                reply.body.append(pending_, eol + 2, size);
-                pending_.erase(0, eol + 2 + size + 2);
-                if (size == 0) break;
-            }
-        } else if (reply.headers.count("content-length")) {
-            std::size_t const size = std::stoul(reply.headers["content-length"]);
-            if (!have(size)) return reply;
-            reply.body = pending_.substr(0, size);
-            pending_.erase(0, size);
-        }
-        reply.status = status;
-        return reply;
-    }
-
-private:
-    unsigned short port_;
-    int fd_;
-    std::string pending_;  // received, not yet read as a response
-};
+// A client that keeps its connection: requests one after another on it,
+// each answer read whole.
+using connection = test::http_connection;
 
 // --- the tests ---------------------------------------------------------------
 
