@@ -83,9 +83,11 @@ export function infer_roles(tile_properties, item_properties, guessed) {
 // catalog's "kind": "context": protected areas, forests, dams) take none,
 // except the province when the user asks for it (filters.context_province):
 // they stay whole under every filter, so that "which concessions lie in
-// protected land?" can be seen. On concession layers, province, text and
-// contract years apply to every layer; purpose and investor country only to
-// the collection they were chosen for, through its own field names.
+// protected land?" can be seen. On concession layers, province, text,
+// contract years and the timeline's year apply to every layer (only they
+// have dates: a context layer is shown whole whatever the year); purpose
+// and investor country only to the collection they were chosen for,
+// through its own field names.
 //
 // A drawn area is the exception: it applies to every layer, context layers
 // too ("what lies in the area I drew").
@@ -102,6 +104,8 @@ export function filter_params(filters, collection, roles) {
   if (filters.q) p.q = english_search(filters.q);
   if (filters.year_from || filters.year_to)
     p.datetime = `${filters.year_from ? `${filters.year_from}-01-01` : '..'}/${filters.year_to ? `${filters.year_to}-12-31` : '..'}`;
+  // The timeline's year (timeline.js): what was in force at its end.
+  if (filters.as_of) p.as_of = `${filters.as_of}-12-31`;
   if (collection_id === filters.focus && roles) {
     if (filters.purpose && roles.purpose) p[roles.purpose] = filters.purpose;
     if (filters.country && roles.nationality) p[roles.nationality] = filters.country;

@@ -4,6 +4,8 @@
 //
 //   #map=9/11.62/103.51&layers=elc,mining&focus=elc&province=Koh%20Kong
 //    &q=rubber&purpose=Rubber%20plantation&country=Chinese&year=2008-2012
+//    &as_of=2010 (the timeline's year: what was in force on 31 December 2010;
+//     year= is taken by the contract years)
 //    &sort=-area_ha&sel=elc/100&lang=km&basemap=none&ctx=province
 //    (basemap: osm, satellite, none or a tile URL)
 //    &area=104.1,12.2;104.9,12.2;104.5,12.9 (a drawn polygon's vertices, lng,lat
@@ -23,6 +25,7 @@ export function read_state(location = window.location) {
     country: params.get('country') || '',
     year_from: '',
     year_to: '',
+    as_of: /^\d{4}$/.test(params.get('as_of') ?? '') ? params.get('as_of') : '',  // timeline.js
     sort: params.get('sort') || '-area_ha',
     selected: null,
     lang: params.get('lang') || '',
@@ -75,6 +78,7 @@ export function state_fragment(state) {
   for (const key of ['focus', 'province', 'q', 'purpose', 'country']) if (state[key]) p.set(key, state[key]);
   if (state.year_from || state.year_to)
     p.set('year', state.year_from === state.year_to ? state.year_from : `${state.year_from}-${state.year_to}`);
+  if (state.as_of) p.set('as_of', state.as_of);
   if (state.sort && state.sort !== '-area_ha') p.set('sort', state.sort);
   if (state.selected) p.set('sel', `${state.selected.collection}/${state.selected.id}`);
   if (state.lang && state.lang !== 'en') p.set('lang', state.lang);
