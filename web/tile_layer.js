@@ -99,6 +99,14 @@ export const ConcessionTiles = L.GridLayer.extend({
     this._highlight = null;
     this._data = new Map();  // URL -> Promise of FeatureCollection (LRU by insertion order)
     this._abort = new AbortController();
+    this._refilling = 0;  // tiles on screen waiting for their features under new parameters
+    this._generation = 0;  // set_params' count: a refill's late answers are dropped
+  },
+
+  onRemove(map) {
+    this._generation += 1;
+    this._refilling = 0;
+    L.GridLayer.prototype.onRemove.call(this, map);
   },
 
   // Leaflet 1.9's redraw() takes the map's zoom unrounded: with zoomSnap
@@ -114,8 +122,50 @@ export const ConcessionTiles = L.GridLayer.extend({
     this._abort.abort();
     this._abort = new AbortController();
     this._data.clear();
-    if (this._map) this.redraw();
+    if (this._map) this._refill();
     return true;
+  },
+
+  // New parameters (a filter, the timeline's next year): the tiles on
+  // screen keep their picture until their new features are drawn over it,
+  // where redraw() would blank the map while they load (a year played each
+  // second blinked). Tiles still loading were aborted: they go, and
+  // _update() asks for them again. The layer is loading ('loading' ...
+  // 'load', as for new tiles) until every refilled tile is drawn.
+  _refill() {
+    const generation = ++this._generation;
+    for (const key in this._tiles) if (!this._tiles[key].loaded) this._removeTile(key);
+    const shown = Object.values(this._tiles).filter((tile) => tile.current);
+    this._refilling = shown.length;
+    if (shown.length && !this._loading) {
+      this._loading = true;
+      this.fire('loading');
+    }
+    for (const tile of shown) {
+      this._features_for(tile.coords).then((features) => {
+        if (generation !== this._generation) return;
+        tile.el._features = features;
+        this._draw(tile.el);
+        this.fire('tileload', { tile: tile.el, coords: tile.coords });
+      }, (error) => {
+        if (generation !== this._generation || error.name === 'AbortError') return;
+        tile.el._features = [];  // no stale picture under the new parameters: empty, and the failure said (status.js)
+        this._draw(tile.el);
+        this.fire('tileerror', { error, tile: tile.el, coords: tile.coords });
+      }).finally(() => {
+        if (generation !== this._generation) return;
+        this._refilling -= 1;
+        if (this._noTilesToLoad()) {
+          this._loading = false;
+          this.fire('load');
+        }
+      });
+    }
+    this._update();
+  },
+
+  _noTilesToLoad() {
+    return this._refilling === 0 && L.GridLayer.prototype._noTilesToLoad.call(this);
   },
 
   set_style(style) {
@@ -166,10 +216,23 @@ export const ConcessionTiles = L.GridLayer.extend({
     canvas.height = tile_size * ratio;
     canvas._ratio = ratio;
     canvas._z = coords.z;
+    this._features_for(coords).then((features) => {
+      canvas._features = features;
+      this._draw(canvas);
+      done(null, canvas);
+    }, (error) => {
+      canvas._features = [];
+      if (error.name !== 'AbortError') done(error, canvas);
+    });
+    return canvas;
+  },
+
+  // A grid tile's features in its canvas pixels, from the server's tile.
+  _features_for(coords) {
     const wanted = Math.max(0, coords.z - 1);  // the server's zoom for this 512-px tile
     if (wanted > surely_tiled) this._ready ??= this.options.load_limits ? this.options.load_limits() : Promise.resolve();
     const limits = wanted <= surely_tiled ? Promise.resolve() : this._ready;
-    limits.then(() => {
+    return limits.then(() => {
       if (wanted < this.options.minDataZoom) return { features: [] };
       // Past the deepest zoom the server tiles, draw the covering tile of
       // that zoom at this scale (vectors stay sharp).
@@ -187,14 +250,8 @@ export const ConcessionTiles = L.GridLayer.extend({
       }
       // Large areas first, so small ones stay visible and clickable on top.
       features.sort((a, b) => (b.properties.area_ha ?? 0) - (a.properties.area_ha ?? 0));
-      canvas._features = features;
-      this._draw(canvas);
-      done(null, canvas);
-    }, (error) => {
-      canvas._features = [];
-      if (error.name !== 'AbortError') done(error, canvas);
+      return features;
     });
-    return canvas;
   },
 
   _draw(canvas) {
