@@ -26,6 +26,7 @@ import { add_tools } from './tools.js?v=@ASSET_VERSION@';
 import { add_report_tools, render_tool_text } from './report_tools.js?v=@ASSET_VERSION@';
 import { is_drawing, render_area_text } from './area.js?v=@ASSET_VERSION@';
 import { watch_loading, unreachable } from './status.js?v=@ASSET_VERSION@';
+import { add_timeline } from './timeline.js?v=@ASSET_VERSION@';
 
 // For tests and the benchmark: when the first view was drawn, whether
 // anything is still loading.
@@ -154,6 +155,7 @@ async function start() {
   fill_province_select();
   bind_events();
   add_report_tools();
+  if (!state.embed) add_timeline(map);
   watch_loading();
   performance.mark('concessions-layers');
   // The boundaries, simplified for this zoom, are asked for before the

@@ -25,6 +25,7 @@ function active_filters() {
   if (state.purpose) out.push([state.purpose, () => { state.purpose = ''; }]);
   if (state.country) out.push([state.country, () => { state.country = ''; }]);
   if (state.year_from || state.year_to) out.push([year_text(), () => { state.year_from = ''; state.year_to = ''; }]);
+  if (state.as_of) out.push([t('timeline_chip', { year: state.as_of }), () => { state.as_of = ''; }]);
   if (state.area) out.push([t('area_drawn'), () => { state.area = null; document.dispatchEvent(new Event('concessions:area')); }]);
   return out;
 }

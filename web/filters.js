@@ -1,6 +1,7 @@
 // The filters (focus collection, purpose, country, years) and apply(),
 // through which every change goes so that the map, list, statistics,
-// download link and URL always describe the same selection.
+// download link, timeline and URL always describe the same selection (the
+// timeline's year has its own control, timeline.js).
 /* global L */
 import { t, format_number, collection_label } from './i18n.js?v=@ASSET_VERSION@';
 import { get_json } from './api.js?v=@ASSET_VERSION@';
@@ -13,6 +14,7 @@ import { province_style, same_province, draw_province_labels, fill_province_sele
 import { refresh_stats, refresh_list, update_download } from './results.js?v=@ASSET_VERSION@';
 import { render_static } from './language.js?v=@ASSET_VERSION@';
 import { render_chips } from './chips.js?v=@ASSET_VERSION@';
+import { refresh_timeline } from './timeline.js?v=@ASSET_VERSION@';
 
 export function fill_focus_select() {
   const select = $('focus-select');
@@ -73,6 +75,7 @@ export function apply({ list = true, stats = true } = {}) {
   if (stats) refresh_stats();
   if (list) refresh_list(false);
   update_download();
+  refresh_timeline();
   write_state(state);
 }
 
@@ -93,7 +96,7 @@ export function bind_filter_events() {
   $('year-to').addEventListener('change', (e) => { state.year_to = e.target.value; apply(); });
   $('context-province').addEventListener('change', (e) => { state.context_province = e.target.checked; apply(); });
   $('clear-filters').addEventListener('click', () => {
-    Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '', area: null });
+    Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '', as_of: '', area: null });
     document.dispatchEvent(new Event('concessions:area'));  // area.js takes its outline off the map
     $('search-results').hidden = true;
     apply();

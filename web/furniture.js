@@ -65,6 +65,7 @@ export function filter_summary() {
   if (state.purpose) parts.push(state.purpose);
   if (state.country) parts.push(state.country);
   if (state.year_from || state.year_to) parts.push(`${state.year_from || '…'}–${state.year_to || '…'}`);
+  if (state.as_of) parts.push(t('timeline_chip', { year: state.as_of }));
   if (state.area) parts.push(t('area_drawn'));
   return parts.join(' · ');
 }

@@ -11,6 +11,7 @@ import { fill_focus_select } from './filters.js?v=@ASSET_VERSION@';
 import { refresh_stats, update_sort_headers, refresh_list } from './results.js?v=@ASSET_VERSION@';
 import { show_detail } from './detail.js?v=@ASSET_VERSION@';
 import { render_failures } from './status.js?v=@ASSET_VERSION@';
+import { refresh_timeline } from './timeline.js?v=@ASSET_VERSION@';
 
 export function choose_language() {
   let lang = state.lang;
@@ -37,6 +38,7 @@ export function switch_language(lang) {
   draw_province_labels();
   refresh_stats();
   refresh_list(false);
+  refresh_timeline();
   if (state.selected) show_detail(state.selected.collection, state.selected.id, { zoom: false });
   write_state(state);
 }
