@@ -181,7 +181,7 @@ TEST_F(server_e2e_hostile, malformed_requests_get_400_and_the_server_keeps_servi
     for (std::string const& raw : {std::string("NOT HTTP AT ALL\r\n\r\n"), std::string("GET /healthz HTTP/9.9\r\n\r\n"),
                                   std::string("GET /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n"),
                                   std::string("GET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
-                                  std::string("GET\x01/ HTTP/1.1\r\n\r\n", 21)}) {
+                                  std::string("GET\x01/ HTTP/1.1\r\n\r\n")}) {
         int const fd = test::connect_loopback(port());
         ASSERT_GE(fd, 0);
         ASSERT_EQ(::send(fd, raw.data(), raw.size(), MSG_NOSIGNAL), static_cast<ssize_t>(raw.size()));
