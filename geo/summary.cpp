@@ -178,9 +178,12 @@ void print_problems(std::ostream& err, std::vector<collection> const& collection
                             " without a date, taken as not cancelled (" +
                             feature_ids(r.undated_cancellation_ids, r.undated_cancellations) + ")");
         if (parts.empty()) continue;
-        err << "concessions: warning: " << c.id << ": ";
-        for (std::size_t i = 0; i < parts.size(); ++i) err << (i ? "; " : "") << parts[i];
-        err << "\n";
+        // One write for the line: std::cerr writes each << at once, and the
+        // access log's lines, written whole to stdout, would land between
+        // the pieces when both go to one file (journald, 2>&1).
+        std::string line = "concessions: warning: " + c.id + ": ";
+        for (std::size_t i = 0; i < parts.size(); ++i) line += (i ? "; " : "") + parts[i];
+        err << line + "\n";
     }
 }
 
