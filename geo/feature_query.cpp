@@ -295,7 +295,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
             if (k + 2 < candidates.size()) {
                 feature const& next = c.features[candidates[k + 2]];
                 __builtin_prefetch(next.edge_runs.data());
-                if (next.geom.vertex_count()) __builtin_prefetch(&next.geom.layout()[0]);
+                __builtin_prefetch(next.geom.layout().data());  // a point's is empty: null, which prefetch ignores
             }
         }
         if (q.province && std::none_of(f.provinces.begin(), f.provinces.end(),
