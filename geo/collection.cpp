@@ -27,6 +27,13 @@ std::string text_of(value const& v) {
     return {};
 }
 
+std::string name_of(collection const& c, feature const& f) {
+    int const i = c.field_index(c.roles.name);
+    if (i < 0) return {};
+    auto const* s = std::get_if<std::string>(&f.properties[static_cast<std::size_t>(i)]);
+    return s ? *s : std::string();
+}
+
 void note_example(std::vector<std::int64_t>& ids, std::int64_t id) {
     auto const at = std::lower_bound(ids.begin(), ids.end(), id);
     if (at != ids.end() && *at == id) return;

@@ -118,6 +118,10 @@ struct load_report {
 struct collection;
 std::string end_source(collection const& c);
 
+// A feature's name: its name role's text, or "".
+struct feature;
+std::string name_of(collection const& c, feature const& f);
+
 // Adds id to the examples if it is among the first example_count.
 void note_example(std::vector<std::int64_t>& ids, std::int64_t id);
 

@@ -254,6 +254,23 @@ void keep_search_text(collection& c) {
     for (auto const& f : c.features) c.search_text.push_back(searchable_of(f, fields));
 }
 
+bool names(overlap_filter const& o, std::string_view of, std::int64_t id, std::string const& name) {
+    if (of != o.collection) return false;
+    if (o.name.empty() || o.name == std::to_string(id)) return true;
+    std::string const* const texts[] = {&name};
+    searchable_text const text = make_searchable(texts);
+    return text_matcher(o.name).matches(text.lower, text.keys);
+}
+
+std::vector<bool> overlap_targets_named(collection const& c, overlap_filter const& o) {
+    std::vector<bool> named(c.overlap_targets.size());
+    for (std::size_t t = 0; t < named.size(); ++t) {
+        auto const& target = c.overlap_targets[t];
+        named[t] = names(o, target.collection, target.id, target.name);
+    }
+    return named;
+}
+
 std::vector<std::uint32_t> select(collection const& c, feature_query const& q, std::vector<sort_key> const& sort) {
     std::vector<std::uint32_t> candidates;
     // The R-tree narrows to the box and the area's bounds; the exact tests follow.
@@ -280,6 +297,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
     bool const kept_text = c.search_text.size() == c.features.size();
     std::optional<area_matcher> area;
     if (q.area) area.emplace(*q.area);
+    std::vector<bool> const overlapped = q.overlaps ? overlap_targets_named(c, *q.overlaps) : std::vector<bool>{};
 
     std::vector<std::uint32_t> out;
     out.reserve(candidates.size());
@@ -305,6 +323,9 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
             (!f.contract_date || (q.date_from && *f.contract_date < *q.date_from) || (q.date_to && *f.contract_date > *q.date_to)))
             continue;
         if (q.as_of && !in_force(f, *q.as_of)) continue;
+        if (q.overlaps && std::none_of(f.overlaps.begin(), f.overlaps.end(),
+                                       [&](overlap_share const& o) { return overlapped[o.target]; }))
+            continue;
         bool ok = true;
         for (auto const& [reader, wanted] : equals_readers)
             if (!equals(reader.get(f), wanted)) ok = false;

@@ -16,6 +16,17 @@
 
 namespace geo {
 
+// Overlap with another collection's features (feature::overlaps).
+struct overlap_filter {
+    std::string collection;  // the other collection's id
+    std::string name;  // "": any of its features; else one's id, or words of its name (as text_matcher reads them)
+};
+
+// Whether the filter names a feature (of the collection `of`, its id and name).
+bool names(overlap_filter const& o, std::string_view of, std::int64_t id, std::string const& name);
+// Which of c.overlap_targets a filter names.
+std::vector<bool> overlap_targets_named(collection const& c, overlap_filter const& o);
+
 struct feature_query {
     std::optional<box> bbox;                  // lon/lat; matches geometry that meets the box, not just its bbox
     std::optional<std::uint32_t> province;    // index in province_index
@@ -27,6 +38,7 @@ struct feature_query {
     // Polygons in lon/lat (geo/drawn_area); matches geometry that meets them,
     // exactly. Shared: a query is copied per collection and per tile.
     std::shared_ptr<geometry const> area;
+    std::optional<overlap_filter> overlaps;  // only the features that overlap it
 };
 
 struct sort_key {

@@ -29,13 +29,6 @@ region_set regions_of(collection const& c) {
     return r;
 }
 
-std::string name_of(collection const& c, feature const& f) {
-    int const i = c.field_index(c.roles.name);
-    if (i < 0) return {};
-    auto const* s = std::get_if<std::string>(&f.properties[static_cast<std::size_t>(i)]);
-    return s ? *s : std::string();
-}
-
 void measure(collection& c, std::vector<region_set const*> const& sets, unsigned threads) {
     // One overlay over every target feature of every measured collection;
     // region k is sets[s].positions[j] for the k-th (s, j) in order.

@@ -4,6 +4,7 @@
 #include "server/links.hpp"
 #include "server/param_text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -160,11 +161,44 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
     } else if (key == "as_of") {
         filters.as_of = parse_instant(value);
         if (!filters.as_of) return make_param_error(message_id::as_of_not_date, quote_text(value));
+    } else if (key == "overlaps") {
+        // "protected-areas" or "protected-areas:Beng Per"
+        std::size_t const colon = value.find(':');
+        geo::overlap_filter o{value.substr(0, colon), colon == std::string::npos ? "" : value.substr(colon + 1)};
+        if (o.collection.empty() || (colon != std::string::npos && o.name.empty()))
+            return make_param_error(message_id::overlaps_syntax, quote_text(value));
+        filters.overlaps = std::move(o);
     } else if (key == "intersects") {
         auto parsed = geo::read_drawn_area(value);
         if (auto* e = std::get_if<std::string>(&parsed)) return make_param_error(message_id::intersects_unusable, *e);
         filters.area = std::make_shared<geo::geometry const>(std::move(std::get<geo::geometry>(parsed)));
     }
+    return std::nullopt;
+}
+
+std::optional<response> check_overlaps(geo::collection const& c, feature_filters const& filters,
+                                       geo::dataset const& data) {
+    if (!filters.overlaps) return std::nullopt;
+    auto const& wanted = *filters.overlaps;
+    auto const& measured = c.overlaps_with;
+    if (std::find(measured.begin(), measured.end(), wanted.collection) == measured.end() ||
+        !data.find(wanted.collection)) {
+        std::string names;
+        for (auto const& id : measured)
+            if (data.find(id)) names += (names.empty() ? "" : ", ") + id;
+        if (names.empty()) names = "nothing: the catalog names no \"overlaps\" for it";
+        return error_response(400, make_message(message_id::overlaps_not_measured, quote_text(c.id),
+                                                quote_text(wanted.collection), names));
+    }
+    if (wanted.name.empty()) return std::nullopt;
+    // A feature of the other collection must answer to the name, whether or
+    // not any of c's features overlaps it (then the answer is empty).
+    geo::collection const& other = *data.find(wanted.collection);
+    bool const known = std::any_of(other.features.begin(), other.features.end(), [&](geo::feature const& g) {
+        return geo::names(wanted, other.id, g.id, geo::name_of(other, g));
+    });
+    if (!known)
+        return error_response(400, make_message(message_id::overlaps_no_feature, other.id, quote_text(wanted.name)));
     return std::nullopt;
 }
 
@@ -221,6 +255,12 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
         out.query.as_of = f.as_of;
         add_key("as_of", *f.as_of);
         out.file_suffix += "-as-of-" + *f.as_of;
+    }
+    if (f.overlaps) {
+        out.query.overlaps = f.overlaps;
+        std::string const& name = f.overlaps->name;
+        add_key("overlaps", percent_encode(f.overlaps->collection + (name.empty() ? "" : ":" + name)));
+        out.file_suffix += "-overlapping-" + slug(f.overlaps->collection) + (name.empty() ? "" : "-" + slug(name));
     }
     if (f.area) {
         out.query.area = f.area;

@@ -6,6 +6,7 @@
 // Adding a filter is a change here and in geo/feature_query (see
 // docs/DEVELOPERS.md).
 
+#include "geo/dataset.hpp"
 #include "geo/feature_query.hpp"
 #include "geo/provinces.hpp"
 #include "server/http_types.hpp"
@@ -25,8 +26,8 @@ namespace server {
 // "intersects" (a WKT polygon, geo/drawn_area): OGC API Features Part 1 has
 // no polygon filter; the name is CQL2's S_INTERSECTS, which issue 13's
 // filter= will express with the same field of geo::feature_query.
-inline constexpr std::array<std::string_view, 6> filter_parameters = {"bbox",     "province",   "q",
-                                                                      "datetime", "intersects", "as_of"};
+inline constexpr std::array<std::string_view, 7> filter_parameters = {"bbox",       "province", "q",       "datetime",
+                                                                      "intersects", "as_of",    "overlaps"};
 
 // A query parameter that cannot be read: the message the client gets with a 400.
 struct param_error {
@@ -50,6 +51,10 @@ struct feature_filters {
     std::optional<std::string> date_to;    // "YYYY-MM-DD", inclusive; nullopt: open
     std::shared_ptr<geo::geometry const> area;  // intersects=: checked polygons in lon/lat
     std::optional<std::string> as_of;           // "YYYY-MM-DD": in force that day (geo::in_force)
+    // overlaps=protected-areas[:Beng Per]: the features that overlap any
+    // feature of that collection, or one named so (its id, or words of its
+    // name as q= reads them). Checked against the collection by check_overlaps.
+    std::optional<geo::overlap_filter> overlaps;
 };
 
 // Reads one filter parameter (key in filter_parameters, or a queryable
@@ -73,6 +78,11 @@ struct filter_set {
 
     bool empty() const { return key.empty(); }
 };
+
+// The 400 for overlaps= naming a collection that c is not measured against
+// (the catalog's "overlaps"), or a feature that collection does not have.
+std::optional<response> check_overlaps(geo::collection const& c, feature_filters const& filters,
+                                       geo::dataset const& data);
 
 // An unknown province is a 400 naming the closest names.
 std::variant<filter_set, response> resolve_filters(feature_filters const& parsed, geo::province_index const& provinces);

@@ -41,6 +41,11 @@ json filter_params() {
               "The concessions in force on this day (YYYY-MM-DD): granted on or before it, not yet ended (contract date "
               "plus duration, or an end date) or cancelled. Concessions without a contract date are never in force.",
               {{"type", "string"}, {"format", "date"}}),
+        param("overlaps", "query",
+              "The features that overlap protected land: a collection this one is measured against (its document's "
+              "overlaps_with, e.g. overlaps=protected-areas), or one feature of it by id or words of its name "
+              "(overlaps=protected-areas:Beng Per). Each item's overlaps property gives the hectares.",
+              {{"type", "string"}}),
     });
 }
 }  // namespace

@@ -54,6 +54,8 @@ json collection_json(geo::collection const& c, std::string const& base, language
     j["roles"] = geo::roles_json(c.roles);
     if (!c.color.empty()) j["color"] = c.color;
     j["kind"] = c.kind;  // concession layers take the page's filters; context layers are shown whole
+    // The collections its features' overlaps are measured against (overlaps=).
+    if (!c.overlaps_with.empty()) j["overlaps_with"] = c.overlaps_with;
     // Provenance, for a credit line and a citation.
     auto const& pv = c.provenance;
     if (!pv.attribution.empty()) j["attribution"] = pv.attribution;

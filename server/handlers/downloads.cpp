@@ -282,6 +282,10 @@ std::vector<std::string> filter_in_words(feature_filters const& f, filter_set co
     if (f.date_from || f.date_to)
         lines.push_back("contract date from " + f.date_from.value_or("the beginning") + " to " + f.date_to.value_or("now"));
     if (f.as_of) lines.push_back("in force on " + *f.as_of + " (granted by then, not yet ended or cancelled)");
+    if (f.overlaps)
+        lines.push_back("overlapping " + (f.overlaps->name.empty()
+                                              ? "any feature of " + f.overlaps->collection
+                                              : f.overlaps->collection + " named \"" + f.overlaps->name + "\""));
     if (f.area) lines.push_back("meeting the drawn area " + geo::to_wkt(*f.area));
     return lines;
 }
@@ -397,6 +401,7 @@ response multi_download(request_context const& ctx) {
         download_layer l{c, c->kind == "context", {}, nullptr};
         feature_filters const own = filters_for(*c, l.context, p);
         if (auto e = check_properties(*c, own, data)) return std::move(*e);
+        if (auto e = check_overlaps(*c, own, data)) return std::move(*e);
         l.params = params_for(*c, l.context, p, ctx.t.query);
         auto const own_resolved = resolve_filters(own, data.provinces());  // the province resolved above: no error
         l.selection = std::make_shared<std::vector<std::uint32_t> const>(geo::select(*c, std::get<filter_set>(own_resolved).query));

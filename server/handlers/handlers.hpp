@@ -63,11 +63,14 @@ struct checked_query {
     Params params;
     filter_set filters;
 };
-// The 400 for a query that does not parse or names no such province, or the query checked.
+// The 400 for a query on collection c that does not parse, names no such
+// province or an overlap c is not measured for; or the query checked.
 template <class Params>
-std::variant<checked_query<Params>, response> check_query(std::variant<Params, param_error> parsed, geo::dataset const& data) {
+std::variant<checked_query<Params>, response> check_query(std::variant<Params, param_error> parsed,
+                                                          geo::dataset const& data, geo::collection const& c) {
     if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
     auto& params = std::get<Params>(parsed);
+    if (auto e = check_overlaps(c, params.filters, data)) return std::move(*e);
     auto filters = resolve_filters(params.filters, data.provinces());
     if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
     return checked_query<Params>{std::move(params), std::move(std::get<filter_set>(filters))};

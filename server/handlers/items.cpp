@@ -15,7 +15,7 @@ constexpr auto geojson_type = geojson_media_type;
 
 response items(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
-    auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data);
+    auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data, c);
     if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
     auto const& [p, fs] = std::get<checked_query<items_params>>(checked);
     std::vector<geo::sort_key> sort;

@@ -135,7 +135,7 @@ response province(request_context const& ctx) {
 
 response stats(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
-    auto checked = check_query(parse_stats_params(ctx.t.query, data.queryables(c)), data);
+    auto checked = check_query(parse_stats_params(ctx.t.query, data.queryables(c)), data, c);
     if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
     auto const& [p, filters] = std::get<checked_query<stats_params>>(checked);
     auto const selection = geo::select(c, filters.query);

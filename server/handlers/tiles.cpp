@@ -47,7 +47,7 @@ std::variant<tile_request, response> parse_tile(request_context const& ctx, geo:
     auto& out = std::get<tile_request>(address);
     // Tiles take the parameters items do (a map passes its filters
     // unchanged); only the filters change a tile.
-    auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data);
+    auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data, c);
     if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
     out.filters = std::move(std::get<checked_query<items_params>>(checked).filters);
     return out;

@@ -46,7 +46,7 @@ void append_csv_hectares(std::string& out, geo::hectares const& h) {
 
 response timeline(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
-    auto checked = check_query(parse_timeline_params(ctx.t.query, data.queryables(c)), data);
+    auto checked = check_query(parse_timeline_params(ctx.t.query, data.queryables(c)), data, c);
     if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
     auto const& [p, filters] = std::get<checked_query<timeline_params>>(checked);
     geo::timeline const t = geo::make_timeline(c, geo::select(c, filters.query));

@@ -93,7 +93,7 @@ void expect_reprojection_matches_cs2cs(fs::path const& shp, std::string const& c
     EXPECT_GE(compared, 2 * c.features.size() - 4);
 }
 
-std::string name_of(geo::collection const& c, geo::feature const& f) {
+std::string name_field(geo::collection const& c, geo::feature const& f) {
     return std::get<std::string>(f.properties.at(static_cast<std::size_t>(c.field_index("Name"))));
 }
 
@@ -149,8 +149,8 @@ TEST(real_data, the_two_invalid_elcs_come_back_valid) {
         csv << "name,WKT\n";
         for (auto const& f : elc.features) {
             if (!f.repaired) continue;
-            repaired_names.push_back(name_of(elc, f));
-            csv << '"' << name_of(elc, f) << "\",\"MULTIPOLYGON(";
+            repaired_names.push_back(name_field(elc, f));
+            csv << '"' << name_field(elc, f) << "\",\"MULTIPOLYGON(";
             geo::geometry const g = f.geom.expand();
             for (std::size_t p = 0; p < g.polygons.size(); ++p) {
                 csv << (p ? ",(" : "(");
@@ -257,7 +257,7 @@ TEST(real_data, ids_are_stable_across_loads) {
     ASSERT_EQ(a.features.size(), b.features.size());
     for (std::size_t i = 0; i < a.features.size(); ++i) {
         EXPECT_EQ(a.features[i].id, b.features[i].id);
-        EXPECT_EQ(name_of(a, a.features[i]), name_of(b, b.features[i]));
+        EXPECT_EQ(name_field(a, a.features[i]), name_field(b, b.features[i]));
     }
     EXPECT_EQ(a.features.front().id, 0);
     EXPECT_EQ(a.features.back().id, 224);

@@ -192,7 +192,23 @@ std::map<std::string, std::string> const filter_examples = {
     {"datetime", "2005-01-01/2012-12-31"},
     {"intersects", "POLYGON((104.5 12.2,105.3 12.2,105.3 13.0,104.7 13.0,104.5 12.2))"},
     {"as_of", "2010-06-30"},
+    {"overlaps", "reserves:Synthetic Province B"},  // the dataset of with_reserves()
 };
+
+// The sample with its provinces loaded a second time as a context layer,
+// "reserves", that the concessions are measured against (the catalog's
+// "overlaps"), so that overlaps= has something to select.
+std::shared_ptr<geo::dataset const> with_reserves(test::scratch_dir const& dir) {
+    fs::path const catalog = dir.path() / "catalog.json";
+    json const doc = {
+        {"collections",
+         {{{"id", "synthetic-concessions"},
+           {"source", sample("synthetic_concessions.shp").string()},
+           {"overlaps", {"reserves"}}},
+          {{"id", "reserves"}, {"kind", "context"}, {"source", sample("synthetic_provinces.shp").string()}}}}};
+    std::ofstream(catalog) << doc.dump();
+    return geo::dataset::load({catalog.string()}, sample_load_options(), {});
+}
 
 // The ids GeoJSON tiles at zoom z hold for a query, over every tile the
 // collection's extent touches; fails when a tile left a feature out.
@@ -214,8 +230,11 @@ id_set tile_ids(in_process& api, geo::collection const& col, unsigned z, std::st
 }
 
 TEST_F(handlers, every_filter_selects_the_same_features_in_items_tiles_stats_and_downloads) {
-    in_process api(data_);
-    auto const& col = data_->collections().front();
+    test::scratch_dir dir;
+    auto const data = with_reserves(dir);
+    in_process api(data);
+    auto const& col = *data->find(c);
+    ASSERT_EQ(col.features.size(), data_->collections().front().features.size());
     std::set<std::string> covered;
     std::vector<std::string> queries;
     for (auto const name : server::filter_parameters) {
@@ -254,7 +273,8 @@ TEST_F(handlers, an_unknown_filter_or_bad_value_is_refused_by_every_route) {
     in_process api(data_);
     for (std::string const route : {"items", "stats", "tiles/9/406/241.geojson", "tiles/9/406/241.mvt"}) {
         for (std::string const query :
-             {"nonsense=1", "bbox=1,2,3", "province=Atlantis", "datetime=yesterday", "as_of=yesterday"}) {
+             {"nonsense=1", "bbox=1,2,3", "province=Atlantis", "datetime=yesterday", "as_of=yesterday",
+              "overlaps=reserves", "overlaps=:Beng%20Per", "overlaps=reserves:"}) {
             auto const r = api.get("/collections/" + c + "/" + route + "?" + query);
             EXPECT_EQ(r.status, 400u) << route << "?" << query;
             EXPECT_TRUE(json::parse(body_of(r)).contains("description"));

@@ -6,10 +6,13 @@
 
 #include "tests/server/api_e2e_support.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace {
 
@@ -99,6 +102,83 @@ TEST_F(server_e2e_api, mining_overlaps_match_spatialite_intersection_areas) {
     json const mining = get_json("/collections/mining/items?limit=10000");
     expect_same_overlaps(mining, mining_shp(), "protected-areas",
                          shared("odc-protected-areas/protected_areas_and_forests.shp"));
+}
+
+std::set<long> ids_in(json const& items) {
+    std::set<long> ids;
+    for (auto const& f : items["features"]) ids.insert(f["id"].get<long>());
+    return ids;
+}
+
+// overlaps=protected-areas selects the concessions SpatiaLite finds inside
+// any protected area, overlaps=protected-areas:<id> those inside that one,
+// and a name selects those inside a protected area so named; stats and the
+// CSV download count the same.
+TEST_F(server_e2e_api, overlaps_filter_selects_the_concessions_spatialite_finds_inside) {
+    time_bound bound;
+    auto const oracle = oracle_overlaps(elc_shp(), shared("odc-protected-areas/protected_areas_and_forests.shp"));
+    std::set<long> inside, unsure;  // unsure: a sliver under 0.01 ha, which the server may keep or not
+    std::map<long, std::set<long>> by_area;
+    for (auto const& [pair, ha] : oracle) {
+        (ha >= 0.01 ? inside : unsure).insert(pair.first);
+        if (ha >= 0.01) by_area[pair.second].insert(pair.first);
+    }
+    ASSERT_GT(inside.size(), 5u);
+    json const all = get_json("/collections/elc/items?limit=10000");
+    ASSERT_GT(all["features"].size(), inside.size()) << "every concession overlaps: the test could not fail";
+
+    std::set<long> const served = ids_in(get_json("/collections/elc/items?limit=10000&overlaps=protected-areas"));
+    for (long id : inside) EXPECT_TRUE(served.count(id)) << id << " lies inside a protected area";
+    for (long id : served) EXPECT_TRUE(inside.count(id) || unsure.count(id)) << id << " lies inside none";
+    EXPECT_EQ(get_json("/collections/elc/stats?group=company&overlaps=protected-areas")["numberMatched"],
+              served.size());
+    auto const csv = test::parse_csv(get("/collections/elc/items?f=csv&download=1&overlaps=protected-areas").body);
+    EXPECT_EQ(csv.size(), served.size() + 1) << "CSV download: a header and a row each";
+
+    // The protected area with the most concessions, by id and by its name.
+    auto const busiest = std::max_element(
+        by_area.begin(), by_area.end(), [](auto const& a, auto const& b) { return a.second.size() < b.second.size(); });
+    ASSERT_GE(busiest->second.size(), 2u);
+    std::string const area_id = std::to_string(busiest->first);
+    std::set<long> const by_id =
+        ids_in(get_json("/collections/elc/items?limit=10000&overlaps=protected-areas:" + area_id));
+    for (long id : busiest->second) EXPECT_TRUE(by_id.count(id)) << id << " lies inside protected area " << area_id;
+    for (long id : by_id) EXPECT_TRUE(busiest->second.count(id) || unsure.count(id)) << id << " is not in " << area_id;
+
+    json const area = get_json("/collections/protected-areas/items/" + area_id);
+    std::string const name_field = get_json("/collections/protected-areas")["roles"]["name"];
+    std::string const name = area["properties"][name_field];
+    ASSERT_FALSE(name.empty());
+    json const named = get_json("/collections/elc/items?limit=10000&overlaps=" + url_encode("protected-areas:" + name));
+    std::set<long> const by_name = ids_in(named);
+    for (long id : busiest->second) EXPECT_TRUE(by_name.count(id)) << id << " lies inside " << name;
+    for (auto const& f : named["features"]) {  // each inside an area so named (others may share the name's words)
+        bool found = false;
+        for (auto const& o : f["properties"]["overlaps"])
+            if (o["collection"] == "protected-areas" && o["name"].get<std::string>().find(name) != std::string::npos)
+                found = true;
+        EXPECT_TRUE(found) << f["id"] << " overlaps no protected area named " << name;
+    }
+}
+
+TEST_F(server_e2e_api, overlaps_filter_refuses_what_is_not_measured_or_named) {
+    time_bound bound;
+    struct refusal {
+        std::string target, says;
+    };
+    for (auto const& [target, says] : std::vector<refusal>{
+             {"/collections/elc/items?overlaps=sez", "overlaps can name protected-areas, community-forests, kba"},
+             {"/collections/protected-areas/items?overlaps=kba", "the catalog names no \"overlaps\""},
+             {"/collections/elc/items?overlaps=protected-areas:Nowhere%20Sanctuary%20Xyz",
+              "no feature of protected-areas"},
+             {"/collections/elc/stats?overlaps=sez", "is not measured against"},
+             {"/collections/elc/tiles/8/200/120.mvt?overlaps=sez", "is not measured against"},
+             {"/download?collections=elc,sez&f=csv&overlaps=sez", "is not measured against"}}) {
+        auto const r = get(target);
+        EXPECT_EQ(r.status, 400) << target;
+        EXPECT_NE(json::parse(r.body).value("description", "").find(says), std::string::npos)
+            << target << ": " << r.body;
+    }
 }
 
 TEST_F(server_e2e_api, collections_not_measured_carry_no_overlaps) {

@@ -245,11 +245,27 @@ TEST(parse_items_params, province_and_q_are_free_text_but_not_empty) {
     EXPECT_EQ(items_error({{"q", ""}}), "parameter 'q' needs a value");
 }
 
+TEST(parse_items_params, overlaps_names_a_collection_and_may_name_one_of_its_features) {
+    auto const any = items(query_of("/x?overlaps=protected-areas")).filters.overlaps;
+    ASSERT_TRUE(any);
+    EXPECT_EQ(any->collection, "protected-areas");
+    EXPECT_EQ(any->name, "");
+    // The first colon parts them; a name may hold more.
+    auto const named = items(query_of("/x?overlaps=protected-areas%3ABeng%20Per%3A%20North")).filters.overlaps;
+    ASSERT_TRUE(named);
+    EXPECT_EQ(named->collection, "protected-areas");
+    EXPECT_EQ(named->name, "Beng Per: North");
+    for (std::string const bad : {":Beng Per", "protected-areas:", ":"})
+        EXPECT_TRUE(mentions(items_error({{"overlaps", bad}}), "overlaps must name a collection")) << bad;
+    EXPECT_EQ(items_error({{"overlaps", ""}}), "parameter 'overlaps' needs a value");
+}
+
 // ---- items: unknown and repeated parameters ----
 
 TEST(parse_items_params, unknown_parameter_lists_every_accepted_name) {
     EXPECT_EQ(items_error({{"foo", "1"}}),
-              "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, sortby, download, lang, "
+              "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
+              "overlaps, sortby, download, lang, "
               "Name, Provinces, area_ha");
 }
 
@@ -266,7 +282,9 @@ TEST(parse_items_params, unknown_parameter_even_after_good_ones) {
 
 TEST(parse_items_params, queryables_listed_even_when_there_are_none) {
     auto const e = error_of(parse_items_params({{"foo", ""}}, {}), "foo");
-    EXPECT_EQ(e, "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, sortby, download, lang");
+    EXPECT_EQ(e,
+              "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
+              "overlaps, sortby, download, lang");
 }
 
 TEST(parse_items_params, repeated_parameter_is_refused) {
@@ -586,7 +604,8 @@ TEST(parse_stats_params, json_only) {
 
 TEST(parse_stats_params, items_only_parameters_are_unknown) {
     EXPECT_EQ(stats_error({{"limit", "5"}}),
-              "unknown parameter 'limit'; accepted: group, bbox, province, q, datetime, intersects, as_of, f, lang, Name, Provinces, area_ha");
+              "unknown parameter 'limit'; accepted: group, bbox, province, q, datetime, intersects, as_of, overlaps, "
+              "f, lang, Name, Provinces, area_ha");
     EXPECT_TRUE(mentions(stats_error({{"sortby", "Name"}}), "unknown parameter 'sortby'"));
     EXPECT_TRUE(mentions(stats_error({{"download", "1"}}), "unknown parameter 'download'"));
 }
