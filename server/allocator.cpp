@@ -1,0 +1,12 @@
+// How jemalloc (the server's allocator, linked in server/CMakeLists.txt)
+// runs: read by jemalloc at start, before main; MALLOC_CONF in the
+// environment still overrides it.
+//  - background_thread: freed pages go back to the system on a thread of
+//    jemalloc's own as they age, also while no request allocates.
+//  - dirty_decay_ms: 5 s of free pages kept for reuse (default 10 s).
+//  - muzzy_decay_ms 0: then returned outright (MADV_DONTNEED), not left
+//    lazily freed, which still counts as resident until the kernel takes it.
+extern "C" {
+extern char const* malloc_conf;
+char const* malloc_conf = "background_thread:true,dirty_decay_ms:5000,muzzy_decay_ms:0";
+}
