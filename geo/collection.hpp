@@ -61,6 +61,7 @@ struct overlap_target {
     std::string collection;  // its collection's id
     std::int64_t id = 0;     // its feature id
     std::string name;        // its name role's value, or ""
+    std::uint32_t position = 0;  // its index in that collection's features
 };
 
 struct feature {

@@ -328,7 +328,6 @@ void append_feature_json(std::string& out, feature const& f, std::string_view pr
     out += '}';
 }
 
-namespace {
 void append_csv_field(std::string& out, std::string_view s) {
     bool const quote = s.find_first_of(",\"\r\n") != std::string_view::npos;
     if (!quote) {
@@ -342,8 +341,6 @@ void append_csv_field(std::string& out, std::string_view s) {
     }
     out += '"';
 }
-
-}  // namespace
 
 std::string csv_header(collection const& c) {
     std::string out = "id";

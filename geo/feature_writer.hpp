@@ -36,6 +36,8 @@ void append_properties_json(std::string& out, collection const& c, feature const
 
 // CSV (RFC 4180): id, the source fields, area_ha, contract_date, provinces,
 // WKT. GDAL's CSV driver reads the WKT column as the geometry.
+// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
+void append_csv_field(std::string& out, std::string_view s);
 std::string csv_header(collection const& c);
 void append_csv_row(std::string& out, feature const& f, province_index const& provinces);
 

@@ -66,7 +66,73 @@ GEOSGeometry* to_geos(GEOSContextHandle_t h, geometry const& g) {
     return GEOSGeom_createCollection_r(h, g.lines.empty() && g.points.empty() ? type : GEOS_GEOMETRYCOLLECTION,
                                        parts.data(), static_cast<unsigned>(parts.size()));
 }
+double ring_area(GEOSContextHandle_t h, GEOSGeometry const* ring_geom) {
+    auto const* seq = GEOSGeom_getCoordSeq_r(h, ring_geom);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, seq, &n);
+    ring r(n);
+    if (n) GEOSCoordSeq_copyToBuffer_r(h, seq, &r[0].x, 0, 0);
+    return ring_area_m2(r);
+}
+
+// Square metres on the ellipsoid of a GEOS polygon, multipolygon or collection.
+double area_of(GEOSContextHandle_t h, GEOSGeometry const* g) {
+    double total = 0;
+    int const type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_POLYGON) {
+        total += ring_area(h, GEOSGetExteriorRing_r(h, g));
+        int const holes = GEOSGetNumInteriorRings_r(h, g);
+        for (int i = 0; i < holes; ++i) total -= ring_area(h, GEOSGetInteriorRingN_r(h, g, i));
+    } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+        int const n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; ++i) total += area_of(h, GEOSGetGeometryN_r(h, g, i));
+    }
+    return total;
+}
+
+// The union of the polygons of `parts` (each repaired when GEOS finds it
+// invalid), owned by the caller; an empty collection when there are none,
+// nullptr when GEOS fails.
+GEOSGeometry* union_of(GEOSContextHandle_t h, std::vector<geometry const*> const& parts) {
+    std::vector<GEOSGeometry*> polygons;
+    for (auto const* g : parts) {
+        geometry only;
+        only.polygons = g->polygons;
+        GEOSGeometry* p = to_geos(h, only);
+        if (!p) continue;
+        if (GEOSisValid_r(h, p) != 1) {
+            GEOSGeometry* valid = GEOSMakeValid_r(h, p);
+            GEOSGeom_destroy_r(h, p);
+            p = valid;
+        }
+        if (p) polygons.push_back(p);
+    }
+    GEOSGeometry* all = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, polygons.data(),
+                                                    static_cast<unsigned>(polygons.size()));
+    GEOSGeometry* merged = GEOSUnaryUnion_r(h, all);
+    GEOSGeom_destroy_r(h, all);
+    return merged;
+}
+
 }  // namespace
+
+double shared_area_m2(std::vector<geometry const*> const& a, std::vector<geometry const*> const& b) {
+    handle_ptr handle{GEOS_init_r()};
+    GEOSContextHandle_t const h = handle.get();
+    GEOSContext_setNoticeMessageHandler_r(h, quiet, nullptr);
+    GEOSContext_setErrorMessageHandler_r(h, quiet, nullptr);
+    GEOSGeometry* ua = union_of(h, a);
+    GEOSGeometry* ub = ua ? union_of(h, b) : nullptr;
+    double area = -1;
+    if (ua && ub) {
+        GEOSGeometry* both = GEOSIntersection_r(h, ua, ub);
+        if (both) area = area_of(h, both);
+        if (both) GEOSGeom_destroy_r(h, both);
+    }
+    if (ua) GEOSGeom_destroy_r(h, ua);
+    if (ub) GEOSGeom_destroy_r(h, ub);
+    return area;
+}
 
 struct region_overlay::impl {
     handle_ptr handle{GEOS_init_r()};
@@ -100,28 +166,7 @@ struct region_overlay::impl {
 
     geom_ptr to_geos(geometry const& g) const { return own(geo::to_geos(h(), g)); }
 
-    void add_ring_area(GEOSGeometry const* ring_geom, double sign, double& total) const {
-        auto const* seq = GEOSGeom_getCoordSeq_r(h(), ring_geom);
-        unsigned n = 0;
-        GEOSCoordSeq_getSize_r(h(), seq, &n);
-        ring r(n);
-        if (n) GEOSCoordSeq_copyToBuffer_r(h(), seq, &r[0].x, 0, 0);
-        total += sign * ring_area_m2(r);
-    }
-
-    double area_of(GEOSGeometry const* g) const {
-        double total = 0;
-        int const type = GEOSGeomTypeId_r(h(), g);
-        if (type == GEOS_POLYGON) {
-            add_ring_area(GEOSGetExteriorRing_r(h(), g), 1, total);
-            int const holes = GEOSGetNumInteriorRings_r(h(), g);
-            for (int i = 0; i < holes; ++i) add_ring_area(GEOSGetInteriorRingN_r(h(), g, i), -1, total);
-        } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
-            int const n = GEOSGetNumGeometries_r(h(), g);
-            for (int i = 0; i < n; ++i) total += area_of(GEOSGetGeometryN_r(h(), g, i));
-        }
-        return total;
-    }
+    double area_of(GEOSGeometry const* g) const { return geo::area_of(h(), g); }
 
     double intersection_area(GEOSGeometry const* a, GEOSGeometry const* b) const {
         GEOSGeometry* inter = GEOSIntersection_r(h(), a, b);

@@ -40,6 +40,12 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
+// The area in square metres, on the ellipsoid, where the union of the
+// polygons of `a` meets the union of those of `b`: land counted once however
+// the geometries on each side overlap each other (GEOS's unary union, each
+// geometry repaired first when invalid). -1 when GEOS fails.
+double shared_area_m2(std::vector<geometry const*> const& a, std::vector<geometry const*> const& b);
+
 // Why a polygonal geometry is not valid in the OGC sense (GEOS's reason,
 // e.g. "Self-intersection[104.5 12.3]"), or nullopt when it is.
 std::optional<std::string> invalid_reason(geometry const& g);

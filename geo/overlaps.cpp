@@ -60,7 +60,7 @@ void measure(collection& c, std::vector<region_set const*> const& sets, unsigned
                 auto const& [s, position] = region_of[o.region];
                 collection const& other = *sets[s]->c;
                 feature const& g = other.features[position];
-                c.overlap_targets.push_back({other.id, g.id, name_of(other, g)});
+                c.overlap_targets.push_back({other.id, g.id, name_of(other, g), position});
             }
             overlaps.push_back({it->second, o.area_m2 / 10'000.0});
         }
@@ -92,6 +92,97 @@ void measure_overlaps(std::vector<collection>& collections, unsigned threads) {
         }
         measure(c, wanted, threads);
     }
+}
+
+namespace {
+
+// The hectares where the union of `features` meets the union of `targets`;
+// one of each needs no union, and the measured overlap says it.
+double union_inside_ha(collection const& c, std::vector<std::uint32_t> const& features, collection const* const* owners,
+                       std::vector<std::uint32_t> const& targets, double single_ha) {
+    if (features.size() == 1 && targets.size() == 1) return single_ha;
+    std::vector<geometry> a, b;
+    a.reserve(features.size());
+    b.reserve(targets.size());
+    for (auto i : features) a.push_back(c.features[i].geom.expand());
+    for (std::size_t k = 0; k < targets.size(); ++k)
+        b.push_back(owners[k]->features[c.overlap_targets[targets[k]].position].geom.expand());
+    std::vector<geometry const*> pa, pb;
+    for (auto const& g : a) pa.push_back(&g);
+    for (auto const& g : b) pb.push_back(&g);
+    double const m2 = shared_area_m2(pa, pb);
+    return m2 < 0 ? single_ha : m2 / 10'000.0;  // GEOS failed: the sum, an upper bound
+}
+
+}  // namespace
+
+overlap_summary summarize_overlaps(collection const& c, std::vector<std::uint32_t> const& selection,
+                                   std::vector<collection> const& collections, std::string_view only) {
+    auto const owner = [&](std::string const& id) -> collection const* {
+        for (auto const& o : collections)
+            if (o.id == id) return &o;
+        return nullptr;
+    };
+    std::vector<collection const*> owner_of(c.overlap_targets.size());
+    for (std::size_t t = 0; t < owner_of.size(); ++t) owner_of[t] = owner(c.overlap_targets[t].collection);
+    auto const wanted = [&](std::uint32_t t) {
+        return owner_of[t] && (only.empty() || c.overlap_targets[t].collection == only);
+    };
+
+    // Per target: the selected features in it and the sum of their hectares inside.
+    std::map<std::uint32_t, std::pair<std::vector<std::uint32_t>, double>> by_target;
+    for (auto i : selection)
+        for (auto const& o : c.features[i].overlaps)
+            if (wanted(o.target)) {
+                auto& [features, sum] = by_target[o.target];
+                features.push_back(i);
+                sum += o.area_ha;
+            }
+
+    overlap_summary out;
+    for (auto& [target, entry] : by_target) {
+        std::uint32_t const t = target;  // a lambda may not capture a structured binding (clang)
+        auto& [features, sum] = entry;
+        auto const inside = [&](std::uint32_t i) {
+            for (auto const& o : c.features[i].overlaps)
+                if (o.target == t) return o.area_ha;
+            return 0.0;
+        };
+        std::stable_sort(features.begin(), features.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return inside(a) > inside(b); });
+        collection const* const owners[] = {owner_of[t]};
+        overlap_group g;
+        g.target = t;
+        g.area_ha = union_inside_ha(c, features, owners, {t}, sum);
+        g.target_area_ha = owner_of[t]->features[c.overlap_targets[t].position].area_ha;
+        g.features = std::move(features);
+        out.groups.push_back(std::move(g));
+    }
+    std::stable_sort(out.groups.begin(), out.groups.end(),
+                     [](overlap_group const& a, overlap_group const& b) { return a.area_ha > b.area_ha; });
+
+    for (auto const& id : c.overlaps_with) {
+        if (!owner(id) || (!only.empty() && id != only)) continue;
+        std::vector<std::uint32_t> features, targets;
+        std::vector<collection const*> owners;
+        double sum = 0;
+        for (auto i : selection) {
+            bool in = false;
+            for (auto const& o : c.features[i].overlaps)
+                if (c.overlap_targets[o.target].collection == id) {
+                    in = true;
+                    sum += o.area_ha;
+                    if (std::find(targets.begin(), targets.end(), o.target) == targets.end()) {
+                        targets.push_back(o.target);
+                        owners.push_back(owner_of[o.target]);
+                    }
+                }
+            if (in) features.push_back(i);
+        }
+        out.inside_ha.emplace_back(id,
+                                   features.empty() ? 0.0 : union_inside_ha(c, features, owners.data(), targets, sum));
+    }
+    return out;
 }
 
 }  // namespace geo

@@ -23,7 +23,7 @@ constexpr char magic[8] = {'C', 'O', 'N', 'C', 'S', 'T', 'O', 'R'};
 // Changes whenever what a store holds, or how, changes (the build id
 // changes with every build anyway; this keeps two builds of one format apart
 // from two formats).
-constexpr std::uint32_t format = 1;
+constexpr std::uint32_t format = 2;
 // The checksum chains hash_bytes over blocks of this size, so that writer
 // and reader agree however their reads and writes are cut.
 constexpr std::size_t block = 1 << 20;
@@ -153,7 +153,7 @@ STORED(overlap_share) {
     io(x.target), io(x.area_ha);
 }
 STORED(overlap_target) {
-    io(x.collection), io(x.id), io(x.name);
+    io(x.collection), io(x.id), io(x.name), io(x.position);
 }
 STORED(feature) {
     io(x.id), io(x.geom), io(x.bbox), io(x.properties), io(x.area_ha), io(x.contract_date), io(x.end_date),

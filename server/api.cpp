@@ -111,6 +111,8 @@ response api::route(request_context const& ctx) {
         case route_kind::stats: return stats(ctx, *c);
         case route_kind::timeline:
             return timeline(ctx, *c);
+        case route_kind::overlaps:
+            return overlaps(ctx, *c);
         case route_kind::provinces: return provinces(ctx);
         case route_kind::province: return province(ctx);
         case route_kind::healthz: return healthz(ctx, data_.status());

@@ -88,10 +88,13 @@ json openapi_document(std::string const& title, std::string const& base_url, std
     timeline_params.insert(timeline_params.begin(), collection_id);
     timeline_params.push_back(lang);
     timeline_params.push_back(param("f", "query", "Format", {{"type", "string"}, {"enum", {"json", "csv"}}, {"default", "json"}}));
+    json overlaps_params = timeline_params;
+    overlaps_params.insert(overlaps_params.begin() + 1,
+                           param("otherId", "path", "A collection this one is measured against (its overlaps_with)", {{"type", "string"}}, true));
     json stats_params = filter_params();
     stats_params.insert(stats_params.begin(), collection_id);
     stats_params.push_back(lang);
-    stats_params.push_back(param("group", "query", "Group by", {{"type", "string"}, {"enum", {"province", "company", "purpose", "nationality", "year"}}, {"default", "province"}}));
+    stats_params.push_back(param("group", "query", "Group by", {{"type", "string"}, {"enum", {"province", "company", "purpose", "nationality", "year", "overlap"}}, {"default", "province"}}));
 
     json download_params = filter_params();
     download_params.insert(download_params.begin(),
@@ -131,10 +134,12 @@ json openapi_document(std::string const& title, std::string const& base_url, std
         {"/collections/{collectionId}/items/{featureId}", {{"get", {{"summary", "One feature"}, {"operationId", "getFeature"},
                                                                      {"parameters", {collection_id, param("featureId", "path", "Stable feature id", {{"type", "integer"}}, true)}},
                                                                      {"responses", ok("A Feature", "application/geo+json")}}}}},
-        {"/collections/{collectionId}/stats", {{"get", {{"summary", "Count, computed and declared hectares per group, for the same filters as items"}, {"operationId", "getStatistics"},
+        {"/collections/{collectionId}/stats", {{"get", {{"summary", "Count, computed and declared hectares per group, for the same filters as items; group=overlap: per overlapped feature (a protected area, say), the concessions and their hectares inside it, land counted once, and inside_ha per measured collection"}, {"operationId", "getStatistics"},
                                                          {"parameters", stats_params}, {"responses", ok("Statistics")}}}}},
         {"/collections/{collectionId}/timeline", {{"get", {{"summary", "Per year: count, computed and declared hectares granted, cancelled, ended, and in force at the year's end, for the same filters as items"}, {"operationId", "getTimeline"},
                                                             {"parameters", timeline_params}, {"responses", ok("Timeline (JSON, or CSV with f=csv)")}}}}},
+        {"/collections/{collectionId}/overlaps/{otherId}", {{"get", {{"summary", "Each feature of another collection (a protected area, say) that the selected concessions overlap, with those concessions, their companies and hectares inside it, land counted once; for the same filters as items"}, {"operationId", "getOverlaps"},
+                                                                     {"parameters", overlaps_params}, {"responses", ok("Overlap table (JSON, or CSV with f=csv: a row per pair)")}}}}},
         {"/provinces", {{"get", {{"summary", "Province boundaries with per-collection counts and hectares"},
                                  {"description", "Each province's properties: name (the English display name whatever the language; "
                                                  "province= takes it), name_km (the Khmer name, null for a province the gazetteer "

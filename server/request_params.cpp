@@ -19,7 +19,7 @@ namespace {
 // selects features, so no route lists them by hand.
 struct parameter {
     std::string_view name;
-    bool items = false, stats = false, timeline = false;  // beside the filters
+    bool items = false, stats = false, table = false;  // beside the filters (table: timeline, overlaps)
 };
 constexpr std::array<parameter, 7> own_parameters = {{
     {"group", false, true, false},
@@ -30,7 +30,8 @@ constexpr std::array<parameter, 7> own_parameters = {{
     {"download", true, false, false},
     {"lang", true, true, true},  // read by api::handle (server/language.hpp); never selects features
 }};
-constexpr std::array<std::string_view, 5> stats_groups = {"province", "company", "purpose", "nationality", "year"};
+constexpr std::array<std::string_view, 6> stats_groups = {"province",    "company", "purpose",
+                                                          "nationality", "year",    "overlap"};
 
 // A route's keys, in the order its error messages have always named them:
 // its first own key (f or group), bbox, the paging keys, the other filters,
@@ -245,18 +246,18 @@ std::variant<stats_params, param_error> parse_stats_params(query_list const& que
     return params;
 }
 
-std::variant<timeline_params, param_error> parse_timeline_params(query_list const& query,
-                                                                 std::vector<std::string> const& queryables) {
-    timeline_params params;
+std::variant<table_params, param_error> parse_table_params(query_list const& query,
+                                                           std::vector<std::string> const& queryables) {
+    table_params params;
     auto const failed = walk_query(
-        query, accepted_keys(&parameter::timeline), queryables,
+        query, accepted_keys(&parameter::table), queryables,
         [&](std::string const& key, std::string const& value, bool is_property) -> std::optional<param_error> {
             if (is_property || contains(filter_parameters, key))
                 return parse_filter(key, value, is_property, params.filters);
             if (key == "f") {
                 params.csv = iequals(value, "csv");
                 if (!params.csv && !iequals(value, "json"))
-                    return make_param_error(message_id::timeline_format, quote_text(value));
+                    return make_param_error(message_id::table_format, quote_text(value));
             }
             return std::nullopt;
         });

@@ -39,8 +39,9 @@ struct stats_params {
     std::string group = "province";  // province | company | purpose | nationality | year
 };
 
-// GET /collections/{c}/timeline: the filters, as JSON or CSV.
-struct timeline_params {
+// GET /collections/{c}/timeline and /collections/{c}/overlaps/{other}: the
+// filters, as JSON or CSV.
+struct table_params {
     feature_filters filters;
     bool csv = false;
 };
@@ -61,8 +62,8 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
                                                            std::vector<std::string> const& queryables);
 std::variant<stats_params, param_error> parse_stats_params(query_list const& query,
                                                            std::vector<std::string> const& queryables);
-std::variant<timeline_params, param_error> parse_timeline_params(query_list const& query,
-                                                                 std::vector<std::string> const& queryables);
+std::variant<table_params, param_error> parse_table_params(query_list const& query,
+                                                           std::vector<std::string> const& queryables);
 // queryables: those of every listed collection together (a property
 // filter is checked against each collection by the handler, which knows
 // their kinds).

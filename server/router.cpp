@@ -191,6 +191,7 @@ std::optional<route> match_route(std::string_view path) {
             return std::nullopt;
         case 4:
             if (s[2] == "items") return make_route(route_kind::item, s[1], s[3]);
+            if (s[2] == "overlaps") return make_route(route_kind::overlaps, s[1], s[3]);
             return std::nullopt;
         case 6:
             if (s[2] == "tiles") return match_tile(s[1], s[3], s[4], s[5]);
@@ -215,6 +216,8 @@ char const* metrics_label(route_kind kind) {
         case route_kind::stats: return "stats";
         case route_kind::timeline:
             return "timeline";
+        case route_kind::overlaps:
+            return "overlaps";
         case route_kind::provinces:
         case route_kind::province: return "provinces";
         case route_kind::download: return "download";

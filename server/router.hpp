@@ -35,6 +35,7 @@ enum class route_kind {
     item,         // /collections/{c}/items/{id}
     stats,        // /collections/{c}/stats
     timeline,     // /collections/{c}/timeline
+    overlaps,     // /collections/{c}/overlaps/{other}  (other in route::id)
     tilejson,     // /collections/{c}/tiles.json
     tile,         // /collections/{c}/tiles/{z}/{x}/{y}.{ext}
     provinces,    // /provinces

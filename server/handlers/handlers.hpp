@@ -111,6 +111,12 @@ response stats(request_context const& ctx, geo::collection const& c);
 // --- timeline.cpp --------------------------------------------------------------
 response timeline(request_context const& ctx, geo::collection const& c);
 
+// --- overlaps.cpp --------------------------------------------------------------
+// /collections/{c}/overlaps/{other}: each feature of `other` (ctx.r.id) that
+// the selected concessions overlap, with those concessions, their companies
+// and hectares inside it; JSON, or CSV a row per pair.
+response overlaps(request_context const& ctx, geo::collection const& c);
+
 // --- tiles.cpp -----------------------------------------------------------------
 // A tile request, checked: which tile, which encoding, which filters.
 struct tile_request {

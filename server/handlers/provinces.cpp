@@ -7,11 +7,12 @@
 // ~30 KB of them, not the 866 KB of every surveyed vertex (issue 18, part 3).
 
 #include "geo/feature_writer.hpp"
-#include "geo/simplify.hpp"
+#include "geo/overlaps.hpp"
 #include "geo/province_names.hpp"
+#include "geo/simplify.hpp"
 #include "server/handlers/handlers.hpp"
-#include "server/param_text.hpp"
 #include "server/links.hpp"
+#include "server/param_text.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -133,12 +134,52 @@ response province(request_context const& ctx) {
     return r;
 }
 
+namespace {
+
+// stats?group=overlap: per feature of the collections c is measured against,
+// how many of the selected concessions lie in it and their hectares inside
+// it, land counted once; and per such collection, the hectares inside any.
+response overlap_stats(request_context const& ctx, geo::collection const& c,
+                       std::vector<std::uint32_t> const& selection) {
+    if (c.overlaps_with.empty())
+        return error_response(400, make_message(message_id::overlap_group_unmeasured, quote_text(c.id)));
+    auto const summary = geo::summarize_overlaps(c, selection, ctx.dataset().collections());
+    double area = 0;
+    for (auto i : selection) area += c.features[i].area_ha;
+    json groups = json::array();
+    for (auto const& g : summary.groups) {
+        auto const& t = c.overlap_targets[g.target];
+        groups.push_back(
+            {{"key", t.name.empty() ? t.collection + " " + std::to_string(t.id) : t.name},
+             {"collection", t.collection},
+             {"id", t.id},
+             {"count", g.features.size()},
+             {"area_ha", round2(g.area_ha)},
+             {"share_of_it", g.target_area_ha > 0 ? std::round(g.area_ha / g.target_area_ha * 1e4) / 1e4 : 0.0}});
+    }
+    json inside = json::object();
+    for (auto const& [id, ha] : summary.inside_ha) inside[id] = round2(ha);
+    json doc = {
+        {"collection", c.id},
+        {"group", "overlap"},
+        {"numberMatched", selection.size()},
+        {"area_ha", round2(area)},
+        {"inside_ha", inside},
+        {"groups", groups},
+        {"links",
+         json::array({link(ctx.url("/collections/" + c.id + "/stats", ctx.t.query), "self", "application/json")})}};
+    return json_response(doc);
+}
+
+}  // namespace
+
 response stats(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
     auto checked = check_query(parse_stats_params(ctx.t.query, data.queryables(c)), data, c);
     if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
     auto const& [p, filters] = std::get<checked_query<stats_params>>(checked);
     auto const selection = geo::select(c, filters.query);
+    if (p.group == "overlap") return overlap_stats(ctx, c, selection);
     geo::stats_group group = geo::stats_group::province;
     if (p.group == "company") group = geo::stats_group::company;
     if (p.group == "purpose") group = geo::stats_group::purpose;

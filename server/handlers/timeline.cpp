@@ -46,9 +46,9 @@ void append_csv_hectares(std::string& out, geo::hectares const& h) {
 
 response timeline(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
-    auto checked = check_query(parse_timeline_params(ctx.t.query, data.queryables(c)), data, c);
+    auto checked = check_query(parse_table_params(ctx.t.query, data.queryables(c)), data, c);
     if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
-    auto const& [p, filters] = std::get<checked_query<timeline_params>>(checked);
+    auto const& [p, filters] = std::get<checked_query<table_params>>(checked);
     geo::timeline const t = geo::make_timeline(c, geo::select(c, filters.query));
 
     if (p.csv) {

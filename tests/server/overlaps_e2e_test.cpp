@@ -49,6 +49,19 @@ pair_areas oracle_overlaps(fs::path const& concessions, fs::path const& other) {
     return out;
 }
 
+// Runs SpatiaLite SQL on a database of the concessions (table c) and the
+// other layer (table o); the CSV rows.
+std::vector<std::vector<std::string>> spatialite(fs::path const& concessions, fs::path const& other,
+                                                 std::string const& sql) {
+    test::scratch_dir dir;
+    fs::path const db = dir.path() / "overlaps.sqlite";
+    load_layer(db, "c", concessions, true);
+    load_layer(db, "o", other, false);
+    auto const r = test::run("ogr2ogr -f CSV /vsistdout/ " + test::quote(db.string()) + " -sql " + test::quote(sql));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return test::parse_csv(r.out);
+}
+
 pair_areas served_overlaps(json const& items, std::string const& other) {
     pair_areas out;
     for (auto const& f : items["features"])
@@ -178,6 +191,93 @@ TEST_F(server_e2e_api, overlaps_filter_refuses_what_is_not_measured_or_named) {
         EXPECT_EQ(r.status, 400) << target;
         EXPECT_NE(json::parse(r.body).value("description", "").find(says), std::string::npos)
             << target << ": " << r.body;
+    }
+}
+
+// stats?group=overlap and /collections/elc/overlaps/protected-areas against
+// SpatiaLite: per protected area, the concessions in it and the area of
+// their union inside it (ST_Union: land under two concessions counted
+// once); in all, the area where the union of the concessions meets the
+// union of the protected areas (which overlap each other).
+TEST_F(server_e2e_api, overlap_tables_match_spatialite_unions) {
+    time_bound bound;
+    fs::path const areas = shared("odc-protected-areas/protected_areas_and_forests.shp");
+    auto const rows = spatialite(elc_shp(), areas,
+                                 "SELECT o.src_fid AS area, COUNT(*) AS n, ST_Area(ST_Intersection(ST_Union(c.geom), "
+                                 "o.geom), 1) / 10000 AS ha FROM c JOIN o ON ST_Intersects(c.geom, o.geom) AND "
+                                 "ST_Area(ST_Intersection(c.geom, o.geom), 1) >= 100 GROUP BY o.src_fid");
+    std::map<long, std::pair<std::size_t, double>> oracle;  // area id -> (concessions, hectares)
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        oracle[std::stol(rows[i][0])] = {std::stoul(rows[i][1]), std::stod(rows[i][2])};
+    ASSERT_GT(oracle.size(), 5u);
+    auto const total_rows = spatialite(elc_shp(), areas,
+                                       "SELECT ST_Area(ST_Intersection((SELECT ST_Union(geom) FROM c), (SELECT "
+                                       "ST_Union(geom) FROM o)), 1) / 10000 AS ha");
+    ASSERT_EQ(total_rows.size(), 2u);
+    double const total = std::stod(total_rows[1][0]);
+
+    json const stats = get_json("/collections/elc/stats?group=overlap");
+    EXPECT_NEAR(stats["inside_ha"]["protected-areas"].get<double>(), total, 0.005 * total);
+    json const table = get_json("/collections/elc/overlaps/protected-areas");
+    EXPECT_EQ(table["inside_ha"], stats["inside_ha"]["protected-areas"]);
+    double sum = 0;  // of the areas' own totals: more than the union where protected areas overlap
+    std::size_t pairs = 0;
+    for (auto const& a : table["areas"]) {
+        long const id = a["id"].get<long>();
+        SCOPED_TRACE("protected area " + std::to_string(id));
+        auto const it = oracle.find(id);
+        double const ha = a["inside_ha"].get<double>();
+        sum += ha;
+        pairs += a["features"].size();
+        if (it == oracle.end()) {  // slivers under 0.01 ha each, left out of the oracle
+            EXPECT_LT(ha, 0.05);
+            continue;
+        }
+        EXPECT_NEAR(ha, it->second.second, std::max(0.005 * it->second.second, 0.02));
+        EXPECT_GE(a["concessions"].get<std::size_t>(), it->second.first);
+        EXPECT_EQ(a["concessions"], a["features"].size());
+        double inside = 0;
+        for (auto const& f : a["features"]) inside += f["inside_ha"].get<double>();
+        // Never more than the sum of its parts (each part measured on its own,
+        // each rounded: within 0.1 ha and 0.01%).
+        EXPECT_GE(inside * 1.0001 + 0.1, ha) << "the union is more than the sum of its parts";
+    }
+    for (auto const& [id, expected] : oracle) {
+        bool found = false;
+        for (auto const& a : table["areas"]) found = found || a["id"] == id;
+        EXPECT_TRUE(found) << "protected area " << id << " holds " << expected.second << " ha of concessions";
+    }
+    EXPECT_GE(sum + 0.05, total);
+    // stats' groups for protected areas are the table's areas.
+    std::size_t groups = 0;
+    for (auto const& g : stats["groups"])
+        if (g["collection"] == "protected-areas") ++groups;
+    EXPECT_EQ(groups, table["areas"].size());
+
+    // The CSV: a header and one row per (protected area, concession).
+    auto const reply = get("/collections/elc/overlaps/protected-areas?f=csv");
+    EXPECT_EQ(reply.status, 200);
+    auto const csv = test::parse_csv(reply.body);
+    ASSERT_FALSE(csv.empty());
+    EXPECT_EQ(csv[0][0], "collection");
+    EXPECT_EQ(csv.size(), pairs + 1);
+}
+
+TEST_F(server_e2e_api, overlap_tables_take_the_items_filters_and_refuse_the_unmeasured) {
+    time_bound bound;
+    json const all = get_json("/collections/elc/overlaps/protected-areas");
+    json const some = get_json("/collections/elc/overlaps/protected-areas?province=Koh%20Kong");
+    json const items = get_json("/collections/elc/items?limit=10000&province=Koh%20Kong&overlaps=protected-areas");
+    EXPECT_EQ(some["concessions_inside"], items["features"].size());
+    EXPECT_LT(some["concessions_inside"].get<std::size_t>(), all["concessions_inside"].get<std::size_t>());
+    EXPECT_GT(some["concessions_inside"].get<std::size_t>(), 0u);
+    for (auto const& [target, status] :
+         std::vector<std::pair<std::string, int>>{{"/collections/elc/overlaps/sez", 400},
+                                                  {"/collections/kba/overlaps/protected-areas", 400},
+                                                  {"/collections/kba/stats?group=overlap", 400},
+                                                  {"/collections/elc/overlaps/protected-areas?f=xml", 400},
+                                                  {"/collections/nowhere/overlaps/protected-areas", 404}}) {
+        EXPECT_EQ(get(target).status, status) << target;
     }
 }
 

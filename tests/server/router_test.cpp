@@ -187,7 +187,7 @@ TEST(match_route, collection_routes_carry_the_collection) {
     } const cases[] = {
         {"/collections/elc", route_kind::collection},          {"/collections/elc/queryables", route_kind::queryables},
         {"/collections/elc/items", route_kind::items},         {"/collections/elc/stats", route_kind::stats},
-        {"/collections/elc/tiles.json", route_kind::tilejson},
+        {"/collections/elc/tiles.json", route_kind::tilejson}, {"/collections/elc/timeline", route_kind::timeline},
     };
     for (auto const& c : cases) {
         auto const r = match_route(c.path);
@@ -206,6 +206,16 @@ TEST(match_route, collection_names_are_just_names) {
     auto const spaced = match_route("/collections/mining licences");
     ASSERT_TRUE(spaced);
     EXPECT_EQ(spaced->collection, "mining licences");
+}
+
+TEST(match_route, overlaps_carry_the_other_collection) {
+    auto const r = match_route("/collections/elc/overlaps/protected-areas");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, route_kind::overlaps);
+    EXPECT_EQ(r->collection, "elc");
+    EXPECT_EQ(r->id, "protected-areas");
+    EXPECT_FALSE(match_route("/collections/elc/overlaps"));
+    EXPECT_FALSE(match_route("/collections/elc/overlaps/protected-areas/1"));
 }
 
 TEST(match_route, item) {
