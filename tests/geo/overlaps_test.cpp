@@ -4,8 +4,8 @@
 // great circles (geo/area), so a union that adds vertices along an edge
 // moves it by centimetres: unions agree to 1e-4, counting twice would not.
 
-#include "geo/area.hpp"
 #include "geo/overlaps.hpp"
+#include "geo/area.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,9 @@ geo::geometry rect(double x0, double y0, double x1, double y1) {
     return g;
 }
 
-double ha(geo::geometry const& g) { return geo::area_ha(g); }
+double ha(geo::geometry const& g) {
+    return geo::area_ha(g);
+}
 
 geo::collection layer(std::string id, std::vector<geo::geometry> const& shapes) {
     geo::collection c;
