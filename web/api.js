@@ -85,7 +85,8 @@ export function infer_roles(tile_properties, item_properties, guessed) {
 // they stay whole under every filter, so that "which concessions lie in
 // protected land?" can be seen. On concession layers, province, text,
 // contract years and the timeline's year apply to every layer (only they
-// have dates: a context layer is shown whole whatever the year); purpose
+// have dates: a context layer is shown whole whatever the year), the
+// overlap filter to every layer measured against its collection; purpose
 // and investor country only to the collection they were chosen for,
 // through its own field names.
 //
@@ -106,11 +107,27 @@ export function filter_params(filters, collection, roles) {
     p.datetime = `${filters.year_from ? `${filters.year_from}-01-01` : '..'}/${filters.year_to ? `${filters.year_to}-12-31` : '..'}`;
   // The timeline's year (timeline.js): what was in force at its end.
   if (filters.as_of) p.as_of = `${filters.as_of}-12-31`;
+  // Inside protected land (overlaps.js): only a layer measured against
+  // that collection can say (the catalog's "overlaps"; the server answers
+  // 400 for another).
+  if (filters.overlaps && measured_against(collection, filters.overlaps)) p.overlaps = filters.overlaps;
   if (collection_id === filters.focus && roles) {
     if (filters.purpose && roles.purpose) p[roles.purpose] = filters.purpose;
     if (filters.country && roles.nationality) p[roles.nationality] = filters.country;
   }
   return p;
+}
+
+// The collection an overlaps= value names: 'protected-areas' of
+// 'protected-areas' or 'protected-areas:9'.
+export function overlap_collection(value) {
+  return String(value ?? '').split(':')[0];
+}
+
+// Whether a concession layer's features are measured against the
+// collection an overlaps= value names.
+export function measured_against(collection, value) {
+  return Boolean(collection?.overlaps_with?.includes(overlap_collection(value)));
 }
 
 // A drawn ring of [lng, lat] as the API's intersects= (a WKT POLYGON,

@@ -27,6 +27,9 @@ import { add_report_tools, render_tool_text } from './report_tools.js?v=@ASSET_V
 import { is_drawing, render_area_text } from './area.js?v=@ASSET_VERSION@';
 import { watch_loading, unreachable } from './status.js?v=@ASSET_VERSION@';
 import { add_timeline } from './timeline.js?v=@ASSET_VERSION@';
+import { overlap_layer } from './overlap_tiles.js?v=@ASSET_VERSION@';
+import { measured_collections } from './overlaps.js?v=@ASSET_VERSION@';
+import { overlap_collection } from './api.js?v=@ASSET_VERSION@';
 
 // For tests and the benchmark: when the first view was drawn, whether
 // anything is still loading.
@@ -35,8 +38,9 @@ window.concessions_page = {
   get first_drawn_ms() { return page.first_drawn_ms; },
   get map() { return map; },
   get layers() { return page.layers; },
+  overlap_layer,
   is_idle: () => page.busy === 0 && !map._animatingZoom && !map._panAnim?._inProgress &&
-    [...page.layers.values()].every((l) => !l._map || !l._loading),
+    [...page.layers.values(), overlap_layer].every((l) => !l._map || !l._loading),
 };
 
 function bind_events() {
@@ -137,6 +141,8 @@ async function start() {
   const known = (ids) => ids.filter((id) => page.by_id.has(id));
   state.layers = state.layers ? known(state.layers) : default_layers();
   if (!page.by_id.has(state.focus)) state.focus = state.layers[0] ?? page.collections[0].id;
+  // An overlap filter the focus layer is not measured for (as on changing the focus: filters.js).
+  if (!measured_collections(page.by_id.get(state.focus)).includes(overlap_collection(state.overlaps))) state.overlaps = '';
   if (!state.view) {
     const extent = L.latLngBounds([]);
     for (const id of state.layers) {

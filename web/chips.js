@@ -6,6 +6,7 @@ import { h } from './panels.js?v=@ASSET_VERSION@';
 import { $, state, page } from './context.js?v=@ASSET_VERSION@';
 import { same_province } from './provinces.js?v=@ASSET_VERSION@';
 import { apply } from './filters.js?v=@ASSET_VERSION@';
+import { overlap_chip_label } from './overlaps.js?v=@ASSET_VERSION@';
 
 function province_text(name) {
   const f = page.provinces?.features.find((x) => same_province(x.properties, name));
@@ -26,6 +27,7 @@ function active_filters() {
   if (state.country) out.push([state.country, () => { state.country = ''; }]);
   if (state.year_from || state.year_to) out.push([year_text(), () => { state.year_from = ''; state.year_to = ''; }]);
   if (state.as_of) out.push([t('timeline_chip', { year: state.as_of }), () => { state.as_of = ''; }]);
+  if (state.overlaps) out.push([overlap_chip_label(state.overlaps), () => { state.overlaps = ''; }]);
   if (state.area) out.push([t('area_drawn'), () => { state.area = null; document.dispatchEvent(new Event('concessions:area')); }]);
   return out;
 }

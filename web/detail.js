@@ -10,6 +10,7 @@ import { map, fit, feature_bounds } from './map_view.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { highlight } from './layers.js?v=@ASSET_VERSION@';
 import { choose_province } from './provinces.js?v=@ASSET_VERSION@';
+import { choose_overlap, remember_overlap_names } from './overlaps.js?v=@ASSET_VERSION@';
 
 export async function select_feature(collection_id, id, { feature = null, zoom = false } = {}) {
   state.selected = { collection: collection_id, id };
@@ -47,12 +48,15 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
   const roles = await roles_of(c.id);
   const p = feature.properties ?? {};
   $('detail-title').textContent = p[roles.name] ?? p[roles.company] ?? `${t('detail')} #${feature.id}`;
+  remember_overlap_names(p.overlaps);
   const bounds = feature_bounds(feature);
   const zoom_to = () => { if (bounds) fit(bounds); };
   render_detail($('detail-body'), {
     collection: c, roles, feature,
     on_zoom: zoom_to,
     on_province: (name) => choose_province(name),
+    collection_of: (other) => page.by_id.get(other),
+    on_overlap: (value) => { if (state.overlaps !== value) choose_overlap(value); },
     on_copy: async (event) => {
       try { await navigator.clipboard.writeText(window.location.href); event.target.textContent = t('copied'); } catch { /* not allowed */ }
     },

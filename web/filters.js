@@ -15,6 +15,8 @@ import { refresh_stats, refresh_list, update_download } from './results.js?v=@AS
 import { render_static } from './language.js?v=@ASSET_VERSION@';
 import { render_chips } from './chips.js?v=@ASSET_VERSION@';
 import { refresh_timeline } from './timeline.js?v=@ASSET_VERSION@';
+import { refresh_overlaps, measured_collections } from './overlaps.js?v=@ASSET_VERSION@';
+import { overlap_collection } from './api.js?v=@ASSET_VERSION@';
 
 export function fill_focus_select() {
   const select = $('focus-select');
@@ -73,6 +75,7 @@ export function apply({ list = true, stats = true } = {}) {
   $('context-province').checked = state.context_province;
   render_chips();
   if (stats) refresh_stats();
+  if (stats) refresh_overlaps();
   if (list) refresh_list(false);
   update_download();
   refresh_timeline();
@@ -84,6 +87,8 @@ export function bind_filter_events() {
     state.focus = e.target.value;
     state.purpose = '';
     state.country = '';
+    // As the purpose: an overlap filter the new layer is not measured for goes.
+    if (!measured_collections(page.by_id.get(state.focus)).includes(overlap_collection(state.overlaps))) state.overlaps = '';
     if (!state.layers.includes(state.focus)) state.layers = page.collections.map((c) => c.id).filter((id) => id === state.focus || state.layers.includes(id));
     render_layer_list();
     render_static();
@@ -96,7 +101,7 @@ export function bind_filter_events() {
   $('year-to').addEventListener('change', (e) => { state.year_to = e.target.value; apply(); });
   $('context-province').addEventListener('change', (e) => { state.context_province = e.target.checked; apply(); });
   $('clear-filters').addEventListener('click', () => {
-    Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '', as_of: '', area: null });
+    Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '', as_of: '', overlaps: '', area: null });
     document.dispatchEvent(new Event('concessions:area'));  // area.js takes its outline off the map
     $('search-results').hidden = true;
     apply();

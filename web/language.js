@@ -12,6 +12,9 @@ import { refresh_stats, update_sort_headers, refresh_list } from './results.js?v
 import { show_detail } from './detail.js?v=@ASSET_VERSION@';
 import { render_failures } from './status.js?v=@ASSET_VERSION@';
 import { refresh_timeline } from './timeline.js?v=@ASSET_VERSION@';
+import { refresh_overlaps } from './overlaps.js?v=@ASSET_VERSION@';
+import { render_chips } from './chips.js?v=@ASSET_VERSION@';
+import { render_map_legend } from './legend.js?v=@ASSET_VERSION@';
 
 export function choose_language() {
   let lang = state.lang;
@@ -39,6 +42,9 @@ export function switch_language(lang) {
   refresh_stats();
   refresh_list(false);
   refresh_timeline();
+  refresh_overlaps();
+  render_chips();
+  render_map_legend();
   if (state.selected) show_detail(state.selected.collection, state.selected.id, { zoom: false });
   write_state(state);
 }

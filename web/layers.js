@@ -2,7 +2,7 @@
 // colours, credit lines, legend, layer list and hit testing.
 /* global L */
 import { t, language, collection_label } from './i18n.js?v=@ASSET_VERSION@';
-import { get_json, filter_params, tile_template } from './api.js?v=@ASSET_VERSION@';
+import { get_json, filter_params, tile_template, measured_against } from './api.js?v=@ASSET_VERSION@';
 import { ConcessionTiles } from './tile_layer.js?v=@ASSET_VERSION@';
 import { h } from './panels.js?v=@ASSET_VERSION@';
 import { write_state } from './url_state.js?v=@ASSET_VERSION@';
@@ -12,6 +12,7 @@ import { learn_roles } from './roles.js?v=@ASSET_VERSION@';
 import { load_provinces } from './provinces.js?v=@ASSET_VERSION@';
 import { apply } from './filters.js?v=@ASSET_VERSION@';
 import { render_map_legend } from './legend.js?v=@ASSET_VERSION@';
+import { sync_overlap_highlight, overlap_highlight_available } from './overlap_tiles.js?v=@ASSET_VERSION@';
 
 // Crop colours, by rank of area, and the collections' own colours (the
 // catalog's "color") were chosen together: every pair stays apart (CIEDE2000
@@ -111,9 +112,17 @@ export function create_layers() {
   });
 }
 
+// Under an overlap filter (overlaps.js) a concession layer that is not
+// measured against that collection cannot say which of its features lie
+// inside: it is not drawn (nor downloaded with everything shown) until the
+// filter goes, and the layer list says why.
+export function set_aside(c) {
+  return Boolean(state.overlaps) && c?.kind !== 'context' && !measured_against(c, state.overlaps);
+}
+
 export function sync_layers() {
   for (const [id, layer] of page.layers) {
-    const visible = state.layers.includes(id);
+    const visible = state.layers.includes(id) && !set_aside(page.by_id.get(id));
     if (visible) {
       layer.set_params(filter_params(state, page.by_id.get(id), page.roles.get(id)));
       if (!layer._map) layer.addTo(map);
@@ -121,7 +130,16 @@ export function sync_layers() {
       map.removeLayer(layer);
     }
   }
+  sync_overlap_highlight();
   render_map_legend();
+  render_set_aside();
+}
+
+function render_set_aside() {
+  for (const c of page.collections) {
+    const note = document.getElementById(`layer-note-${c.id}`);
+    if (note) note.hidden = !(set_aside(c) && state.layers.includes(c.id));
+  }
 }
 
 export function watch_first_draw() {
@@ -188,8 +206,12 @@ export function render_layer_list() {
     });
     return h('li', {}, h('label', { class: 'check' }, input,
       h('span', { class: 'swatch', style: `background:${c.color ?? '#888'}80;border-color:${c.color ?? '#888'}` }),
-      collection_label(c)));
+      collection_label(c)),
+    c.kind === 'context' ? null : h('p', { class: 'muted small layer-note', id: `layer-note-${c.id}`, hidden: true }, t('overlap_set_aside')));
   }));
+  render_set_aside();
+  $('overlap-map-row').hidden = !overlap_highlight_available();
+  $('overlap-map').checked = state.overlap_map;
 }
 
 export function highlight(collection_id, id) {
@@ -207,6 +229,12 @@ export function hit(latlng) {
 }
 
 export function bind_layer_events() {
+  $('overlap-map').addEventListener('change', (e) => {
+    state.overlap_map = e.target.checked;
+    sync_overlap_highlight();
+    render_map_legend();
+    write_state(state);
+  });
   $('colour-by-purpose').addEventListener('change', (e) => {
     state.colour_by_purpose = e.target.checked;
     render_purpose_legend();

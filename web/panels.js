@@ -111,7 +111,29 @@ export function term_years(value) {
   return n > 0 ? n : null;
 }
 
-export function render_detail(body, { collection, roles, feature, on_zoom, on_province, on_copy }) {
+// A concession's overlaps with protected land (issue 15 §2: items carry
+// them as overlaps: [{collection, id, name, hectares, share}], largest
+// first), under the title of each collection it is measured against, in
+// the catalog's order. Each name filters the map to what lies inside it.
+// Nothing for a layer measured against nothing.
+function overlap_list(collection, overlaps, collection_of, on_overlap) {
+  const measured = collection.overlaps_with ?? [];
+  if (!measured.length) return null;
+  const list = Array.isArray(overlaps) ? overlaps : [];
+  const order = [...measured, ...list.map((o) => o.collection).filter((id) => !measured.includes(id))];
+  const groups = [...new Set(order)].map((id) => [id, list.filter((o) => o.collection === id)]).filter(([, items]) => items.length);
+  const title = (id) => { const c = collection_of(id); return c ? collection_label(c) : id; };
+  return h('section', { class: 'detail-overlaps', 'aria-labelledby': 'detail-overlaps-heading' },
+    h('h3', { id: 'detail-overlaps-heading' }, t('overlaps_heading')),
+    groups.length ? groups.flatMap(([id, items]) => [
+      h('h4', { class: 'overlap-collection' }, title(id)),
+      h('ul', { class: 'shares overlaps', 'data-collection': id }, items.map((o) => h('li', { 'data-collection': id, 'data-id': o.id },
+        h('button', { type: 'button', class: 'link-button', title: t('overlap_show_only', { name: o.name }), onclick: () => on_overlap(`${id}:${o.id}`) }, o.name),
+        ' ', h('span', { class: 'overlap-figures' }, `${ha(o.hectares)} · ${o.share > 0 && o.share < 0.0005 ? `< ${format_number(0.1, 1)}` : format_number(100 * o.share, 1)}%`)))),
+    ]) : h('p', { class: 'muted', id: 'detail-no-overlap' }, t('overlaps_none', { layers: measured.map(title).join(', ') })));
+}
+
+export function render_detail(body, { collection, roles, feature, on_zoom, on_province, on_copy, collection_of = () => null, on_overlap = () => {} }) {
   const p = feature.properties ?? {};
   const computed = p.area_ha;
   const declared = roles.area_ha ? Number(p[roles.area_ha]) : NaN;
@@ -132,7 +154,7 @@ export function render_detail(body, { collection, roles, feature, on_zoom, on_pr
     row(t('area_declared'), `${ha(declared)}${diff}`, 'detail-declared');
   }
   const shares = Array.isArray(p.provinces) ? p.provinces : [];
-  const attributes = Object.entries(p).filter(([k]) => k !== 'provinces');
+  const attributes = Object.entries(p).filter(([k]) => k !== 'provinces' && k !== 'overlaps');
   const template = collection.document_url;
   const references = attributes.filter(([k, v]) => v && (/reference|source|^ref$/i.test(k) || document_links(v, template)));
   body.replaceChildren(
@@ -142,6 +164,7 @@ export function render_detail(body, { collection, roles, feature, on_zoom, on_pr
     shares.length ? h('ul', { class: 'shares' }, shares.map((s) => h('li', {},
       h('button', { type: 'button', class: 'link-button', onclick: () => on_province(s.name) }, province_label(s.name, s.code)),
       ` ${s.share === null || s.share === undefined ? '' : `${format_number(100 * s.share, 1)}%`}`))) : null,
+    overlap_list(collection, p.overlaps, collection_of, on_overlap),
     h('div', { class: 'button-row' },
       h('button', { type: 'button', onclick: on_zoom }, t('zoom_to')),
       h('button', { type: 'button', onclick: on_copy }, t('copy_link'))),

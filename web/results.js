@@ -10,6 +10,7 @@ import { map } from './map_view.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { select_feature } from './detail.js?v=@ASSET_VERSION@';
 import { report_failure, clear_failure } from './status.js?v=@ASSET_VERSION@';
+import { set_aside } from './layers.js?v=@ASSET_VERSION@';
 
 export const list_page = 25;
 
@@ -109,7 +110,7 @@ export function update_download() {
   if ($('download-view').checked) params.bbox = view_bbox();
   $('download-link').href = api_url(`collections/${encodeURIComponent(c.id)}/items`, params).href;
   $('download-all-link').href = download_all_url().href;
-  const shown = state.layers.filter((id) => page.by_id.has(id)).length;
+  const shown = state.layers.filter((id) => page.by_id.has(id) && !set_aside(page.by_id.get(id))).length;
   $('download-all-link').textContent = t('download_all', { n: format_number(shown) });
   $('download-all-link').hidden = shown === 0;  // no layer shown: nothing to download
 }
@@ -118,9 +119,13 @@ export function update_download() {
 // filters every concession layer takes, the purpose and country under the
 // name of the layer they were chosen for (id:field), context layers cut
 // only by the view, the drawn area and, when asked, the province.
+//
+// The overlap filter is the server's for every concession layer listed, so
+// a layer not measured for it (set aside on the map too) is not listed.
 export function download_all_url() {
-  const ids = state.layers.filter((id) => page.by_id.has(id));
+  const ids = state.layers.filter((id) => page.by_id.has(id) && !set_aside(page.by_id.get(id)));
   const shared = filter_params({ ...state, focus: '' }, { id: '', kind: 'concession' }, null);
+  if (state.overlaps) shared.overlaps = state.overlaps;
   const params = { collections: ids.join(','), ...shared };
   const focus = page.by_id.get(state.focus);
   if (focus && ids.includes(focus.id)) {

@@ -6,6 +6,9 @@
 //    &q=rubber&purpose=Rubber%20plantation&country=Chinese&year=2008-2012
 //    &as_of=2010 (the timeline's year: what was in force on 31 December 2010;
 //     year= is taken by the contract years)
+//    &overlaps=protected-areas:9 (the concessions inside protected area 9;
+//     overlaps=protected-areas: inside any) &overlap_map=1 (the map
+//     highlights where concessions lie inside protected areas; overlaps.js)
 //    &sort=-area_ha&sel=elc/100&lang=km&basemap=none&ctx=province
 //    (basemap: osm, satellite, none or a tile URL)
 //    &area=104.1,12.2;104.9,12.2;104.5,12.9 (a drawn polygon's vertices, lng,lat
@@ -26,6 +29,8 @@ export function read_state(location = window.location) {
     year_from: '',
     year_to: '',
     as_of: /^\d{4}$/.test(params.get('as_of') ?? '') ? params.get('as_of') : '',  // timeline.js
+    overlaps: params.get('overlaps') || '',  // overlaps.js
+    overlap_map: params.get('overlap_map') === '1',  // overlap_tiles.js
     sort: params.get('sort') || '-area_ha',
     selected: null,
     lang: params.get('lang') || '',
@@ -75,7 +80,7 @@ export function state_fragment(state) {
   const p = new URLSearchParams();
   if (state.view) p.set('map', `${state.view.zoom}/${state.view.lat.toFixed(4)}/${state.view.lng.toFixed(4)}`);
   if (state.layers) p.set('layers', state.layers.join(','));
-  for (const key of ['focus', 'province', 'q', 'purpose', 'country']) if (state[key]) p.set(key, state[key]);
+  for (const key of ['focus', 'province', 'q', 'purpose', 'country', 'overlaps']) if (state[key]) p.set(key, state[key]);
   if (state.year_from || state.year_to)
     p.set('year', state.year_from === state.year_to ? state.year_from : `${state.year_from}-${state.year_to}`);
   if (state.as_of) p.set('as_of', state.as_of);
@@ -86,12 +91,13 @@ export function state_fragment(state) {
   if (!state.colour_by_purpose) p.set('colour', 'collection');
   if (!state.provinces_shown) p.set('boundaries', 'off');
   if (state.context_province) p.set('ctx', 'province');
+  if (state.overlap_map) p.set('overlap_map', '1');
   if (state.area) p.set('area', area_text(state.area));
   if (state.embed) p.set('embed', '1');
-  // URLSearchParams writes spaces as '+', commas as %2C, slashes as %2F and
-  // semicolons as %3B; %20, ',', '/' and ';' read the same and make a link
-  // people can read.
-  return p.toString().replace(/\+/g, '%20').replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3B/g, ';');
+  // URLSearchParams writes spaces as '+', commas as %2C, slashes as %2F,
+  // semicolons as %3B and colons as %3A; %20, ',', '/', ';' and ':' read the
+  // same and make a link people can read.
+  return p.toString().replace(/\+/g, '%20').replace(/%2C/g, ',').replace(/%2F/g, '/').replace(/%3B/g, ';').replace(/%3A/g, ':');
 }
 
 export function write_state(state) {
