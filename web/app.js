@@ -5,7 +5,8 @@
 //
 // The modules, by concern: context (shared state), map_view, basemap,
 // layers, provinces, filters, results (statistics, list, download),
-// detail, search, language; this one binds the events and starts the page.
+// detail, search, language, timeline, overlaps (and overlap_tiles); this one
+// binds the events and starts the page.
 /* global L */
 import { t } from './i18n.js?v=@ASSET_VERSION@';
 import { get_json } from './api.js?v=@ASSET_VERSION@';
