@@ -7,7 +7,7 @@ import { t, language, collection_label } from './i18n.js?v=@ASSET_VERSION@';
 import { h } from './panels.js?v=@ASSET_VERSION@';
 import { state, page } from './context.js?v=@ASSET_VERSION@';
 import { map } from './map_view.js?v=@ASSET_VERSION@';
-import { purpose_names, other_purpose, unknown_purpose, crop_colouring } from './layers.js?v=@ASSET_VERSION@';
+import { purpose_names, other_purpose, unknown_purpose, crop_colouring, set_aside } from './layers.js?v=@ASSET_VERSION@';
 import { overlap_layer, hatch } from './overlap_tiles.js?v=@ASSET_VERSION@';
 
 const phone_width = 800;  // the same breakpoint as style.css
@@ -42,7 +42,7 @@ export const LegendControl = L.Control.extend({
     if (!this._container) return;
     this._container.setAttribute('aria-label', t('legend'));
     this._toggle.textContent = t('legend');
-    const rows = state.layers.map((id) => page.by_id.get(id)).filter(Boolean).map(layer_row);
+    const rows = state.layers.map((id) => page.by_id.get(id)).filter((c) => c && !set_aside(c)).map(layer_row);
     // The highlight of concession land inside protected areas (overlap_tiles.js), hatched as on the map.
     if (overlap_layer._map) rows.unshift(h('li', { 'data-overlap': 'protected-areas' }, h('span', { class: 'map-legend-item' },
       h('span', { class: 'swatch swatch-hatch', style: `--hatch-fill:${hatch.fill};--hatch-stripe:${hatch.stripe}`, 'aria-hidden': 'true' }), t('overlap_legend'))));
