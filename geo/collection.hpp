@@ -78,6 +78,7 @@ struct feature {
     std::vector<province_share> provinces;
     std::vector<overlap_share> overlaps;  // largest first; empty unless the collection is measured (overlaps_with)
     bool repaired = false;  // geometry was invalid and went through MakeValid
+    std::uint16_t purpose_classes = 0;  // bits of geo::purpose_classes(), from the purpose role's text
     // Polygon rings in order, each cut into runs of edge_run edges: the
     // bounding box of each run, so that a box test skips the runs far from
     // the box instead of reading every vertex (made by build_index).

@@ -2,6 +2,7 @@
 
 #include "geo/clip.hpp"
 #include "geo/geos_overlay.hpp"
+#include "geo/purpose_class.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -178,6 +179,8 @@ std::vector<std::string> queryable_names(collection const& c) {
     for (auto const& f : c.fields) names.push_back(f.name);
     for (char const* computed : {"id", "area_ha", "contract_date"})
         if (std::find(names.begin(), names.end(), computed) == names.end()) names.emplace_back(computed);
+    if (c.field_index(c.roles.purpose) >= 0 && std::find(names.begin(), names.end(), "purpose_class") == names.end())
+        names.emplace_back("purpose_class");
     return names;
 }
 
@@ -185,7 +188,7 @@ namespace {
 
 // How one property of a feature is read for filtering and sorting.
 struct property_reader {
-    enum class kind { field, id, area, contract_date } k = kind::field;
+    enum class kind { field, id, area, contract_date, purpose_class } k = kind::field;
     int field = -1;
 
     static property_reader of(collection const& c, std::string const& name) {
@@ -193,6 +196,7 @@ struct property_reader {
         if (name == "id") return {kind::id, -1};
         if (name == "area_ha") return {kind::area, -1};
         if (name == "contract_date") return {kind::contract_date, -1};
+        if (name == "purpose_class") return {kind::purpose_class, -1};
         return {kind::field, -1};
     }
     value get(feature const& f) const {
@@ -200,6 +204,12 @@ struct property_reader {
             case kind::id: return f.id;
             case kind::area: return f.area_ha;
             case kind::contract_date: return f.contract_date ? value(*f.contract_date) : value(std::monostate{});
+            case kind::purpose_class: {  // sorts by the classes' names, in table order
+                if (!f.purpose_classes) return std::monostate{};
+                std::string names;
+                for (auto n : purpose_class_names(f.purpose_classes)) names.append(names.empty() ? "" : ", ").append(n);
+                return names;
+            }
             case kind::field: return field >= 0 ? f.properties[static_cast<std::size_t>(field)] : value(std::monostate{});
         }
         return std::monostate{};
@@ -290,8 +300,16 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
         candidates.resize(c.features.size());
         for (std::uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
     }
-    std::vector<std::pair<property_reader, std::string>> equals_readers;
-    for (auto const& [name, wanted] : q.equals) equals_readers.emplace_back(property_reader::of(c, name), wanted);
+    struct equality {
+        property_reader reader;
+        std::string wanted;
+        std::uint16_t classes = 0;  // purpose_class: any of the feature's classes is the one named
+    };
+    std::vector<equality> equals_readers;
+    for (auto const& [name, wanted] : q.equals) {
+        property_reader const reader = property_reader::of(c, name);
+        equals_readers.push_back({reader, wanted, purpose_class_bit(wanted).value_or(0)});
+    }
     std::vector<int> const searched = q.text.empty() ? std::vector<int>{} : text_fields(c);
     text_matcher const text(q.text);
     bool const kept_text = c.search_text.size() == c.features.size();
@@ -327,8 +345,10 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
                                        [&](overlap_share const& o) { return overlapped[o.target]; }))
             continue;
         bool ok = true;
-        for (auto const& [reader, wanted] : equals_readers)
-            if (!equals(reader.get(f), wanted)) ok = false;
+        for (auto const& e : equals_readers)
+            if (e.reader.k == property_reader::kind::purpose_class ? !(f.purpose_classes & e.classes)
+                                                                   : !equals(e.reader.get(f), e.wanted))
+                ok = false;
         if (!ok) continue;
         if (!text.empty()) {
             searchable_text made;  // only for a collection without kept text
@@ -397,6 +417,10 @@ std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32
             case stats_group::purpose: add(role_text(c.roles.purpose, f), f.area_ha, declared); break;
             case stats_group::nationality: add(role_text(c.roles.nationality, f), f.area_ha, declared); break;
             case stats_group::year: add(f.contract_date ? f.contract_date->substr(0, 4) : "(unknown)", f.area_ha, declared); break;
+            case stats_group::purpose_class:
+                if (!f.purpose_classes) add("(unknown)", f.area_ha, declared);
+                for (auto name : purpose_class_names(f.purpose_classes)) add(std::string(name), f.area_ha, declared);
+                break;
         }
     }
     std::vector<group_stats> out;

@@ -70,7 +70,9 @@ struct group_stats {
     double area_ha = 0;      // computed from geometry (within the province, for group=province)
     double declared_ha = 0;  // from the area_ha field (likewise shared out for group=province)
 };
-enum class stats_group { province, company, purpose, nationality, year };
+// purpose_class: a concession in several classes counts in each (the
+// groups then add up to more than the total).
+enum class stats_group { province, company, purpose, nationality, year, purpose_class };
 // Largest hectares first.
 std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32_t> const& selection, stats_group group,
                                     province_index const& provinces);

@@ -1,6 +1,7 @@
 #include "geo/feature_writer.hpp"
 
 #include "geo/number_format.hpp"
+#include "geo/purpose_class.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -170,6 +171,16 @@ void append_properties_json(std::string& out, collection const& c, feature const
         out += '}';
     }
     out += ']';
+    if (c.field_index(c.roles.purpose) >= 0) {
+        out += R"(,"purpose_class":[)";
+        bool first = true;
+        for (auto name : purpose_class_names(f.purpose_classes)) {
+            if (!first) out += ',';
+            first = false;
+            append_json_string(out, name);
+        }
+        out += ']';
+    }
     if (!c.overlaps_with.empty()) {
         out += R"(,"overlaps":[)";
         for (std::size_t i = 0; i < f.overlaps.size(); ++i) {
@@ -348,11 +359,13 @@ std::string csv_header(collection const& c) {
         out += ',';
         append_csv_field(out, f.name);
     }
-    out += ",area_ha,contract_date,provinces,WKT\r\n";
+    out += ",area_ha,contract_date,provinces";
+    if (c.field_index(c.roles.purpose) >= 0) out += ",purpose_class";
+    out += ",WKT\r\n";
     return out;
 }
 
-void append_csv_row(std::string& out, feature const& f, province_index const& provinces) {
+void append_csv_row(std::string& out, collection const& c, feature const& f, province_index const& provinces) {
     out += std::to_string(f.id);
     for (auto const& v : f.properties) {
         out += ',';
@@ -380,6 +393,10 @@ void append_csv_row(std::string& out, feature const& f, province_index const& pr
         }
     }
     append_csv_field(out, names);
+    if (c.field_index(c.roles.purpose) >= 0) {
+        out += ',';
+        append_csv_field(out, purpose_class_text(f.purpose_classes));
+    }
     out += ',';
     std::string wkt;
     append_wkt(wkt, f.geom);

@@ -39,7 +39,7 @@ void append_properties_json(std::string& out, collection const& c, feature const
 // One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
 void append_csv_field(std::string& out, std::string_view s);
 std::string csv_header(collection const& c);
-void append_csv_row(std::string& out, feature const& f, province_index const& provinces);
+void append_csv_row(std::string& out, collection const& c, feature const& f, province_index const& provinces);
 
 void append_wkt(std::string& out, compact_geometry const& g);
 

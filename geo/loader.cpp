@@ -3,6 +3,7 @@
 #include "geo/dates.hpp"
 #include "geo/hash.hpp"
 #include "geo/overlaps.hpp"
+#include "geo/purpose_class.hpp"
 #include "geo/vector_reader.hpp"
 
 #include <algorithm>
@@ -44,6 +45,14 @@ void parse_contract_dates(collection& c) {
         }
     }
     c.report.unparseable_date_examples.assign(examples.begin(), examples.end());
+}
+
+void classify_purposes(collection& c) {
+    int const field = c.field_index(c.roles.purpose);
+    if (field < 0) return;
+    for (auto& f : c.features)
+        if (auto const* text = std::get_if<std::string>(&f.properties[static_cast<std::size_t>(field)]))
+            f.purpose_classes = classify_purpose(*text);
 }
 
 void parse_life_dates(collection& c) {
@@ -297,6 +306,7 @@ snapshot load(std::vector<std::string> const& sources, load_options const& optio
             check_roles(c);
             parse_contract_dates(c);
             parse_life_dates(c);
+            classify_purposes(c);
             snap.collections.push_back(std::move(c));
         }
     }

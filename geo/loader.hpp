@@ -74,5 +74,7 @@ void parse_contract_dates(collection& c);
 // duration_years field) and cancelled_date (the earliest date the cancelled
 // field names), counting what could not be read. After parse_contract_dates.
 void parse_life_dates(collection& c);
+// Fills purpose_classes from the purpose role's text (geo/purpose_class).
+void classify_purposes(collection& c);
 
 }  // namespace geo

@@ -23,7 +23,7 @@ constexpr char magic[8] = {'C', 'O', 'N', 'C', 'S', 'T', 'O', 'R'};
 // Changes whenever what a store holds, or how, changes (the build id
 // changes with every build anyway; this keeps two builds of one format apart
 // from two formats).
-constexpr std::uint32_t format = 2;
+constexpr std::uint32_t format = 3;
 // The checksum chains hash_bytes over blocks of this size, so that writer
 // and reader agree however their reads and writes are cut.
 constexpr std::size_t block = 1 << 20;
@@ -157,7 +157,7 @@ STORED(overlap_target) {
 }
 STORED(feature) {
     io(x.id), io(x.geom), io(x.bbox), io(x.properties), io(x.area_ha), io(x.contract_date), io(x.end_date),
-        io(x.cancelled_date), io(x.provinces), io(x.overlaps), io(x.repaired), io(x.edge_runs);
+        io(x.cancelled_date), io(x.provinces), io(x.overlaps), io(x.repaired), io(x.purpose_classes), io(x.edge_runs);
 }
 STORED(load_report) {
     io(x.repaired), io(x.null_geometries), io(x.unparseable_dates), io(x.unparseable_date_examples),

@@ -1,6 +1,7 @@
 #include "geo/vector_export.hpp"
 
 #include "geo/gdal_handles.hpp"
+#include "geo/purpose_class.hpp"
 
 #include <unistd.h>
 
@@ -133,7 +134,7 @@ gdal::geometry_ptr to_ogr(geometry const& g, bool multi) {
 
 // --- the attribute table -----------------------------------------------------
 
-enum class column { source, id, area_ha, contract_date, provinces };
+enum class column { source, id, area_ha, contract_date, provinces, purpose_class };
 
 struct output_field {
     column what = column::source;
@@ -199,6 +200,8 @@ void plan_field(output_field& f, export_plan& plan, collection const& c, export_
             case column::area_ha: return ft.area_ha;
             case column::contract_date: return ft.contract_date ? value(*ft.contract_date) : value();
             case column::provinces: return plan.province_text[n].empty() ? value() : value(plan.province_text[n]);
+            case column::purpose_class:
+                return ft.purpose_classes ? value(purpose_class_text(ft.purpose_classes)) : value();
             case column::source: break;
         }
         return static_cast<std::size_t>(f.source) < ft.properties.size() ? ft.properties[f.source] : value();
@@ -208,7 +211,10 @@ void plan_field(output_field& f, export_plan& plan, collection const& c, export_
         case column::id: type = field_type::integer; break;
         case column::area_ha: type = field_type::real; break;
         case column::contract_date: type = field_type::date; break;
-        case column::provinces: type = field_type::string; break;
+        case column::provinces:
+        case column::purpose_class:
+            type = field_type::string;
+            break;
         case column::source: type = c.fields[f.source].type; break;
     }
     std::size_t longest = 1;
@@ -279,6 +285,8 @@ export_plan make_plan(collection const& c, std::vector<std::uint32_t> const& sel
     plan.fields.push_back({column::area_ha, -1, unique_name("area_ha", taken)});
     plan.fields.push_back({column::contract_date, -1, unique_name("contract_date", taken)});
     plan.fields.push_back({column::provinces, -1, unique_name("provinces", taken)});
+    if (c.field_index(c.roles.purpose) >= 0)
+        plan.fields.push_back({column::purpose_class, -1, unique_name("purpose_class", taken)});
     for (auto& f : plan.fields) plan_field(f, plan, c, format);
     return plan;
 }
@@ -375,6 +383,9 @@ OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList op
                     break;
                 case column::provinces:
                     if (!plan.province_text[n].empty()) out.SetField(at[i], plan.province_text[n].c_str());
+                    break;
+                case column::purpose_class:
+                    if (f.purpose_classes) out.SetField(at[i], purpose_class_text(f.purpose_classes).c_str());
                     break;
                 case column::source:
                     if (static_cast<std::size_t>(field.source) < f.properties.size())

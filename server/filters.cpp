@@ -1,6 +1,7 @@
 #include "server/filters.hpp"
 
 #include "geo/drawn_area.hpp"
+#include "geo/purpose_class.hpp"
 #include "server/links.hpp"
 #include "server/param_text.hpp"
 
@@ -200,6 +201,15 @@ std::optional<response> check_overlaps(geo::collection const& c, feature_filters
     if (!known)
         return error_response(400, make_message(message_id::overlaps_no_feature, other.id, quote_text(wanted.name)));
     return std::nullopt;
+}
+
+std::optional<response> check_filters_for(geo::collection const& c, feature_filters const& filters,
+                                          geo::dataset const& data) {
+    for (auto const& [name, value] : filters.properties)
+        if (name == "purpose_class" && c.field_index(name) < 0 && !geo::purpose_class_bit(value))
+            return error_response(
+                400, make_message(message_id::purpose_class_unknown, quote_text(value), geo::purpose_class_list()));
+    return check_overlaps(c, filters, data);
 }
 
 std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo::province_index const& provinces) {

@@ -83,6 +83,10 @@ struct filter_set {
 // (the catalog's "overlaps"), or a feature that collection does not have.
 std::optional<response> check_overlaps(geo::collection const& c, feature_filters const& filters,
                                        geo::dataset const& data);
+// The checks of the filters that depend on the collection: check_overlaps,
+// and a purpose_class= that names no class (a 400 listing them).
+std::optional<response> check_filters_for(geo::collection const& c, feature_filters const& filters,
+                                          geo::dataset const& data);
 
 // An unknown province is a 400 naming the closest names.
 std::variant<filter_set, response> resolve_filters(feature_filters const& parsed, geo::province_index const& provinces);

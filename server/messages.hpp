@@ -54,6 +54,7 @@ enum class message_id : std::uint8_t {
     overlaps_not_measured,
     overlaps_no_feature,
     overlap_group_unmeasured,
+    purpose_class_unknown,
     table_format,
     datetime_slashes,
     datetime_start,

@@ -94,7 +94,7 @@ json openapi_document(std::string const& title, std::string const& base_url, std
     json stats_params = filter_params();
     stats_params.insert(stats_params.begin(), collection_id);
     stats_params.push_back(lang);
-    stats_params.push_back(param("group", "query", "Group by", {{"type", "string"}, {"enum", {"province", "company", "purpose", "nationality", "year", "overlap"}}, {"default", "province"}}));
+    stats_params.push_back(param("group", "query", "Group by", {{"type", "string"}, {"enum", {"province", "company", "purpose", "nationality", "year", "purpose_class", "overlap"}}, {"default", "province"}}));
 
     json download_params = filter_params();
     download_params.insert(download_params.begin(),

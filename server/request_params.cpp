@@ -30,8 +30,8 @@ constexpr std::array<parameter, 7> own_parameters = {{
     {"download", true, false, false},
     {"lang", true, true, true},  // read by api::handle (server/language.hpp); never selects features
 }};
-constexpr std::array<std::string_view, 6> stats_groups = {"province",    "company", "purpose",
-                                                          "nationality", "year",    "overlap"};
+constexpr std::array<std::string_view, 7> stats_groups = {"province", "company",       "purpose", "nationality",
+                                                          "year",     "purpose_class", "overlap"};
 
 // A route's keys, in the order its error messages have always named them:
 // its first own key (f or group), bbox, the paging keys, the other filters,

@@ -36,7 +36,7 @@ struct items_params {
 
 struct stats_params {
     feature_filters filters;
-    std::string group = "province";  // province | company | purpose | nationality | year
+    std::string group = "province";  // province | company | purpose | nationality | year | purpose_class | overlap
 };
 
 // GET /collections/{c}/timeline and /collections/{c}/overlaps/{other}: the

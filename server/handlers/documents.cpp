@@ -1,6 +1,7 @@
 // The documents that describe the service: landing page, OpenAPI,
 // conformance, collections, queryables, and the map page's assets.
 
+#include "geo/purpose_class.hpp"
 #include "geo/summary.hpp"
 #include "server/assets.hpp"
 #include "server/handlers/handlers.hpp"
@@ -178,6 +179,18 @@ response queryables(request_context const& ctx, geo::collection const& c) {
     if (!props.contains("area_ha")) props["area_ha"] = {{"title", "Area in hectares, computed from the geometry"}, {"type", "number"}};
     if (!props.contains("contract_date"))
         props["contract_date"] = {{"title", "Contract date"}, {"type", "string"}, {"format", "date"}};
+    if (c.field_index(c.roles.purpose) >= 0 && !props.contains("purpose_class")) {
+        json names = json::array(), names_km = json::array();
+        for (auto const& k : geo::purpose_classes()) {
+            names.push_back(k.name);
+            names_km.push_back(k.name_km);
+        }
+        props["purpose_class"] = {
+            {"title", "Purpose class, from the " + c.roles.purpose + " field's words; a concession can be in several"},
+            {"type", "string"},
+            {"enum", names},
+            {"x-enum-km", names_km}};  // the same classes' names in Khmer, in order
+    }
     json doc = {{"$schema", "https://json-schema.org/draft/2019-09/schema"},
                 {"$id", ctx.url("/collections/" + c.id + "/queryables")},
                 {"type", "object"},

@@ -70,7 +70,7 @@ response text_download(request_context const& ctx, geo::collection const& c,
         auto const& sel = *selection;
         while (*position < sel.size() && out.size() < 512 * 1024) {
             if (csv) {
-                geo::append_csv_row(out, cp->features[sel[*position]], data->provinces());
+                geo::append_csv_row(out, *cp, cp->features[sel[*position]], data->provinces());
                 out.insert(out.size() - 2, provenance_cells);
             } else {
                 if (*position > 0) out += ',';
@@ -401,7 +401,7 @@ response multi_download(request_context const& ctx) {
         download_layer l{c, c->kind == "context", {}, nullptr};
         feature_filters const own = filters_for(*c, l.context, p);
         if (auto e = check_properties(*c, own, data)) return std::move(*e);
-        if (auto e = check_overlaps(*c, own, data)) return std::move(*e);
+        if (auto e = check_filters_for(*c, own, data)) return std::move(*e);
         l.params = params_for(*c, l.context, p, ctx.t.query);
         auto const own_resolved = resolve_filters(own, data.provinces());  // the province resolved above: no error
         l.selection = std::make_shared<std::vector<std::uint32_t> const>(geo::select(*c, std::get<filter_set>(own_resolved).query));

@@ -70,7 +70,7 @@ std::variant<checked_query<Params>, response> check_query(std::variant<Params, p
                                                           geo::dataset const& data, geo::collection const& c) {
     if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
     auto& params = std::get<Params>(parsed);
-    if (auto e = check_overlaps(c, params.filters, data)) return std::move(*e);
+    if (auto e = check_filters_for(c, params.filters, data)) return std::move(*e);
     auto filters = resolve_filters(params.filters, data.provinces());
     if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
     return checked_query<Params>{std::move(params), std::move(std::get<filter_set>(filters))};

@@ -35,7 +35,8 @@ response items(request_context const& ctx, geo::collection const& c) {
         r.content_type = std::string(format.media_type);
         r.cacheable = true;
         r.body = geo::csv_header(c);
-        for (std::size_t i = begin; i < end; ++i) geo::append_csv_row(r.body, c.features[selection[i]], data.provinces());
+        for (std::size_t i = begin; i < end; ++i)
+            geo::append_csv_row(r.body, c, c.features[selection[i]], data.provinces());
         return r;
     }
     response r;

@@ -185,6 +185,7 @@ response stats(request_context const& ctx, geo::collection const& c) {
     if (p.group == "purpose") group = geo::stats_group::purpose;
     if (p.group == "nationality") group = geo::stats_group::nationality;
     if (p.group == "year") group = geo::stats_group::year;
+    if (p.group == "purpose_class") group = geo::stats_group::purpose_class;
     double area = 0, declared = 0;
     for (auto i : selection) {
         area += c.features[i].area_ha;

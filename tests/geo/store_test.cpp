@@ -63,6 +63,12 @@ void expect_same(geo::dataset const& a, geo::dataset const& b) {
         q.bbox = geo::box{mid.x - 0.3, mid.y - 0.3, mid.x + 0.3, mid.y + 0.3};
         q.text = "co";
         EXPECT_EQ(geo::select(ca, q), geo::select(cb, q)) << ca.id;
+        // Derived members too, which the text does not show to a filter.
+        geo::feature_query classes;
+        classes.equals = {{"purpose_class", "Rubber"}};
+        EXPECT_EQ(geo::select(ca, classes), geo::select(cb, classes)) << ca.id;
+        for (std::size_t i = 0; i < ca.features.size(); ++i)
+            ASSERT_EQ(ca.features[i].purpose_classes, cb.features[i].purpose_classes) << ca.id << " feature " << i;
     }
 }
 
@@ -95,6 +101,9 @@ TEST_F(store, a_dataset_read_back_answers_exactly_as_the_one_loaded) {
     auto const second = load();
     EXPECT_TRUE(second.from_store) << second.note;
     expect_same(*first.data, *second.data);
+    geo::feature_query rubber;  // so that the purpose classes' comparison could fail
+    rubber.equals = {{"purpose_class", "Rubber"}};
+    EXPECT_FALSE(geo::select(second.data->collections().front(), rubber).empty());
     // Whole features kept as text, or only their properties: both read back.
     options.feature_text_bytes = 0;
     auto const third = load_and_keep();

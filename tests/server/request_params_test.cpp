@@ -576,8 +576,9 @@ TEST(parse_stats_params, every_group) {
 }
 
 TEST(parse_stats_params, unknown_group_lists_the_known_ones) {
-    EXPECT_EQ(stats_error({{"group", "colour"}}),
-              "group must be one of province, company, purpose, nationality, year, overlap, got 'colour'");
+    EXPECT_EQ(
+        stats_error({{"group", "colour"}}),
+        "group must be one of province, company, purpose, nationality, year, purpose_class, overlap, got 'colour'");
     EXPECT_EQ(stats_error({{"group", ""}}), "parameter 'group' needs a value");
 }
 
