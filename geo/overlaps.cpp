@@ -29,7 +29,10 @@ region_set regions_of(collection const& c) {
     return r;
 }
 
-void measure(collection& c, std::vector<region_set const*> const& sets, unsigned threads) {
+// The collections of `group` all measured against `sets`: one overlay per
+// thread for all of their features (building an overlay cuts every target
+// into grid pieces, which costs as much as measuring a layer).
+void measure(std::vector<collection*> const& group, std::vector<region_set const*> const& sets, unsigned threads) {
     // One overlay over every target feature of every measured collection;
     // region k is sets[s].positions[j] for the k-th (s, j) in order.
     std::vector<geometry const*> regions;
@@ -40,32 +43,44 @@ void measure(collection& c, std::vector<region_set const*> const& sets, unsigned
             region_of.emplace_back(s, sets[s]->positions[j]);
         }
     if (regions.empty()) return;
-    std::vector<std::vector<region_overlay::overlap>> found(c.features.size());
-    parallel_ranges(c.features.size(), threads, 64, [&](std::size_t begin, std::size_t end) {
+    std::vector<std::pair<std::size_t, std::size_t>> work;  // (collection in group, feature) with an area
+    std::vector<std::vector<std::vector<region_overlay::overlap>>> found(group.size());
+    for (std::size_t g = 0; g < group.size(); ++g) {
+        found[g].resize(group[g]->features.size());
+        for (std::size_t i = 0; i < group[g]->features.size(); ++i)
+            if (group[g]->features[i].area_ha > 0) work.emplace_back(g, i);
+    }
+    if (work.empty()) return;
+    parallel_ranges(work.size(), threads, 64, [&](std::size_t begin, std::size_t end) {
         region_overlay const overlay(regions, /*partition=*/false);
-        for (std::size_t i = begin; i < end; ++i)
-            if (c.features[i].area_ha > 0) found[i] = overlay.overlaps(c.features[i].geom.expand());
-    });
-    // Targets numbered in the order first met, so the table is the same for
-    // the same data whatever the threads did.
-    std::map<std::uint32_t, std::uint32_t> target_of_region;
-    for (std::size_t i = 0; i < c.features.size(); ++i) {
-        auto& overlaps = c.features[i].overlaps;
-        overlaps.clear();
-        for (auto const& o : found[i]) {
-            if (o.area_m2 <= 0) continue;
-            auto [it, added] =
-                target_of_region.try_emplace(o.region, static_cast<std::uint32_t>(c.overlap_targets.size()));
-            if (added) {
-                auto const& [s, position] = region_of[o.region];
-                collection const& other = *sets[s]->c;
-                feature const& g = other.features[position];
-                c.overlap_targets.push_back({other.id, g.id, name_of(other, g), position});
-            }
-            overlaps.push_back({it->second, o.area_m2 / 10'000.0});
+        for (std::size_t k = begin; k < end; ++k) {
+            auto const [g, i] = work[k];
+            found[g][i] = overlay.overlaps(group[g]->features[i].geom.expand());
         }
-        std::sort(overlaps.begin(), overlaps.end(),
-                  [](overlap_share const& a, overlap_share const& b) { return a.area_ha > b.area_ha; });
+    });
+    for (std::size_t g = 0; g < group.size(); ++g) {
+        collection& c = *group[g];
+        // Targets numbered in the order first met, so the table is the same
+        // for the same data whatever the threads did.
+        std::map<std::uint32_t, std::uint32_t> target_of_region;
+        for (std::size_t i = 0; i < c.features.size(); ++i) {
+            auto& overlaps = c.features[i].overlaps;
+            overlaps.clear();
+            for (auto const& o : found[g][i]) {
+                if (o.area_m2 <= 0) continue;
+                auto [it, added] =
+                    target_of_region.try_emplace(o.region, static_cast<std::uint32_t>(c.overlap_targets.size()));
+                if (added) {
+                    auto const& [s, position] = region_of[o.region];
+                    collection const& other = *sets[s]->c;
+                    feature const& t = other.features[position];
+                    c.overlap_targets.push_back({other.id, t.id, name_of(other, t), position});
+                }
+                overlaps.push_back({it->second, o.area_m2 / 10'000.0});
+            }
+            std::sort(overlaps.begin(), overlaps.end(),
+                      [](overlap_share const& a, overlap_share const& b) { return a.area_ha > b.area_ha; });
+        }
     }
 }
 
@@ -73,6 +88,8 @@ void measure(collection& c, std::vector<region_set const*> const& sets, unsigned
 
 void measure_overlaps(std::vector<collection>& collections, unsigned threads) {
     std::map<std::string, region_set> sets;  // by collection id, made once for all that name it
+    // Collections measured against the same sets, measured together.
+    std::map<std::vector<region_set const*>, std::vector<collection*>> groups;
     for (auto& c : collections) {
         c.overlap_targets.clear();
         for (auto& f : c.features) f.overlaps.clear();
@@ -90,8 +107,9 @@ void measure_overlaps(std::vector<collection>& collections, unsigned threads) {
             if (it == sets.end()) it = sets.emplace(id, regions_of(*other)).first;
             wanted.push_back(&it->second);
         }
-        measure(c, wanted, threads);
+        if (!wanted.empty()) groups[wanted].push_back(&c);
     }
+    for (auto const& [wanted, group] : groups) measure(group, wanted, threads);
 }
 
 namespace {
