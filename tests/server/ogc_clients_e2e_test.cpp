@@ -87,6 +87,7 @@ TEST_F(server_e2e_api, openapi_lists_every_path_and_each_answers) {
     for (std::string const p : {"/", "/api", "/conformance", "/collections", "/collections/{collectionId}",
                                 "/collections/{collectionId}/queryables", "/collections/{collectionId}/items",
                                 "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/stats",
+                                "/collections/{collectionId}/timeline", "/collections/{collectionId}/overlaps/{otherId}",
                                 "/provinces", "/provinces/{province}", "/healthz", "/metrics", "/download"})
         EXPECT_TRUE(paths.count(p)) << p << " missing from /api";
     // Every documented path exists.
@@ -94,6 +95,7 @@ TEST_F(server_e2e_api, openapi_lists_every_path_and_each_answers) {
         path = std::regex_replace(path, std::regex(R"(\{collectionId\})"), "elc");
         path = std::regex_replace(path, std::regex(R"(\{featureId\})"), "0");
         path = std::regex_replace(path, std::regex(R"(\{province\})"), "Kratie");
+        path = std::regex_replace(path, std::regex(R"(\{otherId\})"), "protected-areas");
         if (path == "/download") path += "?collections=elc";  // its one required parameter
         EXPECT_EQ(get(path).status, 200) << path;
     }
