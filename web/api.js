@@ -86,9 +86,9 @@ export function infer_roles(tile_properties, item_properties, guessed) {
 // protected land?" can be seen. On concession layers, province, text,
 // contract years and the timeline's year apply to every layer (only they
 // have dates: a context layer is shown whole whatever the year), the
-// overlap filter to every layer measured against its collection; purpose
-// and investor country only to the collection they were chosen for,
-// through its own field names.
+// overlap filter to every layer measured against its collection; crop,
+// purpose and investor country only to the collection they were chosen
+// for, through its own field names.
 //
 // A drawn area is the exception: it applies to every layer, context layers
 // too ("what lies in the area I drew").
@@ -112,6 +112,9 @@ export function filter_params(filters, collection, roles) {
   // 400 for another).
   if (filters.overlaps && measured_against(collection, filters.overlaps)) p.overlaps = filters.overlaps;
   if (collection_id === filters.focus && roles) {
+    // A crop class (crops.js) is the server's derived purpose_class; a
+    // purpose is the source's own text, in its own field.
+    if (filters.crop && roles.purpose) p.purpose_class = filters.crop;
     if (filters.purpose && roles.purpose) p[roles.purpose] = filters.purpose;
     if (filters.country && roles.nationality) p[roles.nationality] = filters.country;
   }

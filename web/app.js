@@ -39,6 +39,7 @@ window.concessions_page = {
   get first_drawn_ms() { return page.first_drawn_ms; },
   get map() { return map; },
   get layers() { return page.layers; },
+  get purpose_classes() { return page.purpose_classes; },  // the legend's crop colours
   overlap_layer,
   is_idle: () => page.busy === 0 && !map._animatingZoom && !map._panAnim?._inProgress &&
     [...page.layers.values(), overlap_layer].every((l) => !l._map || !l._loading),
@@ -152,9 +153,9 @@ async function start() {
     }
     map.fitBounds(extent.isValid() ? extent : cambodia, { animate: false });
   }
-  // The focus collection's field roles turn purpose and country filters into
+  // The focus collection's field roles turn crop, purpose and country filters into
   // API parameters: wait for them only when such a filter is in the URL.
-  if (state.purpose || state.country) await roles_of(state.focus);
+  if (state.crop || state.purpose || state.country) await roles_of(state.focus);
   create_layers();
   render_static();
   render_layer_list();

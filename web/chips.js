@@ -7,6 +7,7 @@ import { $, state, page } from './context.js?v=@ASSET_VERSION@';
 import { same_province } from './provinces.js?v=@ASSET_VERSION@';
 import { apply } from './filters.js?v=@ASSET_VERSION@';
 import { overlap_chip_label } from './overlaps.js?v=@ASSET_VERSION@';
+import { purpose_label } from './layers.js?v=@ASSET_VERSION@';
 
 function province_text(name) {
   const f = page.provinces?.features.find((x) => same_province(x.properties, name));
@@ -23,6 +24,7 @@ function active_filters() {
   const out = [];
   if (state.province) out.push([province_text(state.province), () => { state.province = ''; }]);
   if (state.q) out.push([`“${state.q}”`, () => { state.q = ''; $('search-results').hidden = true; }]);
+  if (state.crop) out.push([purpose_label(state.crop), () => { state.crop = ''; }]);
   if (state.purpose) out.push([state.purpose, () => { state.purpose = ''; }]);
   if (state.country) out.push([state.country, () => { state.country = ''; }]);
   if (state.year_from || state.year_to) out.push([year_text(), () => { state.year_from = ''; state.year_to = ''; }]);

@@ -8,7 +8,8 @@ import { $, state, page, tracked } from './context.js?v=@ASSET_VERSION@';
 import { report_failure, clear_failure } from './status.js?v=@ASSET_VERSION@';
 import { map, fit, feature_bounds } from './map_view.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
-import { highlight } from './layers.js?v=@ASSET_VERSION@';
+import { highlight, purpose_label } from './layers.js?v=@ASSET_VERSION@';
+import { crop_info, choose_crop } from './crops.js?v=@ASSET_VERSION@';
 import { choose_province } from './provinces.js?v=@ASSET_VERSION@';
 import { choose_overlap, remember_overlap_names } from './overlaps.js?v=@ASSET_VERSION@';
 
@@ -46,6 +47,7 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
   }
   clear_failure('detail');
   const roles = await roles_of(c.id);
+  const crops = roles.purpose ? await crop_info(c.id) : null;
   const p = feature.properties ?? {};
   $('detail-title').textContent = p[roles.name] ?? p[roles.company] ?? `${t('detail')} #${feature.id}`;
   remember_overlap_names(p.overlaps);
@@ -57,6 +59,11 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
     on_province: (name) => choose_province(name),
     collection_of: (other) => page.by_id.get(other),
     on_overlap: (value) => { if (state.overlaps !== value) choose_overlap(value); },
+    // A layer with crop classes shows a concession's; on the focus layer each filters.
+    crops: crops?.in_use ? {
+      label: (name) => purpose_label(name),
+      on_choose: c.id === state.focus ? (name) => choose_crop(name) : null,
+    } : null,
     on_copy: async (event) => {
       try { await navigator.clipboard.writeText(window.location.href); event.target.textContent = t('copied'); } catch { /* not allowed */ }
     },

@@ -1,4 +1,4 @@
-// The filters (focus collection, purpose, country, years) and apply(),
+// The filters (focus collection, crop or purpose, country, years) and apply(),
 // through which every change goes so that the map, list, statistics,
 // download link, timeline and URL always describe the same selection (the
 // timeline's year has its own control, timeline.js).
@@ -17,6 +17,7 @@ import { render_chips } from './chips.js?v=@ASSET_VERSION@';
 import { refresh_timeline } from './timeline.js?v=@ASSET_VERSION@';
 import { refresh_overlaps, measured_collections } from './overlaps.js?v=@ASSET_VERSION@';
 import { overlap_collection } from './api.js?v=@ASSET_VERSION@';
+import { crop_info, use_crops, refresh_crop_counts, render_crop_options, choose_purpose } from './crops.js?v=@ASSET_VERSION@';
 
 export function fill_focus_select() {
   const select = $('focus-select');
@@ -44,12 +45,19 @@ export async function load_focus_options() {
   const roles = await roles_of(c.id);
   const path = `collections/${encodeURIComponent(c.id)}/stats`;
   const groups = (group) => get_json(path, { group }).catch(() => ({ groups: [] }));
-  // Purposes first: they colour the map and the legend.
-  const purpose = await tracked(groups('purpose'));
+  // Crops first: they colour the map and the legend. A layer with crop
+  // classes lists those (crops.js), another its own purpose values.
+  const info = roles.purpose ? await tracked(crop_info(c.id)) : null;
   if (c.id !== state.focus) return;
-  $('purpose-select').disabled = !roles.purpose;
-  fill_group_select($('purpose-select'), roles.purpose ? purpose.groups : [], state.purpose);
-  compute_purpose_classes(roles.purpose ? purpose.groups : []);
+  if (use_crops(c, roles, info)) apply();
+  else if (page.crops) refresh_crop_counts();
+  if (!page.crops) {
+    const purpose = roles.purpose ? await tracked(groups('purpose')) : { groups: [] };
+    if (c.id !== state.focus) return;
+    $('purpose-select').disabled = !roles.purpose;
+    fill_group_select($('purpose-select'), purpose.groups, state.purpose);
+    compute_purpose_classes(purpose.groups);
+  }
   const [nationality, year] = await tracked(page.drawn.then(() => Promise.all([groups('nationality'), groups('year')])));
   if (c.id !== state.focus) return;
   $('country-select').disabled = !roles.nationality;
@@ -67,7 +75,7 @@ export function apply({ list = true, stats = true } = {}) {
   const select = $('province-select');
   const option = [...select.options].find((o) => o.value && same_province({ name: o.value }, state.province));
   if (state.province && !option) fill_province_select(); else select.value = option ? option.value : '';
-  $('purpose-select').value = state.purpose;
+  if (page.crops) render_crop_options(); else $('purpose-select').value = state.purpose;
   $('country-select').value = state.country;
   $('year-from').value = state.year_from;
   $('year-to').value = state.year_to;
@@ -76,6 +84,7 @@ export function apply({ list = true, stats = true } = {}) {
   render_chips();
   if (stats) refresh_stats();
   if (stats) refresh_overlaps();
+  if (stats) refresh_crop_counts();
   if (list) refresh_list(false);
   update_download();
   refresh_timeline();
@@ -85,6 +94,8 @@ export function apply({ list = true, stats = true } = {}) {
 export function bind_filter_events() {
   $('focus-select').addEventListener('change', (e) => {
     state.focus = e.target.value;
+    page.crops = null;  // until load_focus_options knows the new layer's
+    state.crop = '';
     state.purpose = '';
     state.country = '';
     // As the purpose: an overlap filter the new layer is not measured for goes.
@@ -95,13 +106,13 @@ export function bind_filter_events() {
     apply();
     load_focus_options();
   });
-  $('purpose-select').addEventListener('change', (e) => { state.purpose = e.target.value; apply(); });
+  $('purpose-select').addEventListener('change', (e) => { choose_purpose(e.target.value); apply(); });
   $('country-select').addEventListener('change', (e) => { state.country = e.target.value; apply(); });
   $('year-from').addEventListener('change', (e) => { state.year_from = e.target.value; apply(); });
   $('year-to').addEventListener('change', (e) => { state.year_to = e.target.value; apply(); });
   $('context-province').addEventListener('change', (e) => { state.context_province = e.target.checked; apply(); });
   $('clear-filters').addEventListener('click', () => {
-    Object.assign(state, { province: '', q: '', purpose: '', country: '', year_from: '', year_to: '', as_of: '', overlaps: '', area: null });
+    Object.assign(state, { province: '', q: '', crop: '', purpose: '', country: '', year_from: '', year_to: '', as_of: '', overlaps: '', area: null });
     document.dispatchEvent(new Event('concessions:area'));  // area.js takes its outline off the map
     $('search-results').hidden = true;
     apply();

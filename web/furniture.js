@@ -2,10 +2,10 @@
 // entries, the credit lines, a scale bar's length, the date. Print
 // (print.js), the PNG export (export_png.js) and the embedded map
 // (embed.js) draw them each in their own way from these.
-import { t, language, collection_label } from './i18n.js?v=@ASSET_VERSION@';
+import { t, collection_label } from './i18n.js?v=@ASSET_VERSION@';
 import { state, page } from './context.js?v=@ASSET_VERSION@';
 import { map } from './map_view.js?v=@ASSET_VERSION@';
-import { purpose_names, other_purpose, unknown_purpose } from './layers.js?v=@ASSET_VERSION@';
+import { purpose_label, other_purpose, unknown_purpose } from './layers.js?v=@ASSET_VERSION@';
 
 export function visible_collections() {
   return state.layers.map((id) => page.by_id.get(id)).filter(Boolean);
@@ -15,14 +15,13 @@ export function visible_collections() {
 // layer its crop classes when the map colours by crop.
 export function legend_items() {
   const items = [];
-  const names = purpose_names[language()] ?? purpose_names.en;
   for (const c of visible_collections()) {
     const colour = c.color ?? '#888888';
     items.push({ fill: `${colour}80`, stroke: colour, label: collection_label(c), indent: false });
     const by_crop = c.id === state.focus && c.kind !== 'context' && state.colour_by_purpose && page.purpose_classes.size;
     if (!by_crop) continue;
     for (const { key, label } of page.purpose_labels)
-      items.push({ fill: page.purpose_classes.get(key), stroke: colour, label: names[key] ?? label, indent: true });
+      items.push({ fill: page.purpose_classes.get(key), stroke: colour, label: purpose_label(key, label), indent: true });
     items.push({ fill: other_purpose, stroke: colour, label: t('other'), indent: true });
     items.push({ fill: unknown_purpose, stroke: colour, label: t('unknown'), indent: true });
   }
@@ -62,6 +61,7 @@ export function filter_summary() {
   const parts = [];
   if (state.province) parts.push(state.province);
   if (state.q) parts.push(`“${state.q}”`);
+  if (state.crop) parts.push(purpose_label(state.crop));
   if (state.purpose) parts.push(state.purpose);
   if (state.country) parts.push(state.country);
   if (state.year_from || state.year_to) parts.push(`${state.year_from || '…'}–${state.year_to || '…'}`);

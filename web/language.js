@@ -15,6 +15,7 @@ import { refresh_timeline } from './timeline.js?v=@ASSET_VERSION@';
 import { refresh_overlaps } from './overlaps.js?v=@ASSET_VERSION@';
 import { render_chips } from './chips.js?v=@ASSET_VERSION@';
 import { render_map_legend } from './legend.js?v=@ASSET_VERSION@';
+import { render_crop_options } from './crops.js?v=@ASSET_VERSION@';
 
 export function choose_language() {
   let lang = state.lang;
@@ -33,6 +34,7 @@ export function switch_language(lang) {
   show_basemap_status();
   render_failures();
   for (const id of ['purpose-select', 'country-select', 'year-from', 'year-to']) $(id).options[0].textContent = t('any');
+  render_crop_options();  // the classes' names in the new language
   render_layer_list();
   refresh_credits();
   render_purpose_legend();

@@ -24,21 +24,67 @@ export const palette = ['#c92235', '#f4d048', '#6c9957', '#87bcaa', '#8f6d56', '
 export const unknown_purpose = '#ffffff';
 export const other_purpose = '#9699a0';
 
-export function purpose_class(value) {
-  if (value === null || value === undefined || value === '' || value === '(unknown)') return '';
-  const text = String(value).toLowerCase();
-  const known = [['rubber', ['rubber']], ['sugar', ['sugar']], ['palm', ['palm']], ['cassava', ['cassava']],
-    // Tectona is teak, merkusii a pine, Trincomali wood a timber tree.
-    ['trees', ['acacia', 'eucalypt', 'teak', 'tectona', 'tree', 'wood', 'timber', 'pine', 'merkusii', 'trincomali']],
-    ['agro', ['agro', 'agri']]];
-  for (const [key, words] of known) if (words.some((w) => text.includes(w))) return key;
-  return text.trim();
+// The server's purpose classes (geo/purpose_class.cpp, the derived
+// queryable purpose_class), with the same words and the same rule: a class
+// whose word begins a word of the text (after its start or anything but a
+// letter, so "port" is in "International Port" but not in "support"); no
+// word of any class is "Other"; a text of only spaces, dashes and dots is
+// none. tests/web/crops.test.mjs compares this with the server's list for
+// every ELC purpose.
+export const purpose_class_words = [
+  ['Rubber', ['rubber']],
+  ['Sugar cane', ['sugar', 'surgar']],
+  ['Oil palm', ['palm']],
+  ['Cassava', ['cassava', 'tapioca', 'manioc']],
+  // Tectona is teak, merkusii a pine, maysak a timber tree, Pistacia chinensis grown for its wood.
+  ['Trees and wood', ['acacia', 'eucalypt', 'teak', 'tectona', 'tree', 'wood', 'timber', 'pine', 'maysak', 'merkusii', 'pistacia']],
+  ['Agro-industrial', ['agro', 'agri']],
+  ['Other crops', ['corn', 'cashew', 'jatropha', 'coffee', 'fruit', 'pepper']],
+  ['Tourism', ['touris', 'ecotur']],
+  ['Infrastructure', ['port', 'airport', 'hydrodam', 'dam', 'hydropower']],
+  ['Aquaculture', ['shrimp', 'fish', 'aquaculture']],
+];
+const class_patterns = purpose_class_words.map(([name, words]) => [name, new RegExp(`(?:^|[^a-z])(?:${words.join('|')})`)]);
+
+// The classes of a purpose text, in the server's order: [] for none.
+export function purpose_classes_of(value) {
+  if (value === null || value === undefined) return [];
+  // ASCII only, as the server's std::tolower.
+  const text = String(value).replace(/[A-Z]/g, (ch) => ch.toLowerCase());
+  if (/^[\s.-]*$/.test(text)) return [];
+  const classes = class_patterns.filter(([, pattern]) => pattern.test(text)).map(([name]) => name);
+  return classes.length ? classes : ['Other'];
 }
 
+// The six classes the map can colour (the palette's six): a purpose in
+// several takes the first of them, in the server's order.
+export const coloured_classes = purpose_class_words.slice(0, 6).map(([name]) => name);
+
+// The legend's key of a tile's purpose text (tiles carry the text, not the
+// classes): its first coloured class, '' when not stated, else the text
+// itself (a layer without crop classes, such as mining's commodities, is
+// coloured by its own values).
+export function purpose_class(value) {
+  if (value === '(unknown)') return '';
+  const classes = purpose_classes_of(value);
+  if (!classes.length) return '';
+  return classes.find((c) => coloured_classes.includes(c)) ?? String(value).toLowerCase().trim();
+}
+
+// The classes' names; the server's queryables give them too (x-enum-km),
+// and those win when loaded (crops.js). tests/geo/text_search_test.cpp
+// checks the Khmer against geo/text_search.cpp.
 export const purpose_names = {
-  en: { rubber: 'Rubber', sugar: 'Sugar cane', palm: 'Oil palm', cassava: 'Cassava', trees: 'Trees and wood', agro: 'Agro-industrial' },
-  km: { rubber: 'កៅស៊ូ', sugar: 'អំពៅ', palm: 'ដូងប្រេង', cassava: 'ដំឡូងមី', trees: 'ដើមឈើ និងឈើ', agro: 'កសិ-ឧស្សាហកម្ម' },
+  en: { 'Rubber': 'Rubber', 'Sugar cane': 'Sugar cane', 'Oil palm': 'Oil palm', 'Cassava': 'Cassava', 'Trees and wood': 'Trees and wood', 'Agro-industrial': 'Agro-industrial' },
+  km: { 'Rubber': 'កៅស៊ូ', 'Sugar cane': 'អំពៅ', 'Oil palm': 'ដូងប្រេង', 'Cassava': 'ដំឡូងមី', 'Trees and wood': 'ដើមឈើ និងឈើ', 'Agro-industrial': 'កសិ-ឧស្សាហកម្ម' },
 };
+
+// A legend key or class in the page's language: the server's name when
+// it gave one, else the page's own, else `fallback` (a raw value).
+export function purpose_label(key, fallback = key) {
+  const lang = language();
+  return page.class_names?.[lang]?.[key] ?? purpose_names[lang]?.[key] ?? purpose_names.en[key] ?? fallback;
+}
 
 // Whether a layer is drawn in crop colours: the focus collection, a
 // concession layer, shown, with "colour by purpose" on and classes known.
@@ -160,11 +206,14 @@ export function watch_first_draw() {
   if (!pending) drawn();
 }
 
-export function compute_purpose_classes(groups) {
+// The legend's classes, the six largest by area: from stats?group=purpose_class
+// (`by_class`: only the coloured classes take a colour) or, for a layer
+// without crop classes, from stats?group=purpose.
+export function compute_purpose_classes(groups, by_class = false) {
   const area = new Map();
   const label = new Map();
   for (const g of groups) {
-    const key = purpose_class(g.key);
+    const key = by_class ? (coloured_classes.includes(g.key) ? g.key : '') : purpose_class(g.key);
     if (!key) continue;
     area.set(key, (area.get(key) ?? 0) + g.area_ha);
     if (!label.has(key)) label.set(key, g.key);
@@ -186,10 +235,9 @@ export function render_purpose_legend() {
   render_map_legend();
   ul.hidden = !shown;
   if (!shown) return;
-  const names = purpose_names[language()] ?? purpose_names.en;
   const item = (colour, text) => h('li', {}, h('span', { class: 'swatch', style: `background:${colour};border-color:${focus?.color ?? '#555'}` }), text);
   ul.replaceChildren(
-    ...page.purpose_labels.map(({ key, label }) => item(page.purpose_classes.get(key), names[key] ?? label)),
+    ...page.purpose_labels.map(({ key, label }) => item(page.purpose_classes.get(key), purpose_label(key, label))),
     item(other_purpose, t('other')),
     item(unknown_purpose, t('unknown')));
 }

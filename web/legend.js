@@ -3,11 +3,11 @@
 // crop, the crop classes under it. Open by default on a desktop, one tap
 // away on a phone.
 /* global L */
-import { t, language, collection_label } from './i18n.js?v=@ASSET_VERSION@';
+import { t, collection_label } from './i18n.js?v=@ASSET_VERSION@';
 import { h } from './panels.js?v=@ASSET_VERSION@';
 import { state, page } from './context.js?v=@ASSET_VERSION@';
 import { map } from './map_view.js?v=@ASSET_VERSION@';
-import { purpose_names, other_purpose, unknown_purpose, crop_colouring, set_aside } from './layers.js?v=@ASSET_VERSION@';
+import { purpose_label, other_purpose, unknown_purpose, crop_colouring, set_aside } from './layers.js?v=@ASSET_VERSION@';
 import { overlap_layer, hatch } from './overlap_tiles.js?v=@ASSET_VERSION@';
 
 const phone_width = 800;  // the same breakpoint as style.css
@@ -65,12 +65,11 @@ function layer_row(c) {
 }
 
 function crop_list(c) {
-  const names = purpose_names[language()] ?? purpose_names.en;
   const item = (colour, text, options) => h('li', { class: 'map-legend-item' }, swatch(colour, options), text);
   return h('ul', { class: 'map-legend-crops', 'aria-label': t('colour_by_purpose', { c: collection_label(c) }) },
     // Outlined in the layer's colour, as on the map: a crop's fill with the
     // ELC outline is told apart from a context layer of a similar fill.
-    page.purpose_labels.map(({ key, label }) => item(page.purpose_classes.get(key), names[key] ?? label, { outline: c.color })),
+    page.purpose_labels.map(({ key, label }) => item(page.purpose_classes.get(key), purpose_label(key, label), { outline: c.color })),
     item(other_purpose, t('other'), { outline: c.color }),
     item(unknown_purpose, t('unknown'), { outline: c.color }));
 }

@@ -41,12 +41,15 @@ export function render_stats(el, totals, companies) {
       h('span', { class: 'bar', style: `width:${Math.max(2, 100 * g.area_ha / max)}%`, 'aria-hidden': 'true' })))));
 }
 
-export function list_row(feature, roles, on_open) {
+// A row of the list; `crops` is the feature's crop classes in words, shown
+// under its name (the list has no purpose column).
+export function list_row(feature, roles, on_open, crops = '') {
   const p = feature.properties ?? {};
   const name = p[roles.name] ?? p[roles.company] ?? `#${feature.id}`;
   const year = (p.contract_date ?? '').slice(0, 4);
   return h('tr', { 'data-id': feature.id },
-    h('td', {}, h('button', { type: 'button', class: 'row-open', onclick: () => on_open(feature) }, name)),
+    h('td', {}, h('button', { type: 'button', class: 'row-open', onclick: () => on_open(feature) }, name),
+      crops ? h('span', { class: 'row-crops' }, crops) : null),
     h('td', {}, province_names(feature)),
     h('td', { class: 'num' }, format_number(p.area_ha)),
     h('td', { class: 'num' }, year || '–'));
@@ -133,7 +136,17 @@ function overlap_list(collection, overlaps, collection_of, on_overlap) {
     ]) : h('p', { class: 'muted', id: 'detail-no-overlap' }, t('overlaps_none', { layers: measured.map(title).join(', ') })));
 }
 
-export function render_detail(body, { collection, roles, feature, on_zoom, on_province, on_copy, collection_of = () => null, on_overlap = () => {} }) {
+// A concession's crop classes (the server's purpose_class) under its
+// purpose text; each a button that filters by it when `on_crop` is given
+// (the layer is the focus, which the crop filter applies to).
+function crop_row(classes, crop_label, on_crop) {
+  return h('ul', { class: 'crop-classes' }, classes.map((c) => h('li', { 'data-class': c },
+    on_crop ? h('button', { type: 'button', class: 'link-button', title: t('crop_show_only', { c: crop_label(c) }), onclick: () => on_crop(c) }, crop_label(c))
+      : crop_label(c))));
+}
+
+export function render_detail(body, { collection, roles, feature, on_zoom, on_province, on_copy, collection_of = () => null, on_overlap = () => {},
+  crops = null }) {
   const p = feature.properties ?? {};
   const computed = p.area_ha;
   const declared = roles.area_ha ? Number(p[roles.area_ha]) : NaN;
@@ -141,6 +154,8 @@ export function render_detail(body, { collection, roles, feature, on_zoom, on_pr
   const row = (label, value, id) => rows.push(h('div', { class: 'kv', id }, h('dt', {}, label), h('dd', {}, value)));
   if (roles.company && p[roles.company]) row(t('company'), value_text(p[roles.company]), 'detail-company');
   if (roles.purpose && p[roles.purpose]) row(t('purpose'), value_text(p[roles.purpose]));
+  if (crops && Array.isArray(p.purpose_class) && p.purpose_class.length)
+    row(t('crop_classes'), crop_row(p.purpose_class, crops.label, crops.on_choose), 'detail-crops');
   if (roles.nationality && p[roles.nationality]) row(t('country'), value_text(p[roles.nationality]));
   if (p.contract_date) row(t('contract_date'), p.contract_date);
   const years = term_years(roles.duration_years ? p[roles.duration_years] : null);

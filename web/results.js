@@ -11,6 +11,7 @@ import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { select_feature } from './detail.js?v=@ASSET_VERSION@';
 import { report_failure, clear_failure } from './status.js?v=@ASSET_VERSION@';
 import { set_aside } from './layers.js?v=@ASSET_VERSION@';
+import { crop_info, crop_text } from './crops.js?v=@ASSET_VERSION@';
 
 export const list_page = 25;
 
@@ -75,12 +76,13 @@ export async function refresh_list(append) {
   list_abort = new AbortController();
   page.list_offset = append ? page.list_offset + list_page : 0;
   const roles = page.roles.get(c.id) ?? {};
+  if (roles.purpose) await crop_info(c.id);  // the rows name their crop classes
   const params = { ...filter_params(state, c, roles), bbox: view_bbox(), limit: list_page, offset: page.list_offset || undefined, sortby: sort_param() };
   const tbody = $('list').tBodies[0];
   try {
     const doc = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/items`, params, { signal: list_abort.signal }));
     const open = (f) => select_feature(c.id, f.id, { feature: f, zoom: true });
-    const rows = doc.features.map((f) => list_row(f, roles, open));
+    const rows = doc.features.map((f) => list_row(f, roles, open, crop_text(c.id, f)));
     if (append) tbody.append(...rows); else tbody.replaceChildren(...rows);
     page.in_view = doc.numberMatched;
     page.shown = page.list_offset + doc.numberReturned;

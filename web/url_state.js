@@ -3,7 +3,10 @@
 // is read too, so a link such as /?basemap=none&province=Kratie also works.
 //
 //   #map=9/11.62/103.51&layers=elc,mining&focus=elc&province=Koh%20Kong
-//    &q=rubber&purpose=Rubber%20plantation&country=Chinese&year=2008-2012
+//    &q=rubber&crop=Rubber&country=Chinese&year=2008-2012
+//    (crop: one of the server's purpose classes, crops.js; purpose=Rubber%20plantation,
+//     the source's own text, is a layer's value where it has no crop classes,
+//     mining's commodities, and still works in older links)
 //    &as_of=2010 (the timeline's year: what was in force on 31 December 2010;
 //     year= is taken by the contract years)
 //    &overlaps=protected-areas:9 (the concessions inside protected area 9;
@@ -24,6 +27,7 @@ export function read_state(location = window.location) {
     focus: params.get('focus') || '',
     province: params.get('province') || '',
     q: params.get('q') || '',
+    crop: params.get('crop') || '',  // crops.js
     purpose: params.get('purpose') || '',
     country: params.get('country') || '',
     year_from: '',
@@ -80,7 +84,7 @@ export function state_fragment(state) {
   const p = new URLSearchParams();
   if (state.view) p.set('map', `${state.view.zoom}/${state.view.lat.toFixed(4)}/${state.view.lng.toFixed(4)}`);
   if (state.layers) p.set('layers', state.layers.join(','));
-  for (const key of ['focus', 'province', 'q', 'purpose', 'country', 'overlaps']) if (state[key]) p.set(key, state[key]);
+  for (const key of ['focus', 'province', 'q', 'crop', 'purpose', 'country', 'overlaps']) if (state[key]) p.set(key, state[key]);
   if (state.year_from || state.year_to)
     p.set('year', state.year_from === state.year_to ? state.year_from : `${state.year_from}-${state.year_to}`);
   if (state.as_of) p.set('as_of', state.as_of);
