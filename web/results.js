@@ -71,12 +71,11 @@ export async function refresh_list(append) {
   const c = page.by_id.get(state.focus);
   if (!c) return;
   await tracked(page.drawn);
-  await roles_of(c.id);
+  if ((await roles_of(c.id)).purpose) await crop_info(c.id);  // the rows name their crop classes
   list_abort?.abort();
   list_abort = new AbortController();
   page.list_offset = append ? page.list_offset + list_page : 0;
   const roles = page.roles.get(c.id) ?? {};
-  if (roles.purpose) await crop_info(c.id);  // the rows name their crop classes
   const params = { ...filter_params(state, c, roles), bbox: view_bbox(), limit: list_page, offset: page.list_offset || undefined, sortby: sort_param() };
   const tbody = $('list').tBodies[0];
   try {
