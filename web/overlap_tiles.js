@@ -14,20 +14,12 @@
 import { filter_params, measured_against } from './api.js?v=@ASSET_VERSION@';
 import { state, page } from './context.js?v=@ASSET_VERSION@';
 import { map } from './map_view.js?v=@ASSET_VERSION@';
+import { trace_polygon } from './tile_layer.js?v=@ASSET_VERSION@';
 
 const tile_size = 512;  // as tile_layer.js: the same grid, tile for tile
 const protected_areas = 'protected-areas';
 export const hatch = { fill: '#d6008f', stripe: '#1a1a1a' };  // magenta under dark stripes: apart from every crop and layer colour
 
-function trace(ctx, f) {
-  ctx.beginPath();
-  for (const polygon of f.parts)
-    for (const r of polygon) {
-      ctx.moveTo(r[0], r[1]);
-      for (let i = 2; i < r.length; i += 2) ctx.lineTo(r[i], r[i + 1]);
-      ctx.closePath();
-    }
-}
 
 // Each polygon filled on its own: the union of them all (one path with
 // 'evenodd' would cut out where two overlap).
@@ -35,7 +27,7 @@ function fill_union(ctx, features) {
   let any = false;
   for (const f of features) {
     if (f.kind !== 'polygon') continue;
-    trace(ctx, f);
+    trace_polygon(ctx, f);
     ctx.fill('evenodd');
     any = true;
   }

@@ -20,6 +20,17 @@ const max_cached_tiles = 512;
 const surely_tiled = 10;
 
 // Web Mercator, in pixels of a world `world` pixels wide.
+// A polygon feature's rings (tile pixels, flat x,y lists) as the canvas path.
+export function trace_polygon(ctx, f) {
+  ctx.beginPath();
+  for (const polygon of f.parts)
+    for (const r of polygon) {
+      ctx.moveTo(r[0], r[1]);
+      for (let i = 2; i < r.length; i += 2) ctx.lineTo(r[i], r[i + 1]);
+      ctx.closePath();
+    }
+}
+
 function project(lon, lat, world) {
   const s = Math.sin(Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI / 180);
   return [(lon + 180) / 360 * world, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * world];
@@ -294,13 +305,7 @@ export const ConcessionTiles = L.GridLayer.extend({
       return;
     }
     if (f.kind === 'polygon') {
-      ctx.beginPath();
-      for (const polygon of f.parts)
-        for (const r of polygon) {
-          ctx.moveTo(r[0], r[1]);
-          for (let i = 2; i < r.length; i += 2) ctx.lineTo(r[i], r[i + 1]);
-          ctx.closePath();
-        }
+      trace_polygon(ctx, f);
       ctx.globalAlpha = s.fill_opacity;
       ctx.fillStyle = s.fill;
       ctx.fill('evenodd');

@@ -12,7 +12,7 @@
 // the server's for every ELC purpose; a layer without crops (mining) keeps
 // its own values; axe-core finds nothing on a desktop and a phone, in
 // English and Khmer.
-import { test, assert, api, settled, shot, tile_features, open_page, use_server_and_browser, inject_axe } from './harness.mjs';
+import { test, assert, api, settled, shot, tile_features, open_page, use_server_and_browser, axe_violations } from './harness.mjs';
 
 use_server_and_browser();
 
@@ -207,13 +207,6 @@ test('a layer whose purposes are no crops (mining) keeps its own values', { time
   assert.deepEqual(problems, []);
   await context.close();
 });
-
-async function axe_violations(page) {
-  await inject_axe(page);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  assert.ok(result.passes.length > 20, `axe-core ran only ${result.passes.length} rules`);
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
-}
 
 for (const [device, options] of [['desktop', { viewport: { width: 1366, height: 768 } }], ['phone', phone]]) {
   for (const lang of ['en', 'km']) {

@@ -204,3 +204,12 @@ export function use_server_and_browser() {
 export async function inject_axe(page) {
   await page.evaluate(fs.readFileSync(path.join(source_dir, 'web/node_modules/axe-core/axe.min.js'), 'utf8'));
 }
+
+// axe-core's violations on the whole page, one line each (rule, impact, the
+// first few elements); fails when axe ran too few rules to mean anything.
+export async function axe_violations(page) {
+  await inject_axe(page);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  assert.ok(result.passes.length > 20, `axe-core ran only ${result.passes.length} rules`);
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
+}

@@ -11,7 +11,7 @@
 // inside a protected area (inside the concession and the protected area
 // drawn by their own layers, and nowhere on a concession with no overlap);
 // axe-core finds nothing on a desktop and a phone, in English and Khmer.
-import { test, assert, api, settled, shot, tile_features, open_page, use_server_and_browser, inject_axe, interior_point, bbox_of } from './harness.mjs';
+import { test, assert, api, settled, shot, tile_features, open_page, use_server_and_browser, axe_violations, interior_point, bbox_of } from './harness.mjs';
 
 use_server_and_browser();
 
@@ -236,13 +236,6 @@ test('the highlight paints only where a concession lies inside a protected area'
   assert.deepEqual(problems, []);
   await context.close();
 });
-
-async function axe_violations(page) {
-  await inject_axe(page);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  assert.ok(result.passes.length > 20, `axe-core ran only ${result.passes.length} rules`);
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
-}
 
 for (const [device, options] of [['desktop', { viewport: { width: 1366, height: 768 } }], ['phone', phone]]) {
   for (const lang of ['en', 'km']) {

@@ -3,7 +3,7 @@
 // filter on request (§1), source document links (§2), search and shared
 // links, Khmer search and filter chips (§6), axe-core, tap targets and focus
 // (§7). The API is the oracle wherever there is a number to compare.
-import { test, assert, ctx, api, settled, shot, tile_features, open_page, use_server_and_browser, inject_axe } from './harness.mjs';
+import { test, assert, ctx, api, settled, shot, tile_features, open_page, use_server_and_browser, axe_violations } from './harness.mjs';
 import { closest_pair, visions } from './colour_vision.mjs';
 
 use_server_and_browser();
@@ -273,13 +273,6 @@ test('on a phone the active filters show as chips above the map, each removable 
 });
 
 // ----- §7 ---------------------------------------------------------------------
-
-async function axe_violations(page) {
-  await inject_axe(page);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  assert.ok(result.passes.length > 20, `axe-core ran only ${result.passes.length} rules`);
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
-}
 
 // A point in a province with no concession layer feature under it.
 async function open_province_popup(page) {

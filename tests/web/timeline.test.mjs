@@ -6,7 +6,7 @@
 // last; "All years" is the unfiltered layer; context layers never take a
 // year; axe-core finds nothing with the control open, in English, in Khmer
 // and on a phone, where the open control covers none of the map's controls.
-import { test, assert, api, settled, shot, tile_features, open_page, use_server_and_browser, inject_axe } from './harness.mjs';
+import { test, assert, api, settled, shot, tile_features, open_page, use_server_and_browser, axe_violations } from './harness.mjs';
 
 use_server_and_browser();
 
@@ -24,13 +24,6 @@ function record_requests(page) {
   return urls;
 }
 const tiles_of = (urls, collection) => urls.filter((u) => u.pathname.startsWith(`/collections/${collection}/tiles/`));
-
-async function axe_violations(page) {
-  await inject_axe(page);
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  assert.ok(result.passes.length > 20, `axe-core ran only ${result.passes.length} rules`);
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
-}
 
 test('a year on the slider redraws the map, statistics, list and downloads as of its end; the URL keeps it through a reload and Back', { timeout: 180_000 }, async () => {
   const all = await matched('elc');
