@@ -116,6 +116,10 @@ response timeline(request_context const& ctx, geo::collection const& c);
 // the selected concessions overlap, with those concessions, their companies
 // and hectares inside it; JSON, or CSV a row per pair.
 response overlaps(request_context const& ctx, geo::collection const& c);
+// Where the overlap numbers come from: which hectares, the source layers of
+// c and of what it is measured against (`only` one, or "" for all), the
+// data version. In the overlaps table and stats?group=overlap.
+nlohmann::json overlap_sources(geo::collection const& c, geo::dataset const& data, std::string_view only = {});
 
 // --- tiles.cpp -----------------------------------------------------------------
 // A tile request, checked: which tile, which encoding, which filters.

@@ -73,6 +73,18 @@ response csv_table(geo::collection const& c, geo::overlap_summary const& s, std:
 
 }  // namespace
 
+nlohmann::json overlap_sources(geo::collection const& c, geo::dataset const& data, std::string_view only) {
+    json layers = {{c.id, c.layer_name}};
+    for (auto const& id : c.overlaps_with)
+        if (auto const* o = data.find(id); o && (only.empty() || id == only)) layers[id] = o->layer_name;
+    return {{"area_ha", "computed from the geometry, on the WGS 84 ellipsoid"},
+            {"inside_ha",
+             "the intersection with GEOS of the repaired geometries; a total counts land inside "
+             "several of them, or under several concessions, once"},
+            {"layers", layers},
+            {"data_version", data.version()}};
+}
+
 response overlaps(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
     std::string const& other = ctx.r.id;
@@ -123,12 +135,7 @@ response overlaps(request_context const& ctx, geo::collection const& c) {
                 {"numberMatched", selection.size()},
                 {"concessions_inside", concessions_inside},
                 {"inside_ha", round2(total)},
-                {"sources",
-                 {{"area_ha", "computed from the geometry, on the WGS 84 ellipsoid"},
-                  {"inside_ha",
-                   "the intersection with GEOS of the repaired geometries; a total counts land inside "
-                   "several of them, or under several concessions, once"},
-                  {"data_version", data.version()}}},
+                {"sources", overlap_sources(c, data, other)},
                 {"areas", std::move(areas)},
                 {"links", json::array({link(ctx.url(self, ctx.t.query), "self", "application/json"),
                                        link(ctx.url(self, with_param(ctx.t.query, "f", "csv")), "alternate", "text/csv",

@@ -165,6 +165,7 @@ response overlap_stats(request_context const& ctx, geo::collection const& c,
         {"numberMatched", selection.size()},
         {"area_ha", round2(area)},
         {"inside_ha", inside},
+        {"sources", overlap_sources(c, ctx.dataset())},
         {"groups", groups},
         {"links",
          json::array({link(ctx.url("/collections/" + c.id + "/stats", ctx.t.query), "self", "application/json")})}};

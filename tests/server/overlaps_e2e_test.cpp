@@ -219,6 +219,17 @@ TEST_F(server_e2e_api, overlap_tables_match_spatialite_unions) {
     json const stats = get_json("/collections/elc/stats?group=overlap");
     EXPECT_NEAR(stats["inside_ha"]["protected-areas"].get<double>(), total, 0.005 * total);
     json const table = get_json("/collections/elc/overlaps/protected-areas");
+    // Each says where its numbers come from: the hectares, the layers, the data version.
+    json const version = get_json("/healthz")["version"];
+    for (json const* doc : {&stats, &table}) {
+        auto const& sources = (*doc)["sources"];
+        EXPECT_EQ(sources["data_version"], version);
+        EXPECT_EQ(sources["layers"]["elc"], elc_shp().stem().string());
+        EXPECT_EQ(sources["layers"]["protected-areas"], areas.stem().string());
+        EXPECT_TRUE(sources["area_ha"].is_string() && sources["inside_ha"].is_string());
+    }
+    EXPECT_EQ(table["sources"]["layers"].size(), 2u) << "the table names its two layers";
+    EXPECT_EQ(stats["sources"]["layers"].size(), 4u) << "stats name every layer it is measured against";
     EXPECT_EQ(table["inside_ha"], stats["inside_ha"]["protected-areas"]);
     double sum = 0;  // of the areas' own totals: more than the union where protected areas overlap
     std::size_t pairs = 0;
