@@ -264,19 +264,20 @@ void keep_search_text(collection& c) {
     for (auto const& f : c.features) c.search_text.push_back(searchable_of(f, fields));
 }
 
-bool names(overlap_filter const& o, std::string_view of, std::int64_t id, std::string const& name) {
-    if (of != o.collection) return false;
-    if (o.name.empty() || o.name == std::to_string(id)) return true;
+bool overlap_names::operator()(std::string_view of, std::int64_t id, std::string const& name) const {
+    if (of != o_.collection) return false;
+    if (o_.name.empty() || o_.name == std::to_string(id)) return true;
     std::string const* const texts[] = {&name};
     searchable_text const text = make_searchable(texts);
-    return text_matcher(o.name).matches(text.lower, text.keys);
+    return words_.matches(text.lower, text.keys);
 }
 
 std::vector<bool> overlap_targets_named(collection const& c, overlap_filter const& o) {
+    overlap_names const names(o);
     std::vector<bool> named(c.overlap_targets.size());
     for (std::size_t t = 0; t < named.size(); ++t) {
         auto const& target = c.overlap_targets[t];
-        named[t] = names(o, target.collection, target.id, target.name);
+        named[t] = names(target.collection, target.id, target.name);
     }
     return named;
 }
@@ -308,7 +309,8 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
     std::vector<equality> equals_readers;
     for (auto const& [name, wanted] : q.equals) {
         property_reader const reader = property_reader::of(c, name);
-        equals_readers.push_back({reader, wanted, purpose_class_bit(wanted).value_or(0)});
+        bool const classes = reader.k == property_reader::kind::purpose_class;
+        equals_readers.push_back({reader, wanted, classes ? purpose_class_bit(wanted).value_or(0) : std::uint16_t{0}});
     }
     std::vector<int> const searched = q.text.empty() ? std::vector<int>{} : text_fields(c);
     text_matcher const text(q.text);

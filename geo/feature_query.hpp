@@ -6,6 +6,7 @@
 
 #include "geo/collection.hpp"
 #include "geo/provinces.hpp"
+#include "geo/text_search.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -22,8 +23,17 @@ struct overlap_filter {
     std::string name;  // "": any of its features; else one's id, or words of its name (as text_matcher reads them)
 };
 
-// Whether the filter names a feature (of the collection `of`, its id and name).
-bool names(overlap_filter const& o, std::string_view of, std::int64_t id, std::string const& name);
+// Whether a filter names a feature (of the collection `of`, its id and
+// name): the name's words prepared once, for every feature asked about.
+class overlap_names {
+public:
+    explicit overlap_names(overlap_filter const& o) : o_(o), words_(o.name) {}
+    bool operator()(std::string_view of, std::int64_t id, std::string const& name) const;
+
+private:
+    overlap_filter const& o_;
+    text_matcher words_;
+};
 // Which of c.overlap_targets a filter names.
 std::vector<bool> overlap_targets_named(collection const& c, overlap_filter const& o);
 

@@ -195,8 +195,9 @@ std::optional<response> check_overlaps(geo::collection const& c, feature_filters
     // A feature of the other collection must answer to the name, whether or
     // not any of c's features overlaps it (then the answer is empty).
     geo::collection const& other = *data.find(wanted.collection);
+    geo::overlap_names const names(wanted);
     bool const known = std::any_of(other.features.begin(), other.features.end(), [&](geo::feature const& g) {
-        return geo::names(wanted, other.id, g.id, geo::name_of(other, g));
+        return names(other.id, g.id, geo::name_of(other, g));
     });
     if (!known)
         return error_response(400, make_message(message_id::overlaps_no_feature, other.id, quote_text(wanted.name)));
