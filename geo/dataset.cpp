@@ -43,6 +43,7 @@ dataset::dataset(snapshot loaded, dataset_options const& options) : snap_(std::m
         d.tiles = std::make_unique<tile_index>(c, snap_.provinces, options.tiles);
     }
     keep_feature_text(options.feature_text_bytes);
+    companies_ = company_index(snap_.collections);
 }
 
 void dataset::derive_lookups(collection const& c, derived& d) const {
@@ -136,7 +137,7 @@ std::vector<memory_part> dataset::memory() const {
     return {
         {"features", records},      {"geometry", geometry},  {"edge_runs", runs},     {"attributes", attributes},
         {"spatial_index", index},   {"search_text", search}, {"id_map", ids},         {"tile_vertices", tile_vertices},
-        {"tile_other", tile_other}, {"feature_text", text},  {"provinces", provinces}};
+        {"tile_other", tile_other}, {"feature_text", text},  {"provinces", provinces},   {"companies", companies_.memory()}};
 }
 
 std::size_t dataset::feature_count() const {

@@ -6,6 +6,7 @@
 // each request keeps the one it started with until it is answered.
 
 #include "geo/collection.hpp"
+#include "geo/companies.hpp"
 #include "geo/loader.hpp"
 #include "geo/tiler.hpp"
 
@@ -65,6 +66,10 @@ public:
     std::string const& version() const { return snap_.version; }
     std::vector<collection> const& collections() const { return snap_.collections; }
     province_index const& provinces() const { return snap_.provinces; }
+    // The companies of every collection with a company role, grouped by
+    // normalised name (geo/companies.hpp). Derived at build and when read
+    // from a store (cheap: one key per distinct name), never stored.
+    company_index const& companies() const { return companies_; }
     std::vector<source_failure> const& failures() const { return snap_.failures; }
     snapshot const& loaded() const { return snap_; }
     std::size_t feature_count() const;
@@ -104,6 +109,7 @@ private:
 
     snapshot snap_;
     std::vector<derived> derived_;  // aligned with snap_.collections
+    company_index companies_;
 };
 
 }  // namespace geo

@@ -1,4 +1,5 @@
 #include "geo/dates.hpp"
+#include "geo/text_search.hpp"
 
 #include <ctime>
 
@@ -133,10 +134,7 @@ std::optional<std::string> earliest_date_in(std::string_view text) {
 
 std::optional<term> parse_term(std::string_view text, bool& unreadable) {
     unreadable = false;
-    std::string lower;
-    for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    for (std::string_view none : {"not found", "unknown", "n/a", "na", "-"})  // the sources' words for no value
-        if (lower == none) return std::nullopt;
+    if (says_no_value(text)) return std::nullopt;
     term t;
     std::size_t i = 0;
     auto const skip_spaces = [&] {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 namespace geo {
@@ -297,9 +298,21 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
         for (auto it = c.index.qbegin(bgi::intersects(to_index_box(*window))); it != c.index.qend(); ++it)
             candidates.push_back(it->second);
         std::sort(candidates.begin(), candidates.end());
-    } else {
+    } else if (!q.company) {
         candidates.resize(c.features.size());
         for (std::uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
+    }
+    if (q.company) {  // the company's records, within the window if any
+        auto const it = q.company->positions.find(c.id);
+        if (it == q.company->positions.end()) return {};
+        if (window) {
+            std::vector<std::uint32_t> both;
+            std::set_intersection(candidates.begin(), candidates.end(), it->second.begin(), it->second.end(),
+                                  std::back_inserter(both));
+            candidates = std::move(both);
+        } else {
+            candidates = it->second;
+        }
     }
     struct equality {
         property_reader reader;
@@ -389,7 +402,7 @@ std::optional<double> declared_ha(collection const& c, feature const& f) {
 }
 
 std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32_t> const& selection, stats_group group,
-                                    province_index const& provinces) {
+                                    province_index const& provinces, company_index const* companies) {
     std::map<std::string, group_stats> by_key;  // keyed case-insensitively, shown as first seen
     auto add = [&](std::string key, double area, double declared) {
         std::string const k = lower(key);
@@ -399,6 +412,7 @@ std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32
         it->second.area_ha += area;
         it->second.declared_ha += declared;
     };
+    auto by_key_slug = [&](std::string const& key) -> std::string& { return by_key[lower(key)].slug; };
     auto role_text = [&](std::string const& role, feature const& f) {
         int const i = c.field_index(role);
         std::string const s = i >= 0 ? trim(text_of(f.properties[static_cast<std::size_t>(i)])) : std::string();
@@ -415,7 +429,16 @@ std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32
                     add(provinces.provinces()[s.province].name, f.area_ha * share, declared * share);
                 }
                 break;
-            case stats_group::company: add(role_text(c.roles.company, f), f.area_ha, declared); break;
+            case stats_group::company:
+                if (!companies) {
+                    add(role_text(c.roles.company, f), f.area_ha, declared);
+                } else if (auto const* co = companies->of(c.id, i)) {
+                    add(co->name, f.area_ha, declared);
+                    by_key_slug(co->name) = co->slug;
+                } else {
+                    add("(unknown)", f.area_ha, declared);
+                }
+                break;
             case stats_group::purpose: add(role_text(c.roles.purpose, f), f.area_ha, declared); break;
             case stats_group::nationality: add(role_text(c.roles.nationality, f), f.area_ha, declared); break;
             case stats_group::year: add(f.contract_date ? f.contract_date->substr(0, 4) : "(unknown)", f.area_ha, declared); break;

@@ -5,10 +5,12 @@
 // Pure functions of an immutable collection: safe from any number of threads.
 
 #include "geo/collection.hpp"
+#include "geo/companies.hpp"
 #include "geo/provinces.hpp"
 #include "geo/text_search.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +39,13 @@ private:
 // Which of c.overlap_targets a filter names.
 std::vector<bool> overlap_targets_named(collection const& c, overlap_filter const& o);
 
+// One company's records (company=, resolved against the dataset's
+// geo::company_index): per collection id, the positions, sorted.
+struct company_selection {
+    std::string slug;
+    std::map<std::string, std::vector<std::uint32_t>, std::less<>> positions;
+};
+
 struct feature_query {
     std::optional<box> bbox;                  // lon/lat; matches geometry that meets the box, not just its bbox
     std::optional<std::uint32_t> province;    // index in province_index
@@ -49,6 +58,7 @@ struct feature_query {
     // exactly. Shared: a query is copied per collection and per tile.
     std::shared_ptr<geometry const> area;
     std::optional<overlap_filter> overlaps;  // only the features that overlap it
+    std::shared_ptr<company_selection const> company;  // only its records; shared like area
 };
 
 struct sort_key {
@@ -79,13 +89,17 @@ struct group_stats {
     std::size_t count = 0;
     double area_ha = 0;      // computed from geometry (within the province, for group=province)
     double declared_ha = 0;  // from the area_ha field (likewise shared out for group=province)
+    std::string slug;        // group=company: the company's (geo::company_index), for /companies/{slug}
 };
 // purpose_class: a concession in several classes counts in each (the
 // groups then add up to more than the total).
 enum class stats_group { province, company, purpose, nationality, year, purpose_class };
 // Largest hectares first.
+// group=company groups by company (`companies`: the dataset's, so that the
+// spellings of one company are one group, named as its profile names it);
+// without them, by the company field's text.
 std::vector<group_stats> statistics(collection const& c, std::vector<std::uint32_t> const& selection, stats_group group,
-                                    province_index const& provinces);
+                                    province_index const& provinces, company_index const* companies = nullptr);
 
 // Whether a feature was in force on `day` ("YYYY-MM-DD"): granted on or
 // before it (a feature without a contract date never is), not yet ended

@@ -370,6 +370,7 @@ std::shared_ptr<dataset const> store_codec::read(reader& r, dataset_options cons
         data->derive_lookups(c, d);
     }
     if (!r.at_end()) throw store_error("the store holds more than its data");
+    data->companies_ = company_index(data->snap_.collections);
     return data;
 }
 

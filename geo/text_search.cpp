@@ -38,8 +38,9 @@ bool is_word_byte(unsigned char c) { return c >= 0x80 || (c >= 'a' && c <= 'z') 
 
 bool is_letter(char c) { return c >= 'a' && c <= 'z'; }
 
-constexpr std::array<std::string_view, 11> company_suffixes = {
-    "co", "ltd", "coltd", "company", "limited", "group", "corp", "corporation", "inc", "plc", "llc"};
+constexpr std::array<std::string_view, 14> company_suffixes = {"co",  "ltd", "coltd", "company", "limited",
+                                                               "group", "corp", "corporation", "inc", "plc",
+                                                               "llc", "pte", "pty", "pvt"};
 
 // One lower-case word, its romanisation variants folded (see search_key).
 std::string fold_word(std::string_view w) {
@@ -104,10 +105,9 @@ std::string ascii_lower(std::string_view s) {
     return out;
 }
 
-std::string search_words(std::string_view text) {
+std::vector<std::string> name_words(std::string_view text) {
     std::string const lower = ascii_lower(text);
-    std::string out;
-    out.reserve(lower.size());
+    std::vector<std::string> out;
     for (std::size_t i = 0; i < lower.size();) {
         if (is_zero_width_space(lower, i) || !is_word_byte(static_cast<unsigned char>(lower[i]))) {
             i += is_zero_width_space(lower, i) ? 3 : 1;
@@ -117,13 +117,32 @@ std::string search_words(std::string_view text) {
         while (end < lower.size() && is_word_byte(static_cast<unsigned char>(lower[end])) && !is_zero_width_space(lower, end))
             ++end;
         std::string_view const word = std::string_view(lower).substr(i, end - i);
-        if (std::find(company_suffixes.begin(), company_suffixes.end(), word) == company_suffixes.end()) {
-            if (!out.empty()) out += ' ';
-            out += fold_word(word);
-        }
+        if (std::find(company_suffixes.begin(), company_suffixes.end(), word) == company_suffixes.end())
+            out.emplace_back(word);
         i = end;
     }
     return out;
+}
+
+std::string fold_name_word(std::string_view word) { return fold_word(word); }
+
+std::string search_words(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (auto const& word : name_words(text)) {
+        if (!out.empty()) out += ' ';
+        out += fold_word(word);
+    }
+    return out;
+}
+
+bool says_no_value(std::string_view text) {
+    auto const b = text.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) return true;
+    std::string const lower = ascii_lower(text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1));
+    for (std::string_view none : {"not found", "unknown", "n/a", "na", "-", "(null)", "null", "none"})
+        if (lower == none) return true;
+    return false;
 }
 
 std::string search_key(std::string_view text) {

@@ -33,8 +33,8 @@ std::vector<std::string> english_for_khmer(std::string_view text);
 
 // The key two spellings of one name share: ASCII case-folded; words split
 // on anything but letters, digits and non-ASCII; company suffix words
-// (co, ltd, company, limited, group, corp, corporation, inc, plc, llc)
-// dropped; within each word the usual variants of romanised Khmer folded
+// (co, ltd, company, limited, group, corp, corporation, inc, plc, llc, pte,
+// pty, pvt) dropped; within each word the usual variants of romanised Khmer folded
 // (ph/p, th/t, kh/k, gh/g, ch/j, ea/ia/ie, ou/oo/u, oe/eu, ey/ei, a final
 // y/i, then doubled letters single); then the words joined without spaces.
 // "Phea Phimex Co., Ltd" and "Pheapimex" both give "peapimex".
@@ -42,6 +42,15 @@ std::string search_key(std::string_view text);
 // The same folded words with one space between them ("pea pimex"), so that
 // a match can be held to start at a word.
 std::string search_words(std::string_view text);
+// The words search_words folds, before folding: ASCII lower-cased, company
+// suffix words dropped ("Phea Phimex Co., Ltd" gives "phea", "phimex").
+std::vector<std::string> name_words(std::string_view text);
+// search_key of one of name_words' words.
+std::string fold_name_word(std::string_view word);
+
+// Whether a text is the sources' way of saying "no value": empty, or
+// "Not found", "Unknown", "N/A", "NA", "-", "(null)" in any case.
+bool says_no_value(std::string_view text);
 
 // Folded queries shorter than this match only literally: a short key
 // ("p" for "ph") would be inside almost every name.

@@ -115,6 +115,8 @@ response api::route(request_context const& ctx) {
             return overlaps(ctx, *c);
         case route_kind::provinces: return provinces(ctx);
         case route_kind::province: return province(ctx);
+        case route_kind::companies: return companies(ctx);
+        case route_kind::company: return company(ctx);
         case route_kind::healthz: return healthz(ctx, data_.status());
         case route_kind::metrics: return metrics_text(ctx);
         case route_kind::tile: return tile(ctx, *c);

@@ -169,6 +169,8 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
         if (o.collection.empty() || (colon != std::string::npos && o.name.empty()))
             return make_param_error(message_id::overlaps_syntax, quote_text(value));
         filters.overlaps = std::move(o);
+    } else if (key == "company") {
+        filters.company = value;
     } else if (key == "intersects") {
         auto parsed = geo::read_drawn_area(value);
         if (auto* e = std::get_if<std::string>(&parsed)) return make_param_error(message_id::intersects_unusable, *e);
@@ -213,7 +215,19 @@ std::optional<response> check_filters_for(geo::collection const& c, feature_filt
     return check_overlaps(c, filters, data);
 }
 
-std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo::province_index const& provinces) {
+namespace {
+response unknown_company(std::string_view name, geo::company_index const& companies) {
+    auto const found = companies.search(name);
+    if (found.empty() || found.size() > companies.all().size() / 2)  // nothing, or nearly everything: no hint
+        return error_response(400, make_message(message_id::company_unknown, quote_text(name)));
+    std::string matching;
+    for (std::size_t i = 0; i < found.size() && i < 5; ++i) matching += (i ? ", " : "") + found[i]->slug;
+    return error_response(400, make_message(message_id::company_unknown_closest, quote_text(name), matching));
+}
+}  // namespace
+
+std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo::dataset const& data) {
+    geo::province_index const& provinces = data.provinces();
     filter_set out;
     auto add_key = [&out](std::string_view name, std::string_view value) {
         out.key.append(out.key.empty() ? "" : "&").append(name).append("=").append(value);
@@ -272,6 +286,16 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
         std::string const& name = f.overlaps->name;
         add_key("overlaps", percent_encode(f.overlaps->collection + (name.empty() ? "" : ":" + name)));
         out.file_suffix += "-overlapping-" + slug(f.overlaps->collection) + (name.empty() ? "" : "-" + slug(name));
+    }
+    if (f.company) {
+        auto const* co = data.companies().find(*f.company);
+        if (!co) return unknown_company(*f.company, data.companies());
+        auto chosen = std::make_shared<geo::company_selection>();
+        chosen->slug = co->slug;
+        for (auto const& r : co->records) chosen->positions[data.collections()[r.collection].id].push_back(r.position);
+        out.query.company = std::move(chosen);
+        add_key("company", percent_encode(co->slug));
+        out.file_suffix += "-" + slug(co->slug);
     }
     if (f.area) {
         out.query.area = f.area;

@@ -26,8 +26,8 @@ namespace server {
 // "intersects" (a WKT polygon, geo/drawn_area): OGC API Features Part 1 has
 // no polygon filter; the name is CQL2's S_INTERSECTS, which issue 13's
 // filter= will express with the same field of geo::feature_query.
-inline constexpr std::array<std::string_view, 7> filter_parameters = {"bbox",       "province", "q",       "datetime",
-                                                                      "intersects", "as_of",    "overlaps"};
+inline constexpr std::array<std::string_view, 8> filter_parameters = {
+    "bbox", "province", "q", "datetime", "intersects", "as_of", "overlaps", "company"};
 
 // A query parameter that cannot be read: the message the client gets with a 400.
 struct param_error {
@@ -55,6 +55,9 @@ struct feature_filters {
     // feature of that collection, or one named so (its id, or words of its
     // name as q= reads them). Checked against the collection by check_overlaps.
     std::optional<geo::overlap_filter> overlaps;
+    // company=angkor-sugar: one company's records (geo::company_index), by
+    // its slug or any spelling of its name; resolved by resolve_filters.
+    std::optional<std::string> company;
 };
 
 // Reads one filter parameter (key in filter_parameters, or a queryable
@@ -88,7 +91,8 @@ std::optional<response> check_overlaps(geo::collection const& c, feature_filters
 std::optional<response> check_filters_for(geo::collection const& c, feature_filters const& filters,
                                           geo::dataset const& data);
 
-// An unknown province is a 400 naming the closest names.
-std::variant<filter_set, response> resolve_filters(feature_filters const& parsed, geo::province_index const& provinces);
+// An unknown province is a 400 naming the closest names; an unknown
+// company one naming those whose names hold its words.
+std::variant<filter_set, response> resolve_filters(feature_filters const& parsed, geo::dataset const& data);
 
 }  // namespace server

@@ -55,6 +55,8 @@ enum class message_id : std::uint8_t {
     overlaps_no_feature,
     overlap_group_unmeasured,
     purpose_class_unknown,
+    company_unknown,
+    company_unknown_closest,
     table_format,
     datetime_slashes,
     datetime_start,

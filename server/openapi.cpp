@@ -46,6 +46,11 @@ json filter_params() {
               "overlaps_with, e.g. overlaps=protected-areas), or one feature of it by id or words of its name "
               "(overlaps=protected-areas:Beng Per). Each item's overlaps property gives the hectares.",
               {{"type", "string"}}),
+        param("company", "query",
+              "One company's records: its slug (company=angkor-sugar, from /companies) or any spelling of its name "
+              "(Angkor Sugar Co., Ltd (Region 3)); every record whose company name normalises to the same key. "
+              "An unknown company is a 400 naming those whose names hold its words.",
+              {{"type", "string"}}),
     });
 }
 }  // namespace
@@ -150,7 +155,21 @@ json openapi_document(std::string const& title, std::string const& base_url, std
         {"/provinces/{province}", {{"get", {{"summary", "One province"}, {"operationId", "getProvince"},
                                             {"parameters", {param("province", "path", "Name in any common spelling (Khmer too: កោះកុង), or code", {{"type", "string"}}, true), lang}},
                                             {"responses", ok("A province", "application/geo+json")}}}}},
-        {"/download", {{"get", {{"summary", "Several collections under one filter in one file: concession layers take every filter, context layers stay whole but for bbox, intersects and (when asked) province"},
+        {"/companies", {{"get", {{"summary", "Every company with records in a collection with a company role, its spellings grouped (case, punctuation, Co., Ltd, region markers such as (Region 1), romanised Khmer variants folded): records, computed and declared hectares, collections, provinces, nationalities, first and last contract year"},
+                                 {"operationId", "getCompanies"},
+                                 {"parameters", {param("q", "query", "Words of a company's name, as the q filter reads them (Pheapimex finds Phea Phimex Co., Ltd)", {{"type", "string"}}),
+                                                 param("collections", "query", "Only records in these collections (comma-separated ids), e.g. elc,mining", {{"type", "string"}}),
+                                                 param("sortby", "query", "name, slug, count, area_ha or declared_ha, each with - for descending; default -area_ha", {{"type", "string"}}),
+                                                 param("limit", "query", "Companies per page (1 to 10000); default all", {{"type", "integer"}, {"minimum", 1}, {"maximum", 10000}}),
+                                                 param("offset", "query", "Companies to skip", {{"type", "integer"}, {"minimum", 0}}),
+                                                 param("f", "query", "Format", {{"type", "string"}, {"enum", {"json", "csv"}}, {"default", "json"}}), lang}},
+                                 {"responses", ok("Companies (JSON, or CSV with f=csv: a row per company)")}}}}},
+        {"/companies/{slug}", {{"get", {{"summary", "One company's profile: every record across collections, provinces, hectares (computed and declared), contract years, nationalities, overlaps with protected land (land counted once per collection), and links to its items and downloads (company=<slug>)"},
+                                        {"operationId", "getCompany"},
+                                        {"parameters", {param("slug", "path", "The company's slug (from /companies) or any spelling of its name", {{"type", "string"}}, true),
+                                                        param("f", "query", "Format", {{"type", "string"}, {"enum", {"json", "csv"}}, {"default", "json"}}), lang}},
+                                        {"responses", ok("A company (JSON, or CSV with f=csv: a row per record)")}}}}},
+        {"/download", {{"get", {{"summary", "Several collections under one filter in one file: concession layers take every filter, context layers stay whole but for bbox, intersects, company and (when asked) province"},
                                 {"operationId", "downloadCollections"}, {"parameters", download_params},
                                 {"responses", download_responses}}}}},
         {"/healthz", {{"get", {{"summary", "Liveness and data version"}, {"operationId", "getHealth"}, {"responses", {{"200", {{"description", "Serving"}}}}}}}}},

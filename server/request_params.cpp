@@ -146,6 +146,13 @@ std::variant<std::string, param_error> parse_group(std::string_view text) {
     return make_param_error(message_id::group_unknown, join(stats_groups), quote_text(text));
 }
 
+// f of the tables (timeline, overlaps, companies): json or csv.
+std::optional<param_error> parse_table_format(std::string const& value, bool& csv) {
+    csv = iequals(value, "csv");
+    if (!csv && !iequals(value, "json")) return make_param_error(message_id::table_format, quote_text(value));
+    return std::nullopt;
+}
+
 // Walks the query once, refusing unknown keys, repeated keys and fixed keys
 // with an empty value, and hands every other pair to
 // take(key, value, is_property). A fixed key wins over a queryable of the
@@ -254,15 +261,41 @@ std::variant<table_params, param_error> parse_table_params(query_list const& que
         [&](std::string const& key, std::string const& value, bool is_property) -> std::optional<param_error> {
             if (is_property || contains(filter_parameters, key))
                 return parse_filter(key, value, is_property, params.filters);
-            if (key == "f") {
-                params.csv = iequals(value, "csv");
-                if (!params.csv && !iequals(value, "json"))
-                    return make_param_error(message_id::table_format, quote_text(value));
-            }
+            if (key == "f") return parse_table_format(value, params.csv);
             return std::nullopt;
         });
     if (failed) return *failed;
     return params;
+}
+
+std::variant<companies_params, param_error> parse_companies_params(query_list const& query) {
+    companies_params params;
+    std::vector<std::string> const sort_names(company_sort_keys.begin(), company_sort_keys.end());
+    auto const failed =
+        walk_query(query, {"q", "collections", "f", "limit", "offset", "sortby", "lang"}, {},
+                   [&](std::string const& key, std::string const& value, bool) -> std::optional<param_error> {
+                       if (key == "q") params.q = value;
+                       if (key == "collections") return assign(parse_collection_list(value), params.collections);
+                       if (key == "f") return parse_table_format(value, params.csv);
+                       if (key == "limit") return assign(parse_limit(value), params.limit);
+                       if (key == "offset") return assign(parse_offset(value), params.offset);
+                       if (key == "sortby") return assign(parse_sortby(value, sort_names), params.sortby);
+                       return std::nullopt;
+                   });
+    if (failed) return *failed;
+    return params;
+}
+
+std::variant<bool, param_error> parse_company_params(query_list const& query) {
+    bool csv = false;
+    auto const failed =
+        walk_query(query, {"f", "lang"}, {},
+                   [&](std::string const& key, std::string const& value, bool) -> std::optional<param_error> {
+                       if (key == "f") return parse_table_format(value, csv);
+                       return std::nullopt;
+                   });
+    if (failed) return *failed;
+    return csv;
 }
 
 std::variant<multi_download_params, param_error> parse_multi_download_params(query_list const& query,

@@ -56,6 +56,21 @@ struct multi_download_params {
     bool context_province = false;
 };
 
+// GET /companies: which companies (q: words of their names, as q= reads
+// them), in what order, as JSON or CSV. GET /companies/{slug} takes f alone.
+struct companies_params {
+    std::string q;
+    std::vector<std::string> collections;  // only records in these; empty: every collection
+    std::size_t limit = max_limit;  // every company unless asked
+    std::size_t offset = 0;
+    std::vector<sort_key> sortby;  // of company_sort_keys; none: most hectares first
+    bool csv = false;
+};
+inline constexpr std::array<std::string_view, 5> company_sort_keys = {"name", "slug", "count", "area_ha", "declared_ha"};
+std::variant<companies_params, param_error> parse_companies_params(query_list const& query);
+// Whether the profile is wanted as CSV.
+std::variant<bool, param_error> parse_company_params(query_list const& query);
+
 // queryables: the property names a client may filter and sort on (the
 // collection's source fields plus computed ones such as area_ha).
 std::variant<items_params, param_error> parse_items_params(query_list const& query,

@@ -94,6 +94,7 @@ constexpr std::array top_level = {
     fixed_route{"conformance", route_kind::conformance},
     fixed_route{"collections", route_kind::collections},
     fixed_route{"provinces", route_kind::provinces},
+    fixed_route{"companies", route_kind::companies},
     fixed_route{"healthz", route_kind::healthz},
     fixed_route{"metrics", route_kind::metrics},
     fixed_route{"download", route_kind::download},
@@ -181,6 +182,10 @@ std::optional<route> match_route(std::string_view path) {
         if (s.size() == 2) return make_route(route_kind::province, {}, s[1]);
         return std::nullopt;
     }
+    if (s[0] == "companies") {
+        if (s.size() == 2) return make_route(route_kind::company, {}, s[1]);
+        return std::nullopt;
+    }
     if (s[0] != "collections") return std::nullopt;
 
     switch (s.size()) {
@@ -220,6 +225,8 @@ char const* metrics_label(route_kind kind) {
             return "overlaps";
         case route_kind::provinces:
         case route_kind::province: return "provinces";
+        case route_kind::companies:
+        case route_kind::company: return "companies";
         case route_kind::download: return "download";
         default: return "other";
     }

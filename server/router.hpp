@@ -40,6 +40,8 @@ enum class route_kind {
     tile,         // /collections/{c}/tiles/{z}/{x}/{y}.{ext}
     provinces,    // /provinces
     province,     // /provinces/{p}
+    companies,    // /companies
+    company,      // /companies/{slug}  (slug in route::id)
     healthz,      // /healthz
     metrics,      // /metrics
     download,     // /download?collections=a,b  (several collections in one file)

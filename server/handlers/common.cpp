@@ -34,6 +34,11 @@ bool speaks_language(route_kind kind) {
     }
 }
 
+std::string role_text(geo::collection const& c, std::string const& role, geo::feature const& f) {
+    int const i = c.field_index(role);
+    return i < 0 ? std::string() : geo::text_of(f.properties[static_cast<std::size_t>(i)]);
+}
+
 std::string now_iso() { return geo::utc_now_iso(); }
 
 bool wants_json(request_view const& req, query_list const& q) {

@@ -181,7 +181,7 @@ std::variant<std::vector<geo::collection const*>, response> listed_collections(q
 
 // What cuts a context layer besides its own qualified properties.
 bool context_takes(std::string const& key, bool context_province) {
-    return key == "bbox" || key == "intersects" || (key == "province" && context_province);
+    return key == "bbox" || key == "intersects" || key == "company" || (key == "province" && context_province);
 }
 
 // A property filter may name its collection: "elc:Purpose=Rubber" applies
@@ -224,6 +224,7 @@ feature_filters filters_for(geo::collection const& c, bool context, multi_downlo
     if (context) {
         f.bbox = p.filters.bbox;
         f.area = p.filters.area;
+        f.company = p.filters.company;  // a company's zones and blocks are its records too
         if (p.context_province) f.province = p.filters.province;
     } else {
         f = p.filters;
@@ -287,6 +288,9 @@ std::vector<std::string> filter_in_words(feature_filters const& f, filter_set co
                                               ? "any feature of " + f.overlaps->collection
                                               : f.overlaps->collection + " named \"" + f.overlaps->name + "\""));
     if (f.area) lines.push_back("meeting the drawn area " + geo::to_wkt(*f.area));
+    if (resolved.query.company)
+        lines.push_back("held by the company " + resolved.query.company->slug +
+                        " (under every spelling of its name; /companies/" + resolved.query.company->slug + " lists them)");
     return lines;
 }
 
@@ -305,8 +309,8 @@ std::string readme_text(request_context const& ctx, std::vector<download_layer> 
     if (words.empty()) t << "None: every feature of every collection.\n";
     for (auto const& line : words) t << "- " << line << "\n";
     t << "\nConcession layers take every filter. Context layers (protected areas, forests, dams...) stay whole: "
-      << (p.context_province ? "only the box, the drawn area and the province cut them (context_province=true), and "
-                             : "only the box and the drawn area cut them (context_province=true would apply the province too), and ")
+      << (p.context_province ? "only the box, the drawn area, the company and the province cut them (context_province=true), and "
+                             : "only the box, the drawn area and the company cut them (context_province=true would apply the province too), and ")
       << "properties named for them (id:property).\n";
     t << "\nCollections\n-----------\n";
     for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -391,7 +395,7 @@ response multi_download(request_context const& ctx) {
     if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
     auto const& p = std::get<multi_download_params>(parsed);
 
-    auto resolved = resolve_filters(p.filters, data.provinces());
+    auto resolved = resolve_filters(p.filters, data);
     if (auto* e = std::get_if<response>(&resolved)) return std::move(*e);
     auto const& concession_filters = std::get<filter_set>(resolved);
 
@@ -403,7 +407,7 @@ response multi_download(request_context const& ctx) {
         if (auto e = check_properties(*c, own, data)) return std::move(*e);
         if (auto e = check_filters_for(*c, own, data)) return std::move(*e);
         l.params = params_for(*c, l.context, p, ctx.t.query);
-        auto const own_resolved = resolve_filters(own, data.provinces());  // the province resolved above: no error
+        auto const own_resolved = resolve_filters(own, data);  // the province resolved above: no error
         l.selection = std::make_shared<std::vector<std::uint32_t> const>(geo::select(*c, std::get<filter_set>(own_resolved).query));
         total += l.selection->size();
         layers.push_back(std::move(l));

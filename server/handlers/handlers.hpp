@@ -9,6 +9,8 @@
 //   downloads.cpp  items as an attachment, in every output format; /download (several collections)
 //   provinces.cpp  /provinces, /provinces/{p}, /collections/{c}/stats
 //   timeline.cpp   /collections/{c}/timeline (per year: granted, cancelled, ended, in force)
+//   overlaps.cpp   /collections/{c}/overlaps/{other} (protected land the concessions overlap)
+//   companies.cpp  /companies and /companies/{slug} (company profiles)
 //   tiles.cpp      /collections/{c}/tiles/{z}/{x}/{y}.{geojson,mvt}, tiles.json
 //   health.cpp     /healthz
 
@@ -55,6 +57,8 @@ response json_response(nlohmann::json const& doc, std::string content_type = "ap
 // Hectares as answers give them: to the hundredth.
 double round2(double v);
 std::string now_iso();  // "2026-12-06T01:02:03Z"
+// The text of a feature's field that plays `role` (collection::roles), or "".
+std::string role_text(geo::collection const& c, std::string const& role, geo::feature const& f);
 // Whether the client wants JSON rather than the HTML page (f=, then Accept).
 bool wants_json(request_view const& request, query_list const& query);
 // A route's query parameters, parsed, and their filters resolved.
@@ -71,7 +75,7 @@ std::variant<checked_query<Params>, response> check_query(std::variant<Params, p
     if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
     auto& params = std::get<Params>(parsed);
     if (auto e = check_filters_for(c, params.filters, data)) return std::move(*e);
-    auto filters = resolve_filters(params.filters, data.provinces());
+    auto filters = resolve_filters(params.filters, data);
     if (auto* e = std::get_if<response>(&filters)) return std::move(*e);
     return checked_query<Params>{std::move(params), std::move(std::get<filter_set>(filters))};
 }
@@ -120,6 +124,13 @@ response overlaps(request_context const& ctx, geo::collection const& c);
 // c and of what it is measured against (`only` one, or "" for all), the
 // data version. In the overlaps table and stats?group=overlap.
 nlohmann::json overlap_sources(geo::collection const& c, geo::dataset const& data, std::string_view only = {});
+
+// --- companies.cpp ------------------------------------------------------------
+// /companies: every company (q=, sortby=, limit/offset), with its holdings;
+// /companies/{slug}: one company's profile (ctx.r.id: a slug or any
+// spelling). JSON, or f=csv.
+response companies(request_context const& ctx);
+response company(request_context const& ctx);
 
 // --- tiles.cpp -----------------------------------------------------------------
 // A tile request, checked: which tile, which encoding, which filters.

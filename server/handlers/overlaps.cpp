@@ -32,11 +32,6 @@ double inside(geo::collection const& c, std::uint32_t i, std::uint32_t t) {
     return 0;
 }
 
-std::string role_text(geo::collection const& c, std::string const& role, geo::feature const& f) {
-    int const i = c.field_index(role);
-    return i < 0 ? std::string() : geo::text_of(f.properties[static_cast<std::size_t>(i)]);
-}
-
 // Hectares to the hundredth, shares to four places, as the JSON rounds them.
 std::string number(double v, int places = 2) {
     char buf[32];

@@ -193,8 +193,14 @@ response stats(request_context const& ctx, geo::collection const& c) {
         declared += geo::declared_ha(c, c.features[i]).value_or(0);
     }
     json groups = json::array();
-    for (auto const& g : geo::statistics(c, selection, group, data.provinces()))
+    for (auto const& g : geo::statistics(c, selection, group, data.provinces(), &data.companies())) {
         groups.push_back({{"key", g.key}, {"count", g.count}, {"area_ha", round2(g.area_ha)}, {"declared_ha", round2(g.declared_ha)}});
+        if (!g.slug.empty()) {  // a company: its profile
+            groups.back()["slug"] = g.slug;
+            groups.back()["links"] = json::array(
+                {link(ctx.url("/companies/" + percent_encode(g.slug)), "related", "application/json", "Company profile")});
+        }
+    }
     json doc = {{"collection", c.id},
                 {"group", p.group},
                 {"numberMatched", selection.size()},

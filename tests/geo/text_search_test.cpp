@@ -101,7 +101,7 @@ TEST(text_search, real_company_names_fold_only_into_their_own_variants) {
     auto const same_company = [](std::string n) {
         n = std::regex_replace(n, std::regex(R"(\(.*\)|\b[IV]+\s*$)"), "");
         n = geo::ascii_lower(n);
-        for (auto const* w : {"co.", "ltd", "limited", "company", "group", "pte", "pvt", "corporation"})
+        for (auto const* w : {"co.", "ltd", "limited", "company", "group", "pte", "pty", "pvt", "corporation"})
             for (std::size_t p; (p = n.find(w)) != std::string::npos;) n.erase(p, std::string(w).size());
         std::erase_if(n, [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); });
         return n;

@@ -193,6 +193,7 @@ std::map<std::string, std::string> const filter_examples = {
     {"intersects", "POLYGON((104.5 12.2,105.3 12.2,105.3 13.0,104.7 13.0,104.5 12.2))"},
     {"as_of", "2010-06-30"},
     {"overlaps", "reserves:Synthetic Province B"},  // the dataset of with_reserves()
+    {"company", "Sample Agro Co. 3"},
 };
 
 // The sample with its provinces loaded a second time as a context layer,

@@ -88,7 +88,8 @@ TEST_F(server_e2e_api, openapi_lists_every_path_and_each_answers) {
                                 "/collections/{collectionId}/queryables", "/collections/{collectionId}/items",
                                 "/collections/{collectionId}/items/{featureId}", "/collections/{collectionId}/stats",
                                 "/collections/{collectionId}/timeline", "/collections/{collectionId}/overlaps/{otherId}",
-                                "/provinces", "/provinces/{province}", "/healthz", "/metrics", "/download"})
+                                "/provinces", "/provinces/{province}", "/companies", "/companies/{slug}", "/healthz",
+                                "/metrics", "/download"})
         EXPECT_TRUE(paths.count(p)) << p << " missing from /api";
     // Every documented path exists.
     for (std::string path : paths) {
@@ -96,6 +97,7 @@ TEST_F(server_e2e_api, openapi_lists_every_path_and_each_answers) {
         path = std::regex_replace(path, std::regex(R"(\{featureId\})"), "0");
         path = std::regex_replace(path, std::regex(R"(\{province\})"), "Kratie");
         path = std::regex_replace(path, std::regex(R"(\{otherId\})"), "protected-areas");
+        path = std::regex_replace(path, std::regex(R"(\{slug\})"), "angkor-sugar");
         if (path == "/download") path += "?collections=elc";  // its one required parameter
         EXPECT_EQ(get(path).status, 200) << path;
     }

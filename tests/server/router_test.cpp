@@ -167,6 +167,7 @@ TEST(match_route, fixed_routes) {
         {"/conformance", route_kind::conformance},
         {"/collections", route_kind::collections},
         {"/provinces", route_kind::provinces},
+        {"/companies", route_kind::companies},
         {"/healthz", route_kind::healthz},
         {"/metrics", route_kind::metrics},
         {"/download", route_kind::download},
@@ -232,6 +233,16 @@ TEST(match_route, province) {
     EXPECT_EQ(r->kind, route_kind::province);
     EXPECT_EQ(r->id, "Kampong Thom");
     EXPECT_EQ(r->collection, "");
+}
+
+TEST(match_route, company_by_slug_or_any_spelling) {
+    auto const r = match_route("/companies/Angkor Sugar Co., Ltd (Region 1)");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, route_kind::company);
+    EXPECT_EQ(r->id, "Angkor Sugar Co., Ltd (Region 1)");
+    EXPECT_EQ(r->collection, "");
+    EXPECT_EQ(match_route("/companies/angkor-sugar/records"), std::nullopt);
+    EXPECT_EQ(match_route("/companies/"), std::nullopt);
 }
 
 TEST(match_route, tile_keeps_z_x_y_as_given_and_the_extension) {
