@@ -111,6 +111,8 @@ export function filter_params(filters, collection, roles) {
   // that collection can say (the catalog's "overlaps"; the server answers
   // 400 for another).
   if (filters.overlaps && measured_against(collection, filters.overlaps)) p.overlaps = filters.overlaps;
+  // One company's concessions (company.js), by the server's slug.
+  if (filters.company) p.company = filters.company;
   if (collection_id === filters.focus && roles) {
     // A crop class (crops.js) is the server's derived purpose_class; a
     // purpose is the source's own text, in its own field.

@@ -21,6 +21,7 @@ import { load_provinces, update_label_visibility, province_bounds, fill_province
 import { fill_focus_select, load_focus_options, apply, bind_filter_events } from './filters.js?v=@ASSET_VERSION@';
 import { refresh_list, update_download, bind_result_events } from './results.js?v=@ASSET_VERSION@';
 import { select_feature, show_detail, close_detail } from './detail.js?v=@ASSET_VERSION@';
+import { show_company } from './company.js?v=@ASSET_VERSION@';
 import { run_search, bind_search_events } from './search.js?v=@ASSET_VERSION@';
 import { choose_language, switch_language, render_static } from './language.js?v=@ASSET_VERSION@';
 import { add_tools } from './tools.js?v=@ASSET_VERSION@';
@@ -181,9 +182,11 @@ async function start() {
     });
   }
   if (state.selected) show_detail(state.selected.collection, state.selected.id).then(() => highlight(state.selected?.collection, state.selected?.id));
+  // A company's link opens its profile (a selection's detail stays in front).
+  else if (state.company) show_company(state.company, { zoom: !state.view });
   // A shared link opens the same view: a selection's detail stays in front
   // (the search is already a filter through apply()), a given view stays.
-  if (state.q && !state.selected) run_search(state.q, { zoom: !state.view });
+  if (state.q && !state.selected && !state.company) run_search(state.q, { zoom: !state.view });
 }
 
 start().catch((error) => {

@@ -7,6 +7,7 @@ import { $, state, page } from './context.js?v=@ASSET_VERSION@';
 import { same_province } from './provinces.js?v=@ASSET_VERSION@';
 import { apply } from './filters.js?v=@ASSET_VERSION@';
 import { overlap_chip_label } from './overlaps.js?v=@ASSET_VERSION@';
+import { company_chip_label } from './company.js?v=@ASSET_VERSION@';
 import { purpose_label } from './layers.js?v=@ASSET_VERSION@';
 
 function province_text(name) {
@@ -30,6 +31,7 @@ function active_filters() {
   if (state.year_from || state.year_to) out.push([year_text(), () => { state.year_from = ''; state.year_to = ''; }]);
   if (state.as_of) out.push([t('timeline_chip', { year: state.as_of }), () => { state.as_of = ''; }]);
   if (state.overlaps) out.push([overlap_chip_label(state.overlaps), () => { state.overlaps = ''; }]);
+  if (state.company) out.push([company_chip_label(state.company), () => { state.company = ''; }]);
   if (state.area) out.push([t('area_drawn'), () => { state.area = null; document.dispatchEvent(new Event('concessions:area')); }]);
   return out;
 }

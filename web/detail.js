@@ -12,6 +12,7 @@ import { highlight, purpose_label } from './layers.js?v=@ASSET_VERSION@';
 import { crop_info, choose_crop } from './crops.js?v=@ASSET_VERSION@';
 import { choose_province } from './provinces.js?v=@ASSET_VERSION@';
 import { choose_overlap, remember_overlap_names } from './overlaps.js?v=@ASSET_VERSION@';
+import { show_company } from './company.js?v=@ASSET_VERSION@';
 
 export async function select_feature(collection_id, id, { feature = null, zoom = false } = {}) {
   state.selected = { collection: collection_id, id };
@@ -25,13 +26,8 @@ let opener = null;
 export async function show_detail(collection_id, id, { feature = null, zoom = false } = {}) {
   const c = page.by_id.get(collection_id);
   if (!c) return;
-  const panel = $('detail');
-  // Where the keyboard was, to go back there when the detail closes.
-  if (panel.hidden && document.activeElement !== document.body) opener = document.activeElement;
-  panel.hidden = false;
-  document.body.classList.add('detail-open');
-  document.body.classList.remove('panel-open');
-  $('panel-toggle').setAttribute('aria-expanded', 'false');
+  const panel = open_sheet();
+  const mine = sheet_turn();
   detail_abort?.abort();
   detail_abort = new AbortController();
   if (!feature || !feature.geometry) {
@@ -48,6 +44,7 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
   clear_failure('detail');
   const roles = await roles_of(c.id);
   const crops = roles.purpose ? await crop_info(c.id) : null;
+  if (mine !== sheet_turn()) return;
   const p = feature.properties ?? {};
   $('detail-title').textContent = p[roles.name] ?? p[roles.company] ?? `${t('detail')} #${feature.id}`;
   remember_overlap_names(p.overlaps);
@@ -59,6 +56,7 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
     on_province: (name) => choose_province(name),
     collection_of: (other) => page.by_id.get(other),
     on_overlap: (value) => { if (state.overlaps !== value) choose_overlap(value); },
+    on_company: (name) => show_company(name),
     // A layer with crop classes shows a concession's; on the focus layer each filters.
     crops: crops?.in_use ? {
       label: (name) => purpose_label(name),
@@ -70,6 +68,23 @@ export async function show_detail(collection_id, id, { feature = null, zoom = fa
   });
   if (zoom) zoom_to();
   if (!panel.contains(document.activeElement)) panel.focus({ preventScroll: true });
+}
+
+// Opens the detail sheet (a feature's, or a company's profile: company.js),
+// remembering where the keyboard was to go back there when it closes.
+// Each opening is a turn: an answer that arrives after another opening
+// (a feature picked while a profile loads) is not shown.
+let turn = 0;
+export function sheet_turn() { return turn; }
+export function open_sheet() {
+  turn += 1;
+  const panel = $('detail');
+  if (panel.hidden && document.activeElement !== document.body) opener = document.activeElement;
+  panel.hidden = false;
+  document.body.classList.add('detail-open');
+  document.body.classList.remove('panel-open');
+  $('panel-toggle').setAttribute('aria-expanded', 'false');
+  return panel;
 }
 
 export function close_detail() {

@@ -17,6 +17,7 @@ import { render_chips } from './chips.js?v=@ASSET_VERSION@';
 import { refresh_timeline } from './timeline.js?v=@ASSET_VERSION@';
 import { refresh_overlaps, measured_collections } from './overlaps.js?v=@ASSET_VERSION@';
 import { overlap_collection } from './api.js?v=@ASSET_VERSION@';
+import { render_company_filter } from './company.js?v=@ASSET_VERSION@';
 import { crop_info, use_crops, refresh_crop_counts, render_crop_options, choose_purpose } from './crops.js?v=@ASSET_VERSION@';
 
 export function fill_focus_select() {
@@ -82,6 +83,7 @@ export function apply({ list = true, stats = true } = {}) {
   $('search-input').value = state.q;
   $('context-province').checked = state.context_province;
   render_chips();
+  render_company_filter();
   if (stats) refresh_stats();
   if (stats) refresh_overlaps();
   if (stats) refresh_crop_counts();
@@ -112,7 +114,7 @@ export function bind_filter_events() {
   $('year-to').addEventListener('change', (e) => { state.year_to = e.target.value; apply(); });
   $('context-province').addEventListener('change', (e) => { state.context_province = e.target.checked; apply(); });
   $('clear-filters').addEventListener('click', () => {
-    Object.assign(state, { province: '', q: '', crop: '', purpose: '', country: '', year_from: '', year_to: '', as_of: '', overlaps: '', area: null });
+    Object.assign(state, { province: '', q: '', crop: '', purpose: '', country: '', year_from: '', year_to: '', as_of: '', overlaps: '', company: '', area: null });
     document.dispatchEvent(new Event('concessions:area'));  // area.js takes its outline off the map
     $('search-results').hidden = true;
     apply();

@@ -24,7 +24,7 @@ export function province_names(feature) {
   return typeof list === 'string' ? list : '';
 }
 
-export function render_stats(el, totals, companies) {
+export function render_stats(el, totals, companies, on_company = null) {
   el.replaceChildren(
     h('dl', { class: 'stats' },
       h('div', {}, h('dt', {}, t('count')), h('dd', { id: 'stat-count', 'data-value': totals.numberMatched }, format_number(totals.numberMatched))),
@@ -36,7 +36,8 @@ export function render_stats(el, totals, companies) {
   const max = top[0].area_ha || 1;
   el.append(h('h3', {}, t('top_companies')),
     h('ol', { class: 'bars' }, top.map((g) => h('li', {},
-      h('span', { class: 'bar-label' }, g.key),
+      h('span', { class: 'bar-label' }, on_company && g.slug
+        ? h('button', { type: 'button', class: 'link-button', title: t('company_open', { name: g.key }), onclick: () => on_company(g.slug) }, g.key) : g.key),
       h('span', { class: 'bar-value' }, ha(g.area_ha), g.count > 1 ? ` · ${format_number(g.count)}` : ''),
       h('span', { class: 'bar', style: `width:${Math.max(2, 100 * g.area_ha / max)}%`, 'aria-hidden': 'true' })))));
 }
@@ -55,9 +56,15 @@ export function list_row(feature, roles, on_open, crops = '') {
     h('td', { class: 'num' }, year || '–'));
 }
 
-export function render_search_results(el, results, query, on_pick) {
+export function render_search_results(el, results, query, on_pick, companies = null, on_company = null) {
   const items = [];
   let total = 0;
+  const found_companies = companies?.companies ?? [];
+  const company_items = found_companies.map((c) => h('li', { 'data-slug': c.slug },
+    h('button', { type: 'button', class: 'search-hit search-company', onclick: () => on_company?.(c.slug) },
+      h('span', { class: 'swatch company-swatch', 'aria-hidden': 'true' }),
+      h('span', { class: 'hit-name' }, c.name),
+      h('span', { class: 'hit-meta' }, [t('company_hit', { n: format_number(c.count) }), ha(c.area_ha)].join(' · ')))));
   for (const { collection, roles, doc } of results) {
     total += doc.numberMatched ?? doc.features.length;
     for (const f of doc.features) {
@@ -68,7 +75,12 @@ export function render_search_results(el, results, query, on_pick) {
         h('span', { class: 'hit-meta' }, [collection_label(collection), province_names(f), p.area_ha ? ha(p.area_ha) : ''].filter(Boolean).join(' · ')))));
     }
   }
-  el.replaceChildren(items.length ? h('ul', {}, items) : h('p', { class: 'muted' }, t('search_none', { q: query })));
+  el.replaceChildren(...[
+    company_items.length ? h('h3', { class: 'search-group' }, t('search_companies')) : null,
+    company_items.length ? h('ul', { class: 'search-companies' }, company_items) : null,
+    company_items.length && items.length ? h('h3', { class: 'search-group' }, t('search_concessions')) : null,
+    items.length ? h('ul', {}, items) : company_items.length ? null : h('p', { class: 'muted' }, t('search_none', { q: query })),
+  ].filter(Boolean));
   if (total > items.length) el.append(h('p', { class: 'muted small' }, t('search_more', { n: format_number(total - items.length) })));
 }
 
@@ -146,13 +158,17 @@ function crop_row(classes, crop_label, on_crop) {
 }
 
 export function render_detail(body, { collection, roles, feature, on_zoom, on_province, on_copy, collection_of = () => null, on_overlap = () => {},
-  crops = null }) {
+  crops = null, on_company = null }) {
   const p = feature.properties ?? {};
   const computed = p.area_ha;
   const declared = roles.area_ha ? Number(p[roles.area_ha]) : NaN;
   const rows = [];
   const row = (label, value, id) => rows.push(h('div', { class: 'kv', id }, h('dt', {}, label), h('dd', {}, value)));
-  if (roles.company && p[roles.company]) row(t('company'), value_text(p[roles.company]), 'detail-company');
+  if (roles.company && p[roles.company]) {
+    const name = value_text(p[roles.company]);
+    row(t('company'), on_company ? h('button', { type: 'button', class: 'link-button', title: t('company_open', { name }), onclick: () => on_company(p[roles.company]) }, name)
+      : name, 'detail-company');
+  }
   if (roles.purpose && p[roles.purpose]) row(t('purpose'), value_text(p[roles.purpose]));
   if (crops && Array.isArray(p.purpose_class) && p.purpose_class.length)
     row(t('crop_classes'), crop_row(p.purpose_class, crops.label, crops.on_choose), 'detail-crops');

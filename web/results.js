@@ -12,6 +12,7 @@ import { select_feature } from './detail.js?v=@ASSET_VERSION@';
 import { report_failure, clear_failure } from './status.js?v=@ASSET_VERSION@';
 import { set_aside } from './layers.js?v=@ASSET_VERSION@';
 import { crop_info, crop_text } from './crops.js?v=@ASSET_VERSION@';
+import { show_company } from './company.js?v=@ASSET_VERSION@';
 
 export const list_page = 25;
 
@@ -26,7 +27,7 @@ export async function refresh_stats() {
   const params = { group: 'company', ...filter_params(state, c, page.roles.get(c.id)) };
   try {
     const doc = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/stats`, params, { signal: stats_abort.signal }));
-    render_stats($('stats'), doc, doc);
+    render_stats($('stats'), doc, doc, (slug) => show_company(slug));
     $('sheet-summary').textContent = `${format_number(doc.numberMatched)} · ${format_number(doc.area_ha)} ${t('ha')}`;
     $('download-what').textContent = t('download_what', { layer: collection_label(c), n: format_number(doc.numberMatched) });
     page.matched = doc.numberMatched;

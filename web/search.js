@@ -9,9 +9,11 @@ import { fit, feature_bounds } from './map_view.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
 import { apply } from './filters.js?v=@ASSET_VERSION@';
 import { select_feature } from './detail.js?v=@ASSET_VERSION@';
+import { find_companies, show_company } from './company.js?v=@ASSET_VERSION@';
 
 let search_abort = null;
-// Searches the visible layers and lists what it found. A search that finds
+// Searches the visible layers and the companies, and lists what it found
+// (the companies first: each opens its profile). A search that finds
 // nothing says so and changes nothing else (filters, map, URL). `zoom`:
 // fit the map to what was found (a shared link with a view keeps its own).
 export async function run_search(query, { zoom = true } = {}) {
@@ -29,15 +31,15 @@ export async function run_search(query, { zoom = true } = {}) {
   box.replaceChildren(h('p', { class: 'muted' }, t('loading')));
   const targets = state.layers.map((id) => page.by_id.get(id)).filter(Boolean);
   try {
-    const results = await tracked(Promise.all(targets.map(async (c) => {
+    const [results, companies] = await tracked(Promise.all([Promise.all(targets.map(async (c) => {
       const roles = await roles_of(c.id);
       const doc = await get_json(`collections/${encodeURIComponent(c.id)}/items`,
         // The search itself applies to every layer, context layers too (to find a protected area by name).
         { ...filter_params({ ...state, q }, c, roles), q: english_search(q), limit: 8, sortby: '-area_ha' }, { signal: search_abort.signal });
       return { collection: c, roles, doc };
-    })));
+    })), find_companies(english_search(q), search_abort.signal)]));
     clear_failure('search');
-    const found = results.reduce((n, r) => n + (r.doc.numberMatched ?? r.doc.features.length), 0);
+    const found = results.reduce((n, r) => n + (r.doc.numberMatched ?? r.doc.features.length), 0) + (companies.companies?.length ?? 0);
     if (!found) {
       box.replaceChildren(h('p', { class: 'muted search-none' }, t('search_no_match', { q })));
       return;
@@ -49,7 +51,13 @@ export async function run_search(query, { zoom = true } = {}) {
       $('search-input').focus();  // where the detail gives the focus back
       select_feature(c.id, f.id, { feature: f, zoom: true });
     };
-    render_search_results(box, results, q, pick);
+    const open_company = (slug) => {
+      close_results();
+      $('search-input').focus();
+      state.q = '';  // the company is the filter now, not the words
+      show_company(slug);
+    };
+    render_search_results(box, results, q, pick, companies, open_company);
     const bounds = L.latLngBounds([]);
     for (const r of results) for (const f of r.doc.features) { const b = feature_bounds(f); if (b) bounds.extend(b); }
     if (zoom && bounds.isValid()) fit(bounds, 12);

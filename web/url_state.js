@@ -12,6 +12,7 @@
 //    &overlaps=protected-areas:9 (the concessions inside protected area 9;
 //     overlaps=protected-areas: inside any) &overlap_map=1 (the map
 //     highlights where concessions lie inside protected areas; overlaps.js)
+//    &company=angkor-sugar (one company's concessions, its profile open; company.js)
 //    &sort=-area_ha&sel=elc/100&lang=km&basemap=none&ctx=province
 //    (basemap: osm, satellite, none or a tile URL)
 //    &area=104.1,12.2;104.9,12.2;104.5,12.9 (a drawn polygon's vertices, lng,lat
@@ -34,6 +35,7 @@ export function read_state(location = window.location) {
     year_to: '',
     as_of: /^\d{4}$/.test(params.get('as_of') ?? '') ? params.get('as_of') : '',  // timeline.js
     overlaps: params.get('overlaps') || '',  // overlaps.js
+    company: params.get('company') || '',  // company.js: a company's slug
     overlap_map: params.get('overlap_map') === '1',  // overlap_tiles.js
     sort: params.get('sort') || '-area_ha',
     selected: null,
@@ -84,7 +86,7 @@ export function state_fragment(state) {
   const p = new URLSearchParams();
   if (state.view) p.set('map', `${state.view.zoom}/${state.view.lat.toFixed(4)}/${state.view.lng.toFixed(4)}`);
   if (state.layers) p.set('layers', state.layers.join(','));
-  for (const key of ['focus', 'province', 'q', 'crop', 'purpose', 'country', 'overlaps']) if (state[key]) p.set(key, state[key]);
+  for (const key of ['focus', 'province', 'q', 'crop', 'purpose', 'country', 'overlaps', 'company']) if (state[key]) p.set(key, state[key]);
   if (state.year_from || state.year_to)
     p.set('year', state.year_from === state.year_to ? state.year_from : `${state.year_from}-${state.year_to}`);
   if (state.as_of) p.set('as_of', state.as_of);

@@ -224,7 +224,9 @@ feature_filters filters_for(geo::collection const& c, bool context, multi_downlo
     if (context) {
         f.bbox = p.filters.bbox;
         f.area = p.filters.area;
-        f.company = p.filters.company;  // a company's zones and blocks are its records too
+        // A company's zones and blocks are its records too; a layer that
+        // names no company (protected areas) stays whole.
+        if (!c.roles.company.empty()) f.company = p.filters.company;
         if (p.context_province) f.province = p.filters.province;
     } else {
         f = p.filters;
@@ -250,7 +252,8 @@ query_list params_for(geo::collection const& c, bool context, multi_download_par
             continue;
         }
         bool const filter = std::find(filter_parameters.begin(), filter_parameters.end(), key) != filter_parameters.end();
-        if (filter && (!context || context_takes(key, p.context_province))) out.emplace_back(key, value);
+        if (filter && (!context || context_takes(key, p.context_province)) && (key != "company" || !c.roles.company.empty()))
+            out.emplace_back(key, value);
     }
     return out;
 }
@@ -309,8 +312,8 @@ std::string readme_text(request_context const& ctx, std::vector<download_layer> 
     if (words.empty()) t << "None: every feature of every collection.\n";
     for (auto const& line : words) t << "- " << line << "\n";
     t << "\nConcession layers take every filter. Context layers (protected areas, forests, dams...) stay whole: "
-      << (p.context_province ? "only the box, the drawn area, the company and the province cut them (context_province=true), and "
-                             : "only the box, the drawn area and the company cut them (context_province=true would apply the province too), and ")
+      << (p.context_province ? "only the box, the drawn area, the company (where they name one) and the province cut them (context_province=true), and "
+                             : "only the box, the drawn area and the company (where they name one) cut them (context_province=true would apply the province too), and ")
       << "properties named for them (id:property).\n";
     t << "\nCollections\n-----------\n";
     for (std::size_t i = 0; i < layers.size(); ++i) {
