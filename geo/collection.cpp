@@ -78,6 +78,9 @@ void collection::build_tree() {
     index = spatial_index(entries.begin(), entries.end());  // bulk loading packs the tree
 }
 
+bool has_end_dates(collection const& c) { return !end_source(c).empty(); }
+bool has_cancellations(collection const& c) { return !c.roles.cancelled.empty(); }
+
 std::string end_source(collection const& c) {
     if (!c.roles.end_date.empty()) return c.roles.end_date;
     if (!c.roles.duration_years.empty() && !c.roles.contract_date.empty())

@@ -119,6 +119,11 @@ struct load_report {
 // when it has none.
 struct collection;
 std::string end_source(collection const& c);
+// Whether its features have an end_date (end_source is not empty) and a
+// cancelled_date (a cancelled role): items, CSV and file downloads then
+// carry the property, and it is a queryable.
+bool has_end_dates(collection const& c);
+bool has_cancellations(collection const& c);
 
 // A feature's name: its name role's text, or "".
 struct feature;

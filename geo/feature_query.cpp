@@ -180,8 +180,12 @@ std::vector<std::string> queryable_names(collection const& c) {
     for (auto const& f : c.fields) names.push_back(f.name);
     for (char const* computed : {"id", "area_ha", "contract_date"})
         if (std::find(names.begin(), names.end(), computed) == names.end()) names.emplace_back(computed);
-    if (c.field_index(c.roles.purpose) >= 0 && std::find(names.begin(), names.end(), "purpose_class") == names.end())
-        names.emplace_back("purpose_class");
+    auto const add = [&](char const* name) {
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
+    };
+    if (has_end_dates(c)) add("end_date");
+    if (has_cancellations(c)) add("cancelled_date");
+    if (c.field_index(c.roles.purpose) >= 0) add("purpose_class");
     return names;
 }
 
@@ -189,7 +193,7 @@ namespace {
 
 // How one property of a feature is read for filtering and sorting.
 struct property_reader {
-    enum class kind { field, id, area, contract_date, purpose_class } k = kind::field;
+    enum class kind { field, id, area, contract_date, end_date, cancelled_date, purpose_class } k = kind::field;
     int field = -1;
 
     static property_reader of(collection const& c, std::string const& name) {
@@ -197,6 +201,8 @@ struct property_reader {
         if (name == "id") return {kind::id, -1};
         if (name == "area_ha") return {kind::area, -1};
         if (name == "contract_date") return {kind::contract_date, -1};
+        if (name == "end_date") return {kind::end_date, -1};
+        if (name == "cancelled_date") return {kind::cancelled_date, -1};
         if (name == "purpose_class") return {kind::purpose_class, -1};
         return {kind::field, -1};
     }
@@ -205,6 +211,8 @@ struct property_reader {
             case kind::id: return f.id;
             case kind::area: return f.area_ha;
             case kind::contract_date: return f.contract_date ? value(*f.contract_date) : value(std::monostate{});
+            case kind::end_date: return f.end_date ? value(*f.end_date) : value(std::monostate{});
+            case kind::cancelled_date: return f.cancelled_date ? value(*f.cancelled_date) : value(std::monostate{});
             case kind::purpose_class: {  // sorts by the classes' names, in table order
                 if (!f.purpose_classes) return std::monostate{};
                 std::string names;

@@ -67,7 +67,9 @@ struct sort_key {
 };
 
 // Names a client may filter and sort on: the source fields, then the
-// computed id, area_ha and contract_date.
+// computed id, area_ha and contract_date, then end_date and cancelled_date
+// where the collection has them (has_end_dates, has_cancellations), and
+// purpose_class where it has a purpose.
 std::vector<std::string> queryable_names(collection const& c);
 
 // Positions in c.features of the matches, sorted (by id when no key given;

@@ -153,11 +153,16 @@ void append_properties_json(std::string& out, collection const& c, feature const
     }
     out += R"("area_ha":)";
     append_double(out, rounded(f.area_ha, 0.0001));
-    out += R"(,"contract_date":)";
-    if (f.contract_date)
-        append_json_string(out, *f.contract_date);
-    else
-        out += "null";
+    auto const date = [&](char const* member, std::optional<std::string> const& d) {
+        out += member;
+        if (d)
+            append_json_string(out, *d);
+        else
+            out += "null";
+    };
+    date(R"(,"contract_date":)", f.contract_date);
+    if (has_end_dates(c)) date(R"(,"end_date":)", f.end_date);
+    if (has_cancellations(c)) date(R"(,"cancelled_date":)", f.cancelled_date);
     out += R"(,"provinces":[)";
     for (std::size_t i = 0; i < f.provinces.size(); ++i) {
         auto const& p = provinces.provinces()[f.provinces[i].province];
@@ -359,7 +364,10 @@ std::string csv_header(collection const& c) {
         out += ',';
         append_csv_field(out, f.name);
     }
-    out += ",area_ha,contract_date,provinces";
+    out += ",area_ha,contract_date";
+    if (has_end_dates(c)) out += ",end_date";
+    if (has_cancellations(c)) out += ",cancelled_date";
+    out += ",provinces";
     if (c.field_index(c.roles.purpose) >= 0) out += ",purpose_class";
     out += ",WKT\r\n";
     return out;
@@ -381,6 +389,8 @@ void append_csv_row(std::string& out, collection const& c, feature const& f, pro
     append_double(out, rounded(f.area_ha, 0.0001));
     out += ',';
     if (f.contract_date) out += *f.contract_date;
+    if (has_end_dates(c)) out += "," + f.end_date.value_or("");
+    if (has_cancellations(c)) out += "," + f.cancelled_date.value_or("");
     out += ',';
     std::string names;
     for (std::size_t i = 0; i < f.provinces.size(); ++i) {

@@ -134,7 +134,7 @@ gdal::geometry_ptr to_ogr(geometry const& g, bool multi) {
 
 // --- the attribute table -----------------------------------------------------
 
-enum class column { source, id, area_ha, contract_date, provinces, purpose_class };
+enum class column { source, id, area_ha, contract_date, end_date, cancelled_date, provinces, purpose_class };
 
 struct output_field {
     column what = column::source;
@@ -199,6 +199,8 @@ void plan_field(output_field& f, export_plan& plan, collection const& c, export_
             case column::id: return ft.id;
             case column::area_ha: return ft.area_ha;
             case column::contract_date: return ft.contract_date ? value(*ft.contract_date) : value();
+            case column::end_date: return ft.end_date ? value(*ft.end_date) : value();
+            case column::cancelled_date: return ft.cancelled_date ? value(*ft.cancelled_date) : value();
             case column::provinces: return plan.province_text[n].empty() ? value() : value(plan.province_text[n]);
             case column::purpose_class:
                 return ft.purpose_classes ? value(purpose_class_text(ft.purpose_classes)) : value();
@@ -210,7 +212,9 @@ void plan_field(output_field& f, export_plan& plan, collection const& c, export_
     switch (f.what) {
         case column::id: type = field_type::integer; break;
         case column::area_ha: type = field_type::real; break;
-        case column::contract_date: type = field_type::date; break;
+        case column::contract_date:
+        case column::end_date:
+        case column::cancelled_date: type = field_type::date; break;
         case column::provinces:
         case column::purpose_class:
             type = field_type::string;
@@ -284,6 +288,8 @@ export_plan make_plan(collection const& c, std::vector<std::uint32_t> const& sel
         plan.fields.push_back({column::source, static_cast<int>(i), c.fields[i].name});
     plan.fields.push_back({column::area_ha, -1, unique_name("area_ha", taken)});
     plan.fields.push_back({column::contract_date, -1, unique_name("contract_date", taken)});
+    if (has_end_dates(c)) plan.fields.push_back({column::end_date, -1, unique_name("end_date", taken)});
+    if (has_cancellations(c)) plan.fields.push_back({column::cancelled_date, -1, unique_name("cancelled_date", taken)});
     plan.fields.push_back({column::provinces, -1, unique_name("provinces", taken)});
     if (c.field_index(c.roles.purpose) >= 0)
         plan.fields.push_back({column::purpose_class, -1, unique_name("purpose_class", taken)});
@@ -380,6 +386,12 @@ OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList op
                 case column::area_ha: out.SetField(at[i], f.area_ha); break;
                 case column::contract_date:
                     if (f.contract_date) set_value(out, at[i], field, *f.contract_date, f.id);
+                    break;
+                case column::end_date:
+                    if (f.end_date) set_value(out, at[i], field, *f.end_date, f.id);
+                    break;
+                case column::cancelled_date:
+                    if (f.cancelled_date) set_value(out, at[i], field, *f.cancelled_date, f.id);
                     break;
                 case column::provinces:
                     if (!plan.province_text[n].empty()) out.SetField(at[i], plan.province_text[n].c_str());

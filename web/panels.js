@@ -75,13 +75,16 @@ export function render_search_results(el, results, query, on_pick, companies = n
         h('span', { class: 'hit-meta' }, [collection_label(collection), province_names(f), p.area_ha ? ha(p.area_ha) : ''].filter(Boolean).join(' · ')))));
     }
   }
+  // The concessions, then the companies whose names hold the words (each
+  // opens its profile). Headings only when both are there.
+  const both = company_items.length && items.length;
   el.replaceChildren(...[
-    company_items.length ? h('h3', { class: 'search-group' }, t('search_companies')) : null,
+    both ? h('h2', { class: 'search-group' }, t('search_concessions')) : null,
+    items.length ? h('ul', { class: 'search-concessions' }, items) : company_items.length ? null : h('p', { class: 'muted' }, t('search_none', { q: query })),
+    total > items.length ? h('p', { class: 'muted small' }, t('search_more', { n: format_number(total - items.length) })) : null,
+    company_items.length ? h('h2', { class: 'search-group' }, t('search_companies')) : null,
     company_items.length ? h('ul', { class: 'search-companies' }, company_items) : null,
-    company_items.length && items.length ? h('h3', { class: 'search-group' }, t('search_concessions')) : null,
-    items.length ? h('ul', {}, items) : company_items.length ? null : h('p', { class: 'muted' }, t('search_none', { q: query })),
   ].filter(Boolean));
-  if (total > items.length) el.append(h('p', { class: 'muted small' }, t('search_more', { n: format_number(total - items.length) })));
 }
 
 function value_text(v) {
@@ -176,9 +179,11 @@ export function render_detail(body, { collection, roles, feature, on_zoom, on_pr
   if (p.contract_date) row(t('contract_date'), p.contract_date);
   const years = term_years(roles.duration_years ? p[roles.duration_years] : null);
   if (years) {
-    const end = p.contract_date ? Number(p.contract_date.slice(0, 4)) + Math.floor(years) : null;
+    // The server's end date (issue 15 §1: contract date plus duration, or an end date field).
+    const end = p.end_date ? Number(p.end_date.slice(0, 4)) : p.contract_date ? Number(p.contract_date.slice(0, 4)) + Math.floor(years) : null;
     row(t('term'), end ? t('term_to', { n: format_number(years, 1), year: end }) : t('term_years', { n: format_number(years, 1) }), 'detail-term');
   }
+  if (p.cancelled_date) row(t('cancelled_date'), p.cancelled_date, 'detail-cancelled');
   if (computed !== undefined) row(t('area_computed'), ha(computed), 'detail-area');
   if (Number.isFinite(declared) && declared > 0) {
     const diff = computed ? ` (${t('difference')} ${computed >= declared ? '+' : ''}${format_number(100 * (computed - declared) / declared, 1)}%)` : '';

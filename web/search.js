@@ -13,7 +13,7 @@ import { find_companies, show_company } from './company.js?v=@ASSET_VERSION@';
 
 let search_abort = null;
 // Searches the visible layers and the companies, and lists what it found
-// (the companies first: each opens its profile). A search that finds
+// (the concessions, then the companies: each opens its profile). A search that finds
 // nothing says so and changes nothing else (filters, map, URL). `zoom`:
 // fit the map to what was found (a shared link with a view keeps its own).
 export async function run_search(query, { zoom = true } = {}) {

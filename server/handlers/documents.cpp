@@ -179,6 +179,12 @@ response queryables(request_context const& ctx, geo::collection const& c) {
     if (!props.contains("area_ha")) props["area_ha"] = {{"title", "Area in hectares, computed from the geometry"}, {"type", "number"}};
     if (!props.contains("contract_date"))
         props["contract_date"] = {{"title", "Contract date"}, {"type", "string"}, {"format", "date"}};
+    if (geo::has_end_dates(c) && !props.contains("end_date"))
+        props["end_date"] = {{"title", "End of the contract, from " + geo::end_source(c)}, {"type", "string"}, {"format", "date"}};
+    if (geo::has_cancellations(c) && !props.contains("cancelled_date"))
+        props["cancelled_date"] = {{"title", "Cancelled or cut: the earliest date the " + c.roles.cancelled + " field names"},
+                                   {"type", "string"},
+                                   {"format", "date"}};
     if (c.field_index(c.roles.purpose) >= 0 && !props.contains("purpose_class")) {
         json names = json::array(), names_km = json::array();
         for (auto const& k : geo::purpose_classes()) {

@@ -110,6 +110,24 @@ TEST_F(server_e2e_api, a_company_across_collections_and_spellings) {
     EXPECT_EQ(ogr_feature_count((dir / "pheapimex.gpkg").string()), 1 + 4 + 1);  // elc, mining, elc-partial's point
 }
 
+// In a download of several layers, company= cuts the layers that name a
+// company; a layer that names none (protected areas) stays whole, as the
+// README says.
+TEST_F(server_e2e_api, a_company_download_keeps_layers_without_companies_whole) {
+    time_bound bound;
+    auto const reply = get("/download?collections=elc,protected-areas&company=angkor-sugar&f=gpkg");
+    ASSERT_EQ(reply.status, 200) << reply.body.substr(0, 300);
+    test::scratch_dir dir;
+    fs::path const gpkg = dir / "angkor-sugar.gpkg";
+    write_file(gpkg, reply.body);
+    fs::path const protected_areas = test::shared_data_dir() / "odc-protected-areas/protected_areas_and_forests.shp";
+    EXPECT_EQ(oracle_number(gpkg, "SELECT count(*) FROM elc"), 5);
+    EXPECT_EQ(oracle_number(gpkg, "SELECT count(*) FROM \"protected-areas\""),
+              oracle_number(protected_areas, "SELECT count(*) FROM protected_areas_and_forests"));
+    std::string const info = ogrinfo_text(gpkg.string());  // the README is the GeoPackage's metadata
+    EXPECT_NE(info.find("held by the company angkor-sugar"), std::string::npos) << info.substr(0, 2000);
+}
+
 // Every company name of the mining layer is a spelling of exactly one
 // company, and every record with a name is in one.
 TEST_F(server_e2e_api, every_named_record_is_in_exactly_one_company) {

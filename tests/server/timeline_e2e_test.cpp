@@ -179,6 +179,44 @@ TEST_F(server_e2e_api, the_timeline_as_csv_has_the_json_rows) {
     }
 }
 
+// Each item carries its end and cancellation dates, as the oracle reads
+// them from Contract + Duration and Cancelled; both sort and filter.
+TEST_F(server_e2e_api, items_carry_their_end_and_cancellation_dates) {
+    time_bound bound;
+    auto const rows = test::sqlite_oracle(
+        elc_shp(), "SELECT rowid, CASE WHEN " + contract_is_date + " AND Duration > 0 THEN " + end_iso +
+                       " END, CASE WHEN " + cancelled + " AND " + cancel_at + " > 0 THEN " + cancel_iso + " END FROM " + table);
+    std::map<long, std::pair<std::string, std::string>> oracle;  // id -> (end, cancelled)
+    std::size_t ends = 0, cancellations = 0;
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        oracle[std::stol(rows[i][0])] = {rows[i][1], rows[i][2]};
+        ends += !rows[i][1].empty();
+        cancellations += !rows[i][2].empty();
+    }
+    ASSERT_GT(ends, 50u);
+    ASSERT_GT(cancellations, 5u);
+    json const doc = get_json("/collections/elc/items?limit=10000");
+    ASSERT_EQ(doc["features"].size(), oracle.size());
+    for (auto const& f : doc["features"]) {
+        auto const& [end, cancel] = oracle[f["id"].get<long>()];
+        auto const& p = f["properties"];
+        EXPECT_EQ(p["end_date"].is_null() ? "" : p["end_date"].get<std::string>(), end) << f["id"];
+        EXPECT_EQ(p["cancelled_date"].is_null() ? "" : p["cancelled_date"].get<std::string>(), cancel) << f["id"];
+    }
+    // Queryables: sorted by, and filtered on, like any date.
+    json const q = get_json("/collections/elc/queryables");
+    EXPECT_EQ(q["properties"]["end_date"]["format"], "date");
+    EXPECT_EQ(q["properties"]["cancelled_date"]["format"], "date");
+    json const first = get_json("/collections/elc/items?sortby=cancelled_date&limit=1");
+    std::string earliest = "9999";
+    for (auto const& [id, dates] : oracle)
+        if (!dates.second.empty()) earliest = std::min(earliest, dates.second);
+    EXPECT_EQ(first["features"][0]["properties"]["cancelled_date"], earliest);
+    auto const csv = test::parse_csv(get("/collections/elc/items?f=csv&download=1&limit=3").body);
+    ASSERT_GT(csv.size(), 1u);
+    EXPECT_NE(std::find(csv[0].begin(), csv[0].end(), "cancelled_date"), csv[0].end());
+}
+
 TEST_F(server_e2e_api, a_day_that_is_no_date_is_a_400_naming_as_of) {
     time_bound bound;
     for (std::string const bad : {"2012", "2012-02-30", "yesterday", "16.08.2012"}) {

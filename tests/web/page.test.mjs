@@ -232,8 +232,11 @@ test('a search in Khmer finds by province and crop names', { timeout: 90_000 }, 
     await page.press('#search-input', 'Enter');
     await page.waitForSelector('.search-hit');
     await settled(page);
-    const names = await page.locator('.search-hit .hit-name').allTextContents();
+    const names = await page.locator('#search-results .search-concessions .hit-name').allTextContents();
     assert.deepEqual(names, expected.features.map((f) => f.properties.Name), `${khmer}: listed`);
+    // The companies whose names hold the words follow ("Koh Kong Sugar..."), as /companies finds them.
+    const companies = await api(`/companies?q=${encodeURIComponent(english)}&collections=elc,elc-partial,mining&limit=5`);
+    assert.deepEqual(await page.locator('#search-results .search-companies .hit-name').allTextContents(), companies.companies.map((c) => c.name));
     assert.equal(await stat_count(page), expected.numberMatched, `${khmer}: statistics`);
     assert.equal(await page.inputValue('#search-input'), khmer, 'the query was rewritten in the box');
     await shot(page, `page-06-khmer-search-${english.replace(/ /g, '-').toLowerCase()}.png`);
