@@ -24,6 +24,14 @@ response json_response(nlohmann::json const& doc, std::string content_type) {
     return r;
 }
 
+response csv_response(std::string body, std::string const& file_stem) {
+    response r;
+    r.content_type = "text/csv; charset=utf-8";
+    r.body = std::move(body);
+    r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + file_stem + ".csv\"");
+    return r;
+}
+
 bool speaks_language(route_kind kind) {
     switch (kind) {
         case route_kind::collections:

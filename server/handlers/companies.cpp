@@ -160,10 +160,7 @@ json list_entry(request_context const& ctx, geo::company const& co, holdings con
 }
 
 response companies_csv(std::vector<std::pair<geo::company const*, holdings>> const& rows) {
-    response r;
-    r.content_type = "text/csv; charset=utf-8";
-    std::string& out = r.body;
-    out = "slug,name,spellings,count,area_ha,declared_ha,collections,provinces,nationalities,first_year,last_year\r\n";
+    std::string out = "slug,name,spellings,count,area_ha,declared_ha,collections,provinces,nationalities,first_year,last_year\r\n";
     for (auto const& [co, h] : rows) {
         geo::append_csv_field(out, co->slug);
         out += ',';
@@ -181,8 +178,7 @@ response companies_csv(std::vector<std::pair<geo::company const*, holdings>> con
         out += ',' + (h.by_year.empty() ? std::string() : h.by_year.begin()->first) + ',' +
                (h.by_year.empty() ? std::string() : h.by_year.rbegin()->first) + "\r\n";
     }
-    r.headers.emplace_back("Content-Disposition", "inline; filename=\"companies.csv\"");
-    return r;
+    return csv_response(std::move(out), "companies");
 }
 
 // --- /companies/{slug} ----------------------------------------------------------
@@ -255,10 +251,7 @@ json record_json(request_context const& ctx, geo::collection const& c, geo::feat
 }
 
 response profile_csv(geo::dataset const& data, geo::company const& co) {
-    response r;
-    r.content_type = "text/csv; charset=utf-8";
-    std::string& out = r.body;
-    out =
+    std::string out =
         "collection,id,name,company_as_written,provinces,area_ha,declared_ha,contract_date,end_date,cancelled_date,"
         "purpose,overlaps\r\n";
     for (auto const& rec : co.records) {
@@ -283,8 +276,7 @@ response profile_csv(geo::dataset const& data, geo::company const& co) {
         geo::append_csv_field(out, joined(overlaps));
         out += "\r\n";
     }
-    r.headers.emplace_back("Content-Disposition", "inline; filename=\"company-" + slug(co.slug) + ".csv\"");
-    return r;
+    return csv_response(std::move(out), "company-" + slug(co.slug));
 }
 
 }  // namespace

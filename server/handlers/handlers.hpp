@@ -54,6 +54,8 @@ struct request_context {
 // Vary: Accept-Language. Errors always speak the language.
 bool speaks_language(route_kind kind);
 response json_response(nlohmann::json const& doc, std::string content_type = "application/json");
+// A table as CSV (RFC 4180 text, rows ending \r\n), shown inline and saved as <file_stem>.csv.
+response csv_response(std::string body, std::string const& file_stem);
 // Hectares as answers give them: to the hundredth.
 double round2(double v);
 std::string now_iso();  // "2026-12-06T01:02:03Z"

@@ -40,10 +40,7 @@ std::string number(double v, int places = 2) {
 }
 
 response csv_table(geo::collection const& c, geo::overlap_summary const& s, std::string const& file_name) {
-    response r;
-    r.content_type = "text/csv; charset=utf-8";
-    std::string& out = r.body;
-    out =
+    std::string out =
         "collection,id,name,area_ha,concessions,concessions_inside_ha,share_of_it,"
         "concession_id,concession_name,company,concession_area_ha,inside_ha,share_of_concession\r\n";
     for (auto const& g : s.groups) {
@@ -62,8 +59,7 @@ response csv_table(geo::collection const& c, geo::overlap_summary const& s, std:
             out += ',' + number(f.area_ha) + ',' + number(ha) + ',' + number(share(ha, f.area_ha), 4) + "\r\n";
         }
     }
-    r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + file_name + ".csv\"");
-    return r;
+    return csv_response(std::move(out), file_name);
 }
 
 }  // namespace

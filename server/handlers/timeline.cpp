@@ -52,10 +52,7 @@ response timeline(request_context const& ctx, geo::collection const& c) {
     geo::timeline const t = geo::make_timeline(c, geo::select(c, filters.query));
 
     if (p.csv) {
-        response r;
-        r.content_type = "text/csv; charset=utf-8";
-        std::string& out = r.body;
-        out = "year";
+        std::string out = "year";
         for (char const* what : {"granted", "cancelled", "ended", "in_force"})
             for (char const* column : {"_count", "_ha", "_declared_ha"}) out.append(",").append(what).append(column);
         out += "\r\n";
@@ -64,9 +61,7 @@ response timeline(request_context const& ctx, geo::collection const& c) {
             for (auto const* h : {&y.granted, &y.cancelled, &y.ended, &y.in_force}) append_csv_hectares(out, *h);
             out += "\r\n";
         }
-        r.headers.emplace_back("Content-Disposition",
-                               "inline; filename=\"" + c.id + "-timeline" + filters.file_suffix + ".csv\"");
-        return r;
+        return csv_response(std::move(out), c.id + "-timeline" + filters.file_suffix);
     }
     json years = json::array();
     for (auto const& y : t.years)
