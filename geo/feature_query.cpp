@@ -339,6 +339,12 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
     std::optional<area_matcher> area;
     if (q.area) area.emplace(*q.area);
     std::vector<bool> const overlapped = q.overlaps ? overlap_targets_named(c, *q.overlaps) : std::vector<bool>{};
+    std::optional<cql2::predicate> filter;
+    if (q.filter) {
+        auto compiled = cql2::compile(*q.filter, c, queryable_names(c));
+        if (std::holds_alternative<cql2::error>(compiled)) return {};  // refused before it got here
+        filter.emplace(std::move(std::get<cql2::predicate>(compiled)));
+    }
 
     std::vector<std::uint32_t> out;
     out.reserve(candidates.size());
@@ -380,6 +386,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
             if (!text.matches(t.lower, t.keys)) continue;
         }
         if (q.bbox && !intersects(f, *q.bbox)) continue;
+        if (filter && !filter->matches(f)) continue;
         if (area && !area->intersects(f.geom.expand())) continue;  // last: the dearest test
         out.push_back(i);
     }

@@ -6,6 +6,7 @@
 
 #include "geo/collection.hpp"
 #include "geo/companies.hpp"
+#include "geo/cql2.hpp"
 #include "geo/provinces.hpp"
 #include "geo/text_search.hpp"
 
@@ -59,6 +60,9 @@ struct feature_query {
     std::shared_ptr<geometry const> area;
     std::optional<overlap_filter> overlaps;  // only the features that overlap it
     std::shared_ptr<company_selection const> company;  // only its records; shared like area
+    // CQL2 (geo/cql2.hpp), compiled against the collection by select();
+    // checked beforehand (server/filters.cpp), so it compiles.
+    std::shared_ptr<cql2::node const> filter;
 };
 
 struct sort_key {

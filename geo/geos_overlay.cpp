@@ -336,23 +336,36 @@ area_matcher::area_matcher(geometry const& area) : impl_(std::make_unique<impl>(
 
 area_matcher::~area_matcher() = default;
 
-bool area_matcher::intersects(geometry const& feature) const {
+bool area_matcher::relates(geometry const& feature, spatial_relation r) const {
     auto const& m = *impl_;
-    if (!m.prepared || feature.empty()) return false;
+    if (!m.prepared || feature.empty()) return r == spatial_relation::disjoint;
+    auto const ask = [&](GEOSGeometry const* g) -> char {
+        switch (r) {
+            case spatial_relation::intersects:
+            case spatial_relation::disjoint: return GEOSPreparedIntersects_r(m.h(), m.prepared, g);
+            case spatial_relation::within: return GEOSPreparedContains_r(m.h(), m.prepared, g);
+            case spatial_relation::contains: return GEOSPreparedWithin_r(m.h(), m.prepared, g);
+            case spatial_relation::touches: return GEOSPreparedTouches_r(m.h(), m.prepared, g);
+            case spatial_relation::overlaps: return GEOSPreparedOverlaps_r(m.h(), m.prepared, g);
+            case spatial_relation::crosses: return GEOSPreparedCrosses_r(m.h(), m.prepared, g);
+            case spatial_relation::equals: return GEOSEquals_r(m.h(), m.area, g);
+        }
+        return 2;
+    };
     GEOSGeometry* g = to_geos(m.h(), feature);
-    if (!g) return false;
-    char result = GEOSPreparedIntersects_r(m.h(), m.prepared, g);
+    if (!g) return r == spatial_relation::disjoint;
+    char result = ask(g);
     if (result == 2) {
         // An invalid source polygon can make the prepared test fail: repair
         // it once and ask again rather than drop the feature silently.
         GEOSGeometry* repaired = GEOSMakeValid_r(m.h(), g);
         if (repaired) {
-            result = GEOSPreparedIntersects_r(m.h(), m.prepared, repaired);
+            result = ask(repaired);
             GEOSGeom_destroy_r(m.h(), repaired);
         }
     }
     GEOSGeom_destroy_r(m.h(), g);
-    return result == 1;
+    return r == spatial_relation::disjoint ? result == 0 : result == 1;
 }
 
 }  // namespace geo

@@ -50,6 +50,11 @@ double shared_area_m2(std::vector<geometry const*> const& a, std::vector<geometr
 // e.g. "Self-intersection[104.5 12.3]"), or nullopt when it is.
 std::optional<std::string> invalid_reason(geometry const& g);
 
+// How a feature relates to an area (CQL2's spatial functions, OGC 06-103r4
+// section 6.1.15): within means the feature lies within the area, contains
+// that it holds the area.
+enum class spatial_relation { intersects, disjoint, within, contains, touches, overlaps, crosses, equals };
+
 // Whether features meet one area (edges, vertices, containment), exactly.
 class area_matcher {
 public:
@@ -59,7 +64,9 @@ public:
     area_matcher(area_matcher const&) = delete;
     area_matcher& operator=(area_matcher const&) = delete;
 
-    bool intersects(geometry const& feature) const;
+    bool intersects(geometry const& feature) const { return relates(feature, spatial_relation::intersects); }
+    // The area may be any geometry (a point, a line, polygons).
+    bool relates(geometry const& feature, spatial_relation r) const;
 
 private:
     struct impl;

@@ -171,11 +171,29 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
         filters.overlaps = std::move(o);
     } else if (key == "company") {
         filters.company = value;
+    } else if (key == "filter") {
+        filters.filter_text = value;  // parsed by finish_filters, once filter-lang is known
+    } else if (key == "filter-lang") {
+        if (value != "cql2-text" && value != "cql2-json") return make_param_error(message_id::filter_lang_unknown, quote_text(value));
+        filters.filter_json = value == "cql2-json";
+    } else if (key == "filter-crs") {
+        if (value != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" && value != "CRS84" && value != "OGC:CRS84")
+            return make_param_error(message_id::filter_crs_unknown, quote_text(value));
     } else if (key == "intersects") {
         auto parsed = geo::read_drawn_area(value);
         if (auto* e = std::get_if<std::string>(&parsed)) return make_param_error(message_id::intersects_unusable, *e);
         filters.area = std::make_shared<geo::geometry const>(std::move(std::get<geo::geometry>(parsed)));
     }
+    return std::nullopt;
+}
+
+std::optional<param_error> finish_filters(feature_filters& filters) {
+    if (!filters.filter_text) return std::nullopt;
+    auto parsed = filters.filter_json ? geo::cql2::parse_json(*filters.filter_text) : geo::cql2::parse_text(*filters.filter_text);
+    if (auto const* e = std::get_if<geo::cql2::error>(&parsed))
+        return make_param_error(message_id::filter_syntax, filters.filter_json ? std::string("(JSON)") : std::to_string(e->offset),
+                                e->message, quote_text(*filters.filter_text));
+    filters.filter = std::make_shared<geo::cql2::node const>(std::move(std::get<geo::cql2::node>(parsed)));
     return std::nullopt;
 }
 
@@ -212,6 +230,12 @@ std::optional<response> check_filters_for(geo::collection const& c, feature_filt
         if (name == "purpose_class" && c.field_index(name) < 0 && !geo::purpose_class_bit(value))
             return error_response(
                 400, make_message(message_id::purpose_class_unknown, quote_text(value), geo::purpose_class_list()));
+    if (filters.filter) {
+        auto compiled = geo::cql2::compile(*filters.filter, c, data.queryables(c));
+        if (auto const* e = std::get_if<geo::cql2::error>(&compiled))
+            return error_response(400, make_message(message_id::filter_invalid, quote_text(c.id),
+                                                    filters.filter_json ? std::string("(JSON)") : std::to_string(e->offset), e->message));
+    }
     return check_overlaps(c, filters, data);
 }
 
@@ -296,6 +320,11 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
         out.query.company = std::move(chosen);
         add_key("company", percent_encode(co->slug));
         out.file_suffix += "-" + slug(co->slug);
+    }
+    if (f.filter) {
+        out.query.filter = f.filter;
+        add_key("filter", percent_encode(geo::cql2::to_text(*f.filter)));
+        out.file_suffix += "-filtered";
     }
     if (f.area) {
         out.query.area = f.area;

@@ -7,6 +7,7 @@
 // docs/DEVELOPERS.md).
 
 #include "geo/dataset.hpp"
+#include "geo/cql2.hpp"
 #include "geo/feature_query.hpp"
 #include "geo/provinces.hpp"
 #include "server/http_types.hpp"
@@ -26,8 +27,8 @@ namespace server {
 // "intersects" (a WKT polygon, geo/drawn_area): OGC API Features Part 1 has
 // no polygon filter; the name is CQL2's S_INTERSECTS, which issue 13's
 // filter= will express with the same field of geo::feature_query.
-inline constexpr std::array<std::string_view, 8> filter_parameters = {
-    "bbox", "province", "q", "datetime", "intersects", "as_of", "overlaps", "company"};
+inline constexpr std::array<std::string_view, 11> filter_parameters = {
+    "bbox", "province", "q", "datetime", "intersects", "as_of", "overlaps", "company", "filter", "filter-lang", "filter-crs"};
 
 // A query parameter that cannot be read: the message the client gets with a 400.
 struct param_error {
@@ -58,12 +59,22 @@ struct feature_filters {
     // company=angkor-sugar: one company's records (geo::company_index), by
     // its slug or any spelling of its name; resolved by resolve_filters.
     std::optional<std::string> company;
+    // filter= (OGC API - Features Part 3): CQL2, as text or (filter-lang=
+    // cql2-json) JSON, parsed when both are known; checked against each
+    // collection by check_filters_for.
+    std::optional<std::string> filter_text;
+    bool filter_json = false;
+    std::shared_ptr<geo::cql2::node const> filter;
 };
 
 // Reads one filter parameter (key in filter_parameters, or a queryable
 // property when is_property) into filters.
 std::optional<param_error> parse_filter(std::string const& key, std::string const& value, bool is_property,
                                         feature_filters& filters);
+
+// What can only be read once every parameter has been: the CQL2 filter=,
+// in the language filter-lang names. Called after the last parse_filter.
+std::optional<param_error> finish_filters(feature_filters& filters);
 
 // The pieces, exposed for their own tests.
 std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view text);
@@ -87,7 +98,8 @@ struct filter_set {
 std::optional<response> check_overlaps(geo::collection const& c, feature_filters const& filters,
                                        geo::dataset const& data);
 // The checks of the filters that depend on the collection: check_overlaps,
-// and a purpose_class= that names no class (a 400 listing them).
+// a purpose_class= that names no class (a 400 listing them), and a CQL2
+// filter= that does not fit its queryables or types.
 std::optional<response> check_filters_for(geo::collection const& c, feature_filters const& filters,
                                           geo::dataset const& data);
 

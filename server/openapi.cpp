@@ -51,6 +51,16 @@ json filter_params() {
               "(Angkor Sugar Co., Ltd (Region 3)); every record whose company name normalises to the same key. "
               "An unknown company is a 400 naming those whose names hold its words.",
               {{"type", "string"}}),
+        param("filter", "query",
+              "A CQL2 filter (OGC API - Features Part 3; OGC 21-065) on the collection's queryables and geometry: "
+              "comparisons, LIKE, BETWEEN, IN, IS NULL, CASEI, ACCENTI, arithmetic, S_INTERSECTS and the other spatial "
+              "functions on POINT, LINESTRING, POLYGON, MULTIPOLYGON and BBOX literals in longitude latitude, T_INTERSECTS "
+              "and the other temporal functions on DATE, TIMESTAMP and INTERVAL; e.g. Hectares > 10000 AND "
+              "T_AFTER(contract_date, DATE('2008-12-31')). A filter that does not parse or fit is a 400 naming the character.",
+              {{"type", "string"}}),
+        param("filter-lang", "query", "The language of filter", {{"type", "string"}, {"enum", {"cql2-text", "cql2-json"}}, {"default", "cql2-text"}}),
+        param("filter-crs", "query", "The CRS of the filter's geometry literals: CRS84 only",
+              {{"type", "string"}, {"enum", {"http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}}),
     });
 }
 }  // namespace

@@ -235,6 +235,7 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
             return std::nullopt;
         });
     if (failed) return *failed;
+    if (auto e = finish_filters(params.filters)) return std::move(*e);
     return params;
 }
 
@@ -250,6 +251,7 @@ std::variant<stats_params, param_error> parse_stats_params(query_list const& que
             return std::nullopt;
         });
     if (failed) return *failed;
+    if (auto e = finish_filters(params.filters)) return std::move(*e);
     return params;
 }
 
@@ -265,6 +267,7 @@ std::variant<table_params, param_error> parse_table_params(query_list const& que
             return std::nullopt;
         });
     if (failed) return *failed;
+    if (auto e = finish_filters(params.filters)) return std::move(*e);
     return params;
 }
 
@@ -313,6 +316,7 @@ std::variant<multi_download_params, param_error> parse_multi_download_params(que
             return std::nullopt;
         });
     if (failed) return *failed;
+    if (auto e = finish_filters(params.filters)) return std::move(*e);
     if (params.collections.empty())
         return make_param_error(message_id::collections_required, "see /collections");
     return params;

@@ -154,7 +154,21 @@ response conformance(request_context const&) {
                   "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
                   "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
                   "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
-                  "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters"}}};
+                  "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+                  "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+                  "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/accent-insensitive-comparison",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/property-property",
+                  "http://www.opengis.net/spec/cql2/1.0/conf/arithmetic"}}};
     return json_response(doc);
 }
 
@@ -175,7 +189,11 @@ response queryables(request_context const& ctx, geo::collection const& c) {
         props[f.name] = {{"title", f.name}, {"type", type}};
         if (f.type == geo::field_type::date) props[f.name]["format"] = "date";
     }
-    if (!props.contains("id")) props["id"] = {{"title", "Feature id"}, {"type", "integer"}};
+    if (!props.contains("id")) props["id"] = {{"title", "Feature id"}, {"type", "integer"}, {"x-ogc-role", "id"}};
+    if (!props.contains("geometry"))  // what filter='s spatial functions test (S_INTERSECTS(geometry, ...))
+        props["geometry"] = {{"title", "The feature's geometry, longitude latitude (CRS84)"},
+                             {"format", "geometry-any"},
+                             {"x-ogc-role", "primary-geometry"}};
     if (!props.contains("area_ha")) props["area_ha"] = {{"title", "Area in hectares, computed from the geometry"}, {"type", "number"}};
     if (!props.contains("contract_date"))
         props["contract_date"] = {{"title", "Contract date"}, {"type", "string"}, {"format", "date"}};

@@ -291,6 +291,7 @@ std::vector<std::string> filter_in_words(feature_filters const& f, filter_set co
                                               ? "any feature of " + f.overlaps->collection
                                               : f.overlaps->collection + " named \"" + f.overlaps->name + "\""));
     if (f.area) lines.push_back("meeting the drawn area " + geo::to_wkt(*f.area));
+    if (resolved.query.filter) lines.push_back("matching the CQL2 filter " + geo::cql2::to_text(*resolved.query.filter));
     if (resolved.query.company)
         lines.push_back("held by the company " + resolved.query.company->slug +
                         " (under every spelling of its name; /companies/" + resolved.query.company->slug + " lists them)");

@@ -265,7 +265,7 @@ TEST(parse_items_params, overlaps_names_a_collection_and_may_name_one_of_its_fea
 TEST(parse_items_params, unknown_parameter_lists_every_accepted_name) {
     EXPECT_EQ(items_error({{"foo", "1"}}),
               "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
-              "overlaps, company, sortby, download, lang, "
+              "overlaps, company, filter, filter-lang, filter-crs, sortby, download, lang, "
               "Name, Provinces, area_ha");
 }
 
@@ -284,7 +284,7 @@ TEST(parse_items_params, queryables_listed_even_when_there_are_none) {
     auto const e = error_of(parse_items_params({{"foo", ""}}, {}), "foo");
     EXPECT_EQ(e,
               "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
-              "overlaps, company, sortby, download, lang");
+              "overlaps, company, filter, filter-lang, filter-crs, sortby, download, lang");
 }
 
 TEST(parse_items_params, repeated_parameter_is_refused) {
@@ -606,7 +606,7 @@ TEST(parse_stats_params, json_only) {
 TEST(parse_stats_params, items_only_parameters_are_unknown) {
     EXPECT_EQ(stats_error({{"limit", "5"}}),
               "unknown parameter 'limit'; accepted: group, bbox, province, q, datetime, intersects, as_of, overlaps, "
-              "company, f, lang, Name, Provinces, area_ha");
+              "company, filter, filter-lang, filter-crs, f, lang, Name, Provinces, area_ha");
     EXPECT_TRUE(mentions(stats_error({{"sortby", "Name"}}), "unknown parameter 'sortby'"));
     EXPECT_TRUE(mentions(stats_error({{"download", "1"}}), "unknown parameter 'download'"));
 }

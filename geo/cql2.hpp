@@ -1,0 +1,89 @@
+#pragma once
+// CQL2 (OGC 21-065, Common Query Language) as the `filter` parameter of
+// OGC API - Features Part 3 reads it: parsed by a pure function into a
+// tree, printed back in one canonical spelling (cache keys), then compiled
+// against a collection (names resolved to fields, types checked, literals
+// parsed, spatial literals prepared) into a predicate over its features.
+//
+// Text (cql2-text) covers: Basic CQL2 (AND, OR, NOT, = <> < > <= >=,
+// IS [NOT] NULL, string, number, boolean, DATE and TIMESTAMP literals),
+// Advanced Comparison ([NOT] LIKE with % and _, [NOT] BETWEEN, [NOT] IN),
+// Case-insensitive and Accent-insensitive Comparison (CASEI, ACCENTI: Latin
+// letters only; Khmer has neither case nor accents to fold), Spatial
+// Functions (S_INTERSECTS, S_DISJOINT, S_WITHIN, S_CONTAINS, S_TOUCHES,
+// S_OVERLAPS, S_CROSSES, S_EQUALS on a POINT, LINESTRING, POLYGON,
+// MULTIPOLYGON or BBOX in longitude/latitude), Temporal Functions (T_AFTER,
+// T_BEFORE, T_DURING, T_INTERSECTS and the rest of Allen's relations, on
+// date queryables, DATE, TIMESTAMP and INTERVAL) and Arithmetic (+ - * /).
+// JSON (cql2-json) reads into the same tree.
+
+#include "geo/collection.hpp"
+#include "geo/geometry.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace geo::cql2 {
+
+// What is wrong and where: the byte offset in the text (0 for JSON, whose
+// message names the member).
+struct error {
+    std::string message;
+    std::size_t offset = 0;
+};
+
+enum class kind : std::uint8_t {
+    // boolean
+    and_, or_, not_, boolean, comparison, like, between, in, is_null, spatial, temporal,
+    // scalar
+    property, string, number, date, timestamp, interval, geometry, casei, accenti, arithmetic,
+    open_bound,  // ".." in an INTERVAL
+};
+
+struct node {
+    kind k = kind::boolean;
+    std::string text;  // property name, string literal, date text, operator ("=", "+"), function ("s_intersects")
+    double number = 0;
+    bool flag = false;  // a boolean literal's value; NOT for LIKE, BETWEEN, IN, IS NULL
+    std::shared_ptr<geometry const> geom;  // a geometry literal, in lon/lat
+    std::vector<node> args;  // AND and OR: every operand of a run (a OR b OR c is one node)
+    std::size_t offset = 0;
+};
+
+// Nesting deeper than this is refused (10,000 NOTs would overflow the stack).
+inline constexpr std::size_t max_depth = 200;
+
+std::variant<node, error> parse_text(std::string_view text);
+std::variant<node, error> parse_json(std::string_view text);
+
+// The canonical cql2-text of a tree: keywords in capitals, numbers in their
+// shortest form, one space around operators. parse_text(to_text(n)) gives n.
+std::string to_text(node const& n);
+
+// A tree checked against a collection and ready to test its features:
+// queryable names resolved, types checked (a number compared with text is
+// an error, not false), spatial literals prepared. One per thread (the
+// spatial tests keep GEOS state); cheap to make.
+class predicate {
+public:
+    ~predicate();
+    predicate(predicate&&) noexcept;
+    bool matches(feature const& f) const;  // unknown (a null compared) is false, as SQL's WHERE reads it
+
+    struct compiled;  // geo/cql2.cpp
+
+private:
+    friend std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables);
+    explicit predicate(std::unique_ptr<compiled> root);
+    std::unique_ptr<compiled> root_;
+};
+
+// queryables: the names a client may use (geo::queryable_names), plus
+// "geometry" for the feature's geometry.
+std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables);
+
+}  // namespace geo::cql2

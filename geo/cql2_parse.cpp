@@ -1,0 +1,902 @@
+// cql2-text and cql2-json into one tree (geo/cql2.hpp), and the tree back
+// into canonical text. A recursive descent parser over OGC 21-065's BNF
+// (Annex B), simplified where the standard allows more than a feature
+// filter can use: a boolean expression, its predicates and their scalar,
+// spatial and temporal operands.
+
+#include "geo/cql2.hpp"
+
+#include "geo/dates.hpp"
+#include "geo/drawn_area.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+namespace geo::cql2 {
+
+namespace {
+
+struct failure {
+    std::string message;
+    std::size_t offset;
+};
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+constexpr std::array<std::string_view, 8> spatial_functions = {"S_INTERSECTS", "S_DISJOINT", "S_WITHIN",  "S_CONTAINS",
+                                                               "S_TOUCHES",    "S_OVERLAPS", "S_CROSSES", "S_EQUALS"};
+constexpr std::array<std::string_view, 15> temporal_functions = {
+    "T_AFTER",   "T_BEFORE",  "T_CONTAINS", "T_DISJOINT",     "T_DURING",   "T_EQUALS",  "T_FINISHEDBY", "T_FINISHES",
+    "T_INTERSECTS", "T_MEETS", "T_METBY",   "T_OVERLAPPEDBY", "T_OVERLAPS", "T_STARTEDBY", "T_STARTS"};
+
+template <typename Range>
+bool contains(Range const& r, std::string_view s) {
+    return std::find(std::begin(r), std::end(r), s) != std::end(r);
+}
+
+// "2010-06-30": a calendar date that exists.
+bool is_date(std::string_view s) {
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    return parse_date(s).has_value() && *parse_date(s) == s;
+}
+
+// "2010-06-30T10:00:00Z" (RFC 3339, UTC or an offset; fraction allowed).
+bool is_timestamp(std::string_view s) {
+    if (s.size() < 20 || !is_date(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't')) return false;
+    auto digits = [&](std::size_t at) {
+        return std::isdigit(static_cast<unsigned char>(s[at])) && std::isdigit(static_cast<unsigned char>(s[at + 1]));
+    };
+    if (!digits(11) || s[13] != ':' || !digits(14) || s[16] != ':' || !digits(17)) return false;
+    std::size_t i = 19;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    }
+    std::string_view const zone = s.substr(i);
+    return zone == "Z" || zone == "z" ||
+           (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':');
+}
+
+class parser {
+public:
+    explicit parser(std::string_view text) : s_(text) {}
+
+    node parse() {
+        node n = boolean_expression();
+        skip();
+        if (at_ < s_.size()) fail("expected AND, OR or the end of the filter");
+        return n;
+    }
+
+private:
+    std::string_view s_;
+    std::size_t at_ = 0;
+    std::size_t depth_ = 0;
+
+    [[noreturn]] void fail(std::string message, std::size_t where = std::string::npos) const {
+        throw failure{std::move(message), where == std::string::npos ? at_ : where};
+    }
+
+    struct deeper {
+        parser& p;
+        explicit deeper(parser& p) : p(p) {
+            if (++p.depth_ > max_depth) p.fail("nested more than " + std::to_string(max_depth) + " levels deep");
+        }
+        ~deeper() { --p.depth_; }
+    };
+
+    void skip() {
+        while (at_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[at_]))) ++at_;
+    }
+    bool at_end() {
+        skip();
+        return at_ >= s_.size();
+    }
+    static bool word_char(char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':' ||
+               static_cast<unsigned char>(c) >= 0x80;
+    }
+    // The next bare word, without taking it.
+    std::string_view peek_word() {
+        skip();
+        std::size_t end = at_;
+        while (end < s_.size() && word_char(s_[end])) ++end;
+        return s_.substr(at_, end - at_);
+    }
+    bool keyword(std::string_view k) {
+        std::string_view const w = peek_word();
+        if (w.empty() || upper(w) != k) return false;
+        at_ += w.size();
+        return true;
+    }
+    bool symbol(std::string_view sym) {
+        skip();
+        if (s_.substr(at_, sym.size()) != sym) return false;
+        at_ += sym.size();
+        return true;
+    }
+    void expect(std::string_view sym, std::string_view what) {
+        if (!symbol(sym)) fail("expected " + std::string(what));
+    }
+
+    node make(kind k, std::size_t offset, std::string text = {}) {
+        node n;
+        n.k = k;
+        n.offset = offset;
+        n.text = std::move(text);
+        return n;
+    }
+
+    // ---- boolean expressions ----
+    node boolean_expression() {
+        deeper guard(*this);
+        // A run of ORs (or ANDs) is one node with every operand: a long
+        // filter is wide, not deep.
+        node left = boolean_term();
+        if (!keyword("OR")) return left;
+        node n = make(kind::or_, left.offset);
+        n.args.push_back(std::move(left));
+        do n.args.push_back(boolean_term());
+        while (keyword("OR"));
+        return n;
+    }
+    node boolean_term() {
+        node left = boolean_factor();
+        if (!keyword("AND")) return left;
+        node n = make(kind::and_, left.offset);
+        n.args.push_back(std::move(left));
+        do n.args.push_back(boolean_factor());
+        while (keyword("AND"));
+        return n;
+    }
+    node boolean_factor() {
+        deeper guard(*this);
+        skip();
+        std::size_t const start = at_;
+        if (keyword("NOT")) {
+            node n = make(kind::not_, start);
+            n.args.push_back(boolean_factor());
+            return n;
+        }
+        return boolean_primary();
+    }
+    node boolean_primary() {
+        skip();
+        std::size_t const start = at_;
+        if (s_.substr(at_, 1) == "(") {
+            // "(a = 1 OR b = 2)" or a parenthesised scalar "(x + 1) > 3": try the first.
+            // When both readings fail, the one that got further says why.
+            std::optional<failure> first;
+            try {
+                ++at_;
+                node inner = boolean_expression();
+                expect(")", "')'");
+                skip();
+                if (!comparison_ahead()) return inner;
+            } catch (failure const& f) {
+                first = f;
+            }
+            at_ = start;
+            try {
+                return predicate();
+            } catch (failure const& f) {
+                if (first && first->offset > f.offset) throw *first;
+                throw;
+            }
+        }
+        std::string const w = upper(peek_word());
+        if (w == "TRUE" || w == "FALSE") {
+            std::size_t const save = at_;
+            at_ += w.size();
+            if (!comparison_ahead()) {
+                node n = make(kind::boolean, start);
+                n.flag = w == "TRUE";
+                return n;
+            }
+            at_ = save;
+        }
+        if (contains(spatial_functions, w)) return function_predicate(kind::spatial, w);
+        if (contains(temporal_functions, w)) return function_predicate(kind::temporal, w);
+        return predicate();
+    }
+    bool comparison_ahead() {
+        skip();
+        for (std::string_view op : {"=", "<", ">"})
+            if (s_.substr(at_, op.size()) == op) return true;
+        std::string const w = upper(peek_word());
+        return w == "LIKE" || w == "BETWEEN" || w == "IN" || w == "IS" || w == "NOT";
+    }
+    node function_predicate(kind k, std::string const& name) {
+        std::size_t const start = at_;
+        at_ += name.size();
+        expect("(", "'(' after " + name);
+        node n = make(k, start, lower(name));
+        n.args.push_back(k == kind::spatial ? spatial_operand() : temporal_operand());
+        expect(",", "',' between the two arguments of " + name);
+        n.args.push_back(k == kind::spatial ? spatial_operand() : temporal_operand());
+        expect(")", "')' closing " + name);
+        return n;
+    }
+
+    // ---- predicates ----
+    node predicate() {
+        skip();
+        std::size_t const start = at_;
+        node left = scalar();
+        skip();
+        std::size_t const op_at = at_;
+        for (std::string_view op : {"<>", "<=", ">=", "=", "<", ">"}) {
+            if (symbol(op)) {
+                node n = make(kind::comparison, op_at, std::string(op));
+                n.args.push_back(std::move(left));
+                n.args.push_back(scalar());
+                return n;
+            }
+        }
+        bool const negated = keyword("NOT");
+        if (keyword("LIKE")) {
+            node n = make(kind::like, op_at);
+            n.flag = negated;
+            n.args.push_back(std::move(left));
+            n.args.push_back(scalar());
+            return n;
+        }
+        if (keyword("BETWEEN")) {
+            node n = make(kind::between, op_at);
+            n.flag = negated;
+            n.args.push_back(std::move(left));
+            n.args.push_back(scalar());
+            if (!keyword("AND")) fail("expected AND between the bounds of BETWEEN");
+            n.args.push_back(scalar());
+            return n;
+        }
+        if (keyword("IN")) {
+            node n = make(kind::in, op_at);
+            n.flag = negated;
+            n.args.push_back(std::move(left));
+            expect("(", "'(' opening the list of IN");
+            do n.args.push_back(scalar());
+            while (symbol(","));
+            expect(")", "')' closing the list of IN");
+            return n;
+        }
+        if (negated) fail("expected LIKE, BETWEEN or IN after NOT");
+        if (keyword("IS")) {
+            node n = make(kind::is_null, op_at);
+            n.flag = keyword("NOT");
+            if (!keyword("NULL")) fail("expected NULL after IS");
+            n.args.push_back(std::move(left));
+            return n;
+        }
+        if (left.k == kind::property || left.k == kind::boolean)
+            fail("expected a comparison (=, <>, <, >, <=, >=, LIKE, BETWEEN, IN or IS NULL) after it", start);
+        fail("expected a comparison operator");
+    }
+
+    // ---- scalars ----
+    node scalar() {
+        deeper guard(*this);
+        node left = product();
+        for (;;) {
+            skip();
+            std::size_t const op_at = at_;
+            std::string op;
+            if (symbol("+"))
+                op = "+";
+            else if (symbol("-"))
+                op = "-";
+            else
+                return left;
+            node n = make(kind::arithmetic, op_at, op);
+            n.args.push_back(std::move(left));
+            n.args.push_back(product());
+            left = std::move(n);
+        }
+    }
+    node product() {
+        node left = unary();
+        for (;;) {
+            skip();
+            std::size_t const op_at = at_;
+            std::string op;
+            if (symbol("*")) op = "*";
+            else if (symbol("/")) op = "/";
+            else if (symbol("%")) op = "%";
+            else if (keyword("DIV")) op = "div";
+            else return left;
+            node n = make(kind::arithmetic, op_at, op);
+            n.args.push_back(std::move(left));
+            n.args.push_back(unary());
+            left = std::move(n);
+        }
+    }
+    node unary() {
+        skip();
+        std::size_t const start = at_;
+        if (symbol("-")) {
+            skip();
+            if (at_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[at_])) || s_[at_] == '.')) {
+                node n = number();
+                n.number = -n.number;
+                n.offset = start;
+                return n;
+            }
+            deeper guard(*this);
+            node zero = make(kind::number, start);
+            node n = make(kind::arithmetic, start, "-");
+            n.args.push_back(std::move(zero));
+            n.args.push_back(unary());
+            return n;
+        }
+        if (symbol("+")) {
+            deeper guard(*this);
+            return unary();
+        }
+        return atom();
+    }
+    node number() {
+        skip();
+        std::size_t const start = at_;
+        std::size_t end = at_;
+        while (end < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[end])) || s_[end] == '.' || s_[end] == 'e' ||
+                                   s_[end] == 'E' || ((s_[end] == '-' || s_[end] == '+') && end > at_ &&
+                                                      (s_[end - 1] == 'e' || s_[end - 1] == 'E'))))
+            ++end;
+        double v = 0;
+        auto const r = std::from_chars(s_.data() + start, s_.data() + end, v);
+        if (r.ec != std::errc() || r.ptr != s_.data() + end || !std::isfinite(v)) fail("not a number", start);
+        at_ = end;
+        node n = make(kind::number, start);
+        n.number = v;
+        return n;
+    }
+    std::string quoted(char q) {
+        std::size_t const start = at_;
+        ++at_;
+        std::string out;
+        for (;;) {
+            if (at_ >= s_.size()) fail(std::string("this ") + (q == '\'' ? "text" : "name") + " is not closed by " + q, start);
+            if (s_[at_] == q) {
+                if (at_ + 1 < s_.size() && s_[at_ + 1] == q) {  // '' is one quote
+                    out += q;
+                    at_ += 2;
+                    continue;
+                }
+                ++at_;
+                return out;
+            }
+            out += s_[at_++];
+        }
+    }
+    node atom() {
+        skip();
+        std::size_t const start = at_;
+        if (at_ >= s_.size()) fail("the filter ends where a value was expected");
+        char const c = s_[at_];
+        if (c == '\'') return make(kind::string, start, quoted('\''));
+        if (c == '"') return make(kind::property, start, quoted('"'));
+        if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return number();
+        if (c == '(') {
+            ++at_;
+            node inner = scalar();
+            expect(")", "')'");
+            return inner;
+        }
+        std::string_view const word = peek_word();
+        if (word.empty()) fail(std::string("unexpected '") + c + "'");
+        std::string const w = upper(word);
+        if (w == "CASEI" || w == "ACCENTI") {
+            at_ += word.size();
+            expect("(", "'(' after " + w);
+            node n = make(w == "CASEI" ? kind::casei : kind::accenti, start);
+            n.args.push_back(scalar());
+            expect(")", "')' closing " + w);
+            return n;
+        }
+        if (w == "DATE" || w == "TIMESTAMP") {
+            std::size_t const save = at_;
+            at_ += word.size();
+            if (symbol("(")) return instant(w, start);
+            at_ = save;  // a property named "date"
+        }
+        if (w == "INTERVAL") {
+            std::size_t const save = at_;
+            at_ += word.size();
+            if (symbol("(")) return interval(start);
+            at_ = save;
+        }
+        if (w == "TRUE" || w == "FALSE") {
+            at_ += word.size();
+            node n = make(kind::boolean, start);
+            n.flag = w == "TRUE";
+            return n;
+        }
+        at_ += word.size();
+        skip();
+        if (s_.substr(at_, 1) == "(") {
+            if (is_geometry_word(w) || contains(spatial_functions, w) || contains(temporal_functions, w))
+                fail(w + " is not a value here", start);
+            fail("unknown function " + std::string(word) + " (this server knows CASEI, ACCENTI, DATE, TIMESTAMP, INTERVAL, the S_ and the T_ functions)", start);
+        }
+        return make(kind::property, start, std::string(word));
+    }
+    node instant(std::string const& w, std::size_t start) {
+        skip();
+        if (s_.substr(at_, 1) != "'") fail("expected a quoted " + lower(w) + " in " + w + "('...')");
+        std::size_t const text_at = at_;
+        std::string const text = quoted('\'');
+        expect(")", "')' closing " + w);
+        if (w == "DATE" && !is_date(text)) fail("'" + text + "' is not a date (YYYY-MM-DD)", text_at);
+        if (w == "TIMESTAMP" && !is_timestamp(text))
+            fail("'" + text + "' is not a timestamp (RFC 3339, e.g. 2010-06-30T00:00:00Z)", text_at);
+        return make(w == "DATE" ? kind::date : kind::timestamp, start, text);
+    }
+    node interval_bound() {
+        skip();
+        std::size_t const start = at_;
+        if (s_.substr(at_, 1) == "'") {
+            std::string const text = quoted('\'');
+            if (text == "..") return make(kind::open_bound, start);
+            if (is_date(text)) return make(kind::date, start, text);
+            if (is_timestamp(text)) return make(kind::timestamp, start, text);
+            fail("'" + text + "' is not a date, a timestamp or '..'", start);
+        }
+        node n = atom();
+        if (n.k != kind::date && n.k != kind::timestamp && n.k != kind::property)
+            fail("an INTERVAL's ends are dates, timestamps, '..' or date properties", start);
+        return n;
+    }
+    node interval(std::size_t start) {
+        node n = make(kind::interval, start);
+        n.args.push_back(interval_bound());
+        expect(",", "',' between the ends of INTERVAL");
+        n.args.push_back(interval_bound());
+        expect(")", "')' closing INTERVAL");
+        return n;
+    }
+    node temporal_operand() {
+        skip();
+        std::size_t const start = at_;
+        node n = atom();
+        if (n.k != kind::date && n.k != kind::timestamp && n.k != kind::interval && n.k != kind::property)
+            fail("a temporal function compares date properties, DATE, TIMESTAMP and INTERVAL", start);
+        return n;
+    }
+
+    // ---- geometry literals ----
+    static bool is_geometry_word(std::string const& w) {
+        return w == "POINT" || w == "LINESTRING" || w == "POLYGON" || w == "MULTIPOLYGON" || w == "BBOX" ||
+               w == "MULTIPOINT" || w == "MULTILINESTRING" || w == "GEOMETRYCOLLECTION";
+    }
+    // The text from here to the ')' that closes the first '('.
+    std::string_view balanced() {
+        std::size_t const start = at_;
+        std::size_t level = 0;
+        for (std::size_t i = at_; i < s_.size(); ++i) {
+            if (s_[i] == '(') ++level;
+            if (s_[i] == ')' && level > 0 && --level == 0) {
+                at_ = i + 1;
+                return s_.substr(start, at_ - start);
+            }
+        }
+        fail("this geometry's parentheses are not closed", start);
+    }
+    std::vector<double> numbers_in(std::string_view text, std::size_t where) {
+        std::vector<double> out;
+        std::size_t i = 0;
+        while (i < text.size()) {
+            char const c = text[i];
+            if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == '(' || c == ')') {
+                ++i;
+                continue;
+            }
+            std::size_t end = i;
+            while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != ',' &&
+                   text[end] != ')' && text[end] != '(')
+                ++end;
+            double v = 0;
+            auto const r = std::from_chars(text.data() + i, text.data() + end, v);
+            if (r.ec != std::errc() || r.ptr != text.data() + end || !std::isfinite(v))
+                fail("'" + std::string(text.substr(i, end - i)) + "' is not a coordinate", where + i);
+            out.push_back(v);
+            i = end;
+        }
+        return out;
+    }
+    void check_lon_lat(double x, double y, std::size_t where) {
+        if (x < -180 || x > 180 || y < -90 || y > 90)
+            fail("coordinates are longitude latitude (WGS 84, CRS84): " + to_text_number(x) + " " + to_text_number(y) +
+                     " is outside -180..180, -90..90",
+                 where);
+    }
+    node spatial_operand() {
+        skip();
+        std::size_t const start = at_;
+        std::string_view const word = peek_word();
+        std::string const w = upper(word);
+        if (!is_geometry_word(w)) {
+            node n = atom();
+            if (n.k != kind::property) fail("a spatial function compares the geometry with a geometry literal", start);
+            return n;
+        }
+        at_ += word.size();
+        skip();
+        if (s_.substr(at_, 1) != "(") fail("expected '(' after " + w);
+        std::size_t const body_at = at_;
+        std::string_view const body = balanced();
+        auto g = std::make_shared<geometry>();
+        if (w == "POLYGON" || w == "MULTIPOLYGON") {
+            auto read = read_drawn_area(std::string(w) + std::string(body));
+            if (auto const* e = std::get_if<std::string>(&read)) fail(w + ": " + *e, start);
+            *g = std::move(std::get<geometry>(read));
+        } else if (w == "BBOX") {
+            auto const v = numbers_in(body, body_at);
+            if (v.size() != 4 && v.size() != 6) fail("BBOX takes 4 numbers (or 6 with heights)", start);
+            double const x1 = v[0], y1 = v[1], x2 = v.size() == 4 ? v[2] : v[3], y2 = v.size() == 4 ? v[3] : v[4];
+            check_lon_lat(x1, y1, start);
+            check_lon_lat(x2, y2, start);
+            if (x1 > x2 || y1 > y2) fail("BBOX is west, south, east, north: its first corner is not the south-west one", start);
+            g->type = geometry_type::polygon;
+            g->polygons.push_back({{{{x1, y1}, {x2, y1}, {x2, y2}, {x1, y2}, {x1, y1}}}});
+        } else if (w == "POINT" || w == "LINESTRING") {
+            auto const v = numbers_in(body, body_at);
+            if (v.size() % 2 != 0 || v.empty()) fail(w + " takes longitude latitude pairs", start);
+            if (w == "POINT" && v.size() != 2) fail("POINT takes one longitude latitude pair", start);
+            if (w == "LINESTRING" && v.size() < 4) fail("LINESTRING takes at least two points", start);
+            line_string pts;
+            for (std::size_t i = 0; i < v.size(); i += 2) {
+                check_lon_lat(v[i], v[i + 1], start);
+                pts.push_back({v[i], v[i + 1]});
+            }
+            if (w == "POINT") {
+                g->type = geometry_type::point;
+                g->points = pts;
+            } else {
+                g->type = geometry_type::line_string;
+                g->lines.push_back(pts);
+            }
+        } else {
+            fail(w + " literals are not supported here (POINT, LINESTRING, POLYGON, MULTIPOLYGON and BBOX are)", start);
+        }
+        node n = make(kind::geometry, start, w);
+        n.geom = std::move(g);
+        return n;
+    }
+
+public:
+    static std::string to_text_number(double v) {
+        char buf[32];
+        auto const r = std::to_chars(buf, buf + sizeof buf, v);
+        return std::string(buf, r.ptr);
+    }
+};
+
+// ---- the tree as text ----
+
+std::string quote(std::string_view s, char q) {
+    std::string out(1, q);
+    for (char c : s) {
+        if (c == q) out += q;
+        out += c;
+    }
+    return out + q;
+}
+
+std::string geometry_text(node const& n) {
+    geometry const& g = *n.geom;
+    auto pt = [](point const& p) { return parser::to_text_number(p.x) + " " + parser::to_text_number(p.y); };
+    if (n.text == "BBOX") {  // as given: a box of no width is a line, which POLYGON would refuse
+        box const b = bounds(g);
+        return "BBOX(" + parser::to_text_number(b.min_x) + ", " + parser::to_text_number(b.min_y) + ", " +
+               parser::to_text_number(b.max_x) + ", " + parser::to_text_number(b.max_y) + ")";
+    }
+    switch (g.type) {
+        case geometry_type::point: return "POINT(" + pt(g.points.front()) + ")";
+        case geometry_type::line_string: {
+            std::string out = "LINESTRING(";
+            for (std::size_t i = 0; i < g.lines.front().size(); ++i) out += (i ? "," : "") + pt(g.lines.front()[i]);
+            return out + ")";
+        }
+        default: return to_wkt(g);
+    }
+}
+
+void print(std::string& out, node const& n, bool nested) {
+    auto args = [&](std::size_t from, std::string_view sep) {
+        for (std::size_t i = from; i < n.args.size(); ++i) {
+            if (i > from) out += sep;
+            print(out, n.args[i], true);
+        }
+    };
+    switch (n.k) {
+        case kind::and_:
+        case kind::or_:
+            if (nested) out += '(';
+            args(0, n.k == kind::and_ ? " AND " : " OR ");
+            if (nested) out += ')';
+            return;
+        case kind::not_:
+            out += "NOT ";
+            print(out, n.args[0], true);
+            return;
+        case kind::boolean: out += n.flag ? "TRUE" : "FALSE"; return;
+        case kind::comparison:
+            if (nested) out += '(';
+            print(out, n.args[0], true);
+            out += " " + n.text + " ";
+            print(out, n.args[1], true);
+            if (nested) out += ')';
+            return;
+        case kind::like:
+        case kind::between:
+        case kind::in:
+        case kind::is_null:
+            if (nested) out += '(';
+            print(out, n.args[0], true);
+            if (n.k == kind::is_null) {
+                out += n.flag ? " IS NOT NULL" : " IS NULL";
+            } else {
+                out += n.flag ? " NOT" : "";
+                if (n.k == kind::like) out += " LIKE ", print(out, n.args[1], true);
+                if (n.k == kind::between) out += " BETWEEN ", print(out, n.args[1], true), out += " AND ", print(out, n.args[2], true);
+                if (n.k == kind::in) out += " IN (", args(1, ", "), out += ')';
+            }
+            if (nested) out += ')';
+            return;
+        case kind::spatial:
+        case kind::temporal:
+            out += upper(n.text) + "(";
+            args(0, ", ");
+            out += ')';
+            return;
+        case kind::property: {
+            // Bare when it reads back as the same name: letters, digits and
+            // _, not a keyword or a function's name.
+            static constexpr std::array<std::string_view, 24> reserved = {
+                "AND",   "OR",      "NOT",  "LIKE",      "BETWEEN",  "IN",    "IS",         "NULL",
+                "TRUE",  "FALSE",   "CASEI", "ACCENTI",  "DATE",     "TIMESTAMP", "INTERVAL", "DIV",
+                "POINT", "LINESTRING", "POLYGON", "MULTIPOLYGON", "BBOX", "MULTIPOINT", "MULTILINESTRING", "GEOMETRYCOLLECTION"};
+            std::string const up = upper(n.text);
+            bool const plain = !n.text.empty() && std::all_of(n.text.begin(), n.text.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+            }) && !std::isdigit(static_cast<unsigned char>(n.text[0])) && !contains(reserved, up) &&
+                               !contains(spatial_functions, up) && !contains(temporal_functions, up);
+            out += plain ? n.text : quote(n.text, '"');
+            return;
+        }
+        case kind::string: out += quote(n.text, '\''); return;
+        case kind::number: out += parser::to_text_number(n.number); return;
+        case kind::date: out += "DATE(" + quote(n.text, '\'') + ")"; return;
+        case kind::timestamp: out += "TIMESTAMP(" + quote(n.text, '\'') + ")"; return;
+        case kind::open_bound: out += "'..'"; return;
+        case kind::interval: out += "INTERVAL(", args(0, ", "), out += ')'; return;
+        case kind::geometry: out += geometry_text(n); return;
+        case kind::casei: out += "CASEI(", print(out, n.args[0], false), out += ')'; return;
+        case kind::accenti: out += "ACCENTI(", print(out, n.args[0], false), out += ')'; return;
+        case kind::arithmetic:
+            out += '(';
+            print(out, n.args[0], true);
+            out += " " + (n.text == "div" ? std::string("DIV") : n.text) + " ";
+            print(out, n.args[1], true);
+            out += ')';
+            return;
+    }
+}
+
+// ---- cql2-json ----
+
+using json = nlohmann::json;
+
+[[noreturn]] void json_fail(std::string message) { throw failure{std::move(message), 0}; }
+
+node from_json(json const& j, std::size_t depth);
+
+node json_scalar(json const& j, std::size_t depth) {
+    node n;
+    if (j.is_string()) {
+        n.k = kind::string;
+        n.text = j.get<std::string>();
+        return n;
+    }
+    if (j.is_number()) {
+        n.k = kind::number;
+        n.number = j.get<double>();
+        return n;
+    }
+    if (j.is_boolean()) {
+        n.k = kind::boolean;
+        n.flag = j.get<bool>();
+        return n;
+    }
+    if (!j.is_object()) json_fail("expected a value, a {\"property\": ...}, {\"date\": ...}, {\"timestamp\": ...}, {\"interval\": ...} or an operation");
+    if (j.contains("property")) {
+        if (!j["property"].is_string()) json_fail("\"property\" must be a name");
+        n.k = kind::property;
+        n.text = j["property"].get<std::string>();
+        return n;
+    }
+    if (j.contains("date") || j.contains("timestamp")) {
+        bool const date = j.contains("date");
+        json const& v = date ? j["date"] : j["timestamp"];
+        std::string const text = v.is_string() ? v.get<std::string>() : "";
+        if (date ? !is_date(text) : !is_timestamp(text)) json_fail(v.dump() + " is not a " + (date ? "date (YYYY-MM-DD)" : "timestamp (RFC 3339)"));
+        n.k = date ? kind::date : kind::timestamp;
+        n.text = text;
+        return n;
+    }
+    if (j.contains("interval")) {
+        json const& v = j["interval"];
+        if (!v.is_array() || v.size() != 2) json_fail("\"interval\" takes two ends");
+        n.k = kind::interval;
+        for (auto const& end : v) {
+            if (end.is_string()) {
+                std::string const t = end.get<std::string>();
+                node b;
+                b.k = t == ".." ? kind::open_bound : is_date(t) ? kind::date : is_timestamp(t) ? kind::timestamp : kind::string;
+                if (b.k == kind::string) json_fail("\"" + t + "\" is not a date, a timestamp or \"..\"");
+                b.text = b.k == kind::open_bound ? "" : t;
+                n.args.push_back(std::move(b));
+            } else {
+                n.args.push_back(json_scalar(end, depth + 1));
+            }
+        }
+        return n;
+    }
+    if (j.contains("bbox") || j.contains("type")) {
+        // A GeoJSON geometry, or {"bbox": [...]}: read as the text form reads it.
+        std::string text;
+        if (j.contains("bbox")) {
+            text = "BBOX(";
+            for (std::size_t i = 0; i < j["bbox"].size(); ++i) text += (i ? "," : "") + j["bbox"][i].dump();
+            text += ")";
+        } else {
+            std::string const type = upper(j.value("type", ""));
+            json const& c = j.contains("coordinates") ? j["coordinates"] : json();
+            auto pos = [](json const& p) { return p.size() >= 2 ? p[0].dump() + " " + p[1].dump() : std::string("?"); };
+            auto list = [&](json const& ps) {
+                std::string out = "(";
+                for (std::size_t i = 0; i < ps.size(); ++i) out += (i ? "," : "") + pos(ps[i]);
+                return out + ")";
+            };
+            auto rings = [&](json const& rs) {
+                std::string out = "(";
+                for (std::size_t i = 0; i < rs.size(); ++i) out += (i ? "," : "") + list(rs[i]);
+                return out + ")";
+            };
+            if (type == "POINT") text = "POINT(" + pos(c) + ")";
+            else if (type == "LINESTRING") text = "LINESTRING" + list(c);
+            else if (type == "POLYGON") text = "POLYGON" + rings(c);
+            else if (type == "MULTIPOLYGON") {
+                text = "MULTIPOLYGON(";
+                for (std::size_t i = 0; i < c.size(); ++i) text += (i ? "," : "") + rings(c[i]);
+                text += ")";
+            } else json_fail("geometry type \"" + j.value("type", "") + "\" is not supported here (Point, LineString, Polygon, MultiPolygon and bbox are)");
+        }
+        // S_INTERSECTS(geometry, <text>): the literal comes back as the second argument.
+        auto parsed = parse_text("S_INTERSECTS(geometry, " + text + ")");
+        if (auto const* e = std::get_if<error>(&parsed)) json_fail(e->message);
+        return std::get<node>(parsed).args[1];
+    }
+    if (j.contains("op")) return from_json(j, depth);
+    json_fail("unknown value " + j.dump().substr(0, 80));
+}
+
+node from_json(json const& j, std::size_t depth) {
+    if (depth > max_depth) json_fail("nested more than " + std::to_string(max_depth) + " levels deep");
+    if (j.is_boolean()) return json_scalar(j, depth);
+    if (!j.is_object() || !j.contains("op") || !j["op"].is_string()) json_fail("expected {\"op\": ..., \"args\": [...]}");
+    std::string const op = lower(j["op"].get<std::string>());
+    json const& a = j.contains("args") ? j["args"] : json::array();
+    if (!a.is_array()) json_fail("\"args\" of " + op + " must be an array");
+    auto count = [&](std::size_t n) {
+        if (a.size() != n) json_fail(op + " takes " + std::to_string(n) + " arguments, not " + std::to_string(a.size()));
+    };
+    node n;
+    if (op == "and" || op == "or") {
+        if (a.size() < 2) json_fail(op + " takes two or more arguments");
+        n.k = op == "and" ? kind::and_ : kind::or_;
+        for (auto const& x : a) n.args.push_back(from_json(x, depth + 1));
+        return n;
+    }
+    if (op == "not") {
+        count(1);
+        n.k = kind::not_;
+        n.args.push_back(from_json(a[0], depth + 1));
+        return n;
+    }
+    for (std::string_view cmp : {"=", "<>", "<", ">", "<=", ">="})
+        if (op == cmp) {
+            count(2);
+            n.k = kind::comparison;
+            n.text = op;
+            for (auto const& x : a) n.args.push_back(json_scalar(x, depth + 1));
+            return n;
+        }
+    if (op == "like" || op == "between" || op == "in" || op == "isnull") {
+        n.k = op == "like" ? kind::like : op == "between" ? kind::between : op == "in" ? kind::in : kind::is_null;
+        if (op == "like") count(2);
+        if (op == "between") count(3);
+        if (op == "isnull") count(1);
+        if (op == "in") {
+            count(2);
+            if (!a[1].is_array()) json_fail("the second argument of in is the list");
+            n.args.push_back(json_scalar(a[0], depth + 1));
+            for (auto const& x : a[1]) n.args.push_back(json_scalar(x, depth + 1));
+            return n;
+        }
+        for (auto const& x : a) n.args.push_back(json_scalar(x, depth + 1));
+        return n;
+    }
+    if (op == "casei" || op == "accenti") {
+        count(1);
+        n.k = op == "casei" ? kind::casei : kind::accenti;
+        n.args.push_back(json_scalar(a[0], depth + 1));
+        return n;
+    }
+    for (std::string_view ar : {"+", "-", "*", "/", "%", "div"})
+        if (op == ar) {
+            count(2);
+            n.k = kind::arithmetic;
+            n.text = op;
+            for (auto const& x : a) n.args.push_back(json_scalar(x, depth + 1));
+            return n;
+        }
+    std::string const up = upper(op);
+    if (contains(spatial_functions, up) || contains(temporal_functions, up)) {
+        count(2);
+        n.k = contains(spatial_functions, up) ? kind::spatial : kind::temporal;
+        n.text = op;
+        for (auto const& x : a) n.args.push_back(json_scalar(x, depth + 1));
+        return n;
+    }
+    json_fail("unknown operation \"" + op + "\"");
+}
+
+}  // namespace
+
+std::variant<node, error> parse_text(std::string_view text) {
+    try {
+        return parser(text).parse();
+    } catch (failure const& f) {
+        return error{f.message, f.offset};
+    }
+}
+
+std::variant<node, error> parse_json(std::string_view text) {
+    json const j = json::parse(text, nullptr, false, false);
+    if (j.is_discarded()) return error{"not valid JSON", 0};
+    try {
+        return from_json(j, 0);
+    } catch (failure const& f) {
+        return error{f.message, 0};
+    } catch (json::exception const& e) {
+        return error{std::string("unexpected JSON: ") + e.what(), 0};
+    }
+}
+
+std::string to_text(node const& n) {
+    std::string out;
+    print(out, n, false);
+    return out;
+}
+
+}  // namespace geo::cql2

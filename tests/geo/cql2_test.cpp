@@ -1,0 +1,142 @@
+// CQL2 parsing (geo/cql2.hpp) as a pure function: the examples of OGC
+// 21-065 that a feature filter uses, the same filters in cql2-json, the
+// canonical text, and malformed input, each error at its character. What a
+// filter selects is tested against SQLite on the real layers
+// (tests/server/cql2_e2e_test.cpp).
+
+#include "geo/cql2.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <variant>
+
+namespace {
+
+using geo::cql2::error;
+using geo::cql2::node;
+
+std::string canonical(std::string_view text) {
+    auto parsed = geo::cql2::parse_text(text);
+    if (auto const* e = std::get_if<error>(&parsed)) return "error at " + std::to_string(e->offset) + ": " + e->message;
+    return geo::cql2::to_text(std::get<node>(parsed));
+}
+
+std::string canonical_json(std::string_view text) {
+    auto parsed = geo::cql2::parse_json(text);
+    if (auto const* e = std::get_if<error>(&parsed)) return "error: " + e->message;
+    return geo::cql2::to_text(std::get<node>(parsed));
+}
+
+error error_of(std::string_view text) {
+    auto parsed = geo::cql2::parse_text(text);
+    if (auto const* e = std::get_if<error>(&parsed)) return *e;
+    ADD_FAILURE() << text << " parsed as " << geo::cql2::to_text(std::get<node>(parsed));
+    return {};
+}
+
+TEST(cql2, the_standards_examples_parse_and_print_canonically) {
+    // OGC 21-065 (CQL2) examples, in the spellings the standard shows them.
+    EXPECT_EQ(canonical("city='Toronto'"), "city = 'Toronto'");
+    EXPECT_EQ(canonical("avg(windSpeed) < 4"), "error at 0: unknown function avg (this server knows CASEI, ACCENTI, DATE, TIMESTAMP, INTERVAL, the S_ and the T_ functions)");
+    EXPECT_EQ(canonical("balance-150.0 > 0"), "(balance - 150) > 0");
+    EXPECT_EQ(canonical("updated >= date('1970-01-01')"), "updated >= DATE('1970-01-01')");
+    EXPECT_EQ(canonical("name NOT LIKE 'foo%' AND value > 10"), "(name NOT LIKE 'foo%') AND (value > 10)");
+    EXPECT_EQ(canonical("value IS NULL OR value BETWEEN 10 AND 20"), "(value IS NULL) OR (value BETWEEN 10 AND 20)");
+    EXPECT_EQ(canonical("owner NOT LIKE '%Mike%'"), "owner NOT LIKE '%Mike%'");
+    EXPECT_EQ(canonical("\"Hectares\" > 10000"), "Hectares > 10000");
+    EXPECT_EQ(canonical("\"a name\" = 'O''Brien'"), "\"a name\" = 'O''Brien'");
+    EXPECT_EQ(canonical("CASEI(road_class) IN (CASEI('Oneway'), CASEI('Freeway'))"),
+              "CASEI(road_class) IN (CASEI('Oneway'), CASEI('Freeway'))");
+    EXPECT_EQ(canonical("ACCENTI(etat_vol) = ACCENTI('débárquér')"), "ACCENTI(etat_vol) = ACCENTI('débárquér')");
+    EXPECT_EQ(canonical("S_INTERSECTS(geometry,POINT(36.319836 32.288087))"), "S_INTERSECTS(geometry, POINT(36.319836 32.288087))");
+    EXPECT_EQ(canonical("S_INTERSECTS(geometry, BBOX(-128.098193, -1.1, -99999.0, 180.0, 90.0, 100000.0))"),
+              "S_INTERSECTS(geometry, BBOX(-128.098193, -1.1, 180, 90))");  // heights dropped
+    EXPECT_EQ(canonical("S_WITHIN(location, BBOX(-118,33.8,-117.9,34))"),
+              "S_WITHIN(location, BBOX(-118, 33.8, -117.9, 34))");
+    EXPECT_EQ(canonical("T_INTERSECTS(event_time, INTERVAL('1969-07-16T05:32:00Z', '1969-07-24T16:50:35Z'))"),
+              "T_INTERSECTS(event_time, INTERVAL(TIMESTAMP('1969-07-16T05:32:00Z'), TIMESTAMP('1969-07-24T16:50:35Z')))");
+    EXPECT_EQ(canonical("T_DURING(INTERVAL(touchdown, liftOff), INTERVAL('1969-07-16T13:32:00Z', '..'))"),
+              "T_DURING(INTERVAL(touchdown, liftOff), INTERVAL(TIMESTAMP('1969-07-16T13:32:00Z'), '..'))");
+    EXPECT_EQ(canonical("NOT (a = 1 OR b = 2) AND TRUE"), "NOT ((a = 1) OR (b = 2)) AND TRUE");
+    EXPECT_EQ(canonical("(x + 1) * 2 >= 10"), "((x + 1) * 2) >= 10");
+    EXPECT_EQ(canonical("depth < -5.5e2"), "depth < -550");
+}
+
+TEST(cql2, canonical_text_parses_back_to_itself) {
+    for (std::string_view text :
+         {"Hectares > 10000 AND (Nation = 'Chinese' OR Nation IN ('Thai', 'Vietnamese'))", "NOT Cancelled IS NULL",
+          "CASEI(Name) LIKE '%rubber%'", "T_BEFORE(contract_date, DATE('2005-01-01'))",
+          "S_DISJOINT(geometry, POLYGON((104 12,105 12,105 13,104 13,104 12)))", "area_ha / Hectares NOT BETWEEN 0.9 AND 1.1",
+          "purpose_class IN ('Rubber', 'Cassava') AND contract_date IS NOT NULL"}) {
+        std::string const once = canonical(text);
+        EXPECT_EQ(canonical(once), once) << text;
+    }
+}
+
+TEST(cql2, json_reads_into_the_same_tree_as_text) {
+    EXPECT_EQ(canonical_json(R"({"op":"and","args":[{"op":">","args":[{"property":"Hectares"},10000]},
+                                  {"op":"in","args":[{"property":"Nation"},["Thai","Chinese"]]}]})"),
+              canonical("Hectares > 10000 AND Nation IN ('Thai', 'Chinese')"));
+    EXPECT_EQ(canonical_json(R"({"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[104,12,105,13]}]})"),
+              canonical("S_INTERSECTS(geometry, BBOX(104,12,105,13))"));
+    EXPECT_EQ(canonical_json(R"({"op":"s_within","args":[{"property":"geometry"},{"type":"Polygon","coordinates":[[[104,12],[105,12],[105,13],[104,12]]]}]})"),
+              canonical("S_WITHIN(geometry, POLYGON((104 12,105 12,105 13,104 12)))"));
+    EXPECT_EQ(canonical_json(R"({"op":"t_intersects","args":[{"property":"contract_date"},{"interval":["2008-01-01",".."]}]})"),
+              canonical("T_INTERSECTS(contract_date, INTERVAL('2008-01-01', '..'))"));
+    EXPECT_EQ(canonical_json(R"({"op":"like","args":[{"op":"casei","args":[{"property":"Name"}]},"%sugar%"]})"),
+              canonical("CASEI(Name) LIKE '%sugar%'"));
+    EXPECT_EQ(canonical_json(R"({"op":"isNull","args":[{"property":"Cancelled"}]})"), canonical("Cancelled IS NULL"));
+    EXPECT_EQ(canonical_json(R"({"op":">=","args":[{"property":"contract_date"},{"date":"2010-01-01"}]})"),
+              canonical("contract_date >= DATE('2010-01-01')"));
+    EXPECT_EQ(canonical_json("{\"op\":\"frobnicate\",\"args\":[]}"), "error: unknown operation \"frobnicate\"");
+    EXPECT_EQ(canonical_json("{\"op\":\"=\",\"args\":[1]}"), "error: = takes 2 arguments, not 1");
+    EXPECT_EQ(canonical_json("{not json"), "error: not valid JSON");
+}
+
+TEST(cql2, malformed_text_is_an_error_at_its_character) {
+    EXPECT_EQ(error_of("(Hectares > 1").offset, 13u);      // the ')' that never comes
+    EXPECT_EQ(error_of("Hectares > 1)").offset, 12u);
+    EXPECT_EQ(error_of("Name = 'open").offset, 7u);        // the text that is not closed
+    EXPECT_EQ(error_of("Hectares >> 1").offset, 10u);
+    EXPECT_EQ(error_of("Hectares").offset, 0u);            // a name alone is no condition
+    EXPECT_EQ(error_of("Hectares = 1 AND").offset, 16u);
+    EXPECT_EQ(error_of("frob(Name) = 1").offset, 0u);
+    EXPECT_EQ(error_of("contract_date > DATE('2010-02-30')").offset, 21u);  // no such day
+    EXPECT_EQ(error_of("S_INTERSECTS(geometry, POLYGON((104 12,105 12,104 12)))").offset, 23u);
+    EXPECT_EQ(error_of("S_INTERSECTS(geometry, POINT(200 12))").offset, 23u);
+    EXPECT_EQ(error_of("Name LIKE").offset, 9u);
+    EXPECT_EQ(error_of("a BETWEEN 1 OR 2").offset, 12u);
+    EXPECT_EQ(error_of("").offset, 0u);
+    EXPECT_NE(error_of("Name = 'a' OR ").message, "");
+}
+
+TEST(cql2, deep_nesting_is_refused_and_long_filters_are_read) {
+    std::string nots;
+    for (int i = 0; i < 10'000; ++i) nots += "NOT ";
+    nots += "a = 1";
+    EXPECT_NE(error_of(nots).message.find("nested more than"), std::string::npos);
+    std::string parens(10'000, '(');
+    EXPECT_NE(error_of(parens + "a = 1").message.find("nested more than"), std::string::npos);
+    std::string minus(10'000, '-');
+    EXPECT_NE(error_of("a = " + minus + "1").message.find("nested more than"), std::string::npos);
+    std::string json = "{\"op\":\"not\",\"args\":[";
+    std::string deep;
+    for (int i = 0; i < 5'000; ++i) deep += json;
+    deep += "true";
+    for (int i = 0; i < 5'000; ++i) deep += "]}";
+    auto parsed = geo::cql2::parse_json(deep);
+    ASSERT_TRUE(std::holds_alternative<error>(parsed));
+    EXPECT_NE(std::get<error>(parsed).message.find("nested more than"), std::string::npos);
+
+    // A megabyte of conditions, one after another, is read (the server's
+    // target limit stops it long before).
+    std::string wide = "Name = 'x'";
+    while (wide.size() < (1u << 20)) wide += " OR Name = 'x'";
+    auto read = geo::cql2::parse_text(wide);
+    EXPECT_TRUE(std::holds_alternative<node>(read));
+    std::string bad = wide + " OR";
+    EXPECT_EQ(error_of(bad).offset, bad.size());
+}
+
+}  // namespace
