@@ -5,6 +5,7 @@
 #include "server/links.hpp"
 
 #include <cmath>
+#include <cstdlib>
 
 namespace server {
 
@@ -52,11 +53,31 @@ std::string now_iso() { return geo::utc_now_iso(); }
 bool wants_json(request_view const& req, query_list const& q) {
     for (auto const& [k, v] : q)
         if (k == "f") return v != "html";
-    std::string_view const a = req.accept;
-    auto const html = a.find("text/html");
-    auto const js = a.find("json");
-    if (js != std::string_view::npos && (html == std::string_view::npos || js < html)) return true;
-    return html == std::string_view::npos && !a.empty() && a.find("*/*") == std::string_view::npos;
+    // The page only for a client that asks for HTML before anything else
+    // (a browser: "text/html,application/xhtml+xml,..."); JSON for the rest,
+    // */* and no Accept at all among them (OWSLib, GDAL, curl). Among equal
+    // q-values the first listed wins.
+    double html = -1, other = -1;
+    std::size_t html_at = 0, other_at = 0, at = 0;
+    for (std::string_view rest = req.accept; !rest.empty(); ++at) {
+        std::size_t const comma = rest.find(',');
+        std::string_view range = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        double q = 1;
+        if (auto const semi = range.find(';'); semi != std::string_view::npos) {
+            std::string_view params = range.substr(semi);
+            range = range.substr(0, semi);
+            if (auto const qa = params.find("q="); qa != std::string_view::npos) q = std::atof(std::string(params.substr(qa + 2)).c_str());
+        }
+        while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
+        while (!range.empty() && range.back() == ' ') range.remove_suffix(1);
+        if (q <= 0) continue;
+        bool const is_html = range == "text/html" || range == "application/xhtml+xml";
+        double& best = is_html ? html : other;
+        std::size_t& best_at = is_html ? html_at : other_at;
+        if (q > best) best = q, best_at = at;
+    }
+    return !(html > other || (html == other && html >= 0 && html_at < other_at));
 }
 
 

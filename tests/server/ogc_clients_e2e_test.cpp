@@ -9,10 +9,68 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
 using namespace api_e2e;  // the suite's server, oracles and helpers
+
+// --- OWSLib (Debian's python3-owslib, run by Debian's Python) -------------------------
+
+// OWSLib sends no Accept of its own (requests' "*/*"): every OGC document
+// must answer it with JSON, not the page.
+TEST_F(server_e2e_api, owslib_reads_the_landing_page_collections_items_filters_and_queryables) {
+    time_bound bound;
+    if (!fs::exists("/usr/bin/python3") || test::run("/usr/bin/python3 -c 'import owslib'").exit_code != 0)
+        GTEST_SKIP() << "SKIPPED: OWSLib is not installed (scripts/setup installs python3-owslib)";
+    std::string const script =
+        "import json\n"
+        "from owslib.ogcapi.features import Features\n"
+        "w = Features('http://127.0.0.1:" + std::to_string(port()) + "')\n"
+        "out = {'landing': sorted(l['rel'] for l in w.links),\n"
+        "       'conformance': w.conformance()['conformsTo'],\n"
+        "       'collections': [c['id'] for c in w.collections()['collections']],\n"
+        "       'page': w.collection_items('elc', limit=5)['numberMatched'],\n"
+        "       'filtered': [f['id'] for f in w.collection_items('elc', filter='Hectares > 10000', limit=1000)['features']],\n"
+        "       'queryables': sorted(w.collection_queryables('elc')['properties'])}\n"
+        "print(json.dumps(out))\n";
+    test::scratch_dir dir;
+    std::ofstream(dir / "owslib_check.py") << script;
+    auto const r = test::run("/usr/bin/python3 " + test::quote((dir / "owslib_check.py").string()));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    json const got = json::parse(r.out);
+    EXPECT_FALSE(got["landing"].empty());
+    EXPECT_NE(got["conformance"].dump().find("ogcapi-features-1/1.0/conf/core"), std::string::npos);
+    std::ifstream in(catalog());
+    json const cat = json::parse(in);
+    EXPECT_EQ(got["collections"].size(), cat["collections"].size());
+    EXPECT_EQ(got["page"], ogr_feature_count(elc_shp().string()));
+    std::set<long> filtered;
+    for (auto const& id : got["filtered"]) filtered.insert(id.get<long>());
+    EXPECT_EQ(filtered, oracle_ids(elc_shp(), "SELECT rowid FROM elc_complete_utm48n WHERE Hectares > 10000"));
+    EXPECT_NE(got["queryables"].dump().find("\"Hectares\""), std::string::npos);
+}
+
+// Any client that does not put text/html first gets JSON; a browser the
+// page at /.
+TEST_F(server_e2e_api, only_a_client_that_asks_for_html_first_gets_the_page) {
+    for (auto const& [accept, html] : std::vector<std::pair<std::string, bool>>{
+             {"", false},
+             {"*/*", false},
+             {"application/json", false},
+             {"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", true},  // Chromium's
+             {"application/json;q=0.5, text/html", true},
+             {"text/html;q=0.5, application/json", false}}) {
+        for (std::string const target : {"/", "/collections", "/collections/elc", "/conformance"}) {
+            auto const r = get(target, accept.empty() ? std::string() : "Accept: " + accept + "\r\n");
+            EXPECT_EQ(r.status, 200) << target;
+            // The map page stands for the landing page; the other documents are JSON alone.
+            EXPECT_EQ(header(r, "content-type").starts_with("text/html"), html && target == "/")
+                << target << " with Accept: " << accept;
+        }
+    }
+}
 
 // --- GDAL's OGC API - Features client -----------------------------------------------
 
