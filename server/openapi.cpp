@@ -98,6 +98,11 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                             "honoured), else English. Answers that change with it say Vary: Accept-Language.",
                             {{"type", "string"}, {"enum", {"en", "km"}}});
     items_params.push_back(lang);
+    items_params.push_back(param("skipGeometry", "query", "true: features without their geometry (null; no WKT column in CSV)",
+                                 {{"type", "boolean"}, {"default", false}}));
+    items_params.push_back(param("properties", "query",
+                                 "Only these properties (comma-separated queryables, provinces, overlaps); GeoJSON and CSV",
+                                 {{"type", "array"}, {"items", {{"type", "string"}}}}));
 
     json timeline_params = filter_params();
     timeline_params.insert(timeline_params.begin(), collection_id);

@@ -21,13 +21,15 @@ struct parameter {
     std::string_view name;
     bool items = false, stats = false, table = false;  // beside the filters (table: timeline, overlaps)
 };
-constexpr std::array<parameter, 7> own_parameters = {{
+constexpr std::array<parameter, 9> own_parameters = {{
     {"group", false, true, false},
     {"f", true, true, true},
     {"limit", true, false, false},
     {"offset", true, false, false},
     {"sortby", true, false, false},
     {"download", true, false, false},
+    {"skipGeometry", true, false, false},
+    {"properties", true, false, false},
     {"lang", true, true, true},  // read by api::handle (server/language.hpp); never selects features
 }};
 constexpr std::array<std::string_view, 7> stats_groups = {"province", "company",       "purpose", "nationality",
@@ -232,6 +234,27 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
             if (key == "offset") return assign(parse_offset(value), params.offset);
             if (key == "sortby") return assign(parse_sortby(value, queryables), params.sortby);
             if (key == "download") return assign(parse_download(value), params.download);
+            if (key == "skipGeometry") {
+                auto parsed = parse_download(value);
+                if (std::holds_alternative<param_error>(parsed))
+                    return make_param_error(message_id::skip_geometry_not_boolean, quote_text(value));
+                params.projection.geometry = !std::get<bool>(parsed);
+            }
+            if (key == "properties") {
+                // The queryables, and the computed lists no filter reads.
+                std::vector<std::string> known = queryables;
+                for (char const* extra : {"provinces", "overlaps"}) known.emplace_back(extra);
+                std::vector<std::string> names;
+                for (std::size_t start = 0;;) {
+                    std::size_t const comma = value.find(',', start);
+                    std::string const name(trim_spaces(std::string_view(value).substr(start, comma - start)));
+                    if (!contains(known, name)) return make_param_error(message_id::properties_unknown, quote_text(name), join(known));
+                    names.push_back(name);
+                    if (comma == std::string::npos) break;
+                    start = comma + 1;
+                }
+                params.projection.properties = std::move(names);
+            }
             return std::nullopt;
         });
     if (failed) return *failed;

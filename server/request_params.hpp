@@ -5,6 +5,7 @@
 
 #include "server/filters.hpp"
 #include "server/formats.hpp"
+#include "server/projection.hpp"
 #include "server/router.hpp"
 
 #include <array>
@@ -32,6 +33,7 @@ struct items_params {
     std::vector<sort_key> sortby;
     output_format format = output_format::geojson;
     bool download = false;
+    feature_projection projection;  // skipGeometry, properties
 };
 
 struct stats_params {

@@ -26,13 +26,21 @@ namespace {
 // memory stays flat however many features match.
 response text_download(request_context const& ctx, geo::collection const& c,
                        std::shared_ptr<std::vector<std::uint32_t> const> selection, format_info const& format,
-                       std::string const& extracted, std::string const& query) {
+                       std::string const& extracted, std::string const& query, feature_projection const& projection = {}) {
     auto const data = ctx.data;  // the stream outlives this call: keep the dataset alive
     bool const csv = format.format == output_format::csv;
     std::string prologue;
     std::string provenance_cells;
+    auto columns = std::make_shared<std::vector<std::size_t>>();  // CSV under a projection: the columns kept
     if (csv) {
         prologue = geo::csv_header(c);
+        if (!projection.whole()) {
+            std::string_view const header = std::string_view(prologue).substr(0, prologue.size() - 2);
+            *columns = csv_columns(header, projection);
+            std::string cut;
+            append_projected_csv_row(cut, header, *columns);
+            prologue = std::move(cut);
+        }
         prologue.insert(prologue.size() - 2, ",source_layer,extracted_at");  // provenance on every row
         std::string quoted = "\"";
         for (char ch : c.source) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
@@ -62,19 +70,32 @@ response text_download(request_context const& ctx, geo::collection const& c,
     auto position = std::make_shared<std::size_t>(0);
     auto started = std::make_shared<bool>(false);
     geo::collection const* cp = &c;
-    r.stream = [data, cp, selection, position, started, prologue, csv, provenance_cells](std::string& out) {
+    r.stream = [data, cp, selection, position, started, prologue, csv, provenance_cells, projection, columns](std::string& out) {
         if (!*started) {
             out += prologue;
             *started = true;
         }
         auto const& sel = *selection;
         while (*position < sel.size() && out.size() < 512 * 1024) {
+            thread_local std::string whole;  // a feature before the projection cuts it
             if (csv) {
-                geo::append_csv_row(out, *cp, cp->features[sel[*position]], data->provinces());
+                if (projection.whole()) {
+                    geo::append_csv_row(out, *cp, cp->features[sel[*position]], data->provinces());
+                } else {
+                    whole.clear();
+                    geo::append_csv_row(whole, *cp, cp->features[sel[*position]], data->provinces());
+                    append_projected_csv_row(out, std::string_view(whole).substr(0, whole.size() - 2), *columns);
+                }
                 out.insert(out.size() - 2, provenance_cells);
             } else {
                 if (*position > 0) out += ',';
-                data->append_feature(out, *cp, sel[*position]);
+                if (projection.whole()) {
+                    data->append_feature(out, *cp, sel[*position]);
+                } else {
+                    whole.clear();
+                    data->append_feature(whole, *cp, sel[*position]);
+                    append_projected_feature(out, whole, projection);
+                }
             }
             ++*position;
         }
@@ -127,13 +148,15 @@ response gdal_download(request_context const& ctx, geo::collection const& c, std
 }  // namespace
 
 response download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> selection,
-                  format_info const& format, std::string const& file_stem) {
+                  format_info const& format, std::string const& file_stem, feature_projection const& projection) {
     std::string const extracted = now_iso();
     std::string const query(ctx.request.target);
     std::size_t const count = selection.size();
+    if (format.gdal && !projection.whole())
+        return error_response(400, make_message(message_id::projection_text_only, std::string(format.name)));
     response r = format.gdal ? gdal_download(ctx, c, selection, format, extracted, query)
                              : text_download(ctx, c, std::make_shared<std::vector<std::uint32_t> const>(std::move(selection)),
-                                             format, extracted, query);
+                                             format, extracted, query, projection);
     if (r.status != 200) return r;
     r.cacheable = true;
     r.headers.insert(r.headers.begin(), {"X-Features", std::to_string(count)});

@@ -20,6 +20,7 @@
 #include "server/formats.hpp"
 #include "server/http_types.hpp"
 #include "server/live_dataset.hpp"
+#include "server/projection.hpp"
 #include "server/request_params.hpp"
 #include "server/router.hpp"
 
@@ -98,8 +99,10 @@ response item(request_context const& ctx, geo::collection const& c);
 // --- downloads.cpp -------------------------------------------------------------
 // Every selected feature as an attachment named <file_stem><extension>,
 // streamed; GDAL's formats written to a temporary file first.
+// `projection`: skipGeometry and properties= (GeoJSON and CSV only; a
+// GDAL-written format with them is a 400).
 response download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> selection,
-                  format_info const& format, std::string const& file_stem);
+                  format_info const& format, std::string const& file_stem, feature_projection const& projection = {});
 // GET /download?collections=a,b&<filters>&f=...: every listed collection
 // under one filter, in one file: a GeoPackage with a layer per collection
 // (named by its id; README text in its metadata), or for the other formats

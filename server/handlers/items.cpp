@@ -24,7 +24,9 @@ response items(request_context const& ctx, geo::collection const& c) {
 
     auto const& format = info(p.format);
     if (p.format == output_format::html) return error_response(406, make_message(message_id::html_items));
-    if (p.download || format.gdal) return download(ctx, c, std::move(selection), format, c.id + fs.file_suffix);
+    if (p.download || format.gdal)
+        return download(ctx, c, std::move(selection), format, c.id + fs.file_suffix, p.projection);
+    thread_local std::string whole;  // a feature before the projection cuts it
 
     std::size_t const total = selection.size();
     std::size_t const begin = std::min(p.offset, total);
@@ -35,8 +37,20 @@ response items(request_context const& ctx, geo::collection const& c) {
         r.content_type = std::string(format.media_type);
         r.cacheable = true;
         r.body = geo::csv_header(c);
-        for (std::size_t i = begin; i < end; ++i)
-            geo::append_csv_row(r.body, c, c.features[selection[i]], data.provinces());
+        if (p.projection.whole()) {
+            for (std::size_t i = begin; i < end; ++i)
+                geo::append_csv_row(r.body, c, c.features[selection[i]], data.provinces());
+            return r;
+        }
+        std::string const header = r.body.substr(0, r.body.size() - 2);
+        auto const columns = csv_columns(header, p.projection);
+        r.body.clear();
+        append_projected_csv_row(r.body, header, columns);
+        for (std::size_t i = begin; i < end; ++i) {
+            whole.clear();
+            geo::append_csv_row(whole, c, c.features[selection[i]], data.provinces());
+            append_projected_csv_row(r.body, std::string_view(whole).substr(0, whole.size() - 2), columns);
+        }
         return r;
     }
     response r;
@@ -65,7 +79,13 @@ response items(request_context const& ctx, geo::collection const& c) {
     out.reserve(bytes);
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ',';
-        data.append_feature(out, c, selection[i]);
+        if (p.projection.whole()) {
+            data.append_feature(out, c, selection[i]);
+        } else {
+            whole.clear();
+            data.append_feature(whole, c, selection[i]);
+            append_projected_feature(out, whole, p.projection);
+        }
     }
     out += "]}";
     return r;

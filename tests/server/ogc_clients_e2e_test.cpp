@@ -72,6 +72,43 @@ TEST_F(server_e2e_api, only_a_client_that_asks_for_html_first_gets_the_page) {
     }
 }
 
+// skipGeometry and properties= (issue 13 part 3): the same features, cut
+// to what a table needs, against the source's own values.
+TEST_F(server_e2e_api, skip_geometry_and_properties_cut_items_and_downloads_to_a_table) {
+    time_bound bound;
+    auto const source = test::sqlite_oracle(elc_shp(), "SELECT rowid, Name, Hectares FROM elc_complete_utm48n");
+    std::map<long, std::pair<std::string, std::string>> expected;  // id -> (Name, Hectares as CSV writes it)
+    for (std::size_t i = 1; i < source.size(); ++i) expected[std::stol(source[i][0])] = {source[i][1], source[i][2]};
+    ASSERT_EQ(expected.size(), 225u);
+
+    for (std::string const target : {"/collections/elc/items?limit=10000&skipGeometry=true&properties=Name,Hectares",
+                                     "/collections/elc/items?f=geojson&download=1&skipGeometry=true&properties=Name,Hectares"}) {
+        json const doc = get_json(target);
+        ASSERT_EQ(doc["features"].size(), expected.size()) << target;
+        for (auto const& f : doc["features"]) {
+            EXPECT_TRUE(f["geometry"].is_null()) << target;
+            auto const& p = f["properties"];
+            ASSERT_EQ(p.size(), 2u) << p.dump();
+            auto const& [name, hectares] = expected[f["id"].get<long>()];
+            EXPECT_EQ(p["Name"].is_null() ? "" : p["Name"].get<std::string>(), name);
+            EXPECT_NEAR(p["Hectares"].get<double>(), std::stod(hectares), 1e-6);
+        }
+    }
+    auto const csv = test::parse_csv(get("/collections/elc/items?f=csv&limit=10000&skipGeometry=true&properties=Name,Hectares").body);
+    ASSERT_EQ(csv.size(), expected.size() + 1);
+    EXPECT_EQ(csv[0], (std::vector<std::string>{"id", "Name", "Hectares"}));
+    for (std::size_t row = 1; row < csv.size(); ++row) {
+        ASSERT_EQ(csv[row].size(), 3u);
+        EXPECT_EQ(csv[row][1], expected[std::stol(csv[row][0])].first);
+    }
+    // Only properties: the geometry stays; the whole download keeps its provenance columns.
+    auto const download = test::parse_csv(get("/collections/elc/items?f=csv&download=1&properties=Name").body);
+    EXPECT_EQ(download[0], (std::vector<std::string>{"id", "Name", "WKT", "source_layer", "extracted_at"}));
+    EXPECT_EQ(get("/collections/elc/items?f=gpkg&skipGeometry=true").status, 400);
+    EXPECT_EQ(get("/collections/elc/items?properties=Nope").status, 400);
+    EXPECT_EQ(get("/collections/elc/items?skipGeometry=maybe").status, 400);
+}
+
 // --- GDAL's OGC API - Features client -----------------------------------------------
 
 TEST_F(server_e2e_api, gdal_oapif_client_lists_every_collection) {

@@ -149,7 +149,7 @@ TEST(parse_items_params, fixed_name_wins_over_a_queryable_of_the_same_name) {
     EXPECT_TRUE(p.filters.properties.empty());
     // ... and is listed once among the accepted names.
     std::string const e = error_of(parse_items_params({{"x", "1"}}, with_province), "x=1");
-    EXPECT_TRUE(mentions(e, "download, lang, Name"));
+    EXPECT_TRUE(mentions(e, "download, skipGeometry, properties, lang, Name"));
     EXPECT_EQ(e.find("province"), e.rfind("province")) << e;
 }
 
@@ -265,7 +265,7 @@ TEST(parse_items_params, overlaps_names_a_collection_and_may_name_one_of_its_fea
 TEST(parse_items_params, unknown_parameter_lists_every_accepted_name) {
     EXPECT_EQ(items_error({{"foo", "1"}}),
               "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
-              "overlaps, company, filter, filter-lang, filter-crs, sortby, download, lang, "
+              "overlaps, company, filter, filter-lang, filter-crs, sortby, download, skipGeometry, properties, lang, "
               "Name, Provinces, area_ha");
 }
 
@@ -276,7 +276,7 @@ TEST(parse_items_params, parameter_names_are_case_sensitive) {
 }
 
 TEST(parse_items_params, unknown_parameter_even_after_good_ones) {
-    EXPECT_TRUE(mentions(items_error({{"limit", "5"}, {"properties", "Name"}}), "unknown parameter 'properties'"));
+    EXPECT_TRUE(mentions(items_error({{"limit", "5"}, {"propertyName", "Name"}}), "unknown parameter 'propertyName'"));
     EXPECT_TRUE(mentions(items_error(query_of("/x?=5")), "unknown parameter ''"));
 }
 
@@ -284,7 +284,7 @@ TEST(parse_items_params, queryables_listed_even_when_there_are_none) {
     auto const e = error_of(parse_items_params({{"foo", ""}}, {}), "foo");
     EXPECT_EQ(e,
               "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
-              "overlaps, company, filter, filter-lang, filter-crs, sortby, download, lang");
+              "overlaps, company, filter, filter-lang, filter-crs, sortby, download, skipGeometry, properties, lang");
 }
 
 TEST(parse_items_params, repeated_parameter_is_refused) {
@@ -323,7 +323,8 @@ TEST(parse_items_params, echoed_client_text_stays_valid_utf8) {
 
 TEST(parse_items_params, long_client_text_is_cut_in_the_message) {
     std::string const e = items_error({{std::string(5000, 'x'), "1"}});
-    EXPECT_LT(e.size(), 300u);
+    EXPECT_EQ(e.find(std::string(200, 'x')), std::string::npos);  // the name is cut; the accepted names follow it
+    EXPECT_LT(e.size(), 400u);
     EXPECT_TRUE(mentions(e, "...'"));
 }
 

@@ -1,0 +1,121 @@
+#include "server/projection.hpp"
+
+#include <algorithm>
+
+namespace server {
+
+namespace {
+
+// The end of the JSON value starting at i (one past its last character).
+std::size_t value_end(std::string_view s, std::size_t i) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    for (; i < s.size(); ++i) {
+        char const c = s[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{' || c == '[') ++depth;
+        else if (c == '}' || c == ']') {
+            if (depth == 0) return i;
+            --depth;
+        } else if (c == ',' && depth == 0) return i;
+    }
+    return i;
+}
+
+bool wanted(std::vector<std::string> const& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// The fields of one CSV row (RFC 4180), as their text with quotes kept.
+std::vector<std::string_view> csv_fields(std::string_view row) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    bool quoted = false;
+    for (std::size_t i = 0; i <= row.size(); ++i) {
+        if (i < row.size() && row[i] == '"') quoted = !quoted;
+        if (i == row.size() || (row[i] == ',' && !quoted)) {
+            out.push_back(row.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string_view>> object_members(std::string_view object) {
+    std::vector<std::pair<std::string, std::string_view>> out;
+    std::size_t i = object.find('{');
+    if (i == std::string_view::npos) return out;
+    ++i;
+    while (i < object.size()) {
+        std::size_t const key_start = object.find('"', i);
+        if (key_start == std::string_view::npos) break;
+        std::size_t key_end = key_start + 1;
+        while (key_end < object.size() && object[key_end] != '"') key_end += object[key_end] == '\\' ? 2 : 1;
+        std::string const key(object.substr(key_start + 1, key_end - key_start - 1));
+        std::size_t const colon = object.find(':', key_end);
+        if (colon == std::string_view::npos) break;
+        std::size_t const end = value_end(object, colon + 1);
+        out.emplace_back(key, object.substr(colon + 1, end - colon - 1));
+        if (end >= object.size() || object[end] != ',') break;
+        i = end + 1;
+    }
+    return out;
+}
+
+void append_projected_feature(std::string& out, std::string_view feature, feature_projection const& p) {
+    out += '{';
+    bool first = true;
+    for (auto const& [key, value] : object_members(feature)) {
+        if (!first) out += ',';
+        first = false;
+        out += '"' + key + "\":";
+        if (key == "geometry" && !p.geometry) {
+            out += "null";
+        } else if (key == "properties" && p.properties) {
+            out += '{';
+            bool first_property = true;
+            for (auto const& [name, v] : object_members(value)) {
+                if (!wanted(*p.properties, name)) continue;
+                if (!first_property) out += ',';
+                first_property = false;
+                out += '"' + name + "\":";
+                out += v;
+            }
+            out += '}';
+        } else {
+            out += value;
+        }
+    }
+    out += '}';
+}
+
+std::vector<std::size_t> csv_columns(std::string_view header, feature_projection const& p) {
+    std::vector<std::size_t> keep;
+    auto const names = csv_fields(header);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        std::string name(names[i]);
+        if (name.size() >= 2 && name.front() == '"') name = name.substr(1, name.size() - 2);
+        bool const id = i == 0;
+        bool const wkt = name == "WKT" && i + 1 == names.size();
+        if (id || (wkt ? p.geometry : !p.properties || wanted(*p.properties, name))) keep.push_back(i);
+    }
+    return keep;
+}
+
+void append_projected_csv_row(std::string& out, std::string_view row, std::vector<std::size_t> const& keep) {
+    auto const fields = csv_fields(row);
+    for (std::size_t k = 0; k < keep.size(); ++k) {
+        if (k) out += ',';
+        if (keep[k] < fields.size()) out += fields[keep[k]];
+    }
+    out += "\r\n";
+}
+
+}  // namespace server
