@@ -296,7 +296,9 @@ private:
     node scalar() {
         deeper guard(*this);
         node left = product();
-        for (;;) {
+        // A run of operators is a tree as deep as it is long: bounded too.
+        for (std::size_t run = 0;; ++run) {
+            if (run > max_depth) fail("more than " + std::to_string(max_depth) + " operations in a row");
             skip();
             std::size_t const op_at = at_;
             std::string op;
@@ -314,7 +316,8 @@ private:
     }
     node product() {
         node left = unary();
-        for (;;) {
+        for (std::size_t run = 0;; ++run) {
+            if (run > max_depth) fail("more than " + std::to_string(max_depth) + " operations in a row");
             skip();
             std::size_t const op_at = at_;
             std::string op;
@@ -692,13 +695,21 @@ void print(std::string& out, node const& n, bool nested) {
         case kind::geometry: out += geometry_text(n); return;
         case kind::casei: out += "CASEI(", print(out, n.args[0], false), out += ')'; return;
         case kind::accenti: out += "ACCENTI(", print(out, n.args[0], false), out += ')'; return;
-        case kind::arithmetic:
-            out += '(';
+        case kind::arithmetic: {
+            // Parentheses only where precedence needs them (a - b - c stays
+            // flat, as it was read): the text reads back no deeper.
+            auto const rank = [](node const& x) { return x.text == "+" || x.text == "-" ? 1 : 2; };
+            bool const left = n.args[0].k == kind::arithmetic && rank(n.args[0]) < rank(n);
+            bool const right = n.args[1].k == kind::arithmetic && rank(n.args[1]) <= rank(n);
+            if (left) out += '(';
             print(out, n.args[0], true);
+            if (left) out += ')';
             out += " " + (n.text == "div" ? std::string("DIV") : n.text) + " ";
+            if (right) out += '(';
             print(out, n.args[1], true);
-            out += ')';
+            if (right) out += ')';
             return;
+        }
     }
 }
 

@@ -30,7 +30,7 @@ function hostile_layer() {
 
 test('HTML and script in source attributes are shown as text and never run', { timeout: 120_000 }, async () => {
   const { url } = await start_server([hostile_layer()]);
-  const page_answer = await fetch(`${url}/`);
+  const page_answer = await fetch(`${url}/`, { headers: { Accept: 'text/html' } });  // as a browser asks: */* gets the JSON landing page
   assert.match(page_answer.headers.get('content-security-policy') ?? '', /script-src 'self'/);
   assert.equal(page_answer.headers.get('x-content-type-options'), 'nosniff');
 
