@@ -224,6 +224,11 @@ company_index::company_index(std::vector<collection> const& collections) {
 }
 
 company const* company_index::find(std::string_view slug_or_name) const {
+    // A slug first (companies_ is sorted by slug): "unknown-co" must not
+    // read as the sources' word for no company.
+    auto const by_slug = std::lower_bound(companies_.begin(), companies_.end(), slug_or_name,
+                                          [](company const& c, std::string_view s) { return c.slug < s; });
+    if (by_slug != companies_.end() && by_slug->slug == slug_or_name) return &*by_slug;
     auto const it = by_key_.find(company_key(slug_or_name));
     return it == by_key_.end() ? nullptr : &companies_[it->second];
 }

@@ -8,8 +8,9 @@
 // Text (cql2-text) covers: Basic CQL2 (AND, OR, NOT, = <> < > <= >=,
 // IS [NOT] NULL, string, number, boolean, DATE and TIMESTAMP literals),
 // Advanced Comparison ([NOT] LIKE with % and _, [NOT] BETWEEN, [NOT] IN),
-// Case-insensitive and Accent-insensitive Comparison (CASEI, ACCENTI: Latin
-// letters only; Khmer has neither case nor accents to fold), Spatial
+// Case-insensitive and Accent-insensitive Comparison (CASEI, ACCENTI: ASCII
+// and the Latin-1 letters only, not yet Vietnamese's Latin Extended ones;
+// Khmer has neither case nor accents to fold), Spatial
 // Functions (S_INTERSECTS, S_DISJOINT, S_WITHIN, S_CONTAINS, S_TOUCHES,
 // S_OVERLAPS, S_CROSSES, S_EQUALS on a POINT, LINESTRING, POLYGON,
 // MULTIPOLYGON or BBOX in longitude/latitude), Temporal Functions (T_AFTER,

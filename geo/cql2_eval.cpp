@@ -60,10 +60,12 @@ struct val {
 };
 
 // Dates and timestamps compared as one kind: "2010-06-30" is
-// "2010-06-30T00:00:00"; the zone is taken as UTC and the fraction dropped.
+// "2010-06-30T00:00:00"; timestamps are UTC (the parser refuses offsets),
+// their fraction of a second kept.
 std::string instant_key(std::string_view s) {
     if (s.size() == 10) return std::string(s) + "T00:00:00";
-    std::string out(s.substr(0, 19));
+    if (!s.empty() && (s.back() == 'Z' || s.back() == 'z')) s.remove_suffix(1);  // timestamps are UTC (is_timestamp)
+    std::string out(s);
     out[10] = 'T';
     return out;
 }
@@ -88,8 +90,8 @@ std::string fold_case(std::string_view s) {
     return out;
 }
 
-// Latin letters without their accents (the Latin-1 block's: é -> e, Ç -> C;
-// Æ, Ð, Ø's kin and ß have no plain letter and stay).
+// Latin letters without their accents (the Latin-1 block's: é -> e, Ç -> C,
+// Ø -> O; Æ, Ð, Þ and ß have no plain letter and stay).
 std::string fold_accents(std::string_view s) {
     // U+00C0..U+00FF; '.' keeps the letter.
     static constexpr std::string_view plain = "AAAAAA.CEEEEIIII.NOOOOO.OUUUUY..aaaaaa.ceeeeiiii.nooooo.ouuuuy.y";
@@ -237,6 +239,7 @@ val predicate::compiled::scalar(feature const& f) const {
                 if (b.n == 0) return val{};  // as SQL: null
                 v.n = op == "/" ? a.n / b.n : op == "div" ? std::trunc(a.n / b.n) : std::fmod(a.n, b.n);
             }
+            if (!std::isfinite(v.n)) return val{};  // an overflow is null, as SQLite makes it
             return v;
         }
         default: return v;
@@ -334,6 +337,7 @@ truth predicate::compiled::test(feature const& f) const {
             return of(flag ? !null : null);
         }
         case kind::spatial: {
+            if (f.geom.empty()) return truth::unknown;  // as SQL: no geometry, no answer
             // The bounds first: most features are far from the literal.
             bool const near = f.bbox.intersects(literal_box);
             if (!near) return of(relation == spatial_relation::disjoint);

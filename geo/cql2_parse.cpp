@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <vector>
 
 namespace geo::cql2 {
 
@@ -66,14 +67,17 @@ bool is_timestamp(std::string_view s) {
         return std::isdigit(static_cast<unsigned char>(s[at])) && std::isdigit(static_cast<unsigned char>(s[at + 1]));
     };
     if (!digits(11) || s[13] != ':' || !digits(14) || s[16] != ':' || !digits(17)) return false;
+    auto number = [&](std::size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); };
+    if (number(11) > 23 || number(14) > 59 || number(17) > 60) return false;
     std::size_t i = 19;
     if (i < s.size() && s[i] == '.') {
         ++i;
         while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
     }
+    // UTC only: an offset would have to be applied before comparing, and
+    // CQL2's examples and the data are in UTC.
     std::string_view const zone = s.substr(i);
-    return zone == "Z" || zone == "z" ||
-           (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':');
+    return zone == "Z" || zone == "z";
 }
 
 class parser {
@@ -450,7 +454,7 @@ private:
         expect(")", "')' closing " + w);
         if (w == "DATE" && !is_date(text)) fail("'" + text + "' is not a date (YYYY-MM-DD)", text_at);
         if (w == "TIMESTAMP" && !is_timestamp(text))
-            fail("'" + text + "' is not a timestamp (RFC 3339, e.g. 2010-06-30T00:00:00Z)", text_at);
+            fail("'" + text + "' is not a timestamp in UTC (RFC 3339 ending in Z, e.g. 2010-06-30T00:00:00Z)", text_at);
         return make(w == "DATE" ? kind::date : kind::timestamp, start, text);
     }
     node interval_bound() {
@@ -773,9 +777,10 @@ node json_scalar(json const& j, std::size_t depth) {
         return n;
     }
     if (j.contains("bbox") || j.contains("type")) {
-        // A GeoJSON geometry, or {"bbox": [...]}: read as the text form reads it.
+        // A GeoJSON geometry (which may carry a "bbox" of its own), or
+        // {"bbox": [...]}: read as the text form reads it.
         std::string text;
-        if (j.contains("bbox")) {
+        if (!j.contains("type")) {
             text = "BBOX(";
             for (std::size_t i = 0; i < j["bbox"].size(); ++i) text += (i ? "," : "") + j["bbox"][i].dump();
             text += ")";
@@ -849,7 +854,7 @@ node from_json(json const& j, std::size_t depth) {
         if (op == "isnull") count(1);
         if (op == "in") {
             count(2);
-            if (!a[1].is_array()) json_fail("the second argument of in is the list");
+            if (!a[1].is_array() || a[1].empty()) json_fail("the second argument of in is the list, of one value or more");
             n.args.push_back(json_scalar(a[0], depth + 1));
             for (auto const& x : a[1]) n.args.push_back(json_scalar(x, depth + 1));
             return n;
@@ -876,17 +881,50 @@ node from_json(json const& j, std::size_t depth) {
         count(2);
         n.k = contains(spatial_functions, up) ? kind::spatial : kind::temporal;
         n.text = op;
-        for (auto const& x : a) n.args.push_back(json_scalar(x, depth + 1));
+        for (auto const& x : a) {
+            node arg = json_scalar(x, depth + 1);
+            bool const fits = n.k == kind::spatial ? arg.k == kind::geometry || arg.k == kind::property
+                                                   : arg.k == kind::date || arg.k == kind::timestamp ||
+                                                         arg.k == kind::interval || arg.k == kind::property;
+            if (!fits)
+                json_fail(op + (n.k == kind::spatial ? " compares the geometry with a geometry"
+                                                     : " compares date properties, dates, timestamps and intervals"));
+            n.args.push_back(std::move(arg));
+        }
         return n;
     }
     json_fail("unknown operation \"" + op + "\"");
+}
+
+// The height of a tree, without recursion (a tree too high to recurse over
+// is what this guards against).
+std::size_t height(node const& root) {
+    std::size_t most = 0;
+    std::vector<std::pair<node const*, std::size_t>> stack{{&root, 1}};
+    while (!stack.empty()) {
+        auto const [n, h] = stack.back();
+        stack.pop_back();
+        most = std::max(most, h);
+        for (auto const& a : n->args) stack.emplace_back(&a, h + 1);
+    }
+    return most;
+}
+
+// Compiling, testing and printing recurse over the tree: a tree no higher
+// than this prints as text that reads back within max_depth.
+constexpr std::size_t max_height = max_depth / 2;
+
+std::variant<node, error> bounded(node n, std::size_t offset) {
+    if (height(n) > max_height)
+        return error{"the filter is nested more than " + std::to_string(max_height) + " levels deep", offset};
+    return n;
 }
 
 }  // namespace
 
 std::variant<node, error> parse_text(std::string_view text) {
     try {
-        return parser(text).parse();
+        return bounded(parser(text).parse(), 0);
     } catch (failure const& f) {
         return error{f.message, f.offset};
     }
@@ -896,7 +934,7 @@ std::variant<node, error> parse_json(std::string_view text) {
     json const j = json::parse(text, nullptr, false, false);
     if (j.is_discarded()) return error{"not valid JSON", 0};
     try {
-        return from_json(j, 0);
+        return bounded(from_json(j, 0), 0);
     } catch (failure const& f) {
         return error{f.message, 0};
     } catch (json::exception const& e) {

@@ -94,4 +94,23 @@ TEST(companies, a_slug_is_the_names_words_and_finds_its_company) {
             << name << " -> " << geo::company_slug(name);
 }
 
+TEST(companies, a_slug_that_spells_a_word_for_none_still_finds_its_company) {
+    geo::collection c;
+    c.id = "t";
+    c.fields = {{"Name", geo::field_type::string}};
+    c.roles.company = "Name";
+    for (char const* name : {"Unknown Co., Ltd.", "Not found", "Angkor Sugar Co., Ltd (Region 1)"}) {
+        geo::feature f;
+        f.properties = {std::string(name)};
+        c.features.push_back(f);
+    }
+    geo::company_index const index(std::vector<geo::collection>{c});
+    ASSERT_EQ(index.all().size(), 2u);  // "Not found" is nobody
+    auto const* unknown = index.find("unknown");
+    ASSERT_NE(unknown, nullptr);
+    EXPECT_EQ(unknown->name, "Unknown Co., Ltd");
+    EXPECT_EQ(index.find("Angkor Sugar Co., Ltd (Region 4)")->slug, "angkor-sugar");
+    EXPECT_EQ(index.of("t", 1), nullptr);
+}
+
 }  // namespace

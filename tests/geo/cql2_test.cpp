@@ -143,4 +143,57 @@ TEST(cql2, deep_nesting_is_refused_and_long_filters_are_read) {
     EXPECT_EQ(error_of(bad).offset, bad.size());
 }
 
+TEST(cql2, timestamps_are_utc_and_real) {
+    EXPECT_NE(error_of("t > TIMESTAMP('2010-06-30T23:00:00-05:00')").message.find("in UTC"), std::string::npos);
+    EXPECT_NE(error_of("t > TIMESTAMP('2010-06-30T99:99:99Z')").message.find("not a timestamp"), std::string::npos);
+    EXPECT_EQ(canonical("t > TIMESTAMP('2010-06-30T10:00:00.5Z')"), "t > TIMESTAMP('2010-06-30T10:00:00.5Z')");
+}
+
+TEST(cql2, json_that_text_could_not_say_is_refused) {
+    // A GeoJSON polygon that carries its own bbox is the polygon.
+    EXPECT_EQ(canonical_json(R"({"op":"s_intersects","args":[{"property":"geometry"},{"type":"Polygon","bbox":[104,11,106,13],"coordinates":[[[104,12],[105,12],[105,13],[104,12]]]}]})"),
+              canonical("S_INTERSECTS(geometry, POLYGON((104 12,105 12,105 13,104 12)))"));
+    EXPECT_NE(canonical_json(R"({"op":"in","args":[{"property":"a"},[]]})").find("error"), std::string::npos);
+    EXPECT_NE(canonical_json(R"({"op":"s_intersects","args":[1,2]})").find("error"), std::string::npos);
+    EXPECT_NE(canonical_json(R"({"op":"t_after","args":["x","y"]})").find("error"), std::string::npos);
+}
+
+TEST(cql2, a_tree_too_high_to_print_back_is_refused) {
+    std::string nots;
+    for (int i = 0; i < 150; ++i) nots += "NOT ";
+    EXPECT_NE(error_of(nots + "x = 1").message.find("nested more than 100"), std::string::npos);
+    // Runs inside parentheses add up.
+    std::string deep = "1";
+    for (int level = 0; level < 20; ++level) {
+        deep = "(" + deep;
+        for (int i = 0; i < 20; ++i) deep += " - 1";
+        deep += ")";
+    }
+    EXPECT_NE(error_of(deep + " = 0").message.find("nested more than"), std::string::npos);
+    // Within the bound, canonical text reads back.
+    std::string fine;
+    for (int i = 0; i < 90; ++i) fine += "NOT ";
+    std::string const once = canonical(fine + "x = 1");
+    EXPECT_EQ(canonical(once), once);
+}
+
+TEST(cql2, no_geometry_and_overflow_are_unknown_not_true) {
+    geo::collection c;
+    c.id = "t";
+    c.fields = {{"Hectares", geo::field_type::real}};
+    geo::feature f;
+    f.properties = {1000.0};
+    std::vector<std::string> const queryables = {"Hectares"};
+    auto test = [&](std::string_view text) {
+        auto parsed = geo::cql2::parse_text(text);
+        auto compiled = geo::cql2::compile(std::get<node>(parsed), c, queryables);
+        return std::get<geo::cql2::predicate>(compiled).matches(f);
+    };
+    EXPECT_FALSE(test("S_DISJOINT(geometry, BBOX(102, 10, 108, 15))"));
+    EXPECT_FALSE(test("NOT S_INTERSECTS(geometry, BBOX(102, 10, 108, 15))"));
+    EXPECT_FALSE(test("Hectares * 1e308 * 10 - Hectares * 1e308 * 10 = 123"));
+    EXPECT_FALSE(test("NOT (Hectares * 1e308 * 10 = 123)"));
+    EXPECT_TRUE(test("Hectares * 2 = 2000"));
+}
+
 }  // namespace
