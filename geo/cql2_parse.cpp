@@ -1,15 +1,14 @@
-// cql2-text and cql2-json into one tree (geo/cql2.hpp), and the tree back
-// into canonical text. A recursive descent parser over OGC 21-065's BNF
+// cql2-text into a tree (geo/cql2.hpp; cql2_json.cpp reads cql2-json into
+// the same tree, cql2_print.cpp prints it back). A recursive descent parser over OGC 21-065's BNF
 // (Annex B), simplified where the standard allows more than a feature
 // filter can use: a boolean expression, its predicates and their scalar,
 // spatial and temporal operands.
 
 #include "geo/cql2.hpp"
+#include "geo/cql2_grammar.hpp"
 
 #include "geo/dates.hpp"
 #include "geo/drawn_area.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -22,45 +21,8 @@
 
 namespace geo::cql2 {
 
-namespace {
+namespace detail {
 
-struct failure {
-    std::string message;
-    std::size_t offset;
-};
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-constexpr std::array<std::string_view, 8> spatial_functions = {"S_INTERSECTS", "S_DISJOINT", "S_WITHIN",  "S_CONTAINS",
-                                                               "S_TOUCHES",    "S_OVERLAPS", "S_CROSSES", "S_EQUALS"};
-constexpr std::array<std::string_view, 15> temporal_functions = {
-    "T_AFTER",   "T_BEFORE",  "T_CONTAINS", "T_DISJOINT",     "T_DURING",   "T_EQUALS",  "T_FINISHEDBY", "T_FINISHES",
-    "T_INTERSECTS", "T_MEETS", "T_METBY",   "T_OVERLAPPEDBY", "T_OVERLAPS", "T_STARTEDBY", "T_STARTS"};
-
-template <typename Range>
-bool contains(Range const& r, std::string_view s) {
-    return std::find(std::begin(r), std::end(r), s) != std::end(r);
-}
-
-// "2010-06-30": a calendar date that exists.
-bool is_date(std::string_view s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-    return parse_date(s).has_value() && *parse_date(s) == s;
-}
-
-// "2010-06-30T10:00:00Z" (RFC 3339, UTC or an offset; fraction allowed).
 bool is_timestamp(std::string_view s) {
     if (s.size() < 20 || !is_date(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't')) return false;
     auto digits = [&](std::size_t at) {
@@ -79,6 +41,42 @@ bool is_timestamp(std::string_view s) {
     std::string_view const zone = s.substr(i);
     return zone == "Z" || zone == "z";
 }
+
+std::string number_text(double v) {
+    char buf[32];
+    auto const r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+// The height of a tree, without recursion (a tree too high to recurse over
+// is what this guards against).
+std::size_t height(node const& root) {
+    std::size_t most = 0;
+    std::vector<std::pair<node const*, std::size_t>> stack{{&root, 1}};
+    while (!stack.empty()) {
+        auto const [n, h] = stack.back();
+        stack.pop_back();
+        most = std::max(most, h);
+        for (auto const& a : n->args) stack.emplace_back(&a, h + 1);
+    }
+    return most;
+}
+
+// Compiling, testing and printing recurse over the tree: a tree no higher
+// than this prints as text that reads back within max_depth.
+constexpr std::size_t max_height = max_depth / 2;
+
+std::variant<node, error> bounded(node n, std::size_t offset) {
+    if (height(n) > max_height)
+        return error{"the filter is nested more than " + std::to_string(max_height) + " levels deep", offset};
+    return n;
+}
+
+}  // namespace detail
+
+namespace {
+
+using namespace detail;
 
 class parser {
 public:
@@ -531,7 +529,7 @@ private:
     }
     void check_lon_lat(double x, double y, std::size_t where) {
         if (x < -180 || x > 180 || y < -90 || y > 90)
-            fail("coordinates are longitude latitude (WGS 84, CRS84): " + to_text_number(x) + " " + to_text_number(y) +
+            fail("coordinates are longitude latitude (WGS 84, CRS84): " + number_text(x) + " " + number_text(y) +
                      " is outside -180..180, -90..90",
                  where);
     }
@@ -589,336 +587,7 @@ private:
         return n;
     }
 
-public:
-    static std::string to_text_number(double v) {
-        char buf[32];
-        auto const r = std::to_chars(buf, buf + sizeof buf, v);
-        return std::string(buf, r.ptr);
-    }
 };
-
-// ---- the tree as text ----
-
-std::string quote(std::string_view s, char q) {
-    std::string out(1, q);
-    for (char c : s) {
-        if (c == q) out += q;
-        out += c;
-    }
-    return out + q;
-}
-
-std::string geometry_text(node const& n) {
-    geometry const& g = *n.geom;
-    auto pt = [](point const& p) { return parser::to_text_number(p.x) + " " + parser::to_text_number(p.y); };
-    if (n.text == "BBOX") {  // as given: a box of no width is a line, which POLYGON would refuse
-        box const b = bounds(g);
-        return "BBOX(" + parser::to_text_number(b.min_x) + ", " + parser::to_text_number(b.min_y) + ", " +
-               parser::to_text_number(b.max_x) + ", " + parser::to_text_number(b.max_y) + ")";
-    }
-    switch (g.type) {
-        case geometry_type::point: return "POINT(" + pt(g.points.front()) + ")";
-        case geometry_type::line_string: {
-            std::string out = "LINESTRING(";
-            for (std::size_t i = 0; i < g.lines.front().size(); ++i) out += (i ? "," : "") + pt(g.lines.front()[i]);
-            return out + ")";
-        }
-        default: return to_wkt(g);
-    }
-}
-
-void print(std::string& out, node const& n, bool nested) {
-    auto args = [&](std::size_t from, std::string_view sep) {
-        for (std::size_t i = from; i < n.args.size(); ++i) {
-            if (i > from) out += sep;
-            print(out, n.args[i], true);
-        }
-    };
-    switch (n.k) {
-        case kind::and_:
-        case kind::or_:
-            if (nested) out += '(';
-            args(0, n.k == kind::and_ ? " AND " : " OR ");
-            if (nested) out += ')';
-            return;
-        case kind::not_:
-            out += "NOT ";
-            print(out, n.args[0], true);
-            return;
-        case kind::boolean: out += n.flag ? "TRUE" : "FALSE"; return;
-        case kind::comparison:
-            if (nested) out += '(';
-            print(out, n.args[0], true);
-            out += " " + n.text + " ";
-            print(out, n.args[1], true);
-            if (nested) out += ')';
-            return;
-        case kind::like:
-        case kind::between:
-        case kind::in:
-        case kind::is_null:
-            if (nested) out += '(';
-            print(out, n.args[0], true);
-            if (n.k == kind::is_null) {
-                out += n.flag ? " IS NOT NULL" : " IS NULL";
-            } else {
-                out += n.flag ? " NOT" : "";
-                if (n.k == kind::like) out += " LIKE ", print(out, n.args[1], true);
-                if (n.k == kind::between) out += " BETWEEN ", print(out, n.args[1], true), out += " AND ", print(out, n.args[2], true);
-                if (n.k == kind::in) out += " IN (", args(1, ", "), out += ')';
-            }
-            if (nested) out += ')';
-            return;
-        case kind::spatial:
-        case kind::temporal:
-            out += upper(n.text) + "(";
-            args(0, ", ");
-            out += ')';
-            return;
-        case kind::property: {
-            // Bare when it reads back as the same name: letters, digits and
-            // _, not a keyword or a function's name.
-            static constexpr std::array<std::string_view, 24> reserved = {
-                "AND",   "OR",      "NOT",  "LIKE",      "BETWEEN",  "IN",    "IS",         "NULL",
-                "TRUE",  "FALSE",   "CASEI", "ACCENTI",  "DATE",     "TIMESTAMP", "INTERVAL", "DIV",
-                "POINT", "LINESTRING", "POLYGON", "MULTIPOLYGON", "BBOX", "MULTIPOINT", "MULTILINESTRING", "GEOMETRYCOLLECTION"};
-            std::string const up = upper(n.text);
-            bool const plain = !n.text.empty() && std::all_of(n.text.begin(), n.text.end(), [](char c) {
-                return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-            }) && !std::isdigit(static_cast<unsigned char>(n.text[0])) && !contains(reserved, up) &&
-                               !contains(spatial_functions, up) && !contains(temporal_functions, up);
-            out += plain ? n.text : quote(n.text, '"');
-            return;
-        }
-        case kind::string: out += quote(n.text, '\''); return;
-        case kind::number: out += parser::to_text_number(n.number); return;
-        case kind::date: out += "DATE(" + quote(n.text, '\'') + ")"; return;
-        case kind::timestamp: out += "TIMESTAMP(" + quote(n.text, '\'') + ")"; return;
-        case kind::open_bound: out += "'..'"; return;
-        case kind::interval: out += "INTERVAL(", args(0, ", "), out += ')'; return;
-        case kind::geometry: out += geometry_text(n); return;
-        case kind::casei: out += "CASEI(", print(out, n.args[0], false), out += ')'; return;
-        case kind::accenti: out += "ACCENTI(", print(out, n.args[0], false), out += ')'; return;
-        case kind::arithmetic: {
-            // Parentheses only where precedence needs them (a - b - c stays
-            // flat, as it was read): the text reads back no deeper.
-            auto const rank = [](node const& x) { return x.text == "+" || x.text == "-" ? 1 : 2; };
-            bool const left = n.args[0].k == kind::arithmetic && rank(n.args[0]) < rank(n);
-            bool const right = n.args[1].k == kind::arithmetic && rank(n.args[1]) <= rank(n);
-            if (left) out += '(';
-            print(out, n.args[0], true);
-            if (left) out += ')';
-            out += " " + (n.text == "div" ? std::string("DIV") : n.text) + " ";
-            if (right) out += '(';
-            print(out, n.args[1], true);
-            if (right) out += ')';
-            return;
-        }
-    }
-}
-
-// ---- cql2-json ----
-
-using json = nlohmann::json;
-
-[[noreturn]] void json_fail(std::string message) { throw failure{std::move(message), 0}; }
-
-node from_json(json const& j, std::size_t depth);
-
-node json_scalar(json const& j, std::size_t depth) {
-    node n;
-    if (j.is_string()) {
-        n.k = kind::string;
-        n.text = j.get<std::string>();
-        return n;
-    }
-    if (j.is_number()) {
-        n.k = kind::number;
-        n.number = j.get<double>();
-        return n;
-    }
-    if (j.is_boolean()) {
-        n.k = kind::boolean;
-        n.flag = j.get<bool>();
-        return n;
-    }
-    if (!j.is_object()) json_fail("expected a value, a {\"property\": ...}, {\"date\": ...}, {\"timestamp\": ...}, {\"interval\": ...} or an operation");
-    if (j.contains("property")) {
-        if (!j["property"].is_string()) json_fail("\"property\" must be a name");
-        n.k = kind::property;
-        n.text = j["property"].get<std::string>();
-        return n;
-    }
-    if (j.contains("date") || j.contains("timestamp")) {
-        bool const date = j.contains("date");
-        json const& v = date ? j["date"] : j["timestamp"];
-        std::string const text = v.is_string() ? v.get<std::string>() : "";
-        if (date ? !is_date(text) : !is_timestamp(text)) json_fail(v.dump() + " is not a " + (date ? "date (YYYY-MM-DD)" : "timestamp (RFC 3339)"));
-        n.k = date ? kind::date : kind::timestamp;
-        n.text = text;
-        return n;
-    }
-    if (j.contains("interval")) {
-        json const& v = j["interval"];
-        if (!v.is_array() || v.size() != 2) json_fail("\"interval\" takes two ends");
-        n.k = kind::interval;
-        for (auto const& end : v) {
-            if (end.is_string()) {
-                std::string const t = end.get<std::string>();
-                node b;
-                b.k = t == ".." ? kind::open_bound : is_date(t) ? kind::date : is_timestamp(t) ? kind::timestamp : kind::string;
-                if (b.k == kind::string) json_fail("\"" + t + "\" is not a date, a timestamp or \"..\"");
-                b.text = b.k == kind::open_bound ? "" : t;
-                n.args.push_back(std::move(b));
-            } else {
-                n.args.push_back(json_scalar(end, depth + 1));
-            }
-        }
-        return n;
-    }
-    if (j.contains("bbox") || j.contains("type")) {
-        // A GeoJSON geometry (which may carry a "bbox" of its own), or
-        // {"bbox": [...]}: read as the text form reads it.
-        std::string text;
-        if (!j.contains("type")) {
-            text = "BBOX(";
-            for (std::size_t i = 0; i < j["bbox"].size(); ++i) text += (i ? "," : "") + j["bbox"][i].dump();
-            text += ")";
-        } else {
-            std::string const type = upper(j.value("type", ""));
-            json const& c = j.contains("coordinates") ? j["coordinates"] : json();
-            auto pos = [](json const& p) { return p.size() >= 2 ? p[0].dump() + " " + p[1].dump() : std::string("?"); };
-            auto list = [&](json const& ps) {
-                std::string out = "(";
-                for (std::size_t i = 0; i < ps.size(); ++i) out += (i ? "," : "") + pos(ps[i]);
-                return out + ")";
-            };
-            auto rings = [&](json const& rs) {
-                std::string out = "(";
-                for (std::size_t i = 0; i < rs.size(); ++i) out += (i ? "," : "") + list(rs[i]);
-                return out + ")";
-            };
-            if (type == "POINT") text = "POINT(" + pos(c) + ")";
-            else if (type == "LINESTRING") text = "LINESTRING" + list(c);
-            else if (type == "POLYGON") text = "POLYGON" + rings(c);
-            else if (type == "MULTIPOLYGON") {
-                text = "MULTIPOLYGON(";
-                for (std::size_t i = 0; i < c.size(); ++i) text += (i ? "," : "") + rings(c[i]);
-                text += ")";
-            } else json_fail("geometry type \"" + j.value("type", "") + "\" is not supported here (Point, LineString, Polygon, MultiPolygon and bbox are)");
-        }
-        // S_INTERSECTS(geometry, <text>): the literal comes back as the second argument.
-        auto parsed = parse_text("S_INTERSECTS(geometry, " + text + ")");
-        if (auto const* e = std::get_if<error>(&parsed)) json_fail(e->message);
-        return std::get<node>(parsed).args[1];
-    }
-    if (j.contains("op")) return from_json(j, depth);
-    json_fail("unknown value " + j.dump().substr(0, 80));
-}
-
-node from_json(json const& j, std::size_t depth) {
-    if (depth > max_depth) json_fail("nested more than " + std::to_string(max_depth) + " levels deep");
-    if (j.is_boolean()) return json_scalar(j, depth);
-    if (!j.is_object() || !j.contains("op") || !j["op"].is_string()) json_fail("expected {\"op\": ..., \"args\": [...]}");
-    std::string const op = lower(j["op"].get<std::string>());
-    json const& a = j.contains("args") ? j["args"] : json::array();
-    if (!a.is_array()) json_fail("\"args\" of " + op + " must be an array");
-    auto count = [&](std::size_t n) {
-        if (a.size() != n) json_fail(op + " takes " + std::to_string(n) + " arguments, not " + std::to_string(a.size()));
-    };
-    node n;
-    if (op == "and" || op == "or") {
-        if (a.size() < 2) json_fail(op + " takes two or more arguments");
-        n.k = op == "and" ? kind::and_ : kind::or_;
-        for (auto const& x : a) n.args.push_back(from_json(x, depth + 1));
-        return n;
-    }
-    if (op == "not") {
-        count(1);
-        n.k = kind::not_;
-        n.args.push_back(from_json(a[0], depth + 1));
-        return n;
-    }
-    for (std::string_view cmp : {"=", "<>", "<", ">", "<=", ">="})
-        if (op == cmp) {
-            count(2);
-            n.k = kind::comparison;
-            n.text = op;
-            for (auto const& x : a) n.args.push_back(json_scalar(x, depth + 1));
-            return n;
-        }
-    if (op == "like" || op == "between" || op == "in" || op == "isnull") {
-        n.k = op == "like" ? kind::like : op == "between" ? kind::between : op == "in" ? kind::in : kind::is_null;
-        if (op == "like") count(2);
-        if (op == "between") count(3);
-        if (op == "isnull") count(1);
-        if (op == "in") {
-            count(2);
-            if (!a[1].is_array() || a[1].empty()) json_fail("the second argument of in is the list, of one value or more");
-            n.args.push_back(json_scalar(a[0], depth + 1));
-            for (auto const& x : a[1]) n.args.push_back(json_scalar(x, depth + 1));
-            return n;
-        }
-        for (auto const& x : a) n.args.push_back(json_scalar(x, depth + 1));
-        return n;
-    }
-    if (op == "casei" || op == "accenti") {
-        count(1);
-        n.k = op == "casei" ? kind::casei : kind::accenti;
-        n.args.push_back(json_scalar(a[0], depth + 1));
-        return n;
-    }
-    for (std::string_view ar : {"+", "-", "*", "/", "%", "div"})
-        if (op == ar) {
-            count(2);
-            n.k = kind::arithmetic;
-            n.text = op;
-            for (auto const& x : a) n.args.push_back(json_scalar(x, depth + 1));
-            return n;
-        }
-    std::string const up = upper(op);
-    if (contains(spatial_functions, up) || contains(temporal_functions, up)) {
-        count(2);
-        n.k = contains(spatial_functions, up) ? kind::spatial : kind::temporal;
-        n.text = op;
-        for (auto const& x : a) {
-            node arg = json_scalar(x, depth + 1);
-            bool const fits = n.k == kind::spatial ? arg.k == kind::geometry || arg.k == kind::property
-                                                   : arg.k == kind::date || arg.k == kind::timestamp ||
-                                                         arg.k == kind::interval || arg.k == kind::property;
-            if (!fits)
-                json_fail(op + (n.k == kind::spatial ? " compares the geometry with a geometry"
-                                                     : " compares date properties, dates, timestamps and intervals"));
-            n.args.push_back(std::move(arg));
-        }
-        return n;
-    }
-    json_fail("unknown operation \"" + op + "\"");
-}
-
-// The height of a tree, without recursion (a tree too high to recurse over
-// is what this guards against).
-std::size_t height(node const& root) {
-    std::size_t most = 0;
-    std::vector<std::pair<node const*, std::size_t>> stack{{&root, 1}};
-    while (!stack.empty()) {
-        auto const [n, h] = stack.back();
-        stack.pop_back();
-        most = std::max(most, h);
-        for (auto const& a : n->args) stack.emplace_back(&a, h + 1);
-    }
-    return most;
-}
-
-// Compiling, testing and printing recurse over the tree: a tree no higher
-// than this prints as text that reads back within max_depth.
-constexpr std::size_t max_height = max_depth / 2;
-
-std::variant<node, error> bounded(node n, std::size_t offset) {
-    if (height(n) > max_height)
-        return error{"the filter is nested more than " + std::to_string(max_height) + " levels deep", offset};
-    return n;
-}
 
 }  // namespace
 
@@ -928,24 +597,6 @@ std::variant<node, error> parse_text(std::string_view text) {
     } catch (failure const& f) {
         return error{f.message, f.offset};
     }
-}
-
-std::variant<node, error> parse_json(std::string_view text) {
-    json const j = json::parse(text, nullptr, false, false);
-    if (j.is_discarded()) return error{"not valid JSON", 0};
-    try {
-        return bounded(from_json(j, 0), 0);
-    } catch (failure const& f) {
-        return error{f.message, 0};
-    } catch (json::exception const& e) {
-        return error{std::string("unexpected JSON: ") + e.what(), 0};
-    }
-}
-
-std::string to_text(node const& n) {
-    std::string out;
-    print(out, n, false);
-    return out;
 }
 
 }  // namespace geo::cql2
