@@ -1,6 +1,7 @@
 #include "geo/feature_writer.hpp"
 
 #include "geo/number_format.hpp"
+#include "geo/projection.hpp"
 #include "geo/purpose_class.hpp"
 
 #include <algorithm>
@@ -334,6 +335,83 @@ void append_feature_json(std::string& out, collection const& c, feature const& f
     append_feature_json(out, f, properties);
 }
 
+namespace {
+geometry reprojected(feature const& f, reprojection const& crs) {
+    geometry g = f.geom.expand();
+    if (!crs.to.forward(g)) return {};
+    return g;
+}
+}  // namespace
+
+void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
+                         reprojection const& crs) {
+    out += R"({"type":"Feature","id":)";
+    out += std::to_string(f.id);
+    out += R"(,"geometry":)";
+    append_geometry_json(out, reprojected(f, crs), crs.decimals);
+    out += R"(,"properties":)";
+    append_properties_json(out, c, f, provinces);
+    out += '}';
+}
+
+void append_wkt(std::string& out, geometry const& g, int decimals) {
+    if (g.empty()) return;
+    std::string type = to_string(g.type);
+    for (auto& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    out += type;
+    char buf[96];
+    auto sequence = [&](std::vector<point> const& pts) {
+        out += '(';
+        for (std::size_t i = 0; i < pts.size(); ++i) {
+            char* p = buf;
+            if (i) *p++ = ',';
+            p = write_fixed(p, pts[i].x, decimals);
+            *p++ = ' ';
+            p = write_fixed(p, pts[i].y, decimals);
+            out.append(buf, p);
+        }
+        out += ')';
+    };
+    auto polygon_of = [&](polygon const& poly) {
+        out += '(';
+        for (std::size_t i = 0; i < poly.rings.size(); ++i) {
+            if (i) out += ',';
+            sequence(poly.rings[i]);
+        }
+        out += ')';
+    };
+    switch (g.type) {
+        case geometry_type::none: break;
+        case geometry_type::point: sequence(g.points); break;
+        case geometry_type::multi_point:
+            out += '(';
+            for (std::size_t i = 0; i < g.points.size(); ++i) {
+                if (i) out += ',';
+                sequence({g.points[i]});
+            }
+            out += ')';
+            break;
+        case geometry_type::line_string: sequence(g.lines[0]); break;
+        case geometry_type::multi_line_string:
+            out += '(';
+            for (std::size_t i = 0; i < g.lines.size(); ++i) {
+                if (i) out += ',';
+                sequence(g.lines[i]);
+            }
+            out += ')';
+            break;
+        case geometry_type::polygon: polygon_of(g.polygons[0]); break;
+        case geometry_type::multi_polygon:
+            out += '(';
+            for (std::size_t i = 0; i < g.polygons.size(); ++i) {
+                if (i) out += ',';
+                polygon_of(g.polygons[i]);
+            }
+            out += ')';
+            break;
+    }
+}
+
 void append_feature_json(std::string& out, feature const& f, std::string_view properties_json) {
     out += R"({"type":"Feature","id":)";
     out += std::to_string(f.id);
@@ -373,7 +451,8 @@ std::string csv_header(collection const& c) {
     return out;
 }
 
-void append_csv_row(std::string& out, collection const& c, feature const& f, province_index const& provinces) {
+void append_csv_row(std::string& out, collection const& c, feature const& f, province_index const& provinces,
+                    reprojection const* crs) {
     out += std::to_string(f.id);
     for (auto const& v : f.properties) {
         out += ',';
@@ -409,7 +488,10 @@ void append_csv_row(std::string& out, collection const& c, feature const& f, pro
     }
     out += ',';
     std::string wkt;
-    append_wkt(wkt, f.geom);
+    if (crs)
+        append_wkt(wkt, reprojected(f, *crs), crs->decimals);
+    else
+        append_wkt(wkt, f.geom);
     append_csv_field(out, wkt);
     out += "\r\n";
 }

@@ -10,6 +10,17 @@
 
 namespace geo {
 
+class crs_transform;  // geo/projection.hpp
+
+// A feature's geometry written in another CRS (OGC API - Features Part 2's
+// crs=): reprojected from longitude/latitude by `to`, each coordinate with
+// `decimals` decimals. A geometry PROJ cannot take there is written as
+// null (none of the offered CRSs refuses a point in Cambodia).
+struct reprojection {
+    crs_transform const& to;
+    int decimals;
+};
+
 // Coordinates carry 9 decimals (0.1 mm), as PostGIS's ST_AsGeoJSON.
 void append_coordinate(std::string& out, double v);  // at most 9 decimals
 // A JSON array of [x, y] pairs, each number with at most `decimals` decimals.
@@ -28,6 +39,9 @@ inline constexpr std::size_t max_vertex_chars = 38;
 // {"type":"Feature","id":..,"geometry":..,"properties":{source fields...,
 //  "area_ha", "contract_date", "provinces":[{"name","code","share"}]}}
 void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces);
+// The same in another CRS.
+void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
+                         reprojection const& crs);
 // The same with the properties object already written.
 void append_feature_json(std::string& out, feature const& f, std::string_view properties_json);
 
@@ -39,8 +53,12 @@ void append_properties_json(std::string& out, collection const& c, feature const
 // One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
 void append_csv_field(std::string& out, std::string_view s);
 std::string csv_header(collection const& c);
-void append_csv_row(std::string& out, collection const& c, feature const& f, province_index const& provinces);
+// The WKT in another CRS when `crs` is given.
+void append_csv_row(std::string& out, collection const& c, feature const& f, province_index const& provinces,
+                    reprojection const* crs = nullptr);
 
 void append_wkt(std::string& out, compact_geometry const& g);
+// Nothing for an empty geometry; coordinates with at most `decimals` decimals.
+void append_wkt(std::string& out, geometry const& g, int decimals);
 
 }  // namespace geo

@@ -149,11 +149,13 @@ inline char* write_scaled(char* p, long long n, int decimals) {
 }
 
 // Writes v with at most `decimals` (0..9) decimals, trailing zeros trimmed,
-// and returns the end; p needs 40 chars. For |v| < 1e6 (lon/lat) the digits
-// are those of std::to_chars(fixed, decimals), at a fraction of its cost;
+// and returns the end; p needs 40 chars. While v scaled by its decimals
+// stays below 1e15 (lon/lat with 9 decimals, metres with 2) the digits are
+// those of std::to_chars(fixed, decimals), at a fraction of its cost;
 // larger or non-finite values take std::to_chars' shortest form.
 inline char* write_fixed(char* p, double v, int decimals) {
-    if (!(std::fabs(v) < 1e6) || decimals < 0 || decimals > 9) return std::to_chars(p, p + 40, v).ptr;
+    if (decimals < 0 || decimals > 9 || !(std::fabs(v) * detail::decimal_scale[decimals] < 1e15))
+        return std::to_chars(p, p + 40, v).ptr;
     return write_scaled(p, scaled_round(v, decimals), decimals);
 }
 

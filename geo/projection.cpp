@@ -2,7 +2,10 @@
 
 #include <proj.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
 namespace geo {
 
@@ -80,6 +83,68 @@ void lonlat_transform::transform(std::span<point> points) const {
             throw projection_error("coordinates outside the domain of '" + impl_->name +
                                    "' (is the declared CRS right?)");
     }
+}
+
+struct crs_transform::impl {
+    context_ptr ctx;
+    pj_ptr pj;
+    bool geographic = false;
+
+    bool run(PJ_DIRECTION direction, std::span<point> points) const {
+        if (points.empty()) return true;
+        std::size_t const n = points.size();
+        proj_errno_reset(pj.get());
+        proj_trans_generic(pj.get(), direction, &points[0].x, sizeof(point), n, &points[0].y, sizeof(point), n, nullptr,
+                           0, 0, nullptr, 0, 0);
+        return std::all_of(points.begin(), points.end(), [](point const& p) {
+            return std::isfinite(p.x) && std::isfinite(p.y) && std::abs(p.x) < 1e30 && std::abs(p.y) < 1e30;
+        });
+    }
+};
+
+crs_transform::crs_transform(std::string const& target_crs, axis_order order) : impl_(std::make_unique<impl>()) {
+    impl_->ctx.reset(proj_context_create());
+    PJ_CONTEXT* ctx = impl_->ctx.get();
+    proj_log_level(ctx, PJ_LOG_NONE);
+    pj_ptr source{proj_create(ctx, "OGC:CRS84")};
+    if (!source) throw projection_error("PROJ cannot create OGC:CRS84: " + last_error(ctx) + " (is proj-data installed?)");
+    pj_ptr target{proj_create(ctx, target_crs.c_str())};
+    if (!target) throw projection_error("PROJ does not understand the CRS '" + target_crs + "': " + last_error(ctx));
+    PJ_TYPE const type = proj_get_type(target.get());
+    impl_->geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+    pj_ptr raw{single_operation(ctx, source.get(), target.get())};
+    if (!raw) raw.reset(proj_create_crs_to_crs_from_pj(ctx, source.get(), target.get(), nullptr, nullptr));
+    if (!raw) throw projection_error("PROJ has no transformation from WGS 84 to '" + target_crs + "': " + last_error(ctx));
+    if (order == axis_order::east_north) {
+        impl_->pj.reset(proj_normalize_for_visualization(ctx, raw.get()));
+        if (!impl_->pj) throw projection_error("PROJ cannot normalise the axis order of '" + target_crs + "': " + last_error(ctx));
+    } else {
+        impl_->pj = std::move(raw);
+    }
+}
+
+crs_transform::~crs_transform() = default;
+crs_transform::crs_transform(crs_transform&&) noexcept = default;
+crs_transform& crs_transform::operator=(crs_transform&&) noexcept = default;
+
+bool crs_transform::forward(std::span<point> points) const { return impl_->run(PJ_FWD, points); }
+bool crs_transform::inverse(std::span<point> points) const { return impl_->run(PJ_INV, points); }
+bool crs_transform::geographic() const { return impl_->geographic; }
+
+bool crs_transform::forward(geometry& g) const {
+    bool ok = forward(std::span<point>(g.points));
+    for (auto& l : g.lines) ok = forward(std::span<point>(l)) && ok;
+    for (auto& p : g.polygons)
+        for (auto& r : p.rings) ok = forward(std::span<point>(r)) && ok;
+    return ok;
+}
+
+crs_transform const& crs_transform_for(std::string const& target_crs, axis_order order) {
+    thread_local std::map<std::pair<std::string, axis_order>, crs_transform> kept;
+    auto const key = std::pair{target_crs, order};
+    auto it = kept.find(key);
+    if (it == kept.end()) it = kept.emplace(key, crs_transform(target_crs, order)).first;
+    return it->second;
 }
 
 }  // namespace geo

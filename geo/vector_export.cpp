@@ -1,6 +1,7 @@
 #include "geo/vector_export.hpp"
 
 #include "geo/gdal_handles.hpp"
+#include "geo/projection.hpp"
 #include "geo/purpose_class.hpp"
 
 #include <unistd.h>
@@ -186,6 +187,7 @@ struct export_plan {
     std::vector<output_field> fields;
     layer_shape shape;
     std::size_t truncated_text = 0;  // values over dbf_text_limit (shapefile)
+    std::string crs{crs84_code};      // what the geometry is written in (geo/crs.hpp)
 };
 
 // Types (and for dBASE, widths wide enough for every selected value: the
@@ -348,12 +350,16 @@ void close_dataset(dataset_ptr& ds, error_capture const& errors) {
 
 OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList options, export_plan const& plan,
                       error_capture const& errors, write_result& result) {
-    OGRSpatialReference wgs84;
-    if (wgs84.importFromEPSG(4326) != OGRERR_NONE)
-        throw export_error("cannot set up EPSG:4326: " + errors.last_failure());
-    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);  // lon/lat, whatever EPSG's axis order
+    // WGS 84 lon/lat unless crs= asked for another; files hold east, north
+    // whatever the CRS's own axis order.
+    std::string const code = plan.crs == crs84_code ? std::string("EPSG:4326") : plan.crs;
+    OGRSpatialReference srs;
+    if (srs.SetFromUserInput(code.c_str()) != OGRERR_NONE)
+        throw export_error("cannot set up " + code + ": " + errors.last_failure());
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    crs_transform const* to = code == "EPSG:4326" ? nullptr : &crs_transform_for(code, axis_order::east_north);
     gdal::context const where{{}, name, {}};
-    OGRLayer* layer = ds.CreateLayer(name.c_str(), &wgs84, plan.shape.type, options.List());
+    OGRLayer* layer = ds.CreateLayer(name.c_str(), &srs, plan.shape.type, options.List());
     if (!layer) throw export_error(where.message("cannot create the layer: " + errors.last_failure()));
     // Where each field landed: drivers may have fields of their own (KML's
     // Name and Description) and may rename ours (dBASE's 10 characters).
@@ -408,8 +414,10 @@ OGRLayer& write_layer(GDALDataset& ds, std::string const& name, CPLStringList op
         geometry_kind const kind = kind_of(f.geom.type());
         if (kind != geometry_kind::none && plan.shape.kind != geometry_kind::none && kind != plan.shape.kind)
             result.without_geometry.push_back(f.id);
-        else if (auto g = to_ogr(f.geom.expand(), multi))
-            out.SetGeometryDirectly(g.release());
+        else if (geometry g = f.geom.expand(); to && !to->forward(g))
+            result.without_geometry.push_back(f.id);  // outside what the CRS can hold
+        else if (auto written = to_ogr(g, multi))
+            out.SetGeometryDirectly(written.release());
         if (layer->CreateFeature(&out) != OGRERR_NONE)
             throw export_error(
                 where.message("cannot write feature " + std::to_string(f.id) + ": " + errors.last_failure()));
@@ -692,7 +700,7 @@ char const* format_name(export_format format) {
 }  // namespace
 
 void export_features(collection const& c, std::vector<std::uint32_t> const& selection, province_index const& provinces,
-                     export_format format, fs::path const& out, export_provenance const& provenance) {
+                     export_format format, fs::path const& out, export_provenance const& provenance, std::string const& crs) {
     std::string const where = out.string() + ": cannot write it as " + format_name(format);
     fs::path const dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
     std::error_code ec;
@@ -700,7 +708,8 @@ void export_features(collection const& c, std::vector<std::uint32_t> const& sele
     gdal::register_drivers();
     error_capture errors;  // GDAL's handler stack is per thread: concurrent exports keep their own
     try {
-        export_plan const plan = make_plan(c, selection, provinces, format);
+        export_plan plan = make_plan(c, selection, provinces, format);
+        plan.crs = crs;
         std::string name = safe_name(c.id);
         // GDAL's KML driver would change '-' itself, with a warning (it keeps layer names XML element names).
         if (format == export_format::kml) std::replace(name.begin(), name.end(), '-', '_');
@@ -766,7 +775,8 @@ void export_geopackage(std::vector<export_layer> const& layers, province_index c
             for (auto const& layer : layers) {
                 gdal::context const at{{}, layer.c->id, {}};
                 try {
-                    export_plan const plan = make_plan(*layer.c, *layer.selection, provinces, export_format::gpkg);
+                    export_plan plan = make_plan(*layer.c, *layer.selection, provinces, export_format::gpkg);
+                    plan.crs = layer.crs;
                     OGRLayer& written = add_gpkg_layer(*ds, plan, layer_name_for(layer.c->id, export_format::gpkg),
                                                        layer.description, layer.provenance, errors);
                     auto const& pv = layer.c->provenance;
@@ -793,7 +803,8 @@ layer_files export_layer_files(export_layer const& layer, province_index const& 
     std::string const base = layer_name_for(c.id, export_format::shp);  // the file names keep the id's '-'
     layer_files out;
     try {
-        export_plan const plan = make_plan(c, *layer.selection, provinces, format);
+        export_plan plan = make_plan(c, *layer.selection, provinces, format);
+        plan.crs = layer.crs;
         switch (format) {
             case export_format::kml: {
                 partial_output file(fs::temp_directory_path() / (base + ".kml"), ".kml");

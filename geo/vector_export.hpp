@@ -4,6 +4,7 @@
 // collection to a file or several to one file (GET /download).
 
 #include "geo/collection.hpp"
+#include "geo/crs.hpp"
 #include "geo/provinces.hpp"
 
 #include <cstdint>
@@ -36,7 +37,9 @@ struct export_provenance {
 enum class export_format { kml, gpkg, shp };
 
 // Writes the features c.features[i] for i in `selection` (in that order) to
-// `out` with GDAL's own drivers, in WGS 84 lon/lat (EPSG:4326):
+// `out` with GDAL's own drivers, in WGS 84 lon/lat (EPSG:4326), or in `crs`
+// (a code of geo/crs.hpp; not for KML, always lon/lat), east before north
+// whatever the CRS's axis order, with the CRS in the file (.prj, gpkg_spatial_ref_sys):
 //   kml:  the KML driver (not LIBKML, whose writer is quadratic in GDAL 3.6);
 //         one Folder named after the collection id, '-' written as '_';
 //   gpkg: the GPKG driver, one table named after the collection id;
@@ -66,7 +69,8 @@ enum class export_format { kml, gpkg, shp };
 // partial file. Throws export_error naming `out`. Safe to call from several
 // threads at once for different files.
 void export_features(collection const& c, std::vector<std::uint32_t> const& selection, province_index const& provinces,
-                     export_format format, std::filesystem::path const& out, export_provenance const& provenance);
+                     export_format format, std::filesystem::path const& out, export_provenance const& provenance,
+                     std::string const& crs = std::string(crs84_code));
 
 // --- several collections in one file (GET /download) ------------------------------
 
@@ -80,6 +84,7 @@ struct export_layer {
     std::vector<std::uint32_t> const* selection = nullptr;  // positions in c->features, in order
     export_provenance provenance;
     std::string description;  // one line: the layer's description where the format keeps one (GeoPackage)
+    std::string crs{crs84_code};  // as export_features' crs
 };
 
 // One GeoPackage at `out` with a table per layer, in the order given, each

@@ -1,6 +1,7 @@
 #include "server/filters.hpp"
 
 #include "geo/drawn_area.hpp"
+#include "geo/projection.hpp"
 #include "geo/purpose_class.hpp"
 #include "server/links.hpp"
 #include "server/param_text.hpp"
@@ -114,6 +115,90 @@ std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view tex
     return box;
 }
 
+std::string offered_crs_uris() {
+    std::string out;
+    for (auto code : geo::offered_crs) out += (out.empty() ? "" : ", ") + geo::crs_uri(code);
+    return out;
+}
+
+namespace {
+// The numbers of a bbox=, 4 or 6 (heights dropped): the 4 of a flat box.
+std::variant<std::array<double, 4>, param_error> bbox_numbers(std::string_view text) {
+    std::vector<std::string_view> tokens;
+    for (std::size_t start = 0;;) {
+        std::size_t const comma = text.find(',', start);
+        tokens.push_back(trim_spaces(text.substr(start, comma - start)));
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    if (tokens.size() != 4 && tokens.size() != 6)
+        return make_param_error(message_id::bbox_count, std::to_string(tokens.size()));
+    std::array<double, 4> out{};
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        double v = 0;
+        auto const [end, ec] = std::from_chars(tokens[i].data(), tokens[i].data() + tokens[i].size(), v);
+        if (tokens[i].empty() || ec != std::errc{} || end != tokens[i].data() + tokens[i].size() || !std::isfinite(v))
+            return make_param_error(message_id::bbox_not_number, "number " + std::to_string(i + 1), quote_text(tokens[i]));
+        if (tokens.size() == 6 && (i == 2 || i == 5)) continue;  // heights
+        out[k++] = v;
+    }
+    return out;
+}
+}  // namespace
+
+std::variant<crs_box, param_error> parse_bbox_in(std::string_view text, std::string const& crs) {
+    auto numbers = bbox_numbers(text);
+    if (auto* e = std::get_if<param_error>(&numbers)) return std::move(*e);
+    auto const [a0, a1, a2, a3] = std::get<0>(numbers);
+    auto number = [](double v) {
+        char text[32];
+        return std::string(text, std::to_chars(text, text + sizeof text, v).ptr);
+    };
+    auto corner = [&](double a, double b) { return "(" + number(a) + ", " + number(b) + ")"; };
+    if (a0 > a2 || a1 > a3)
+        return make_param_error(message_id::bbox_crs_order, geo::crs_uri(crs), quote_text(text), corner(a0, a1), corner(a2, a3));
+    auto outside = [&] { return make_param_error(message_id::bbox_crs_outside, quote_text(text), geo::crs_uri(crs)); };
+    try {
+        auto const& to = geo::crs_transform_for(crs, geo::axis_order::authority);
+        // The box's edges, 16 steps each, taken back to lon/lat: a UTM
+        // rectangle is not a lon/lat one, so its envelope alone would take
+        // in features beyond its corners.
+        constexpr int steps = 16;
+        geo::ring edge;
+        for (int side = 0; side < 4; ++side)
+            for (int i = 0; i < steps; ++i) {
+                double const t = static_cast<double>(i) / steps;
+                switch (side) {
+                    case 0: edge.push_back({a0 + (a2 - a0) * t, a1}); break;
+                    case 1: edge.push_back({a2, a1 + (a3 - a1) * t}); break;
+                    case 2: edge.push_back({a2 - (a2 - a0) * t, a3}); break;
+                    default: edge.push_back({a0, a3 - (a3 - a1) * t}); break;
+                }
+            }
+        if (!to.inverse(std::span<geo::point>(edge))) return outside();
+        edge.push_back(edge.front());
+        geo::box b;
+        for (auto const& p : edge) b.expand(p);
+        if (b.min_x < -180 || b.max_x > 180 || b.min_y < -90 || b.max_y > 90) return outside();
+        crs_box out{{b.min_x, b.min_y, b.max_x, b.max_y}, nullptr};
+        // Degrees and web Mercator keep a lon/lat rectangle a rectangle.
+        if (!to.geographic() && crs != "EPSG:3857") {
+            // Counter-clockwise whatever the axis order gave.
+            double twice_area = 0;
+            for (std::size_t i = 0; i + 1 < edge.size(); ++i) twice_area += edge[i].x * edge[i + 1].y - edge[i + 1].x * edge[i].y;
+            if (twice_area < 0) std::reverse(edge.begin(), edge.end());
+            auto area = std::make_shared<geo::geometry>();
+            area->type = geo::geometry_type::polygon;
+            area->polygons.push_back({{std::move(edge)}});
+            out.area = std::move(area);
+        }
+        return out;
+    } catch (geo::projection_error const& e) {
+        return make_param_error(message_id::crs_failed, geo::crs_uri(crs), e.what());
+    }
+}
+
 std::variant<std::pair<std::optional<std::string>, std::optional<std::string>>, param_error> parse_datetime(
     std::string_view text) {
     // OGC 17-069r4 section 7.15.4.
@@ -146,9 +231,11 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
     if (is_property) {
         filters.properties.emplace_back(key, value);
     } else if (key == "bbox") {
-        auto parsed = parse_bbox(value);
-        if (auto* e = std::get_if<param_error>(&parsed)) return std::move(*e);
-        filters.bbox = std::get<0>(parsed);
+        filters.bbox_text = value;  // read by finish_filters, once bbox-crs is known
+    } else if (key == "bbox-crs") {
+        auto code = geo::crs_code(value);
+        if (!code) return make_param_error(message_id::crs_unknown, "bbox-crs", quote_text(value), offered_crs_uris());
+        filters.bbox_crs = std::move(*code);
     } else if (key == "province") {
         filters.province = value;
     } else if (key == "q") {
@@ -188,6 +275,19 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
 }
 
 std::optional<param_error> finish_filters(feature_filters& filters) {
+    if (filters.bbox_text && filters.bbox_crs == geo::crs84_code) {
+        auto parsed = parse_bbox(*filters.bbox_text);
+        if (auto* e = std::get_if<param_error>(&parsed)) return std::move(*e);
+        filters.bbox = std::get<0>(parsed);
+    } else if (filters.bbox_text) {
+        if (std::find(geo::offered_crs.begin(), geo::offered_crs.end(), filters.bbox_crs) == geo::offered_crs.end())
+            return make_param_error(message_id::crs_unknown, "bbox-crs", quote_text(geo::crs_uri(filters.bbox_crs)), offered_crs_uris());
+        auto parsed = parse_bbox_in(*filters.bbox_text, filters.bbox_crs);
+        if (auto* e = std::get_if<param_error>(&parsed)) return std::move(*e);
+        auto& b = std::get<crs_box>(parsed);
+        filters.bbox = b.envelope;
+        filters.bbox_area = std::move(b.area);
+    }
     if (!filters.filter_text) return std::nullopt;
     auto parsed = filters.filter_json ? geo::cql2::parse_json(*filters.filter_text) : geo::cql2::parse_text(*filters.filter_text);
     if (auto const* e = std::get_if<geo::cql2::error>(&parsed))
@@ -325,6 +425,20 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
         out.query.filter = f.filter;
         add_key("filter", percent_encode(geo::cql2::to_text(*f.filter)));
         out.file_suffix += "-filtered";
+    }
+    if (f.bbox_area) {
+        // S_INTERSECTS(geometry, <the box as a lon/lat polygon>), beside any filter=.
+        using geo::cql2::kind;
+        geo::cql2::node box{kind::spatial, "s_intersects", 0, false, nullptr, {}, 0};
+        box.args.push_back({kind::property, "geometry", 0, false, nullptr, {}, 0});
+        box.args.push_back({kind::geometry, "POLYGON", 0, false, f.bbox_area, {}, 0});
+        if (out.query.filter) {
+            geo::cql2::node both{kind::and_, "", 0, false, nullptr, {*out.query.filter, std::move(box)}, 0};
+            out.query.filter = std::make_shared<geo::cql2::node const>(std::move(both));
+        } else {
+            out.query.filter = std::make_shared<geo::cql2::node const>(std::move(box));
+        }
+        add_key("bbox-crs", percent_encode(f.bbox_crs + " " + f.bbox_text.value_or("")));
     }
     if (f.area) {
         out.query.area = f.area;

@@ -8,6 +8,7 @@
 
 #include "geo/dataset.hpp"
 #include "geo/cql2.hpp"
+#include "geo/crs.hpp"
 #include "geo/feature_query.hpp"
 #include "geo/provinces.hpp"
 #include "server/http_types.hpp"
@@ -27,8 +28,9 @@ namespace server {
 // "intersects" (a WKT polygon, geo/drawn_area): OGC API Features Part 1 has
 // no polygon filter; the name is CQL2's S_INTERSECTS, which issue 13's
 // filter= will express with the same field of geo::feature_query.
-inline constexpr std::array<std::string_view, 11> filter_parameters = {
-    "bbox", "province", "q", "datetime", "intersects", "as_of", "overlaps", "company", "filter", "filter-lang", "filter-crs"};
+inline constexpr std::array<std::string_view, 12> filter_parameters = {
+    "bbox", "province", "q", "datetime", "intersects", "as_of", "overlaps", "company", "filter", "filter-lang", "filter-crs",
+    "bbox-crs"};
 
 // A query parameter that cannot be read: the message the client gets with a 400.
 struct param_error {
@@ -45,6 +47,14 @@ param_error make_param_error(message_id id, Values&&... values) {
 // The filters as given, each value checked.
 struct feature_filters {
     std::optional<std::array<double, 4>> bbox;  // min lon, min lat, max lon, max lat
+    // bbox= as given, read by finish_filters in the CRS bbox-crs= names
+    // (OGC API - Features Part 2; CRS84 by default).
+    std::optional<std::string> bbox_text;
+    std::string bbox_crs{geo::crs84_code};
+    // A box in a CRS whose rectangles are not longitude/latitude ones (UTM):
+    // the box as a polygon in lon/lat, edges followed closely; `bbox` is
+    // then its envelope. Applied as S_INTERSECTS with it (resolve_filters).
+    std::shared_ptr<geo::geometry const> bbox_area;
     std::optional<std::string> province;        // any spelling or code; resolved by resolve_filters
     std::optional<std::string> q;               // free text
     std::vector<std::pair<std::string, std::string>> properties;  // queryable name -> value
@@ -72,12 +82,23 @@ struct feature_filters {
 std::optional<param_error> parse_filter(std::string const& key, std::string const& value, bool is_property,
                                         feature_filters& filters);
 
-// What can only be read once every parameter has been: the CQL2 filter=,
-// in the language filter-lang names. Called after the last parse_filter.
+// What can only be read once every parameter has been: bbox= in the CRS
+// bbox-crs= names, and the CQL2 filter=, in the language filter-lang names.
+// Called after the last parse_filter.
 std::optional<param_error> finish_filters(feature_filters& filters);
 
 // The pieces, exposed for their own tests.
 std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view text);
+// bbox= in another CRS (a code of geo::offered_crs or a storage CRS), its
+// numbers in that CRS's axis order: the lon/lat envelope and, where the
+// box is not a lon/lat rectangle, the box as a lon/lat polygon.
+// The URIs of geo::offered_crs, for messages.
+std::string offered_crs_uris();
+struct crs_box {
+    std::array<double, 4> envelope;
+    std::shared_ptr<geo::geometry const> area;  // null when the envelope is exact
+};
+std::variant<crs_box, param_error> parse_bbox_in(std::string_view text, std::string const& crs);
 std::variant<std::pair<std::optional<std::string>, std::optional<std::string>>, param_error> parse_datetime(
     std::string_view text);
 

@@ -61,6 +61,10 @@ json filter_params() {
         param("filter-lang", "query", "The language of filter", {{"type", "string"}, {"enum", {"cql2-text", "cql2-json"}}, {"default", "cql2-text"}}),
         param("filter-crs", "query", "The CRS of the filter's geometry literals: CRS84 only",
               {{"type", "string"}, {"enum", {"http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}}),
+        param("bbox-crs", "query",
+              "The CRS of bbox (OGC API - Features Part 2), its numbers in that CRS's axis order (EPSG:4326: latitude "
+              "first); a UTM box selects what meets the box itself, not its envelope in degrees",
+              {{"type", "string"}, {"format", "uri"}, {"enum", {"http://www.opengis.net/def/crs/OGC/1.3/CRS84", "http://www.opengis.net/def/crs/EPSG/0/4326", "http://www.opengis.net/def/crs/EPSG/0/3857", "http://www.opengis.net/def/crs/EPSG/0/32648", "http://www.opengis.net/def/crs/EPSG/0/3148"}}, {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}),
     });
 }
 }  // namespace
@@ -98,6 +102,12 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                             "honoured), else English. Answers that change with it say Vary: Accept-Language.",
                             {{"type", "string"}, {"enum", {"en", "km"}}});
     items_params.push_back(lang);
+    json const crs = param("crs", "query",
+                           "The CRS of the answer's coordinates (OGC API - Features Part 2), in its axis order (EPSG:4326: "
+                           "latitude first); metres to the centimetre; the collection's crs lists what it offers (also its "
+                           "storageCrs); Content-Crs names it. Not for KML, always longitude/latitude",
+                           {{"type", "string"}, {"format", "uri"}, {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}});
+    items_params.push_back(crs);
     items_params.push_back(param("skipGeometry", "query", "true: features without their geometry (null; no WKT column in CSV)",
                                  {{"type", "boolean"}, {"default", false}}));
     items_params.push_back(param("properties", "query",
@@ -126,6 +136,7 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                                     "parts) and README.txt (publisher, licence, data date, source, filter, counts, the URL that "
                                     "reproduces the download)",
                                     {{"type", "string"}, {"enum", format_names}, {"default", "gpkg"}}));
+    download_params.push_back(crs);
     download_params.push_back(param("context_province", "query",
                                     "Whether province also narrows context layers (protected areas, forests, dams), which "
                                     "otherwise only bbox cuts; the other filters never apply to them",
@@ -152,7 +163,7 @@ json openapi_document(std::string const& title, std::string const& base_url, std
         {"/collections/{collectionId}/items", {{"get", {{"summary", "Features, filtered, sorted and paged, or downloaded"}, {"operationId", "getFeatures"}, {"parameters", items_params},
                                                          {"responses", ok("A FeatureCollection with numberMatched, numberReturned, timeStamp and links", "application/geo+json")}}}}},
         {"/collections/{collectionId}/items/{featureId}", {{"get", {{"summary", "One feature"}, {"operationId", "getFeature"},
-                                                                     {"parameters", {collection_id, param("featureId", "path", "Stable feature id", {{"type", "integer"}}, true)}},
+                                                                     {"parameters", {collection_id, param("featureId", "path", "Stable feature id", {{"type", "integer"}}, true), crs}},
                                                                      {"responses", ok("A Feature", "application/geo+json")}}}}},
         {"/collections/{collectionId}/stats", {{"get", {{"summary", "Count, computed and declared hectares per group, for the same filters as items; group=overlap: per overlapped feature (a protected area, say), the concessions and their hectares inside it, land counted once, and inside_ha per measured collection"}, {"operationId", "getStatistics"},
                                                          {"parameters", stats_params}, {"responses", ok("Statistics")}}}}},

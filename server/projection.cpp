@@ -1,5 +1,8 @@
 #include "server/projection.hpp"
 
+#include "geo/feature_writer.hpp"
+#include "geo/projection.hpp"
+
 #include <algorithm>
 
 namespace server {
@@ -116,6 +119,40 @@ void append_projected_csv_row(std::string& out, std::string_view row, std::vecto
         if (keep[k] < fields.size()) out += fields[keep[k]];
     }
     out += "\r\n";
+}
+
+namespace {
+geo::reprojection reprojection_to(std::string const& crs) {
+    auto const& to = geo::crs_transform_for(crs, geo::axis_order::authority);
+    return {to, geo::crs_decimals(to.geographic())};
+}
+}  // namespace
+
+void append_feature(std::string& out, geo::dataset const& data, geo::collection const& c, std::uint32_t position,
+                    feature_projection const& p) {
+    thread_local std::string whole;  // a feature before the projection cuts it
+    std::string& text = p.cut() ? whole : out;
+    if (p.cut()) whole.clear();
+    // Without its geometry, a feature's CRS does not show.
+    if (p.crs == geo::crs84_code || !p.geometry)
+        data.append_feature(text, c, position);
+    else
+        geo::append_feature_json(text, c, c.features[position], data.provinces(), reprojection_to(p.crs));
+    if (p.cut()) append_projected_feature(out, whole, p);
+}
+
+void append_csv_row(std::string& out, geo::dataset const& data, geo::collection const& c, std::uint32_t position,
+                    feature_projection const& p, std::vector<std::size_t> const& columns) {
+    thread_local std::string whole;
+    std::string& text = p.cut() ? whole : out;
+    if (p.cut()) whole.clear();
+    if (p.crs == geo::crs84_code || !p.geometry) {
+        geo::append_csv_row(text, c, c.features[position], data.provinces());
+    } else {
+        auto const crs = reprojection_to(p.crs);
+        geo::append_csv_row(text, c, c.features[position], data.provinces(), &crs);
+    }
+    if (p.cut()) append_projected_csv_row(out, std::string_view(whole).substr(0, whole.size() - 2), columns);
 }
 
 }  // namespace server

@@ -21,7 +21,7 @@ struct parameter {
     std::string_view name;
     bool items = false, stats = false, table = false;  // beside the filters (table: timeline, overlaps)
 };
-constexpr std::array<parameter, 9> own_parameters = {{
+constexpr std::array<parameter, 10> own_parameters = {{
     {"group", false, true, false},
     {"f", true, true, true},
     {"limit", true, false, false},
@@ -30,6 +30,7 @@ constexpr std::array<parameter, 9> own_parameters = {{
     {"download", true, false, false},
     {"skipGeometry", true, false, false},
     {"properties", true, false, false},
+    {"crs", true, false, false},
     {"lang", true, true, true},  // read by api::handle (server/language.hpp); never selects features
 }};
 constexpr std::array<std::string_view, 7> stats_groups = {"province", "company",       "purpose", "nationality",
@@ -183,6 +184,19 @@ std::optional<param_error> walk_query(query_list const& query, std::vector<std::
 
 }  // namespace
 
+std::variant<std::string, param_error> parse_crs(std::string_view text) {
+    if (auto code = geo::crs_code(text)) return std::move(*code);
+    return make_param_error(message_id::crs_unknown, "crs", quote_text(text), offered_crs_uris());
+}
+
+std::variant<feature_projection, param_error> parse_item_params(query_list const& query) {
+    feature_projection p;
+    for (auto const& [key, value] : query)
+        if (key == "crs")
+            if (auto e = assign(parse_crs(value), p.crs)) return std::move(*e);
+    return p;
+}
+
 std::variant<std::vector<sort_key>, param_error> parse_sortby(std::string_view text,
                                                               std::vector<std::string> const& queryables) {
     std::vector<sort_key> keys;
@@ -240,6 +254,7 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
                     return make_param_error(message_id::skip_geometry_not_boolean, quote_text(value));
                 params.projection.geometry = !std::get<bool>(parsed);
             }
+            if (key == "crs") return assign(parse_crs(value), params.projection.crs);
             if (key == "properties") {
                 // The queryables, and the computed lists no filter reads.
                 std::vector<std::string> known = queryables;
@@ -327,7 +342,7 @@ std::variant<bool, param_error> parse_company_params(query_list const& query) {
 std::variant<multi_download_params, param_error> parse_multi_download_params(query_list const& query,
                                                                              std::vector<std::string> const& queryables) {
     multi_download_params params;
-    std::vector<std::string_view> keys = {"collections", "f", "context_province", "lang"};
+    std::vector<std::string_view> keys = {"collections", "f", "context_province", "crs", "lang"};
     keys.insert(keys.end(), filter_parameters.begin(), filter_parameters.end());
     auto const failed = walk_query(
         query, keys, queryables,
@@ -336,6 +351,7 @@ std::variant<multi_download_params, param_error> parse_multi_download_params(que
             if (key == "collections") return assign(parse_collection_list(value), params.collections);
             if (key == "f") return assign(parse_download_format(value), params.format);
             if (key == "context_province") return assign(parse_context_province(value), params.context_province);
+            if (key == "crs") return assign(parse_crs(value), params.crs);
             return std::nullopt;
         });
     if (failed) return *failed;

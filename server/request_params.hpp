@@ -33,7 +33,7 @@ struct items_params {
     std::vector<sort_key> sortby;
     output_format format = output_format::geojson;
     bool download = false;
-    feature_projection projection;  // skipGeometry, properties
+    feature_projection projection;  // skipGeometry, properties, crs
 };
 
 struct stats_params {
@@ -56,6 +56,7 @@ struct multi_download_params {
     // Whether province= narrows the context layers too; by default they are
     // cut by bbox alone (see multi_download in handlers.hpp).
     bool context_province = false;
+    std::string crs{geo::crs84_code};  // what the files are written in (crs=)
 };
 
 // GET /companies: which companies (q: words of their names, as q= reads
@@ -87,7 +88,13 @@ std::variant<table_params, param_error> parse_table_params(query_list const& que
 std::variant<multi_download_params, param_error> parse_multi_download_params(query_list const& query,
                                                                              std::vector<std::string> const& queryables);
 
+// GET /collections/{c}/items/{id}: crs= (other parameters are let be).
+std::variant<feature_projection, param_error> parse_item_params(query_list const& query);
+
 // The pieces, exposed for their own tests (the filters' own: filters.hpp).
+// crs= as a code of geo::crs_code ("EPSG:32648"); whether the collection
+// offers it is the handler's check (check_crs).
+std::variant<std::string, param_error> parse_crs(std::string_view text);
 // "elc,mining" -> {"elc", "mining"}; empty names and repeats are errors.
 std::variant<std::vector<std::string>, param_error> parse_collection_list(std::string_view text);
 std::variant<std::vector<sort_key>, param_error> parse_sortby(std::string_view text,

@@ -1,9 +1,11 @@
 // What every handler shares: JSON answers, the time, content negotiation.
 
 #include "geo/dates.hpp"
+#include "geo/projection.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/links.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -23,6 +25,26 @@ response json_response(nlohmann::json const& doc, std::string content_type) {
     r.body = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     r.cacheable = true;
     return r;
+}
+
+std::optional<response> check_crs(geo::collection const& c, std::string const& crs) {
+    auto const codes = geo::crs_codes(c);
+    if (std::find(codes.begin(), codes.end(), crs) == codes.end()) {
+        std::string offered;
+        for (auto const& code : codes) offered += (offered.empty() ? "" : ", ") + geo::crs_uri(code);
+        return error_response(400, make_message(message_id::crs_unsupported, "crs", geo::crs_uri(crs), c.id, offered));
+    }
+    if (crs == geo::crs84_code) return std::nullopt;
+    try {
+        geo::crs_transform_for(crs, geo::axis_order::authority);
+    } catch (geo::projection_error const& e) {
+        return error_response(400, make_message(message_id::crs_failed, geo::crs_uri(crs), e.what()));
+    }
+    return std::nullopt;
+}
+
+void add_content_crs(response& r, feature_projection const& p) {
+    r.headers.emplace_back("Content-Crs", "<" + geo::crs_uri(p.crs) + ">");
 }
 
 response csv_response(std::string body, std::string const& file_stem) {

@@ -4,6 +4,7 @@
 #include "geo/purpose_class.hpp"
 #include "geo/summary.hpp"
 #include "server/assets.hpp"
+#include "geo/crs.hpp"
 #include "server/handlers/handlers.hpp"
 #include "server/links.hpp"
 #include "server/openapi.hpp"
@@ -38,9 +39,11 @@ json collection_json(geo::collection const& c, std::string const& base, language
     json j = {{"id", c.id},
               {"title", title},
               {"description", description},
-              {"itemType", "feature"},
-              {"crs", {crs84}},
-              {"storageCrs", crs84}};
+              {"itemType", "feature"}};
+    // OGC API - Features Part 2: what crs= offers, and the source's own CRS.
+    j["crs"] = json::array();
+    for (auto const& code : geo::crs_codes(c)) j["crs"].push_back(geo::crs_uri(code));
+    if (auto own = geo::storage_crs(c)) j["storageCrs"] = geo::crs_uri(*own);
     if (c.extent.valid())
         j["extent"]["spatial"] = {{"bbox", {{c.extent.min_x, c.extent.min_y, c.extent.max_x, c.extent.max_y}}}, {"crs", crs84}};
     std::string first, last;
@@ -153,6 +156,7 @@ response conformance(request_context const&) {
                  {"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
                   "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
                   "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+                  "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
                   "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
                   "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
                   "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",

@@ -34,7 +34,7 @@ response text_download(request_context const& ctx, geo::collection const& c,
     auto columns = std::make_shared<std::vector<std::size_t>>();  // CSV under a projection: the columns kept
     if (csv) {
         prologue = geo::csv_header(c);
-        if (!projection.whole()) {
+        if (projection.cut()) {
             std::string_view const header = std::string_view(prologue).substr(0, prologue.size() - 2);
             *columns = csv_columns(header, projection);
             std::string cut;
@@ -62,8 +62,14 @@ response text_download(request_context const& ctx, geo::collection const& c,
         }
         prologue += R"(,"extracted_at":")" + extracted + R"(","query":)";
         geo::append_json_string(prologue, query);
-        prologue += R"(,"data_version":")" + data->version() + R"("},"numberMatched":)" + std::to_string(selection->size()) +
-                    R"(,"features":[)";
+        prologue += R"(,"data_version":")" + data->version() + R"("},)";
+        // GeoJSON of 2008's "crs" member, which GDAL and QGIS still read: a
+        // file in UTM opens in the right place.
+        if (projection.crs != geo::crs84_code)
+            prologue += R"("crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:)" +
+                        projection.crs.substr(0, projection.crs.find(':')) + "::" +
+                        projection.crs.substr(projection.crs.find(':') + 1) + R"("}},)";
+        prologue += R"("numberMatched":)" + std::to_string(selection->size()) + R"(,"features":[)";
     }
     response r;
     r.content_type = std::string(format.media_type);
@@ -77,25 +83,12 @@ response text_download(request_context const& ctx, geo::collection const& c,
         }
         auto const& sel = *selection;
         while (*position < sel.size() && out.size() < 512 * 1024) {
-            thread_local std::string whole;  // a feature before the projection cuts it
             if (csv) {
-                if (projection.whole()) {
-                    geo::append_csv_row(out, *cp, cp->features[sel[*position]], data->provinces());
-                } else {
-                    whole.clear();
-                    geo::append_csv_row(whole, *cp, cp->features[sel[*position]], data->provinces());
-                    append_projected_csv_row(out, std::string_view(whole).substr(0, whole.size() - 2), *columns);
-                }
+                append_csv_row(out, *data, *cp, sel[*position], projection, *columns);
                 out.insert(out.size() - 2, provenance_cells);
             } else {
                 if (*position > 0) out += ',';
-                if (projection.whole()) {
-                    data->append_feature(out, *cp, sel[*position]);
-                } else {
-                    whole.clear();
-                    data->append_feature(whole, *cp, sel[*position]);
-                    append_projected_feature(out, whole, projection);
-                }
+                append_feature(out, *data, *cp, sel[*position], projection);
             }
             ++*position;
         }
@@ -133,10 +126,12 @@ response stream_file(fs::path const& tmp, std::string_view media_type) {
 
 // Written by GDAL to a temporary file, then streamed from it.
 response gdal_download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> const& selection,
-                       format_info const& format, std::string const& extracted, std::string const& query) {
+                       format_info const& format, std::string const& extracted, std::string const& query,
+                       std::string const& crs) {
     fs::path const tmp = temporary_path(format.extension);
     try {
-        geo::export_features(c, selection, ctx.dataset().provinces(), *format.gdal, tmp, {c.source, c.id, extracted, query});
+        geo::export_features(c, selection, ctx.dataset().provinces(), *format.gdal, tmp, {c.source, c.id, extracted, query},
+                             crs);
     } catch (std::exception const& e) {
         std::error_code ignored;
         fs::remove(tmp, ignored);
@@ -152,13 +147,16 @@ response download(request_context const& ctx, geo::collection const& c, std::vec
     std::string const extracted = now_iso();
     std::string const query(ctx.request.target);
     std::size_t const count = selection.size();
-    if (format.gdal && !projection.whole())
+    if (format.gdal && projection.cut())
         return error_response(400, make_message(message_id::projection_text_only, std::string(format.name)));
-    response r = format.gdal ? gdal_download(ctx, c, selection, format, extracted, query)
+    if (format.gdal == geo::export_format::kml && projection.crs != geo::crs84_code)
+        return error_response(400, make_message(message_id::crs_kml, geo::crs_uri(projection.crs)));
+    response r = format.gdal ? gdal_download(ctx, c, selection, format, extracted, query, projection.crs)
                              : text_download(ctx, c, std::make_shared<std::vector<std::uint32_t> const>(std::move(selection)),
                                              format, extracted, query, projection);
     if (r.status != 200) return r;
     r.cacheable = true;
+    add_content_crs(r, projection);
     r.headers.insert(r.headers.begin(), {"X-Features", std::to_string(count)});
     r.headers.insert(r.headers.begin() + 1,
                      {"Content-Disposition", "attachment; filename=\"" + file_stem + std::string(format.extension) + "\""});
@@ -204,7 +202,7 @@ std::variant<std::vector<geo::collection const*>, response> listed_collections(q
 
 // What cuts a context layer besides its own qualified properties.
 bool context_takes(std::string const& key, bool context_province) {
-    return key == "bbox" || key == "intersects" || key == "company" || (key == "province" && context_province);
+    return key == "bbox" || key == "bbox-crs" || key == "intersects" || key == "company" || (key == "province" && context_province);
 }
 
 // A property filter may name its collection: "elc:Purpose=Rubber" applies
@@ -246,6 +244,9 @@ feature_filters filters_for(geo::collection const& c, bool context, multi_downlo
     feature_filters f;
     if (context) {
         f.bbox = p.filters.bbox;
+        f.bbox_text = p.filters.bbox_text;
+        f.bbox_crs = p.filters.bbox_crs;
+        f.bbox_area = p.filters.bbox_area;
         f.area = p.filters.area;
         // A company's zones and blocks are its records too; a layer that
         // names no company (protected areas) stays whole.
@@ -330,7 +331,8 @@ std::string readme_text(request_context const& ctx, std::vector<download_layer> 
       << "Downloaded at: " << extracted << " (data version " << data.version() << ")\n"
       << "Reproduce it:  " << ctx.url("/download", ctx.t.query) << "\n"
       << "Format:        " << format.name << (format.format == output_format::gpkg ? ", one layer per collection" : ", one file per collection")
-      << "; WGS 84 longitude/latitude (EPSG:4326)\n\n"
+      << "; " << (p.crs == geo::crs84_code ? std::string("WGS 84 longitude/latitude (EPSG:4326)") : "coordinates in " + geo::crs_uri(p.crs) + " (crs=)")
+      << "\n\n"
       << "Filter\n------\n";
     auto const words = filter_in_words(p.filters, resolved, data.provinces());
     if (words.empty()) t << "None: every feature of every collection.\n";
@@ -385,13 +387,13 @@ std::string multi_file_name(std::vector<download_layer> const& layers, filter_se
 
 // The zip's entries: each layer's file(s), then README.txt.
 std::vector<geo::zip_entry> zip_entries(request_context const& ctx, std::vector<download_layer> const& layers,
-                                        format_info const& format, std::string const& extracted,
+                                        format_info const& format, std::string const& crs, std::string const& extracted,
                                         std::vector<std::string>& file_names, std::vector<std::string>& notes) {
     std::vector<geo::zip_entry> entries;
     std::string const query(ctx.request.target);
     for (auto const& l : layers) {
         if (format.gdal) {
-            geo::export_layer const layer{l.c, l.selection.get(), {l.c->source, l.c->id, extracted, query}, {}};
+            geo::export_layer const layer{l.c, l.selection.get(), {l.c->source, l.c->id, extracted, query}, {}, crs};
             auto written = geo::export_layer_files(layer, ctx.dataset().provinces(), *format.gdal);
             std::string names;
             for (auto& [name, bytes] : written.files) {
@@ -403,7 +405,9 @@ std::vector<geo::zip_entry> zip_entries(request_context const& ctx, std::vector<
             notes.push_back(written.notes);
         } else {
             std::string const name = geo::export_name(l.c->id) + std::string(format.extension);
-            entries.push_back({name, text_download(ctx, *l.c, l.selection, format, extracted, query).stream});
+            feature_projection in_crs;
+            in_crs.crs = crs;
+            entries.push_back({name, text_download(ctx, *l.c, l.selection, format, extracted, query, in_crs).stream});
             file_names.push_back(name);
             notes.emplace_back();
         }
@@ -433,6 +437,7 @@ response multi_download(request_context const& ctx) {
         feature_filters const own = filters_for(*c, l.context, p);
         if (auto e = check_properties(*c, own, data)) return std::move(*e);
         if (auto e = check_filters_for(*c, own, data)) return std::move(*e);
+        if (auto e = check_crs(*c, p.crs)) return std::move(*e);
         l.params = params_for(*c, l.context, p, ctx.t.query);
         auto const own_resolved = resolve_filters(own, data);  // the province resolved above: no error
         l.selection = std::make_shared<std::vector<std::uint32_t> const>(geo::select(*c, std::get<filter_set>(own_resolved).query));
@@ -441,6 +446,8 @@ response multi_download(request_context const& ctx) {
     }
 
     auto const& format = info(p.format);
+    if (format.gdal == geo::export_format::kml && p.crs != geo::crs84_code)
+        return error_response(400, make_message(message_id::crs_kml, geo::crs_uri(p.crs)));
     std::string const extracted = now_iso();
     bool const gpkg = p.format == output_format::gpkg;
     fs::path const tmp = temporary_path(gpkg ? ".gpkg" : ".zip");
@@ -453,12 +460,12 @@ response multi_download(request_context const& ctx) {
                 file_names.push_back(geo::export_name(l.c->id));
                 notes.emplace_back();
                 exported.push_back({l.c, l.selection.get(), {l.c->source, l.c->id, extracted, std::string(ctx.request.target)},
-                                    layer_description(l, extracted, url)});
+                                    layer_description(l, extracted, url), p.crs});
             }
             geo::export_geopackage(exported, data.provinces(), tmp,
                                    readme_text(ctx, layers, p, concession_filters, format, extracted, file_names, notes));
         } else {
-            auto entries = zip_entries(ctx, layers, format, extracted, file_names, notes);
+            auto entries = zip_entries(ctx, layers, format, p.crs, extracted, file_names, notes);
             auto readme = std::make_shared<std::string const>(
                 readme_text(ctx, layers, p, concession_filters, format, extracted, file_names, notes));
             entries.push_back({"README.txt", [readme](std::string& out) { out += *readme; return false; }});
@@ -472,6 +479,7 @@ response multi_download(request_context const& ctx) {
     response r = stream_file(tmp, gpkg ? format.media_type : std::string_view("application/zip"));
     if (r.status != 200) return r;
     r.cacheable = true;
+    r.headers.emplace_back("Content-Crs", "<" + geo::crs_uri(p.crs) + ">");
     r.headers.insert(r.headers.begin(), {"X-Features", std::to_string(total)});
     r.headers.insert(r.headers.begin() + 1, {"Content-Disposition", "attachment; filename=\"" +
                                                                         multi_file_name(layers, concession_filters, format) + "\""});

@@ -64,6 +64,11 @@ std::string now_iso();  // "2026-12-06T01:02:03Z"
 std::string role_text(geo::collection const& c, std::string const& role, geo::feature const& f);
 // Whether the client wants JSON rather than the HTML page (f=, then Accept).
 bool wants_json(request_view const& request, query_list const& query);
+// The 400 for a crs= that collection c is not offered in (geo::crs_codes),
+// or that PROJ cannot reach.
+std::optional<response> check_crs(geo::collection const& c, std::string const& crs);
+// Content-Crs (OGC API - Features Part 2): the CRS of an answer's coordinates.
+void add_content_crs(response& r, feature_projection const& p);
 // A route's query parameters, parsed, and their filters resolved.
 template <class Params>
 struct checked_query {

@@ -18,6 +18,7 @@ response items(request_context const& ctx, geo::collection const& c) {
     auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data, c);
     if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
     auto const& [p, fs] = std::get<checked_query<items_params>>(checked);
+    if (auto e = check_crs(c, p.projection.crs)) return std::move(*e);
     std::vector<geo::sort_key> sort;
     for (auto const& k : p.sortby) sort.push_back({k.field, k.descending});
     std::vector<std::uint32_t> selection = geo::select(c, fs.query, sort);
@@ -26,7 +27,6 @@ response items(request_context const& ctx, geo::collection const& c) {
     if (p.format == output_format::html) return error_response(406, make_message(message_id::html_items));
     if (p.download || format.gdal)
         return download(ctx, c, std::move(selection), format, c.id + fs.file_suffix, p.projection);
-    thread_local std::string whole;  // a feature before the projection cuts it
 
     std::size_t const total = selection.size();
     std::size_t const begin = std::min(p.offset, total);
@@ -36,26 +36,22 @@ response items(request_context const& ctx, geo::collection const& c) {
         response r;
         r.content_type = std::string(format.media_type);
         r.cacheable = true;
-        r.body = geo::csv_header(c);
-        if (p.projection.whole()) {
-            for (std::size_t i = begin; i < end; ++i)
-                geo::append_csv_row(r.body, c, c.features[selection[i]], data.provinces());
-            return r;
-        }
-        std::string const header = r.body.substr(0, r.body.size() - 2);
-        auto const columns = csv_columns(header, p.projection);
-        r.body.clear();
-        append_projected_csv_row(r.body, header, columns);
-        for (std::size_t i = begin; i < end; ++i) {
-            whole.clear();
-            geo::append_csv_row(whole, c, c.features[selection[i]], data.provinces());
-            append_projected_csv_row(r.body, std::string_view(whole).substr(0, whole.size() - 2), columns);
-        }
+        add_content_crs(r, p.projection);
+        std::string header = geo::csv_header(c);
+        header.resize(header.size() - 2);
+        std::vector<std::size_t> columns;
+        if (p.projection.cut()) columns = csv_columns(header, p.projection);
+        if (p.projection.cut())
+            append_projected_csv_row(r.body, header, columns);
+        else
+            r.body = header + "\r\n";
+        for (std::size_t i = begin; i < end; ++i) append_csv_row(r.body, data, c, selection[i], p.projection, columns);
         return r;
     }
     response r;
     r.content_type = std::string(geojson_type);
     r.cacheable = true;
+    add_content_crs(r, p.projection);
     std::string& out = r.body;
     out = R"({"type":"FeatureCollection","numberMatched":)" + std::to_string(total) + R"(,"numberReturned":)" +
           std::to_string(end - begin) + R"(,"timeStamp":")" + now_iso() + R"(","links":[)";
@@ -79,13 +75,7 @@ response items(request_context const& ctx, geo::collection const& c) {
     out.reserve(bytes);
     for (std::size_t i = begin; i < end; ++i) {
         if (i > begin) out += ',';
-        if (p.projection.whole()) {
-            data.append_feature(out, c, selection[i]);
-        } else {
-            whole.clear();
-            data.append_feature(whole, c, selection[i]);
-            append_projected_feature(out, whole, p.projection);
-        }
+        append_feature(out, data, c, selection[i], p.projection);
     }
     out += "]}";
     return r;
@@ -98,11 +88,16 @@ response item(request_context const& ctx, geo::collection const& c) {
     auto const [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
     auto const position = ec == std::errc() && end == id_text.data() + id_text.size() ? data.position_of(c, id) : std::nullopt;
     if (!position) return error_response(404, make_message(message_id::no_feature, id_text, c.id));
+    auto parsed = parse_item_params(ctx.t.query);
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
+    auto const& projection = std::get<feature_projection>(parsed);
+    if (auto e = check_crs(c, projection.crs)) return std::move(*e);
     std::string const self = ctx.url("/collections/" + c.id + "/items/" + id_text);
     response r;
     r.content_type = std::string(geojson_type);
     r.cacheable = true;
-    data.append_feature(r.body, c, *position);
+    add_content_crs(r, projection);
+    append_feature(r.body, data, c, *position, projection);
     r.body.pop_back();  // add links inside the feature object
     r.body += R"(,"links":)" +
               nlohmann::json::array({link(self, "self", std::string(geojson_type)),

@@ -33,7 +33,9 @@ TEST_F(server_e2e_api, owslib_reads_the_landing_page_collections_items_filters_a
         "       'collections': [c['id'] for c in w.collections()['collections']],\n"
         "       'page': w.collection_items('elc', limit=5)['numberMatched'],\n"
         "       'filtered': [f['id'] for f in w.collection_items('elc', filter='Hectares > 10000', limit=1000)['features']],\n"
-        "       'queryables': sorted(w.collection_queryables('elc')['properties'])}\n"
+        "       'queryables': sorted(w.collection_queryables('elc')['properties']),\n"
+        "       'utm': w.collection_items('elc', limit=1, crs='http://www.opengis.net/def/crs/EPSG/0/32648')['features'][0]['geometry']['coordinates'],\n"
+        "       'storage': w.collection('elc')['storageCrs']}\n"
         "print(json.dumps(out))\n";
     test::scratch_dir dir;
     std::ofstream(dir / "owslib_check.py") << script;
@@ -50,6 +52,13 @@ TEST_F(server_e2e_api, owslib_reads_the_landing_page_collections_items_filters_a
     for (auto const& id : got["filtered"]) filtered.insert(id.get<long>());
     EXPECT_EQ(filtered, oracle_ids(elc_shp(), "SELECT rowid FROM elc_complete_utm48n WHERE Hectares > 10000"));
     EXPECT_NE(got["queryables"].dump().find("\"Hectares\""), std::string::npos);
+    // crs= through OWSLib's own keyword: UTM 48N metres (Cambodia: eastings 2-8e5, northings 1.1-1.7e6).
+    json first = got["utm"];
+    while (first.is_array() && first[0].is_array()) first = first[0];
+    ASSERT_TRUE(first.is_array() && first.size() == 2) << got["utm"].dump().substr(0, 200);
+    EXPECT_GT(first[0].get<double>(), 100000.0);
+    EXPECT_GT(first[1].get<double>(), 1000000.0);
+    EXPECT_EQ(got["storage"], "http://www.opengis.net/def/crs/EPSG/0/32648");
 }
 
 // Any client that does not put text/html first gets JSON; a browser the
@@ -164,6 +173,26 @@ TEST_F(server_e2e_api, gdal_oapif_client_fetches_every_elc_with_its_attributes) 
         }
     }
     EXPECT_EQ(ids.size(), 225u);
+}
+
+// GDAL's OAPIF driver pages through the items in small pages (PAGE_SIZE,
+// following the next links) and sends a spatial filter as bbox=: the same
+// features as SpatiaLite's ST_Intersects on the source.
+TEST_F(server_e2e_api, gdal_oapif_client_pages_and_sends_a_box) {
+    time_bound bound;
+    test::scratch_dir dir;
+    fs::path const out = dir / "box.geojson";
+    query_box const box{104.0, 12.0, 106.5, 13.5};
+    auto const r = test::run("ogr2ogr -preserve_fid -oo PAGE_SIZE=25 -spat 104 12 106.5 13.5 -f GeoJSON " +
+                             test::quote(out.string()) + " OAPIF:http://127.0.0.1:" + std::to_string(port()) + " elc");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::ifstream in(out);
+    json const doc = json::parse(in);
+    std::set<long> got;
+    for (auto const& f : doc["features"]) got.insert(f["id"].get<long>());
+    auto const expected = oracle_bbox_ids(elc_layer(), {box}).front();
+    EXPECT_GT(expected.size(), 25u);  // more than a page
+    EXPECT_EQ(got, expected) << "GDAL " << describe(got) << ", SpatiaLite " << describe(expected);
 }
 
 // --- OGC documents ------------------------------------------------------------------------

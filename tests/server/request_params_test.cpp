@@ -149,7 +149,7 @@ TEST(parse_items_params, fixed_name_wins_over_a_queryable_of_the_same_name) {
     EXPECT_TRUE(p.filters.properties.empty());
     // ... and is listed once among the accepted names.
     std::string const e = error_of(parse_items_params({{"x", "1"}}, with_province), "x=1");
-    EXPECT_TRUE(mentions(e, "download, skipGeometry, properties, lang, Name"));
+    EXPECT_TRUE(mentions(e, "download, skipGeometry, properties, crs, lang, Name"));
     EXPECT_EQ(e.find("province"), e.rfind("province")) << e;
 }
 
@@ -265,7 +265,7 @@ TEST(parse_items_params, overlaps_names_a_collection_and_may_name_one_of_its_fea
 TEST(parse_items_params, unknown_parameter_lists_every_accepted_name) {
     EXPECT_EQ(items_error({{"foo", "1"}}),
               "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
-              "overlaps, company, filter, filter-lang, filter-crs, sortby, download, skipGeometry, properties, lang, "
+              "overlaps, company, filter, filter-lang, filter-crs, bbox-crs, sortby, download, skipGeometry, properties, crs, lang, "
               "Name, Provinces, area_ha");
 }
 
@@ -284,7 +284,7 @@ TEST(parse_items_params, queryables_listed_even_when_there_are_none) {
     auto const e = error_of(parse_items_params({{"foo", ""}}, {}), "foo");
     EXPECT_EQ(e,
               "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
-              "overlaps, company, filter, filter-lang, filter-crs, sortby, download, skipGeometry, properties, lang");
+              "overlaps, company, filter, filter-lang, filter-crs, bbox-crs, sortby, download, skipGeometry, properties, crs, lang");
 }
 
 TEST(parse_items_params, repeated_parameter_is_refused) {
@@ -607,7 +607,7 @@ TEST(parse_stats_params, json_only) {
 TEST(parse_stats_params, items_only_parameters_are_unknown) {
     EXPECT_EQ(stats_error({{"limit", "5"}}),
               "unknown parameter 'limit'; accepted: group, bbox, province, q, datetime, intersects, as_of, overlaps, "
-              "company, filter, filter-lang, filter-crs, f, lang, Name, Provinces, area_ha");
+              "company, filter, filter-lang, filter-crs, bbox-crs, f, lang, Name, Provinces, area_ha");
     EXPECT_TRUE(mentions(stats_error({{"sortby", "Name"}}), "unknown parameter 'sortby'"));
     EXPECT_TRUE(mentions(stats_error({{"download", "1"}}), "unknown parameter 'download'"));
 }
@@ -666,3 +666,50 @@ TEST(parse_multi_download_params, refusals_name_the_bad_thing) {
 }
 
 }  // namespace
+
+// --- crs= and bbox-crs= (OGC API - Features Part 2) ---------------------------------
+
+TEST(parse_crs, every_spelling_of_a_crs_is_one_code) {
+    for (std::string_view text : {"EPSG:32648", "epsg:32648", "[EPSG:32648]", "http://www.opengis.net/def/crs/EPSG/0/32648",
+                                  "https://www.opengis.net/def/crs/EPSG/0/32648", "urn:ogc:def:crs:EPSG::32648",
+                                  "urn:ogc:def:crs:EPSG:9.8.15:32648"})
+        EXPECT_EQ(std::get<std::string>(server::parse_crs(text)), "EPSG:32648") << text;
+    for (std::string_view text : {"CRS84", "OGC:CRS84", "[OGC:CRS84]", "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+                                  "urn:ogc:def:crs:OGC:1.3:CRS84"})
+        EXPECT_EQ(std::get<std::string>(server::parse_crs(text)), "OGC:CRS84") << text;
+    for (std::string_view text : {"", "EPSG:", "EPSG:abc", "32648", "utm48", "http://example.com/def/crs/EPSG/0/32648",
+                                  "http://www.opengis.net/def/crs/EPSG/0/", "EPSG:1234567890123"}) {
+        auto const parsed = server::parse_crs(text);
+        ASSERT_TRUE(std::holds_alternative<server::param_error>(parsed)) << text;
+        EXPECT_NE(std::get<server::param_error>(parsed).description.find("http://www.opengis.net/def/crs/EPSG/0/3148"),
+                  std::string::npos);
+    }
+}
+
+TEST(parse_items_params, crs_and_bbox_crs_are_read) {
+    auto const p = std::get<server::items_params>(server::parse_items_params(
+        {{"crs", "http://www.opengis.net/def/crs/EPSG/0/4326"}, {"bbox", "12.2,104.5,13,105.3"}, {"bbox-crs", "EPSG:4326"}},
+        {}));
+    EXPECT_EQ(p.projection.crs, "EPSG:4326");
+    // Latitude first in EPSG:4326: the box is read back as longitude, latitude.
+    ASSERT_TRUE(p.filters.bbox);
+    EXPECT_NEAR((*p.filters.bbox)[0], 104.5, 1e-9);
+    EXPECT_NEAR((*p.filters.bbox)[1], 12.2, 1e-9);
+    EXPECT_NEAR((*p.filters.bbox)[2], 105.3, 1e-9);
+    EXPECT_NEAR((*p.filters.bbox)[3], 13.0, 1e-9);
+    EXPECT_FALSE(p.filters.bbox_area);  // exact: no polygon needed
+    // bbox-crs may come after bbox.
+    auto const utm = std::get<server::items_params>(
+        server::parse_items_params({{"bbox", "445000,1350000,532000,1437000"}, {"bbox-crs", "EPSG:32648"}}, {}));
+    ASSERT_TRUE(utm.filters.bbox && utm.filters.bbox_area);
+    EXPECT_NEAR((*utm.filters.bbox)[0], 104.49, 0.02);
+    EXPECT_NEAR((*utm.filters.bbox)[3], 13.0, 0.02);
+    // Out of the CRS's reach, or corners the wrong way round.
+    for (auto const& [box, words] : std::vector<std::pair<std::string, std::string>>{
+             {"1e12,1e12,2e12,2e12", "outside"}, {"532000,1350000,445000,1437000", "first corner"}, {"1,2,3", "4 numbers"}}) {
+        auto const e = server::parse_items_params({{"bbox", box}, {"bbox-crs", "EPSG:32648"}}, {});
+        ASSERT_TRUE(std::holds_alternative<server::param_error>(e)) << box;
+        EXPECT_NE(std::get<server::param_error>(e).description.find(words), std::string::npos)
+            << std::get<server::param_error>(e).description;
+    }
+}
