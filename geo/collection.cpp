@@ -1,6 +1,7 @@
 #include "geo/collection.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace geo {
@@ -86,6 +87,26 @@ std::string end_source(collection const& c) {
     if (!c.roles.duration_years.empty() && !c.roles.contract_date.empty())
         return c.roles.contract_date + " + " + c.roles.duration_years;
     return {};
+}
+
+namespace {
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::toupper(ch); });
+    return s;
+}
+}  // namespace
+
+std::set<std::string> source_field_names(collection const& c) {
+    std::set<std::string> taken;
+    for (auto const& f : c.fields) taken.insert(upper(f.name));
+    return taken;
+}
+
+std::string added_field_name(std::string const& base, std::set<std::string>& taken) {
+    std::string name = base;
+    for (int n = 1; taken.count(upper(name)); ++n) name = base + "_" + std::to_string(n);
+    taken.insert(upper(name));
+    return name;
 }
 
 }  // namespace geo

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -123,6 +124,12 @@ std::string end_source(collection const& c);
 // cancelled_date (a cancelled role): items, CSV and file downloads then
 // carry the property, and it is a queryable.
 bool has_end_dates(collection const& c);
+// The source's field names in capitals: the names taken in a flat format
+// (CSV, GeoPackage, shapefile), where names compare without case.
+std::set<std::string> source_field_names(collection const& c);
+// A field this server adds (area_ha, provinces...) under a name no field
+// has yet, whatever the case: `base`, else base_1, base_2...; taken grows.
+std::string added_field_name(std::string const& base, std::set<std::string>& taken);
 bool has_cancellations(collection const& c);
 
 // A feature's name: its name role's text, or "".

@@ -177,6 +177,22 @@ void append_properties_json(std::string& out, collection const& c, feature const
         out += '}';
     }
     out += ']';
+    // The same flat, for clients that read no arrays (QGIS's OAPIF provider
+    // reads the list above as NULL): "Kratie; Mondulkiri", and the province
+    // holding most of it with its share.
+    if (f.provinces.empty()) {
+        out += R"(,"province_names":null,"main_province":null,"main_province_share":null)";
+    } else {
+        std::string names;
+        for (std::size_t i = 0; i < f.provinces.size(); ++i)
+            names.append(i ? "; " : "").append(provinces.provinces()[f.provinces[i].province].name);
+        out += R"(,"province_names":)";
+        append_json_string(out, names);
+        out += R"(,"main_province":)";
+        append_json_string(out, provinces.provinces()[f.provinces.front().province].name);
+        out += R"(,"main_province_share":)";
+        append_double(out, std::isnan(f.provinces.front().share) ? NAN : rounded(f.provinces.front().share, 0.0001));
+    }
     if (c.field_index(c.roles.purpose) >= 0) {
         out += R"(,"purpose_class":[)";
         bool first = true;
@@ -437,17 +453,26 @@ void append_csv_field(std::string& out, std::string_view s) {
 }
 
 std::string csv_header(collection const& c) {
-    std::string out = "id";
+    // The added columns take names no source field has, whatever the case
+    // (provinces_1 beside the ELC layer's Provinces), as file downloads do:
+    // spreadsheets and GDAL's CSV driver read names without case.
+    std::set<std::string> taken = source_field_names(c);
+    std::string out = added_field_name("id", taken);
     for (auto const& f : c.fields) {
         out += ',';
         append_csv_field(out, f.name);
     }
-    out += ",area_ha,contract_date";
-    if (has_end_dates(c)) out += ",end_date";
-    if (has_cancellations(c)) out += ",cancelled_date";
-    out += ",provinces";
-    if (c.field_index(c.roles.purpose) >= 0) out += ",purpose_class";
-    out += ",WKT\r\n";
+    std::vector<std::string> added = {"area_ha", "contract_date"};
+    if (has_end_dates(c)) added.emplace_back("end_date");
+    if (has_cancellations(c)) added.emplace_back("cancelled_date");
+    added.emplace_back("provinces");
+    if (c.field_index(c.roles.purpose) >= 0) added.emplace_back("purpose_class");
+    added.emplace_back("WKT");
+    for (auto const& name : added) {
+        out += ',';
+        append_csv_field(out, added_field_name(name, taken));
+    }
+    out += "\r\n";
     return out;
 }
 

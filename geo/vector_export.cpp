@@ -149,19 +149,6 @@ struct output_field {
 // dBASE keeps at most 254 bytes of text in a field.
 constexpr std::size_t dbf_text_limit = 254;
 
-std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::toupper(ch); });
-    return s;
-}
-
-// Field names compare case-insensitively in every target format.
-std::string unique_name(std::string const& base, std::set<std::string>& taken) {
-    std::string name = base;
-    for (int n = 1; taken.count(upper(name)); ++n) name = base + "_" + std::to_string(n);
-    taken.insert(upper(name));
-    return name;
-}
-
 std::string province_list(feature const& f, province_index const& provinces) {
     std::string out;
     for (auto const& s : f.provinces) {
@@ -283,18 +270,17 @@ export_plan make_plan(collection const& c, std::vector<std::uint32_t> const& sel
 
     // The source's names are the user's: they stay, and the added fields
     // give way to them.
-    std::set<std::string> taken;
-    for (auto const& f : c.fields) taken.insert(upper(f.name));
-    plan.fields.push_back({column::id, -1, unique_name("id", taken)});
+    std::set<std::string> taken = source_field_names(c);
+    plan.fields.push_back({column::id, -1, added_field_name("id", taken)});
     for (std::size_t i = 0; i < c.fields.size(); ++i)
         plan.fields.push_back({column::source, static_cast<int>(i), c.fields[i].name});
-    plan.fields.push_back({column::area_ha, -1, unique_name("area_ha", taken)});
-    plan.fields.push_back({column::contract_date, -1, unique_name("contract_date", taken)});
-    if (has_end_dates(c)) plan.fields.push_back({column::end_date, -1, unique_name("end_date", taken)});
-    if (has_cancellations(c)) plan.fields.push_back({column::cancelled_date, -1, unique_name("cancelled_date", taken)});
-    plan.fields.push_back({column::provinces, -1, unique_name("provinces", taken)});
+    plan.fields.push_back({column::area_ha, -1, added_field_name("area_ha", taken)});
+    plan.fields.push_back({column::contract_date, -1, added_field_name("contract_date", taken)});
+    if (has_end_dates(c)) plan.fields.push_back({column::end_date, -1, added_field_name("end_date", taken)});
+    if (has_cancellations(c)) plan.fields.push_back({column::cancelled_date, -1, added_field_name("cancelled_date", taken)});
+    plan.fields.push_back({column::provinces, -1, added_field_name("provinces", taken)});
     if (c.field_index(c.roles.purpose) >= 0)
-        plan.fields.push_back({column::purpose_class, -1, unique_name("purpose_class", taken)});
+        plan.fields.push_back({column::purpose_class, -1, added_field_name("purpose_class", taken)});
     for (auto& f : plan.fields) plan_field(f, plan, c, format);
     return plan;
 }
@@ -496,9 +482,9 @@ void set_provenance_metadata(GDALMajorObject& target, export_provenance const& p
 OGRLayer& add_gpkg_layer(GDALDataset& ds, export_plan const& plan, std::string const& layer_name, std::string const& description,
                     export_provenance const& provenance, error_capture const& errors) {
     std::set<std::string> taken;
-    for (auto const& f : plan.fields) taken.insert(upper(f.name));
-    std::string const fid = unique_name("fid", taken);
-    std::string const geom = unique_name("geom", taken);
+    for (auto const& f : plan.fields) added_field_name(f.name, taken);  // takes each name as it is
+    std::string const fid = added_field_name("fid", taken);
+    std::string const geom = added_field_name("geom", taken);
     CPLStringList options;
     options.SetNameValue("DESCRIPTION", description.c_str());
     options.SetNameValue("FID", fid.c_str());
@@ -646,7 +632,8 @@ void write_shapefile_zip(export_plan const& plan, std::string const& path, std::
         << "extracted_at: " << provenance.extracted_at << "\n"
         << "query: " << provenance.query << "\n"
         << "features: " << plan.features.size() << "\n"
-        << "crs: EPSG:4326 (WGS 84 longitude/latitude)\n"
+        << "crs: " << (plan.crs == crs84_code ? std::string("EPSG:4326 (WGS 84 longitude/latitude)") : plan.crs + " (as the .prj says)")
+        << "\n"
         << "encoding: UTF-8\n"
         << shapefile_notes(plan, result);
     std::string const source_txt = txt.str();

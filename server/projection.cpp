@@ -106,8 +106,13 @@ std::vector<std::size_t> csv_columns(std::string_view header, feature_projection
         std::string name(names[i]);
         if (name.size() >= 2 && name.front() == '"') name = name.substr(1, name.size() - 2);
         bool const id = i == 0;
-        bool const wkt = name == "WKT" && i + 1 == names.size();
-        if (id || (wkt ? p.geometry : !p.properties || wanted(*p.properties, name))) keep.push_back(i);
+        bool const wkt = i + 1 == names.size();  // the WKT column ends every row
+        // An added column renamed beside a source field of the same name
+        // (provinces_1 beside Provinces) answers to its own name too.
+        std::size_t const cut = name.find_last_not_of("0123456789");
+        std::string const base = cut != std::string::npos && cut + 1 < name.size() && name[cut] == '_' ? name.substr(0, cut) : name;
+        bool const asked = !p.properties || wanted(*p.properties, name) || wanted(*p.properties, base);
+        if (id || (wkt ? p.geometry : asked)) keep.push_back(i);
     }
     return keep;
 }

@@ -105,14 +105,15 @@ TEST_F(server_e2e_api, skip_geometry_and_properties_cut_items_and_downloads_to_a
     }
     auto const csv = test::parse_csv(get("/collections/elc/items?f=csv&limit=10000&skipGeometry=true&properties=Name,Hectares").body);
     ASSERT_EQ(csv.size(), expected.size() + 1);
-    EXPECT_EQ(csv[0], (std::vector<std::string>{"id", "Name", "Hectares"}));
+    // The ELC layer has an Id field of its own: the server's id column is id_1, as in GeoPackage and shapefile downloads.
+    EXPECT_EQ(csv[0], (std::vector<std::string>{"id_1", "Name", "Hectares"}));
     for (std::size_t row = 1; row < csv.size(); ++row) {
         ASSERT_EQ(csv[row].size(), 3u);
         EXPECT_EQ(csv[row][1], expected[std::stol(csv[row][0])].first);
     }
     // Only properties: the geometry stays; the whole download keeps its provenance columns.
     auto const download = test::parse_csv(get("/collections/elc/items?f=csv&download=1&properties=Name").body);
-    EXPECT_EQ(download[0], (std::vector<std::string>{"id", "Name", "WKT", "source_layer", "extracted_at"}));
+    EXPECT_EQ(download[0], (std::vector<std::string>{"id_1", "Name", "WKT", "source_layer", "extracted_at"}));
     EXPECT_EQ(get("/collections/elc/items?f=gpkg&skipGeometry=true").status, 400);
     EXPECT_EQ(get("/collections/elc/items?properties=Nope").status, 400);
     EXPECT_EQ(get("/collections/elc/items?skipGeometry=maybe").status, 400);
@@ -173,6 +174,47 @@ TEST_F(server_e2e_api, gdal_oapif_client_fetches_every_elc_with_its_attributes) 
         }
     }
     EXPECT_EQ(ids.size(), 225u);
+}
+
+// Clients that read no arrays (QGIS 3.22's OAPIF provider reads the
+// provinces list as NULL) get the provinces flat: province_names, and the
+// province holding most of a concession with its share, agreeing with the
+// list; and no CSV of any layer has two columns whose names differ only by
+// case (the ELC layer's own Provinces and Id beside the added provinces and
+// id, which become provinces_1 and id_1 there, as in file downloads).
+TEST_F(server_e2e_api, provinces_come_flat_and_no_two_columns_differ_only_by_case) {
+    time_bound bound;
+    std::size_t with_provinces = 0;
+    json const items = get_json("/collections/elc/items?limit=10000");
+    for (auto const& f : items["features"]) {
+        auto const& p = f["properties"];
+        std::string names;
+        for (auto const& share : p["provinces"]) names += (names.empty() ? "" : "; ") + share["name"].get<std::string>();
+        if (names.empty()) {
+            EXPECT_TRUE(p["province_names"].is_null() && p["main_province"].is_null()) << f["id"];
+            continue;
+        }
+        ++with_provinces;
+        EXPECT_EQ(p["province_names"], names) << f["id"];
+        EXPECT_EQ(p["main_province"], p["provinces"][0]["name"]) << f["id"];
+        EXPECT_EQ(p["main_province_share"], p["provinces"][0]["share"]) << f["id"];
+        for (auto const& share : p["provinces"]) EXPECT_LE(share["share"].get<double>(), p["main_province_share"].get<double>());
+    }
+    EXPECT_GT(with_provinces, 200u);
+    json const collections = get_json("/collections");
+    for (auto const& c : collections["collections"]) {
+        std::string const id = c["id"];
+        auto const csv = test::parse_csv(get("/collections/" + id + "/items?f=csv&limit=1").body);
+        ASSERT_FALSE(csv.empty()) << id;
+        std::set<std::string> seen;
+        for (auto name : csv[0]) {
+            for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+            EXPECT_TRUE(seen.insert(name).second) << id << ": two columns named " << name;
+        }
+    }
+    auto const elc = test::parse_csv(get("/collections/elc/items?f=csv&limit=1").body)[0];
+    EXPECT_NE(std::find(elc.begin(), elc.end(), "provinces_1"), elc.end());
+    EXPECT_NE(std::find(elc.begin(), elc.end(), "Provinces"), elc.end());
 }
 
 // GDAL's OAPIF driver pages through the items in small pages (PAGE_SIZE,
