@@ -92,6 +92,10 @@ export function infer_roles(tile_properties, item_properties, guessed) {
 //
 // A drawn area is the exception: it applies to every layer, context layers
 // too ("what lies in the area I drew").
+//
+// What equality cannot say (a size, several crops) is CQL2 text (OGC API -
+// Features Part 3), its pieces joined with AND in one filter=, which the
+// server ANDs with every other parameter.
 export function filter_params(filters, collection, roles) {
   const p = {};
   if (!collection) return p;
@@ -100,6 +104,7 @@ export function filter_params(filters, collection, roles) {
     if (filters.context_province && filters.province) p.province = filters.province;
     return p;
   }
+  const cql2 = [];
   const collection_id = collection.id;
   if (filters.province) p.province = filters.province;
   if (filters.q) p.q = english_search(filters.q);
@@ -114,13 +119,25 @@ export function filter_params(filters, collection, roles) {
   // One company's concessions (company.js), by the server's slug.
   if (filters.company) p.company = filters.company;
   if (collection_id === filters.focus && roles) {
-    // A crop class (crops.js) is the server's derived purpose_class; a
-    // purpose is the source's own text, in its own field.
-    if (filters.crop && roles.purpose) p.purpose_class = filters.crop;
+    // Crop classes (crops.js) are the server's derived purpose_class (one
+    // by equality, as older links did); a purpose is the source's own
+    // text, in its own field.
+    const crops = roles.purpose ? filters.crops : [];
+    if (crops.length === 1) p.purpose_class = crops[0];
+    if (crops.length > 1) cql2.push(`purpose_class IN (${crops.map(cql2_string).join(', ')})`);
     if (filters.purpose && roles.purpose) p[roles.purpose] = filters.purpose;
     if (filters.country && roles.nationality) p[roles.nationality] = filters.country;
   }
+  // The size (filters.js): hectares computed from the boundary.
+  if (filters.min_ha) cql2.push(`area_ha >= ${filters.min_ha}`);
+  if (filters.max_ha) cql2.push(`area_ha <= ${filters.max_ha}`);
+  if (cql2.length) p.filter = cql2.join(' AND ');
   return p;
+}
+
+// A CQL2 character literal: in single quotes, each one inside doubled.
+export function cql2_string(text) {
+  return `'${String(text).replace(/'/g, "''")}'`;
 }
 
 // The collection an overlaps= value names: 'protected-areas' of

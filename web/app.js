@@ -156,7 +156,7 @@ async function start() {
   }
   // The focus collection's field roles turn crop, purpose and country filters into
   // API parameters: wait for them only when such a filter is in the URL.
-  if (state.crop || state.purpose || state.country) await roles_of(state.focus);
+  if (state.crops.length || state.purpose || state.country) await roles_of(state.focus);
   create_layers();
   render_static();
   render_layer_list();

@@ -3,8 +3,11 @@
 // Sugar cane, ...; a concession can be in several), named in the page's
 // language (the queryables' enum and x-enum-km), each with how many
 // concessions it holds under the other filters (stats?group=purpose_class).
-// The choice is state.crop (crop=Rubber in the URL), sent as
-// purpose_class=Rubber (api.js filter_params).
+// The choice is state.crops (crop=Rubber in the URL), sent as
+// purpose_class=Rubber (api.js filter_params). Several at once (issue 13
+// §1: crop=Rubber,Sugar%20cane) are ticked under "Several crops at once"
+// and sent as CQL2, filter=purpose_class IN ('Rubber', 'Sugar cane'); the
+// select then names them all.
 //
 // A layer whose purposes are no crops (every one "Other": mining's
 // commodities) keeps the list of its own values instead, as state.purpose
@@ -69,19 +72,20 @@ export function crop_text(collection_id, feature) {
 // filter lists them and the legend ranks them. False for a layer without;
 // the caller lists its own values then. Says whether the state changed.
 export function use_crops(collection, roles, info) {
-  const before = `${state.crop}\n${state.purpose}`;
+  const before = `${state.crops}\n${state.purpose}`;
   page.crops = roles.purpose && info?.in_use ? info : null;
   if (!page.crops) {
-    state.crop = '';  // no class to hold (the server would refuse it)
-    return before !== `${state.crop}\n${state.purpose}`;
+    state.crops = [];  // no class to hold (the server would refuse it)
+    return before !== `${state.crops}\n${state.purpose}`;
   }
   const as_class = (text) => info.classes.find((c) => c.toLowerCase() === text.trim().toLowerCase()) ?? '';
-  state.crop = as_class(state.crop);
-  if (!state.crop && as_class(state.purpose)) [state.crop, state.purpose] = [as_class(state.purpose), ''];
+  state.crops = info.classes.filter((c) => state.crops.some((text) => as_class(text) === c));  // the server's order, once each
+  if (!state.crops.length && as_class(state.purpose)) [state.crops, state.purpose] = [[as_class(state.purpose)], ''];
   counts = null;
+  $('crop-picker').open = state.crops.length > 1;  // a link with several shows them ticked
   render_crop_options();
   compute_purpose_classes(info.groups, true);
-  return before !== `${state.crop}\n${state.purpose}`;
+  return before !== `${state.crops}\n${state.purpose}`;
 }
 
 // The counts beside each class: the other filters' selection, never the
@@ -91,7 +95,7 @@ export async function refresh_crop_counts() {
   if (!c || !page.crops) return;
   counts_abort?.abort();
   counts_abort = new AbortController();
-  const params = { group: 'purpose_class', ...filter_params({ ...state, crop: '', purpose: '' }, c, page.roles.get(c.id)) };
+  const params = { group: 'purpose_class', ...filter_params({ ...state, crops: [], purpose: '' }, c, page.roles.get(c.id)) };
   try {
     const doc = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/stats`, params, { signal: counts_abort.signal }));
     if (c.id !== state.focus) return;
@@ -103,38 +107,65 @@ export async function refresh_crop_counts() {
   render_crop_options();
 }
 
+// The classes chosen, in words ("Rubber, Sugar cane"): the select, the
+// chips and a printed map's subtitle.
+export function crops_text(crops) {
+  return crops.map((c) => purpose_label(c)).join(', ');
+}
+
 // The select's options: every class (a choice never disappears under the
-// other filters; "(0)" says it holds nothing now), and an older link's
-// text while it is the filter.
+// other filters; "(0)" says it holds nothing now), the classes ticked when
+// there are several, and an older link's text while it is the filter. The
+// checkboxes of "Several crops at once" say the same.
 export function render_crop_options() {
   if (!page.crops) return;
+  const label = (name) => (counts ? `${purpose_label(name)} (${format_number(counts.get(name) ?? 0)})` : purpose_label(name));
   const select = $('purpose-select');
   const options = [h('option', { value: '' }, t('any'))];
   if (state.purpose) options.push(h('option', { value: state.purpose }, t('purpose_written', { p: state.purpose })));
-  for (const name of page.crops.classes) {
-    const label = purpose_label(name);
-    options.push(h('option', { value: name }, counts ? `${label} (${format_number(counts.get(name) ?? 0)})` : label));
-  }
+  if (state.crops.length > 1) options.push(h('option', { value: state.crops.join(',') }, t('crops_chosen', { list: crops_text(state.crops) })));
+  for (const name of page.crops.classes) options.push(h('option', { value: name }, label(name)));
   select.replaceChildren(...options);
   select.disabled = false;
-  select.value = state.crop || state.purpose;
+  select.value = state.crops.join(',') || state.purpose;
+  // The checkboxes are made once per list of classes and then only
+  // updated, so a keyboard's place among them survives every apply().
+  const box = $('crop-choices');
+  if (box.dataset.classes !== page.crops.classes.join(',')) {
+    box.dataset.classes = page.crops.classes.join(',');
+    box.replaceChildren(...page.crops.classes.map((name) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: name }), h('span', {}))));
+  }
+  for (const input of box.querySelectorAll('input')) {
+    input.checked = state.crops.includes(input.value);
+    input.nextElementSibling.textContent = label(input.value);
+  }
+  $('crop-picker').hidden = false;
 }
 
-// A choice in the select: a class, or (a layer without crops) its own value.
+// A choice in the select: a class (or the several already ticked), or (a
+// layer without crops) its own value.
 export function choose_purpose(value) {
   if (page.crops) {
     if (value && value === state.purpose) return;
-    state.crop = value;
+    state.crops = value.split(',').filter(Boolean);
     state.purpose = '';
   } else {
     state.purpose = value;
-    state.crop = '';
+    state.crops = [];
   }
+}
+
+// A class ticked or unticked under "Several crops at once".
+export function tick_crop(name, ticked) {
+  const chosen = new Set(state.crops);
+  if (ticked) chosen.add(name); else chosen.delete(name);
+  state.crops = page.crops.classes.filter((c) => chosen.has(c));
+  state.purpose = '';
 }
 
 // A class chosen in a concession's detail (its layer the focus).
 export function choose_crop(name) {
-  state.crop = name;
+  state.crops = [name];
   state.purpose = '';
   apply();
 }

@@ -1,4 +1,4 @@
-// The filters (focus collection, crop or purpose, country, years) and apply(),
+// The filters (focus collection, crops or purpose, country, years, size) and apply(),
 // through which every change goes so that the map, list, statistics,
 // download link, timeline and URL always describe the same selection (the
 // timeline's year has its own control, timeline.js).
@@ -18,7 +18,30 @@ import { refresh_timeline } from './timeline.js?v=@ASSET_VERSION@';
 import { refresh_overlaps, measured_collections } from './overlaps.js?v=@ASSET_VERSION@';
 import { overlap_collection } from './api.js?v=@ASSET_VERSION@';
 import { render_company_filter } from './company.js?v=@ASSET_VERSION@';
-import { crop_info, use_crops, refresh_crop_counts, render_crop_options, choose_purpose } from './crops.js?v=@ASSET_VERSION@';
+import { crop_info, use_crops, refresh_crop_counts, render_crop_options, choose_purpose, tick_crop } from './crops.js?v=@ASSET_VERSION@';
+
+// The size's bounds offered (hectares computed from the boundary; sent as
+// CQL2, filter=area_ha >= 5000, api.js filter_params). A link may give any
+// other number: it is listed too.
+const size_steps = [100, 500, 1000, 5000, 10000, 50000];
+
+export function fill_size_selects() {
+  for (const [id, current] of [['min-ha', state.min_ha], ['max-ha', state.max_ha]]) {
+    const steps = size_steps.map(String);
+    if (current && !steps.includes(current)) steps.push(current);
+    steps.sort((a, b) => a - b);
+    $(id).replaceChildren(h('option', { value: '' }, t('any')),
+      ...steps.map((v) => h('option', { value: v }, `${format_number(Number(v))} ${t('ha')}`)));
+    $(id).value = current;
+  }
+}
+
+// The size in words: a chip, a printed map's subtitle.
+export function size_text() {
+  const ha = (v) => format_number(Number(v));
+  if (state.min_ha && state.max_ha) return t('size_between', { from: ha(state.min_ha), to: ha(state.max_ha) });
+  return state.min_ha ? t('size_at_least', { n: ha(state.min_ha) }) : t('size_at_most', { n: ha(state.max_ha) });
+}
 
 export function fill_focus_select() {
   const select = $('focus-select');
@@ -77,9 +100,11 @@ export function apply({ list = true, stats = true } = {}) {
   const option = [...select.options].find((o) => o.value && same_province({ name: o.value }, state.province));
   if (state.province && !option) fill_province_select(); else select.value = option ? option.value : '';
   if (page.crops) render_crop_options(); else $('purpose-select').value = state.purpose;
+  $('crop-picker').hidden = !page.crops;
   $('country-select').value = state.country;
   $('year-from').value = state.year_from;
   $('year-to').value = state.year_to;
+  fill_size_selects();
   $('search-input').value = state.q;
   $('context-province').checked = state.context_province;
   render_chips();
@@ -97,7 +122,7 @@ export function bind_filter_events() {
   $('focus-select').addEventListener('change', (e) => {
     state.focus = e.target.value;
     page.crops = null;  // until load_focus_options knows the new layer's
-    state.crop = '';
+    state.crops = [];
     state.purpose = '';
     state.country = '';
     // As the purpose: an overlap filter the new layer is not measured for goes.
@@ -109,12 +134,15 @@ export function bind_filter_events() {
     load_focus_options();
   });
   $('purpose-select').addEventListener('change', (e) => { choose_purpose(e.target.value); apply(); });
+  $('crop-choices').addEventListener('change', (e) => { tick_crop(e.target.value, e.target.checked); apply(); });
+  $('min-ha').addEventListener('change', (e) => { state.min_ha = e.target.value; apply(); });
+  $('max-ha').addEventListener('change', (e) => { state.max_ha = e.target.value; apply(); });
   $('country-select').addEventListener('change', (e) => { state.country = e.target.value; apply(); });
   $('year-from').addEventListener('change', (e) => { state.year_from = e.target.value; apply(); });
   $('year-to').addEventListener('change', (e) => { state.year_to = e.target.value; apply(); });
   $('context-province').addEventListener('change', (e) => { state.context_province = e.target.checked; apply(); });
   $('clear-filters').addEventListener('click', () => {
-    Object.assign(state, { province: '', q: '', crop: '', purpose: '', country: '', year_from: '', year_to: '', as_of: '', overlaps: '', company: '', area: null });
+    Object.assign(state, { province: '', q: '', crops: [], purpose: '', country: '', year_from: '', year_to: '', min_ha: '', max_ha: '', as_of: '', overlaps: '', company: '', area: null });
     document.dispatchEvent(new Event('concessions:area'));  // area.js takes its outline off the map
     $('search-results').hidden = true;
     apply();

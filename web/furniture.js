@@ -6,6 +6,8 @@ import { t, collection_label } from './i18n.js?v=@ASSET_VERSION@';
 import { state, page } from './context.js?v=@ASSET_VERSION@';
 import { map } from './map_view.js?v=@ASSET_VERSION@';
 import { purpose_label, other_purpose, unknown_purpose } from './layers.js?v=@ASSET_VERSION@';
+import { crops_text } from './crops.js?v=@ASSET_VERSION@';
+import { size_text } from './filters.js?v=@ASSET_VERSION@';
 
 export function visible_collections() {
   return state.layers.map((id) => page.by_id.get(id)).filter(Boolean);
@@ -61,10 +63,11 @@ export function filter_summary() {
   const parts = [];
   if (state.province) parts.push(state.province);
   if (state.q) parts.push(`“${state.q}”`);
-  if (state.crop) parts.push(purpose_label(state.crop));
+  if (state.crops.length) parts.push(crops_text(state.crops));
   if (state.purpose) parts.push(state.purpose);
   if (state.country) parts.push(state.country);
   if (state.year_from || state.year_to) parts.push(`${state.year_from || '…'}–${state.year_to || '…'}`);
+  if (state.min_ha || state.max_ha) parts.push(size_text());
   if (state.as_of) parts.push(t('timeline_chip', { year: state.as_of }));
   if (state.area) parts.push(t('area_drawn'));
   return parts.join(' · ');

@@ -7,7 +7,7 @@ import { $, state, page } from './context.js?v=@ASSET_VERSION@';
 import { show_basemap_status } from './basemap.js?v=@ASSET_VERSION@';
 import { refresh_credits, render_purpose_legend, render_layer_list } from './layers.js?v=@ASSET_VERSION@';
 import { draw_province_labels, fill_province_select } from './provinces.js?v=@ASSET_VERSION@';
-import { fill_focus_select } from './filters.js?v=@ASSET_VERSION@';
+import { fill_focus_select, fill_size_selects } from './filters.js?v=@ASSET_VERSION@';
 import { refresh_stats, update_sort_headers, refresh_list } from './results.js?v=@ASSET_VERSION@';
 import { show_detail } from './detail.js?v=@ASSET_VERSION@';
 import { render_failures } from './status.js?v=@ASSET_VERSION@';
@@ -35,6 +35,7 @@ export function switch_language(lang) {
   render_failures();
   for (const id of ['purpose-select', 'country-select', 'year-from', 'year-to']) $(id).options[0].textContent = t('any');
   render_crop_options();  // the classes' names in the new language
+  fill_size_selects();
   render_layer_list();
   refresh_credits();
   render_purpose_legend();

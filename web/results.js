@@ -77,7 +77,9 @@ export async function refresh_list(append) {
   list_abort = new AbortController();
   page.list_offset = append ? page.list_offset + list_page : 0;
   const roles = page.roles.get(c.id) ?? {};
-  const params = { ...filter_params(state, c, roles), bbox: view_bbox(), limit: list_page, offset: page.list_offset || undefined, sortby: sort_param() };
+  // The rows need no geometry (a row opened fetches its feature, detail.js):
+  // without it the list is a tenth of the bytes.
+  const params = { ...filter_params(state, c, roles), bbox: view_bbox(), limit: list_page, offset: page.list_offset || undefined, sortby: sort_param(), skipGeometry: true };
   const tbody = $('list').tBodies[0];
   try {
     const doc = await tracked(get_json(`collections/${encodeURIComponent(c.id)}/items`, params, { signal: list_abort.signal }));
@@ -111,10 +113,10 @@ export function update_download() {
   const params = { ...filter_params(state, c, page.roles.get(c.id)), f: $('download-format').value, download: 1 };
   if ($('download-view').checked) params.bbox = view_bbox();
   $('download-link').href = api_url(`collections/${encodeURIComponent(c.id)}/items`, params).href;
-  $('download-all-link').href = download_all_url().href;
-  const shown = state.layers.filter((id) => page.by_id.has(id) && !set_aside(page.by_id.get(id))).length;
-  $('download-all-link').textContent = t('download_all', { n: format_number(shown) });
-  $('download-all-link').hidden = shown === 0;  // no layer shown: nothing to download
+  const all = download_all();
+  $('download-all-link').href = all.url.href;
+  $('download-all-link').textContent = t('download_all', { n: format_number(all.ids.length) });
+  $('download-all-link').hidden = all.ids.length === 0;  // no layer shown: nothing to download
 }
 
 // Every visible layer as the map shows it, in one file (GET /download): the
@@ -124,7 +126,10 @@ export function update_download() {
 //
 // The overlap filter is the server's for every concession layer listed, so
 // a layer not measured for it (set aside on the map too) is not listed.
-export function download_all_url() {
+// What the focus layer alone takes (its crops, purpose, country) is named
+// for it (elc:purpose_class=Rubber; several crops as elc:filter=..., which
+// the server ANDs with the shared filter=).
+export function download_all() {
   const ids = state.layers.filter((id) => page.by_id.has(id) && !set_aside(page.by_id.get(id)));
   const shared = filter_params({ ...state, focus: '' }, { id: '', kind: 'concession' }, null);
   if (state.overlaps) shared.overlaps = state.overlaps;
@@ -132,12 +137,12 @@ export function download_all_url() {
   const focus = page.by_id.get(state.focus);
   if (focus && ids.includes(focus.id)) {
     const own = filter_params(state, focus, page.roles.get(focus.id));
-    for (const [key, value] of Object.entries(own)) if (!(key in shared)) params[`${focus.id}:${key}`] = value;
+    for (const [key, value] of Object.entries(own)) if (shared[key] !== value) params[`${focus.id}:${key}`] = value;
   }
   if (state.context_province && state.province) params.context_province = 'true';
   if ($('download-view').checked) params.bbox = view_bbox();
   params.f = $('download-format').value;
-  return api_url('download', params);
+  return { url: api_url('download', params), ids };
 }
 
 export function bind_result_events() {

@@ -3,10 +3,11 @@
 // is read too, so a link such as /?basemap=none&province=Kratie also works.
 //
 //   #map=9/11.62/103.51&layers=elc,mining&focus=elc&province=Koh%20Kong
-//    &q=rubber&crop=Rubber&country=Chinese&year=2008-2012
-//    (crop: one of the server's purpose classes, crops.js; purpose=Rubber%20plantation,
+//    &q=rubber&crop=Rubber,Sugar%20cane&country=Chinese&year=2008-2012
+//    (crop: the server's purpose classes, one or several, crops.js; purpose=Rubber%20plantation,
 //     the source's own text, is a layer's value where it has no crop classes,
 //     mining's commodities, and still works in older links)
+//    &min_ha=5000&max_ha=10000 (hectares computed from the boundary, filters.js)
 //    &as_of=2010 (the timeline's year: what was in force on 31 December 2010;
 //     year= is taken by the contract years)
 //    &overlaps=protected-areas:9 (the concessions inside protected area 9;
@@ -28,11 +29,13 @@ export function read_state(location = window.location) {
     focus: params.get('focus') || '',
     province: params.get('province') || '',
     q: params.get('q') || '',
-    crop: params.get('crop') || '',  // crops.js
+    crops: (params.get('crop') || '').split(',').filter(Boolean),  // crops.js: one class or several
     purpose: params.get('purpose') || '',
     country: params.get('country') || '',
     year_from: '',
     year_to: '',
+    min_ha: read_hectares(params.get('min_ha')),  // filters.js
+    max_ha: read_hectares(params.get('max_ha')),
     as_of: /^\d{4}$/.test(params.get('as_of') ?? '') ? params.get('as_of') : '',  // timeline.js
     overlaps: params.get('overlaps') || '',  // overlaps.js
     company: params.get('company') || '',  // company.js: a company's slug
@@ -61,6 +64,11 @@ export function read_state(location = window.location) {
   return state;
 }
 
+// A size bound from its URL text: a positive number as written, else ''.
+function read_hectares(text) {
+  return /^\d+(\.\d+)?$/.test(text ?? '') && Number(text) > 0 ? text : '';
+}
+
 // A drawn area from its URL text: a list of [lng, lat] (the ring, not
 // closed), or null when the text is not one.
 export function read_area(text) {
@@ -86,7 +94,9 @@ export function state_fragment(state) {
   const p = new URLSearchParams();
   if (state.view) p.set('map', `${state.view.zoom}/${state.view.lat.toFixed(4)}/${state.view.lng.toFixed(4)}`);
   if (state.layers) p.set('layers', state.layers.join(','));
-  for (const key of ['focus', 'province', 'q', 'crop', 'purpose', 'country', 'overlaps', 'company']) if (state[key]) p.set(key, state[key]);
+  for (const key of ['focus', 'province', 'q']) if (state[key]) p.set(key, state[key]);
+  if (state.crops.length) p.set('crop', state.crops.join(','));
+  for (const key of ['purpose', 'country', 'overlaps', 'company', 'min_ha', 'max_ha']) if (state[key]) p.set(key, state[key]);
   if (state.year_from || state.year_to)
     p.set('year', state.year_from === state.year_to ? state.year_from : `${state.year_from}-${state.year_to}`);
   if (state.as_of) p.set('as_of', state.as_of);

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 
@@ -219,7 +220,34 @@ std::vector<std::string> union_of_queryables(std::vector<geo::collection const*>
             if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
             names.push_back(c->id + collection_separator + name);
         }
+    // elc:filter=...: a CQL2 filter for that collection alone (own_filters).
+    for (auto const* c : listed) names.push_back(c->id + collection_separator + "filter");
     return names;
+}
+
+// The CQL2 filters named for one collection (elc:filter=purpose_class IN
+// ('Rubber','Sugar cane')), in the language filter-lang names, by
+// collection id; or the 400 for one that does not parse.
+using own_filter_map = std::map<std::string, std::shared_ptr<geo::cql2::node const>>;
+std::variant<own_filter_map, response> own_filters(feature_filters const& shared) {
+    own_filter_map out;
+    for (auto const& [key, value] : shared.properties) {
+        std::size_t const at = key.find(collection_separator);
+        if (at == std::string::npos || key.substr(at + 1) != "filter") continue;
+        feature_filters one;
+        one.filter_text = value;
+        one.filter_json = shared.filter_json;
+        if (auto e = finish_filters(one)) return error_response(400, e->text);
+        out[key.substr(0, at)] = std::move(one.filter);
+    }
+    return out;
+}
+
+// a AND b, either of which may be missing.
+std::shared_ptr<geo::cql2::node const> both(std::shared_ptr<geo::cql2::node const> a, std::shared_ptr<geo::cql2::node const> b) {
+    if (!a || !b) return a ? a : b;
+    geo::cql2::node n{geo::cql2::kind::and_, "", 0, false, nullptr, {*a, *b}, 0};
+    return std::make_shared<geo::cql2::node const>(std::move(n));
 }
 
 // The name of a property filter `key` for collection c: the bare name when
@@ -240,7 +268,8 @@ bool is_qualified(std::string const& key) { return key.find(collection_separator
 // as on the page (web/api.js filter_params): the box and the drawn area cut
 // them, the province when context_province=true, and only the properties
 // qualified by their id.
-feature_filters filters_for(geo::collection const& c, bool context, multi_download_params const& p) {
+feature_filters filters_for(geo::collection const& c, bool context, multi_download_params const& p,
+                            own_filter_map const& own) {
     feature_filters f;
     if (context) {
         f.bbox = p.filters.bbox;
@@ -258,14 +287,16 @@ feature_filters filters_for(geo::collection const& c, bool context, multi_downlo
     }
     for (auto const& [key, value] : p.filters.properties) {
         if (context && !is_qualified(key)) continue;
-        if (auto name = property_for(key, c)) f.properties.emplace_back(std::move(*name), value);
+        if (auto name = property_for(key, c); name && *name != "filter") f.properties.emplace_back(std::move(*name), value);
     }
+    if (auto const it = own.find(c.id); it != own.end()) f.filter = both(f.filter, it->second);
     return f;
 }
 
 // The request's parameters that collection c takes, as the request spelled
 // them (a qualified property by its bare name): its items URL.
-query_list params_for(geo::collection const& c, bool context, multi_download_params const& p, query_list const& query) {
+query_list params_for(geo::collection const& c, bool context, multi_download_params const& p, query_list const& query,
+                      own_filter_map const& own) {
     query_list out;
     for (auto const& [key, value] : query) {
         bool const property = std::any_of(p.filters.properties.begin(), p.filters.properties.end(),
@@ -278,6 +309,12 @@ query_list params_for(geo::collection const& c, bool context, multi_download_par
         bool const filter = std::find(filter_parameters.begin(), filter_parameters.end(), key) != filter_parameters.end();
         if (filter && (!context || context_takes(key, p.context_province)) && (key != "company" || !c.roles.company.empty()))
             out.emplace_back(key, value);
+    }
+    // One filter= for the layer: the shared one AND its own, canonical.
+    if (auto const it = own.find(c.id); it != own.end()) {
+        std::shared_ptr<geo::cql2::node const> shared = context ? nullptr : p.filters.filter;
+        std::erase_if(out, [](auto const& kv) { return kv.first == "filter" || kv.first == "filter-lang"; });
+        out.emplace_back("filter", geo::cql2::to_text(*both(shared, it->second)));
     }
     return out;
 }
@@ -425,6 +462,9 @@ response multi_download(request_context const& ctx) {
     auto parsed = parse_multi_download_params(ctx.t.query, union_of_queryables(collections, data));
     if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
     auto const& p = std::get<multi_download_params>(parsed);
+    auto own_parsed = own_filters(p.filters);
+    if (auto* e = std::get_if<response>(&own_parsed)) return std::move(*e);
+    auto const& own_filter = std::get<own_filter_map>(own_parsed);
 
     auto resolved = resolve_filters(p.filters, data);
     if (auto* e = std::get_if<response>(&resolved)) return std::move(*e);
@@ -434,11 +474,11 @@ response multi_download(request_context const& ctx) {
     std::size_t total = 0;
     for (auto const* c : collections) {
         download_layer l{c, c->kind == "context", {}, nullptr};
-        feature_filters const own = filters_for(*c, l.context, p);
+        feature_filters const own = filters_for(*c, l.context, p, own_filter);
         if (auto e = check_properties(*c, own, data)) return std::move(*e);
         if (auto e = check_filters_for(*c, own, data)) return std::move(*e);
         if (auto e = check_crs(*c, p.crs)) return std::move(*e);
-        l.params = params_for(*c, l.context, p, ctx.t.query);
+        l.params = params_for(*c, l.context, p, ctx.t.query, own_filter);
         auto const own_resolved = resolve_filters(own, data);  // the province resolved above: no error
         l.selection = std::make_shared<std::vector<std::uint32_t> const>(geo::select(*c, std::get<filter_set>(own_resolved).query));
         total += l.selection->size();

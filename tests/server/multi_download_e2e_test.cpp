@@ -262,6 +262,22 @@ TEST_F(server_e2e_api, download_of_several_takes_a_property_named_for_one_collec
     EXPECT_NE(refused.body.find("elc:Purpose"), std::string::npos) << refused.body;
 }
 
+// elc:filter=: a CQL2 filter for one layer (the page's several crops),
+// AND-ed with the shared filter=; each layer holds what items selects with
+// both, and a filter that does not parse is a 400.
+TEST_F(server_e2e_api, download_of_several_takes_a_filter_named_for_one_collection) {
+    time_bound bound;
+    std::string const size = url_encode("area_ha >= 5000"), crops = url_encode("purpose_class IN ('Rubber','Sugar cane')");
+    check_gpkg(port(), "collections=elc,mining,kba&filter=" + size + "&elc:filter=" + crops,
+               {{"elc", "filter=" + url_encode("area_ha >= 5000 AND purpose_class IN ('Rubber','Sugar cane')")},
+                {"mining", "filter=" + size},
+                {"kba", ""}},
+               "concessions-elc+mining+kba-elc-filter-purpose-class-in-rubber-sugar-cane-filtered.gpkg", "not stated by the source");
+    auto const refused = get("/download?collections=elc&elc:filter=" + url_encode("Hectares >>"));
+    EXPECT_EQ(refused.status, 400);
+    EXPECT_NE(refused.body.find("character 10"), std::string::npos) << refused.body;
+}
+
 TEST_F(server_e2e_api, a_repeated_download_of_several_is_the_same_bytes_with_an_etag) {
     time_bound bound;
     std::string const target = "/download?collections=elc,kba&province=Kampot&f=geojson";
