@@ -173,6 +173,12 @@ struct collection {
     // Per feature, the text `q` searches (keep_search_text, at dataset
     // build); empty: select() makes it per request.
     std::vector<searchable_text> search_text;
+    // The positions of the features with a contract date, in date order
+    // (index_dates, at dataset build and after a store is read; not
+    // stored): a temporal filter on contract_date looks up its range here.
+    std::vector<std::uint32_t> by_contract_date;
+    bool dates_indexed = false;  // whether by_contract_date is filled (a bare collection's is not)
+    void index_dates();
 
     // Position of the field in `fields`, or -1.
     int field_index(std::string const& name) const;

@@ -22,9 +22,13 @@
 #include "geo/geometry.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -58,8 +62,13 @@ struct node {
 // Nesting deeper than this is refused (10,000 NOTs would overflow the stack).
 inline constexpr std::size_t max_depth = 200;
 
-std::variant<node, error> parse_text(std::string_view text);
-std::variant<node, error> parse_json(std::string_view text);
+// filter-crs: takes a spatial literal's points, given in another CRS, to
+// lon/lat in place, false when it cannot. Empty: literals are lon/lat. A
+// BBOX given so becomes the polygon its edges make in lon/lat.
+using literal_crs = std::function<bool(std::span<point>)>;
+
+std::variant<node, error> parse_text(std::string_view text, literal_crs const& crs = {});
+std::variant<node, error> parse_json(std::string_view text, literal_crs const& crs = {});
 
 // The canonical cql2-text of a tree: keywords in capitals, numbers in their
 // shortest form, one space around operators. parse_text(to_text(n)) gives n.
@@ -74,6 +83,12 @@ public:
     ~predicate();
     predicate(predicate&&) noexcept;
     bool matches(feature const& f) const;  // unknown (a null compared) is false, as SQL's WHERE reads it
+    // The contract dates ("YYYY-MM-DD", inclusive) a matching feature must
+    // have, where the filter says so in a temporal function on
+    // contract_date with literal instants at its top level: a range to
+    // look up in collection::by_contract_date rather than test every
+    // feature. Nullopt when it says nothing of them.
+    std::optional<std::pair<std::string, std::string>> contract_date_bounds() const;
 
     struct compiled;  // geo/cql2.cpp
 

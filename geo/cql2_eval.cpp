@@ -12,6 +12,7 @@
 #include "geo/purpose_class.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 
@@ -68,6 +69,50 @@ std::string instant_key(std::string_view s) {
     std::string out(s);
     out[10] = 'T';
     return out;
+}
+
+// The same key kept in place, for the temporal functions, which compare two
+// per feature: no allocation (a key is 19 characters, beyond std::string's
+// inline buffer), and longer fractions of a second cut at 39 characters.
+struct instant {
+    std::array<char, 40> text{};
+    std::uint8_t size = 0;
+
+    std::string_view view() const { return {text.data(), size}; }
+    friend bool operator<(instant const& a, instant const& b) { return a.view() < b.view(); }
+    friend bool operator>(instant const& a, instant const& b) { return b < a; }
+    friend bool operator==(instant const& a, instant const& b) { return a.view() == b.view(); }
+};
+
+instant make_instant(std::string_view s) {
+    instant out;
+    auto put = [&](std::string_view part) {
+        std::size_t const n = std::min(part.size(), out.text.size() - out.size);
+        std::copy_n(part.data(), n, out.text.data() + out.size);
+        out.size = static_cast<std::uint8_t>(out.size + n);
+    };
+    if (s.size() == 10) {
+        put(s);
+        put("T00:00:00");
+        return out;
+    }
+    if (!s.empty() && (s.back() == 'Z' || s.back() == 'z')) s.remove_suffix(1);
+    put(s);
+    if (out.size > 10) out.text[10] = 'T';
+    return out;
+}
+
+// Allen's relations (CQL2's temporal functions), by name.
+enum class temporal_op : std::uint8_t {
+    after, before, contains, disjoint, during, equals, finishedby, finishes, intersects, meets, metby,
+    overlappedby, overlaps, startedby, starts, unknown
+};
+temporal_op temporal_op_of(std::string_view name) {
+    constexpr std::array<std::string_view, 15> names = {
+        "t_after",  "t_before",   "t_contains", "t_disjoint",     "t_during",    "t_equals",    "t_finishedby", "t_finishes",
+        "t_intersects", "t_meets", "t_metby",   "t_overlappedby", "t_overlaps",  "t_startedby", "t_starts"};
+    auto const it = std::find(names.begin(), names.end(), name);
+    return static_cast<temporal_op>(it - names.begin());
 }
 
 // Lower case for ASCII and the Latin-1 capitals (À..Þ, but ×).
@@ -168,12 +213,14 @@ struct predicate::compiled {
     std::unique_ptr<area_matcher> matcher; // a spatial literal, prepared
     box literal_box;                       // its bounds, to skip features far from it
     spatial_relation relation = spatial_relation::intersects;
+    temporal_op when = temporal_op::unknown;  // a temporal function's relation
+    instant literal_instant;                  // a DATE or TIMESTAMP literal, as the temporal functions compare it
     std::vector<compiled> args;
 
     val scalar(feature const& f) const;
     truth test(feature const& f) const;
     // A temporal operand as [start, end]; nullopt when a date is null.
-    std::optional<std::pair<std::string, std::string>> span(feature const& f) const;
+    std::optional<std::pair<instant, instant>> span(feature const& f) const;
 };
 
 namespace {
@@ -269,21 +316,28 @@ truth compare(std::string const& op, val const& a, val const& b) {
 
 }  // namespace
 
-std::optional<std::pair<std::string, std::string>> predicate::compiled::span(feature const& f) const {
+std::optional<std::pair<instant, instant>> predicate::compiled::span(feature const& f) const {
     if (k == kind::interval) {
-        auto end = [&](compiled const& b, bool start) -> std::optional<std::string> {
-            if (b.k == kind::open_bound) return std::string(start ? "" : "\x7f");
-            val const v = b.scalar(f);
-            if (v.t == type::null) return std::nullopt;
-            return v.s;
+        auto end = [&](compiled const& b, bool start) -> std::optional<instant> {
+            if (b.k == kind::open_bound) return start ? instant{} : make_instant("\x7f");
+            if (auto s = b.span(f)) return s->first;
+            return std::nullopt;
         };
         auto a = end(args[0], true), b = end(args[1], false);
         if (!a || !b) return std::nullopt;
         return std::pair{*a, *b};
     }
+    if (k == kind::date || k == kind::timestamp) return std::pair{literal_instant, literal_instant};
+    if (k == kind::property && (m == member::contract_date || m == member::end_date || m == member::cancelled_date)) {
+        auto const& d = date_member(f, m);
+        if (!d) return std::nullopt;
+        instant const i = make_instant(*d);
+        return std::pair{i, i};
+    }
     val const v = scalar(f);
     if (v.t == type::null) return std::nullopt;
-    return std::pair{v.s, v.s};
+    instant const i = make_instant(v.s);
+    return std::pair{i, i};
 }
 
 truth predicate::compiled::test(feature const& f) const {
@@ -348,21 +402,24 @@ truth predicate::compiled::test(feature const& f) const {
             if (!a || !b) return truth::unknown;
             auto const& [as, ae] = *a;
             auto const& [bs, be] = *b;
-            if (op == "t_after") return of(as > be);
-            if (op == "t_before") return of(ae < bs);
-            if (op == "t_contains") return of(bs > as && be < ae);
-            if (op == "t_disjoint") return of(ae < bs || as > be);
-            if (op == "t_during") return of(as > bs && ae < be);
-            if (op == "t_equals") return of(as == bs && ae == be);
-            if (op == "t_finishedby") return of(ae == be && as < bs);
-            if (op == "t_finishes") return of(ae == be && as > bs);
-            if (op == "t_intersects") return of(as <= be && ae >= bs);
-            if (op == "t_meets") return of(ae == bs);
-            if (op == "t_metby") return of(as == be);
-            if (op == "t_overlappedby") return of(bs < as && be > as && be < ae);
-            if (op == "t_overlaps") return of(as < bs && ae > bs && ae < be);
-            if (op == "t_startedby") return of(as == bs && ae > be);
-            if (op == "t_starts") return of(as == bs && ae < be);
+            switch (when) {
+                case temporal_op::after: return of(as > be);
+                case temporal_op::before: return of(ae < bs);
+                case temporal_op::contains: return of(bs > as && be < ae);
+                case temporal_op::disjoint: return of(ae < bs || as > be);
+                case temporal_op::during: return of(as > bs && ae < be);
+                case temporal_op::equals: return of(as == bs && ae == be);
+                case temporal_op::finishedby: return of(ae == be && as < bs);
+                case temporal_op::finishes: return of(ae == be && as > bs);
+                case temporal_op::intersects: return of(!(be < as) && !(ae < bs));
+                case temporal_op::meets: return of(ae == bs);
+                case temporal_op::metby: return of(as == be);
+                case temporal_op::overlappedby: return of(bs < as && be > as && be < ae);
+                case temporal_op::overlaps: return of(as < bs && ae > bs && ae < be);
+                case temporal_op::startedby: return of(as == bs && ae > be);
+                case temporal_op::starts: return of(as == bs && ae < be);
+                case temporal_op::unknown: break;
+            }
             return truth::unknown;
         }
         default: return truth::unknown;
@@ -402,6 +459,7 @@ public:
             case kind::spatial: return spatial(n, std::move(out));
             case kind::temporal:
                 for (auto const& a : n.args) out.args.push_back(temporal(a));
+                out.when = temporal_op_of(n.text);
                 return out;
             default: fail("expected a condition (a comparison, a function or TRUE/FALSE), not a value", n.offset);
         }
@@ -466,6 +524,7 @@ private:
             case kind::timestamp:
                 out.t = out.literal.t = n.k == kind::date ? type::date : type::timestamp;
                 out.literal.s = instant_key(n.text);
+                out.literal_instant = make_instant(n.text);
                 return out;
             case kind::casei:
             case kind::accenti: {
@@ -596,6 +655,53 @@ predicate::~predicate() = default;
 predicate::predicate(predicate&&) noexcept = default;
 
 bool predicate::matches(feature const& f) const { return root_->test(f) == truth::yes; }
+
+std::optional<std::pair<std::string, std::string>> predicate::contract_date_bounds() const {
+    // The literal instants a temporal operand stands for: [start, end], "" or
+    // "\x7f" for an open end; nullopt when it is no literal.
+    auto literal_span = [](compiled const& n) -> std::optional<std::pair<std::string, std::string>> {
+        auto one = [](compiled const& b, bool start) -> std::optional<std::string> {
+            if (b.k == kind::open_bound) return std::string(start ? "" : "\x7f");
+            if (b.k == kind::date || b.k == kind::timestamp) return std::string(b.literal_instant.view());
+            return std::nullopt;
+        };
+        if (n.k == kind::interval) {
+            auto a = one(n.args[0], true), b = one(n.args[1], false);
+            if (!a || !b) return std::nullopt;
+            return std::pair{*a, *b};
+        }
+        auto a = one(n, true);
+        if (!a) return std::nullopt;
+        return std::pair{*a, *a};
+    };
+    std::string lo, hi = "\x7f";
+    bool narrowed = false;
+    auto narrow = [&](compiled const& n) {
+        if (n.k != kind::temporal || n.args[0].k != kind::property || n.args[0].m != member::contract_date) return;
+        auto const span = literal_span(n.args[1]);
+        if (!span) return;
+        auto const& [bs, be] = *span;
+        // The feature's date d must lie in [from, to] (inclusive: a superset).
+        std::string from, to = "\x7f";
+        switch (n.when) {
+            case temporal_op::after: from = be; break;
+            case temporal_op::before: to = bs; break;
+            case temporal_op::during:
+            case temporal_op::intersects:
+            case temporal_op::equals: from = bs, to = be; break;
+            default: return;
+        }
+        lo = std::max(lo, from.substr(0, 10));
+        hi = std::min(hi, to.substr(0, 10));
+        narrowed = true;
+    };
+    if (root_->k == kind::and_)
+        for (auto const& a : root_->args) narrow(a);
+    else
+        narrow(*root_);
+    if (!narrowed) return std::nullopt;
+    return std::pair{lo, hi};
+}
 
 std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables) {
     try {

@@ -19,6 +19,9 @@ using json = nlohmann::json;
 
 node from_json(json const& j, std::size_t depth);
 
+// parse_json's filter-crs, for the geometry literals read on the way.
+thread_local literal_crs const* literal_crs_now = nullptr;
+
 node json_scalar(json const& j, std::size_t depth) {
     node n;
     if (j.is_string()) {
@@ -102,7 +105,7 @@ node json_scalar(json const& j, std::size_t depth) {
             } else json_fail("geometry type \"" + j.value("type", "") + "\" is not supported here (Point, LineString, Polygon, MultiPolygon and bbox are)");
         }
         // S_INTERSECTS(geometry, <text>): the literal comes back as the second argument.
-        auto parsed = parse_text("S_INTERSECTS(geometry, " + text + ")");
+        auto parsed = parse_text("S_INTERSECTS(geometry, " + text + ")", literal_crs_now ? *literal_crs_now : literal_crs{});
         if (auto const* e = std::get_if<error>(&parsed)) json_fail(e->message);
         return std::get<node>(parsed).args[1];
     }
@@ -192,7 +195,11 @@ node from_json(json const& j, std::size_t depth) {
 
 }  // namespace
 
-std::variant<node, error> parse_json(std::string_view text) {
+std::variant<node, error> parse_json(std::string_view text, literal_crs const& crs) {
+    struct scope {
+        explicit scope(literal_crs const& c) { literal_crs_now = &c; }
+        ~scope() { literal_crs_now = nullptr; }
+    } const using_crs(crs);
     json const j = json::parse(text, nullptr, false, false);
     if (j.is_discarded()) return error{"not valid JSON", 0};
     try {

@@ -80,7 +80,7 @@ using namespace detail;
 
 class parser {
 public:
-    explicit parser(std::string_view text) : s_(text) {}
+    parser(std::string_view text, literal_crs const& crs) : s_(text), crs_(crs) {}
 
     node parse() {
         node n = boolean_expression();
@@ -91,6 +91,7 @@ public:
 
 private:
     std::string_view s_;
+    literal_crs const& crs_;  // empty: literals are lon/lat
     std::size_t at_ = 0;
     std::size_t depth_ = 0;
 
@@ -549,8 +550,34 @@ private:
         std::size_t const body_at = at_;
         std::string_view const body = balanced();
         auto g = std::make_shared<geometry>();
-        if (w == "POLYGON" || w == "MULTIPOLYGON") {
-            auto read = read_drawn_area(std::string(w) + std::string(body));
+        std::string w_out = w;  // what the literal is once in lon/lat (a BBOX in UTM is a POLYGON)
+        if (crs_ && w == "BBOX") {
+            // A box in another CRS: its edges, 16 steps each, taken to lon/lat.
+            auto const v = numbers_in(body, body_at);
+            if (v.size() != 4 && v.size() != 6) fail("BBOX takes 4 numbers (or 6 with heights)", start);
+            double const x1 = v[0], y1 = v[1], x2 = v.size() == 4 ? v[2] : v[3], y2 = v.size() == 4 ? v[3] : v[4];
+            if (x1 > x2 || y1 > y2) fail("BBOX's first corner is not below its second on each axis", start);
+            ring edge;
+            for (int side = 0; side < 4; ++side)
+                for (int i = 0; i < 16; ++i) {
+                    double const t = i / 16.0;
+                    point const p = side == 0   ? point{x1 + (x2 - x1) * t, y1}
+                                    : side == 1 ? point{x2, y1 + (y2 - y1) * t}
+                                    : side == 2 ? point{x2 - (x2 - x1) * t, y2}
+                                                : point{x1, y2 - (y2 - y1) * t};
+                    edge.push_back(p);
+                }
+            if (!crs_(edge)) fail("BBOX lies outside what filter-crs can take to longitude latitude", start);
+            edge.push_back(edge.front());
+            double twice_area = 0;  // counter-clockwise whatever the axis order gave
+            for (std::size_t i = 0; i + 1 < edge.size(); ++i) twice_area += edge[i].x * edge[i + 1].y - edge[i + 1].x * edge[i].y;
+            if (twice_area < 0) std::reverse(edge.begin(), edge.end());
+            g->type = geometry_type::polygon;
+            g->polygons.push_back({{std::move(edge)}});
+            w_out = "POLYGON";
+        } else if (w == "POLYGON" || w == "MULTIPOLYGON") {
+            std::string const lonlat = crs_ ? in_lon_lat(body, body_at, start) : std::string(body);
+            auto read = read_drawn_area(std::string(w) + lonlat);
             if (auto const* e = std::get_if<std::string>(&read)) fail(w + ": " + *e, start);
             *g = std::move(std::get<geometry>(read));
         } else if (w == "BBOX") {
@@ -568,10 +595,9 @@ private:
             if (w == "POINT" && v.size() != 2) fail("POINT takes one longitude latitude pair", start);
             if (w == "LINESTRING" && v.size() < 4) fail("LINESTRING takes at least two points", start);
             line_string pts;
-            for (std::size_t i = 0; i < v.size(); i += 2) {
-                check_lon_lat(v[i], v[i + 1], start);
-                pts.push_back({v[i], v[i + 1]});
-            }
+            for (std::size_t i = 0; i < v.size(); i += 2) pts.push_back({v[i], v[i + 1]});
+            if (crs_ && !crs_(pts)) fail(w + " lies outside what filter-crs can take to longitude latitude", start);
+            for (auto const& p : pts) check_lon_lat(p.x, p.y, start);
             if (w == "POINT") {
                 g->type = geometry_type::point;
                 g->points = pts;
@@ -582,18 +608,50 @@ private:
         } else {
             fail(w + " literals are not supported here (POINT, LINESTRING, POLYGON, MULTIPOLYGON and BBOX are)", start);
         }
-        node n = make(kind::geometry, start, w);
+        node n = make(kind::geometry, start, w_out);
         n.geom = std::move(g);
         return n;
+    }
+    // A WKT body "((x y, x y ...), (...))" with every pair taken to lon/lat
+    // by crs_, in the shortest round-trip spelling.
+    std::string in_lon_lat(std::string_view body, std::size_t body_at, std::size_t start) {
+        std::string out;
+        std::size_t i = 0;
+        auto number_end = [&](std::size_t from) {
+            std::size_t end = from;
+            while (end < body.size() && !std::isspace(static_cast<unsigned char>(body[end])) && body[end] != ',' &&
+                   body[end] != ')' && body[end] != '(')
+                ++end;
+            return end;
+        };
+        while (i < body.size()) {
+            char const c = body[i];
+            if (std::isspace(static_cast<unsigned char>(c)) || c == ',' || c == '(' || c == ')') {
+                out += c;
+                ++i;
+                continue;
+            }
+            std::size_t const x_end = number_end(i);
+            std::size_t y_at = x_end;
+            while (y_at < body.size() && std::isspace(static_cast<unsigned char>(body[y_at]))) ++y_at;
+            std::size_t const y_end = number_end(y_at);
+            auto const v = numbers_in(body.substr(i, y_end - i), body_at + i);
+            if (v.size() != 2) fail("expected a pair of coordinates", body_at + i);
+            std::vector<point> one = {{v[0], v[1]}};
+            if (!crs_(one)) fail("a vertex lies outside what filter-crs can take to longitude latitude", start);
+            out += number_text(one[0].x) + " " + number_text(one[0].y);
+            i = y_end;
+        }
+        return out;
     }
 
 };
 
 }  // namespace
 
-std::variant<node, error> parse_text(std::string_view text) {
+std::variant<node, error> parse_text(std::string_view text, literal_crs const& crs) {
     try {
-        return bounded(parser(text).parse(), 0);
+        return bounded(parser(text, crs).parse(), 0);
     } catch (failure const& f) {
         return error{f.message, f.offset};
     }

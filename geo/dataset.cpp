@@ -35,7 +35,10 @@ std::shared_ptr<dataset const> dataset::build(snapshot loaded, dataset_options c
 
 dataset::dataset(snapshot loaded, dataset_options const& options) : snap_(std::move(loaded)) {
     derived_.resize(snap_.collections.size());
-    for (auto& c : snap_.collections) keep_search_text(c);
+    for (auto& c : snap_.collections) {
+        keep_search_text(c);
+        c.index_dates();
+    }
     for (std::size_t k = 0; k < snap_.collections.size(); ++k) {
         auto const& c = snap_.collections[k];
         auto& d = derived_[k];

@@ -302,9 +302,30 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
                                std::min(b.max_x, window->max_x), std::min(b.max_y, window->max_y)};
         if (!window->valid()) return {};
     }
+    std::optional<cql2::predicate> filter;
+    if (q.filter) {
+        auto compiled = cql2::compile(*q.filter, c, queryable_names(c));
+        if (std::holds_alternative<cql2::error>(compiled)) return {};  // refused before it got here
+        filter.emplace(std::move(std::get<cql2::predicate>(compiled)));
+    }
+    // A range of contract dates (datetime=, or a temporal filter= on
+    // contract_date) is looked up in the date order, not tested on every feature.
+    std::optional<std::pair<std::string, std::string>> dates;
+    if (q.date_from || q.date_to) dates.emplace(q.date_from.value_or(""), q.date_to.value_or("\x7f"));
+    if (auto const b = filter ? filter->contract_date_bounds() : std::nullopt)
+        dates = !dates ? *b : std::pair{std::max(dates->first, b->first), std::min(dates->second, b->second)};
     if (window) {
         for (auto it = c.index.qbegin(bgi::intersects(to_index_box(*window))); it != c.index.qend(); ++it)
             candidates.push_back(it->second);
+        std::sort(candidates.begin(), candidates.end());
+    } else if (dates && !q.company && c.dates_indexed) {
+        auto const& order = c.by_contract_date;
+        auto date_of = [&](std::uint32_t i) -> std::string const& { return *c.features[i].contract_date; };
+        auto const first = std::lower_bound(order.begin(), order.end(), dates->first,
+                                            [&](std::uint32_t i, std::string const& d) { return date_of(i) < d; });
+        auto const last = std::upper_bound(first, order.end(), dates->second,
+                                           [&](std::string const& d, std::uint32_t i) { return d < date_of(i); });
+        candidates.assign(first, last);
         std::sort(candidates.begin(), candidates.end());
     } else if (!q.company) {
         candidates.resize(c.features.size());
@@ -339,12 +360,6 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
     std::optional<area_matcher> area;
     if (q.area) area.emplace(*q.area);
     std::vector<bool> const overlapped = q.overlaps ? overlap_targets_named(c, *q.overlaps) : std::vector<bool>{};
-    std::optional<cql2::predicate> filter;
-    if (q.filter) {
-        auto compiled = cql2::compile(*q.filter, c, queryable_names(c));
-        if (std::holds_alternative<cql2::error>(compiled)) return {};  // refused before it got here
-        filter.emplace(std::move(std::get<cql2::predicate>(compiled)));
-    }
 
     std::vector<std::uint32_t> out;
     out.reserve(candidates.size());

@@ -264,8 +264,10 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
         if (value != "cql2-text" && value != "cql2-json") return make_param_error(message_id::filter_lang_unknown, quote_text(value));
         filters.filter_json = value == "cql2-json";
     } else if (key == "filter-crs") {
-        if (value != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" && value != "CRS84" && value != "OGC:CRS84")
-            return make_param_error(message_id::filter_crs_unknown, quote_text(value));
+        auto code = geo::crs_code(value);
+        if (!code || std::find(geo::offered_crs.begin(), geo::offered_crs.end(), *code) == geo::offered_crs.end())
+            return make_param_error(message_id::filter_crs_unknown, quote_text(value), offered_crs_uris());
+        filters.filter_crs = std::move(*code);
     } else if (key == "intersects") {
         auto parsed = geo::read_drawn_area(value);
         if (auto* e = std::get_if<std::string>(&parsed)) return make_param_error(message_id::intersects_unusable, *e);
@@ -289,7 +291,18 @@ std::optional<param_error> finish_filters(feature_filters& filters) {
         filters.bbox_area = std::move(b.area);
     }
     if (!filters.filter_text) return std::nullopt;
-    auto parsed = filters.filter_json ? geo::cql2::parse_json(*filters.filter_text) : geo::cql2::parse_text(*filters.filter_text);
+    // filter-crs: the literals' points taken to lon/lat as they are read.
+    geo::cql2::literal_crs to_lon_lat;
+    if (filters.filter_crs != geo::crs84_code) {
+        try {
+            auto const& to = geo::crs_transform_for(filters.filter_crs, geo::axis_order::authority);
+            to_lon_lat = [&to](std::span<geo::point> points) { return to.inverse(points); };
+        } catch (geo::projection_error const& e) {
+            return make_param_error(message_id::crs_failed, geo::crs_uri(filters.filter_crs), e.what());
+        }
+    }
+    auto parsed = filters.filter_json ? geo::cql2::parse_json(*filters.filter_text, to_lon_lat)
+                                      : geo::cql2::parse_text(*filters.filter_text, to_lon_lat);
     if (auto const* e = std::get_if<geo::cql2::error>(&parsed))
         return make_param_error(message_id::filter_syntax, filters.filter_json ? std::string("(JSON)") : std::to_string(e->offset),
                                 e->message, quote_text(*filters.filter_text));

@@ -74,6 +74,7 @@ struct feature_filters {
     // collection by check_filters_for.
     std::optional<std::string> filter_text;
     bool filter_json = false;
+    std::string filter_crs{geo::crs84_code};  // filter-crs=: the CRS of its spatial literals
     std::shared_ptr<geo::cql2::node const> filter;
 };
 

@@ -59,8 +59,10 @@ json filter_params() {
               "T_AFTER(contract_date, DATE('2008-12-31')). A filter that does not parse or fit is a 400 naming the character.",
               {{"type", "string"}}),
         param("filter-lang", "query", "The language of filter", {{"type", "string"}, {"enum", {"cql2-text", "cql2-json"}}, {"default", "cql2-text"}}),
-        param("filter-crs", "query", "The CRS of the filter's geometry literals: CRS84 only",
-              {{"type", "string"}, {"enum", {"http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}}),
+        param("filter-crs", "query",
+              "The CRS of the filter's geometry literals, in its axis order (EPSG:4326: latitude first); a BBOX in "
+              "UTM is the box itself, not its envelope in degrees",
+              {{"type", "string"}, {"format", "uri"}, {"enum", {"http://www.opengis.net/def/crs/OGC/1.3/CRS84", "http://www.opengis.net/def/crs/EPSG/0/4326", "http://www.opengis.net/def/crs/EPSG/0/3857", "http://www.opengis.net/def/crs/EPSG/0/32648", "http://www.opengis.net/def/crs/EPSG/0/3148"}}, {"default", "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}),
         param("bbox-crs", "query",
               "The CRS of bbox (OGC API - Features Part 2), its numbers in that CRS's axis order (EPSG:4326: latitude "
               "first); a UTM box selects what meets the box itself, not its envelope in degrees",
@@ -143,7 +145,7 @@ json openapi_document(std::string const& title, std::string const& base_url, std
                                     {{"type", "boolean"}, {"default", false}}));
     download_params.push_back({{"name", "properties"},
                                {"in", "query"},
-                               {"description", "A queryable property as name=value: applies to every concession layer listed (each must have it); context layers ignore it. Named for one collection as id:name=value (elc:Purpose=Rubber), it applies to that collection alone, whatever its kind"},
+                               {"description", "A queryable property as name=value: applies to every concession layer listed (each must have it); context layers ignore it. Named for one collection as id:name=value (elc:Purpose=Rubber), it applies to that collection alone, whatever its kind; id:filter=<CQL2> is a filter for that collection alone, AND-ed with filter="},
                                {"schema", {{"type", "object"}, {"additionalProperties", {{"type", "string"}}}}},
                                {"style", "form"},
                                {"explode", true}});

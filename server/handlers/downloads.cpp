@@ -237,6 +237,7 @@ std::variant<own_filter_map, response> own_filters(feature_filters const& shared
         feature_filters one;
         one.filter_text = value;
         one.filter_json = shared.filter_json;
+        one.filter_crs = shared.filter_crs;
         if (auto e = finish_filters(one)) return error_response(400, e->text);
         out[key.substr(0, at)] = std::move(one.filter);
     }

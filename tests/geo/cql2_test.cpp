@@ -5,6 +5,7 @@
 // (tests/server/cql2_e2e_test.cpp).
 
 #include "geo/cql2.hpp"
+#include "geo/feature_query.hpp"
 
 #include <gtest/gtest.h>
 
@@ -194,6 +195,52 @@ TEST(cql2, no_geometry_and_overflow_are_unknown_not_true) {
     EXPECT_FALSE(test("Hectares * 1e308 * 10 - Hectares * 1e308 * 10 = 123"));
     EXPECT_FALSE(test("NOT (Hectares * 1e308 * 10 = 123)"));
     EXPECT_TRUE(test("Hectares * 2 = 2000"));
+}
+
+// A temporal filter (or datetime=) on contract_date is looked up in the
+// date order (collection::by_contract_date) rather than tested on every
+// feature: the same features as the full scan, for every relation and
+// open end, dates repeated, and features without a date.
+TEST(cql2, the_contract_date_order_selects_what_the_full_scan_selects) {
+    geo::collection c;
+    c.id = "t";
+    c.fields = {{"Hectares", geo::field_type::real}};
+    char const* const dates[] = {"2008-03-01", "2006-01-01", nullptr, "2009-12-31", "2008-03-01", "2012-07-15",
+                                 "2005-12-31", nullptr,      "2010-01-01", "2007-06-30", "2009-12-30", "2006-01-02"};
+    for (std::size_t i = 0; i < std::size(dates); ++i) {
+        geo::feature f;
+        f.id = static_cast<std::int64_t>(i);
+        f.properties = {static_cast<double>(i * 100)};
+        if (dates[i]) f.contract_date = dates[i];
+        c.features.push_back(std::move(f));
+    }
+    geo::collection scanned = c;  // no date order: every feature tested
+    c.index_dates();
+    ASSERT_TRUE(c.dates_indexed);
+    ASSERT_FALSE(scanned.dates_indexed);
+    std::size_t narrowed = 0;
+    for (std::string const filter :
+         {"T_DURING(contract_date, INTERVAL('2006-01-01', '2009-12-31'))", "T_INTERSECTS(contract_date, INTERVAL('2006-01-01', '2009-12-31'))",
+          "T_AFTER(contract_date, DATE('2008-03-01'))", "T_BEFORE(contract_date, DATE('2008-03-01'))",
+          "T_EQUALS(contract_date, DATE('2008-03-01'))", "T_INTERSECTS(contract_date, INTERVAL('..', '2007-06-30'))",
+          "T_INTERSECTS(contract_date, INTERVAL('2009-12-30', '..'))", "T_AFTER(contract_date, TIMESTAMP('2009-12-30T12:00:00Z'))",
+          "T_DURING(contract_date, INTERVAL('2006-01-01', '2009-12-31')) AND Hectares > 300",
+          "T_DURING(contract_date, INTERVAL('2006-01-01', '2009-12-31')) OR Hectares > 300",
+          "NOT T_BEFORE(contract_date, DATE('2008-03-01'))", "T_AFTER(contract_date, INTERVAL('2009-01-01', '..'))"}) {
+        SCOPED_TRACE(filter);
+        auto parsed = geo::cql2::parse_text(filter);
+        ASSERT_TRUE(std::holds_alternative<node>(parsed));
+        geo::feature_query q;
+        q.filter = std::make_shared<node const>(std::get<node>(parsed));
+        auto const indexed = geo::select(c, q), full = geo::select(scanned, q);
+        EXPECT_EQ(indexed, full);
+        auto compiled = geo::cql2::compile(*q.filter, c, geo::queryable_names(c));
+        narrowed += std::get<geo::cql2::predicate>(compiled).contract_date_bounds().has_value();
+        q.date_from = "2006-01-02";  // datetime= narrows the same way, alone or with the filter
+        q.date_to = "2009-12-30";
+        EXPECT_EQ(geo::select(c, q), geo::select(scanned, q));
+    }
+    EXPECT_EQ(narrowed, 10u);  // the OR and the NOT are tested on every feature
 }
 
 }  // namespace

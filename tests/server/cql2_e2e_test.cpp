@@ -161,7 +161,7 @@ TEST_F(server_e2e_api, a_cql2_filter_is_one_filter_everywhere_and_its_mistakes_a
              {"filter=" + url_encode("frob(Name) = 1"), "unknown function frob"},
              {"filter=" + url_encode("purpose_class = 'Rubbr'"), "'Rubbr' is not a purpose class"},
              {"filter-lang=cql2-xml&filter=a%3D1", "filter-lang 'cql2-xml' is not known"},
-             {"filter-crs=EPSG:32648&filter=a%3D1", "filter-crs 'EPSG:32648' is not supported"},
+             {"filter-crs=EPSG:2000&filter=a%3D1", "filter-crs 'EPSG:2000' is not offered"},
              {"filter-lang=cql2-json&filter=" + url_encode("{\"op\":\"=\"}"), "= takes 2 arguments"},
          }) {
         auto const r = get("/collections/elc/items?" + b.query);

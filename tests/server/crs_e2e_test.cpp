@@ -188,6 +188,38 @@ TEST_F(server_e2e_api, bbox_crs_selects_what_spatialite_selects_in_that_crs) {
     EXPECT_EQ(item_id_set("mining", "bbox=" + url_encode(mercator.str()) + "&bbox-crs=EPSG:3857"), lonlat);
 }
 
+// filter-crs: the spatial literals of a CQL2 filter in UTM 48N select what
+// SpatiaLite selects with the same geometry on the shapefile in its own
+// CRS; a BBOX so given is the box itself; EPSG:4326 literals are latitude
+// first; the same in cql2-json.
+TEST_F(server_e2e_api, filter_crs_takes_literals_in_utm_and_in_latitude_longitude) {
+    time_bound bound;
+    std::string const polygon = "POLYGON((450000 1400000, 600000 1380000, 640000 1500000, 480000 1520000, 450000 1400000))";
+    auto const expected = oracle_ids(elc_shp(), "SELECT f.rowid FROM elc_complete_utm48n f WHERE ST_Intersects(ST_MakeValid(f.geometry), "
+                                                "ST_GeomFromText('" + polygon + "', 32648))");
+    ASSERT_FALSE(expected.empty());
+    ASSERT_LT(expected.size(), 225u);
+    std::string const crs = "&filter-crs=" + url_encode("http://www.opengis.net/def/crs/EPSG/0/32648");
+    EXPECT_EQ(item_id_set("elc", "filter=" + url_encode("S_INTERSECTS(geometry, " + polygon + ")") + crs), expected);
+    std::string const box = "400000, 1350000, 560000, 1480000";
+    auto const in_box = oracle_ids(elc_shp(), "SELECT f.rowid FROM elc_complete_utm48n f WHERE ST_Intersects(ST_MakeValid(f.geometry), "
+                                              "BuildMbr(" + box + ", 32648))");
+    EXPECT_EQ(item_id_set("elc", "filter=" + url_encode("S_INTERSECTS(geometry, BBOX(" + box + "))") + crs), in_box);
+    EXPECT_EQ(item_id_set("elc", "filter-lang=cql2-json&filter=" +
+                                     url_encode(R"({"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[)" + box + "]}]}") + crs),
+              in_box);
+    // Latitude first in EPSG:4326.
+    std::set<long> const lonlat = item_id_set("mining", "filter=" + url_encode("S_INTERSECTS(geometry, BBOX(103.5, 12.5, 105.5, 14))"));
+    ASSERT_FALSE(lonlat.empty());
+    EXPECT_EQ(item_id_set("mining", "filter=" + url_encode("S_INTERSECTS(geometry, BBOX(12.5, 103.5, 14, 105.5))") +
+                                        "&filter-crs=EPSG:4326"),
+              lonlat);
+    // Out of the CRS's reach: a 400 that says so.
+    auto const far = get("/collections/elc/items?filter=" + url_encode("S_INTERSECTS(geometry, POINT(1e12 1e12))") + crs);
+    EXPECT_EQ(far.status, 400u);
+    EXPECT_NE(far.body.find("filter-crs"), std::string::npos) << far.body;
+}
+
 TEST_F(server_e2e_api, collections_name_their_crs_and_the_sources_own) {
     json const elc = get_json("/collections/elc");
     EXPECT_EQ(elc["storageCrs"], "http://www.opengis.net/def/crs/EPSG/0/32648");  // the shapefile's .prj

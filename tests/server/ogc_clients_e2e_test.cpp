@@ -217,6 +217,23 @@ TEST_F(server_e2e_api, provinces_come_flat_and_no_two_columns_differ_only_by_cas
     EXPECT_NE(std::find(elc.begin(), elc.end(), "Provinces"), elc.end());
 }
 
+// A filter dialog can offer the values of low-cardinality text: the ELC
+// layer's Nation lists exactly the values SQLite finds in the shapefile,
+// and free text (Name) lists none.
+TEST_F(server_e2e_api, queryables_list_the_values_of_text_with_few_of_them) {
+    json const q = get_json("/collections/elc/queryables");
+    auto const& nation = q["properties"]["Nation"];
+    ASSERT_TRUE(nation.contains("enum")) << nation.dump();
+    std::set<std::string> listed;
+    for (auto const& v : nation["enum"]) listed.insert(v.get<std::string>());
+    auto const rows = test::sqlite_oracle(elc_shp(), "SELECT DISTINCT Nation FROM elc_complete_utm48n WHERE Nation IS NOT NULL AND Nation <> ''");
+    std::set<std::string> expected;
+    for (std::size_t i = 1; i < rows.size(); ++i) expected.insert(rows[i][0]);
+    EXPECT_EQ(listed, expected);
+    EXPECT_FALSE(q["properties"]["Name"].contains("enum"));
+    EXPECT_FALSE(q["properties"]["Hectares"].contains("enum"));
+}
+
 // GDAL's OAPIF driver pages through the items in small pages (PAGE_SIZE,
 // following the next links) and sends a spatial filter as bbox=: the same
 // features as SpatiaLite's ST_Intersects on the source.
