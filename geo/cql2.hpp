@@ -8,12 +8,12 @@
 // Text (cql2-text) covers: Basic CQL2 (AND, OR, NOT, = <> < > <= >=,
 // IS [NOT] NULL, string, number, boolean, DATE and TIMESTAMP literals),
 // Advanced Comparison ([NOT] LIKE with % and _, [NOT] BETWEEN, [NOT] IN),
-// Case-insensitive and Accent-insensitive Comparison (CASEI, ACCENTI: ASCII
-// and the Latin-1 letters only, not yet Vietnamese's Latin Extended ones;
-// Khmer has neither case nor accents to fold), Spatial
+// Case-insensitive and Accent-insensitive Comparison (CASEI, ACCENTI: ASCII,
+// Latin-1, Latin Extended-A and -B and Vietnamese's Latin Extended
+// Additional; Khmer has neither case nor accents to fold), Spatial
 // Functions (S_INTERSECTS, S_DISJOINT, S_WITHIN, S_CONTAINS, S_TOUCHES,
 // S_OVERLAPS, S_CROSSES, S_EQUALS on a POINT, LINESTRING, POLYGON,
-// MULTIPOLYGON or BBOX in longitude/latitude), Temporal Functions (T_AFTER,
+// MULTIPOLYGON or BBOX in longitude/latitude, or in filter-crs), Temporal Functions (T_AFTER,
 // T_BEFORE, T_DURING, T_INTERSECTS and the rest of Allen's relations, on
 // date queryables, DATE, TIMESTAMP and INTERVAL) and Arithmetic (+ - * /).
 // JSON (cql2-json) reads into the same tree.

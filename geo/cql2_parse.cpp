@@ -8,6 +8,7 @@
 #include "geo/cql2_grammar.hpp"
 
 #include "geo/dates.hpp"
+#include "geo/crs.hpp"
 #include "geo/drawn_area.hpp"
 
 #include <algorithm>
@@ -557,23 +558,11 @@ private:
             if (v.size() != 4 && v.size() != 6) fail("BBOX takes 4 numbers (or 6 with heights)", start);
             double const x1 = v[0], y1 = v[1], x2 = v.size() == 4 ? v[2] : v[3], y2 = v.size() == 4 ? v[3] : v[4];
             if (x1 > x2 || y1 > y2) fail("BBOX's first corner is not below its second on each axis", start);
-            ring edge;
-            for (int side = 0; side < 4; ++side)
-                for (int i = 0; i < 16; ++i) {
-                    double const t = i / 16.0;
-                    point const p = side == 0   ? point{x1 + (x2 - x1) * t, y1}
-                                    : side == 1 ? point{x2, y1 + (y2 - y1) * t}
-                                    : side == 2 ? point{x2 - (x2 - x1) * t, y2}
-                                                : point{x1, y2 - (y2 - y1) * t};
-                    edge.push_back(p);
-                }
-            if (!crs_(edge)) fail("BBOX lies outside what filter-crs can take to longitude latitude", start);
-            edge.push_back(edge.front());
-            double twice_area = 0;  // counter-clockwise whatever the axis order gave
-            for (std::size_t i = 0; i + 1 < edge.size(); ++i) twice_area += edge[i].x * edge[i + 1].y - edge[i + 1].x * edge[i].y;
-            if (twice_area < 0) std::reverse(edge.begin(), edge.end());
+            auto edge = box_in_lon_lat(x1, y1, x2, y2, crs_);
+            if (!edge) fail("BBOX lies outside what filter-crs can take to longitude latitude", start);
+            for (auto const& p : *edge) check_lon_lat(p.x, p.y, start);
             g->type = geometry_type::polygon;
-            g->polygons.push_back({{std::move(edge)}});
+            g->polygons.push_back({{std::move(*edge)}});
             w_out = "POLYGON";
         } else if (w == "POLYGON" || w == "MULTIPOLYGON") {
             std::string const lonlat = crs_ ? in_lon_lat(body, body_at, start) : std::string(body);

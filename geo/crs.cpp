@@ -65,4 +65,26 @@ std::vector<std::string> crs_codes(collection const& c) {
     return out;
 }
 
+std::optional<ring> box_in_lon_lat(double x1, double y1, double x2, double y2,
+                                   std::function<bool(std::span<point>)> const& to_lon_lat) {
+    constexpr int steps = 16;
+    ring edge;
+    edge.reserve(4 * steps + 1);
+    for (int side = 0; side < 4; ++side)
+        for (int i = 0; i < steps; ++i) {
+            double const t = static_cast<double>(i) / steps;
+            edge.push_back(side == 0   ? point{x1 + (x2 - x1) * t, y1}
+                           : side == 1 ? point{x2, y1 + (y2 - y1) * t}
+                           : side == 2 ? point{x2 - (x2 - x1) * t, y2}
+                                       : point{x1, y2 - (y2 - y1) * t});
+        }
+    if (!to_lon_lat(edge)) return std::nullopt;
+    edge.push_back(edge.front());
+    // Counter-clockwise whatever the axis order made of it.
+    double twice_area = 0;
+    for (std::size_t i = 0; i + 1 < edge.size(); ++i) twice_area += edge[i].x * edge[i + 1].y - edge[i + 1].x * edge[i].y;
+    if (twice_area < 0) std::reverse(edge.begin(), edge.end());
+    return edge;
+}
+
 }  // namespace geo

@@ -5,9 +5,12 @@
 // the others are reached through geo/projection's crs_transform.
 
 #include "geo/collection.hpp"
+#include "geo/geometry.hpp"
 
 #include <array>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +41,14 @@ std::optional<std::string> storage_crs(collection const& c);
 // What c can be written in: offered_crs, then its storage CRS when that is
 // another one.
 std::vector<std::string> crs_codes(collection const& c);
+
+// A box given in another CRS (x1 <= x2, y1 <= y2 in that CRS's axis order)
+// as a closed, counter-clockwise lon/lat ring: its edges in 16 steps each,
+// each point taken to lon/lat by to_lon_lat (false: outside the CRS's
+// reach, then nullopt). A UTM rectangle is no lon/lat one: this is the box
+// itself, where its envelope in degrees would take in more.
+std::optional<ring> box_in_lon_lat(double x1, double y1, double x2, double y2,
+                                   std::function<bool(std::span<point>)> const& to_lon_lat);
 
 // Coordinates in a projected CRS carry centimetres; in a geographic one
 // the 9 decimals (0.1 mm) of CRS84 answers.

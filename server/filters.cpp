@@ -161,36 +161,17 @@ std::variant<crs_box, param_error> parse_bbox_in(std::string_view text, std::str
     auto outside = [&] { return make_param_error(message_id::bbox_crs_outside, quote_text(text), geo::crs_uri(crs)); };
     try {
         auto const& to = geo::crs_transform_for(crs, geo::axis_order::authority);
-        // The box's edges, 16 steps each, taken back to lon/lat: a UTM
-        // rectangle is not a lon/lat one, so its envelope alone would take
-        // in features beyond its corners.
-        constexpr int steps = 16;
-        geo::ring edge;
-        for (int side = 0; side < 4; ++side)
-            for (int i = 0; i < steps; ++i) {
-                double const t = static_cast<double>(i) / steps;
-                switch (side) {
-                    case 0: edge.push_back({a0 + (a2 - a0) * t, a1}); break;
-                    case 1: edge.push_back({a2, a1 + (a3 - a1) * t}); break;
-                    case 2: edge.push_back({a2 - (a2 - a0) * t, a3}); break;
-                    default: edge.push_back({a0, a3 - (a3 - a1) * t}); break;
-                }
-            }
-        if (!to.inverse(std::span<geo::point>(edge))) return outside();
-        edge.push_back(edge.front());
+        auto edge = geo::box_in_lon_lat(a0, a1, a2, a3, [&to](std::span<geo::point> p) { return to.inverse(p); });
+        if (!edge) return outside();
         geo::box b;
-        for (auto const& p : edge) b.expand(p);
+        for (auto const& p : *edge) b.expand(p);
         if (b.min_x < -180 || b.max_x > 180 || b.min_y < -90 || b.max_y > 90) return outside();
         crs_box out{{b.min_x, b.min_y, b.max_x, b.max_y}, nullptr};
         // Degrees and web Mercator keep a lon/lat rectangle a rectangle.
         if (!to.geographic() && crs != "EPSG:3857") {
-            // Counter-clockwise whatever the axis order gave.
-            double twice_area = 0;
-            for (std::size_t i = 0; i + 1 < edge.size(); ++i) twice_area += edge[i].x * edge[i + 1].y - edge[i + 1].x * edge[i].y;
-            if (twice_area < 0) std::reverse(edge.begin(), edge.end());
             auto area = std::make_shared<geo::geometry>();
             area->type = geo::geometry_type::polygon;
-            area->polygons.push_back({{std::move(edge)}});
+            area->polygons.push_back({{std::move(*edge)}});
             out.area = std::move(area);
         }
         return out;

@@ -34,6 +34,11 @@ bool wanted(std::vector<std::string> const& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// The columns the server adds to a CSV (geo::csv_header), which take a
+// suffix beside a source field of the same name.
+std::vector<std::string> const added_columns = {"id",       "area_ha",   "contract_date", "end_date",
+                                                "cancelled_date", "provinces", "purpose_class"};
+
 // The fields of one CSV row (RFC 4180), as their text with quotes kept.
 std::vector<std::string_view> csv_fields(std::string_view row) {
     std::vector<std::string_view> out;
@@ -110,7 +115,8 @@ std::vector<std::size_t> csv_columns(std::string_view header, feature_projection
         // An added column renamed beside a source field of the same name
         // (provinces_1 beside Provinces) answers to its own name too.
         std::size_t const cut = name.find_last_not_of("0123456789");
-        std::string const base = cut != std::string::npos && cut + 1 < name.size() && name[cut] == '_' ? name.substr(0, cut) : name;
+        std::string base = cut != std::string::npos && cut + 1 < name.size() && name[cut] == '_' ? name.substr(0, cut) : name;
+        if (!wanted(added_columns, base)) base = name;  // a source field's own name (Zone_2)
         bool const asked = !p.properties || wanted(*p.properties, name) || wanted(*p.properties, base);
         if (id || (wkt ? p.geometry : asked)) keep.push_back(i);
     }
@@ -127,8 +133,8 @@ void append_projected_csv_row(std::string& out, std::string_view row, std::vecto
 }
 
 namespace {
-geo::reprojection reprojection_to(std::string const& crs) {
-    auto const& to = geo::crs_transform_for(crs, geo::axis_order::authority);
+geo::reprojection reprojection_to(feature_projection const& p) {
+    auto const& to = geo::crs_transform_for(p.crs, p.order);
     return {to, geo::crs_decimals(to.geographic())};
 }
 }  // namespace
@@ -142,7 +148,7 @@ void append_feature(std::string& out, geo::dataset const& data, geo::collection 
     if (p.crs == geo::crs84_code || !p.geometry)
         data.append_feature(text, c, position);
     else
-        geo::append_feature_json(text, c, c.features[position], data.provinces(), reprojection_to(p.crs));
+        geo::append_feature_json(text, c, c.features[position], data.provinces(), reprojection_to(p));
     if (p.cut()) append_projected_feature(out, whole, p);
 }
 
@@ -154,7 +160,7 @@ void append_csv_row(std::string& out, geo::dataset const& data, geo::collection 
     if (p.crs == geo::crs84_code || !p.geometry) {
         geo::append_csv_row(text, c, c.features[position], data.provinces());
     } else {
-        auto const crs = reprojection_to(p.crs);
+        auto const crs = reprojection_to(p);
         geo::append_csv_row(text, c, c.features[position], data.provinces(), &crs);
     }
     if (p.cut()) append_projected_csv_row(out, std::string_view(whole).substr(0, whole.size() - 2), columns);

@@ -27,7 +27,10 @@ namespace {
 // memory stays flat however many features match.
 response text_download(request_context const& ctx, geo::collection const& c,
                        std::shared_ptr<std::vector<std::uint32_t> const> selection, format_info const& format,
-                       std::string const& extracted, std::string const& query, feature_projection const& projection = {}) {
+                       std::string const& extracted, std::string const& query, feature_projection projection = {}) {
+    // A file: east before north whatever the CRS (EPSG:4326 too), as GIS
+    // software reads GeoJSON and WKT, and as GeoPackage and shapefile hold it.
+    projection.order = geo::axis_order::east_north;
     auto const data = ctx.data;  // the stream outlives this call: keep the dataset alive
     bool const csv = format.format == output_format::csv;
     std::string prologue;
@@ -314,7 +317,8 @@ query_list params_for(geo::collection const& c, bool context, multi_download_par
     // One filter= for the layer: the shared one AND its own, canonical.
     if (auto const it = own.find(c.id); it != own.end()) {
         std::shared_ptr<geo::cql2::node const> shared = context ? nullptr : p.filters.filter;
-        std::erase_if(out, [](auto const& kv) { return kv.first == "filter" || kv.first == "filter-lang"; });
+        // The combined filter is canonical text in lon/lat, whatever the request's language and filter-crs.
+        std::erase_if(out, [](auto const& kv) { return kv.first == "filter" || kv.first == "filter-lang" || kv.first == "filter-crs"; });
         out.emplace_back("filter", geo::cql2::to_text(*both(shared, it->second)));
     }
     return out;

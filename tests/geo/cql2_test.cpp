@@ -243,4 +243,33 @@ TEST(cql2, the_contract_date_order_selects_what_the_full_scan_selects) {
     EXPECT_EQ(narrowed, 10u);  // the OR and the NOT are tested on every feature
 }
 
+// CASEI and ACCENTI fold Vietnamese (Latin Extended Additional) and
+// Latin Extended-A as they fold Latin-1; letters with no plain form stay.
+TEST(cql2, casei_and_accenti_fold_vietnamese_and_latin_extended) {
+    geo::collection c;
+    c.id = "t";
+    c.fields = {{"Name", geo::field_type::string}};
+    std::vector<std::string> const queryables = {"Name"};
+    auto matches = [&](std::string const& name, std::string_view filter) {
+        geo::feature f;
+        f.properties = {name};
+        auto parsed = geo::cql2::parse_text(filter);
+        EXPECT_TRUE(std::holds_alternative<node>(parsed)) << filter;
+        auto compiled = geo::cql2::compile(std::get<node>(parsed), c, queryables);
+        return std::get<geo::cql2::predicate>(compiled).matches(f);
+    };
+    EXPECT_TRUE(matches("HOÀNG ANH GIA LAI", "CASEI(Name) = CASEI('hoàng anh gia lai')"));
+    EXPECT_TRUE(matches("ĐẶNG VĂN ỚT", "CASEI(Name) = 'đặng văn ớt'"));
+    EXPECT_TRUE(matches("Đặng Văn Ớt", "ACCENTI(Name) = 'Dang Van Ot'"));
+    EXPECT_TRUE(matches("Công ty Cổ phần Cao su Đồng Phú", "ACCENTI(CASEI(Name)) LIKE '%cao su dong phu%'"));
+    EXPECT_TRUE(matches("Łódź Ørsted", "ACCENTI(Name) = 'Lodz Orsted'"));
+    EXPECT_TRUE(matches("Café", "ACCENTI(Name) = 'Cafe'"));  // Latin-1 as before
+    EXPECT_FALSE(matches("Æsir Þór", "ACCENTI(Name) = 'AEsir Thor'"));  // no plain letter: kept
+    EXPECT_TRUE(matches("ក្រុមហ៊ុន", "Name = 'ក្រុមហ៊ុន'"));
+    EXPECT_TRUE(matches("ក្រុមហ៊ុន", "ACCENTI(Name) = 'ក្រុមហ៊ុន'"));
+    EXPECT_TRUE(matches("ក្រុមហ៊ុន", "CASEI(Name) = 'ក្រុមហ៊ុន'"));
+    EXPECT_TRUE(matches("ក្រុមហ៊ុន", "CASEI(ACCENTI(Name)) = 'ក្រុមហ៊ុន'"));  // Khmer passes unchanged
+    EXPECT_FALSE(matches("Đặng", "Name = 'Dang'"));  // without ACCENTI, accents count
+}
+
 }  // namespace
