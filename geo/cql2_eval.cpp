@@ -10,6 +10,7 @@
 
 #include "geo/geos_overlay.hpp"
 #include "geo/purpose_class.hpp"
+#include "geo/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -132,19 +133,6 @@ latin_letter const* latin_letter_of(char32_t cp) {
     return it != std::end(latin_letters) && it->code == cp ? it : nullptr;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // Each character of s through `each` (ASCII bytes as they are, a 2- or
 // 3-byte Latin letter as its code point), or copied when `each` returns false.
 template <typename Each>
@@ -184,7 +172,7 @@ std::string fold_case(std::string_view s) {
         if (cp < 0x80) return false;
         auto const* l = latin_letter_of(cp);
         if (!l || l->lower == cp) return false;
-        append_utf8(out, l->lower);
+        append_utf8(out, static_cast<std::uint32_t>(l->lower));
         return true;
     });
 }

@@ -57,21 +57,26 @@ void append_double(std::string& out, double v) {
 
 }  // namespace
 
-void append_points(std::string& out, std::vector<point> const& pts, int decimals) {
-    out += '[';
+namespace {
+// Points as GeoJSON ([[x,y],...]) or WKT ((x y,...)) spell a sequence of them.
+void append_sequence(std::string& out, std::vector<point> const& pts, int decimals, bool json) {
+    out += json ? '[' : '(';
     char buf[112];
     for (std::size_t i = 0; i < pts.size(); ++i) {
         char* p = buf;
         if (i) *p++ = ',';
-        *p++ = '[';
+        if (json) *p++ = '[';
         p = write_fixed(p, pts[i].x, decimals);
-        *p++ = ',';
+        *p++ = json ? ',' : ' ';
         p = write_fixed(p, pts[i].y, decimals);
-        *p++ = ']';
+        if (json) *p++ = ']';
         out.append(buf, p);
     }
-    out += ']';
+    out += json ? ']' : ')';
 }
+}  // namespace
+
+void append_points(std::string& out, std::vector<point> const& pts, int decimals) { append_sequence(out, pts, decimals, true); }
 
 namespace {
 
@@ -375,56 +380,24 @@ void append_wkt(std::string& out, geometry const& g, int decimals) {
     std::string type = to_string(g.type);
     for (auto& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     out += type;
-    char buf[96];
-    auto sequence = [&](std::vector<point> const& pts) {
+    auto sequence = [&](std::vector<point> const& pts) { append_sequence(out, pts, decimals, false); };
+    auto joined = [&](auto const& parts, auto&& each) {
         out += '(';
-        for (std::size_t i = 0; i < pts.size(); ++i) {
-            char* p = buf;
-            if (i) *p++ = ',';
-            p = write_fixed(p, pts[i].x, decimals);
-            *p++ = ' ';
-            p = write_fixed(p, pts[i].y, decimals);
-            out.append(buf, p);
-        }
-        out += ')';
-    };
-    auto polygon_of = [&](polygon const& poly) {
-        out += '(';
-        for (std::size_t i = 0; i < poly.rings.size(); ++i) {
+        for (std::size_t i = 0; i < parts.size(); ++i) {
             if (i) out += ',';
-            sequence(poly.rings[i]);
+            each(parts[i]);
         }
         out += ')';
     };
+    auto polygon_of = [&](polygon const& poly) { joined(poly.rings, sequence); };
     switch (g.type) {
         case geometry_type::none: break;
         case geometry_type::point: sequence(g.points); break;
-        case geometry_type::multi_point:
-            out += '(';
-            for (std::size_t i = 0; i < g.points.size(); ++i) {
-                if (i) out += ',';
-                sequence({g.points[i]});
-            }
-            out += ')';
-            break;
+        case geometry_type::multi_point: joined(g.points, [&](point const& p) { sequence({p}); }); break;
         case geometry_type::line_string: sequence(g.lines[0]); break;
-        case geometry_type::multi_line_string:
-            out += '(';
-            for (std::size_t i = 0; i < g.lines.size(); ++i) {
-                if (i) out += ',';
-                sequence(g.lines[i]);
-            }
-            out += ')';
-            break;
+        case geometry_type::multi_line_string: joined(g.lines, sequence); break;
         case geometry_type::polygon: polygon_of(g.polygons[0]); break;
-        case geometry_type::multi_polygon:
-            out += '(';
-            for (std::size_t i = 0; i < g.polygons.size(); ++i) {
-                if (i) out += ',';
-                polygon_of(g.polygons[i]);
-            }
-            out += ')';
-            break;
+        case geometry_type::multi_polygon: joined(g.polygons, polygon_of); break;
     }
 }
 

@@ -41,7 +41,6 @@ bool is_valid_utf8(std::string_view s) {
     return true;
 }
 
-namespace {
 void append_utf8(std::string& out, std::uint32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
@@ -54,6 +53,8 @@ void append_utf8(std::string& out, std::uint32_t cp) {
         out += static_cast<char>(0x80 | (cp & 0x3F));
     }
 }
+
+namespace {
 
 // Windows-1252 0x80..0x9F; undefined bytes map to U+FFFD.
 constexpr std::array<std::uint16_t, 32> cp1252_high = {

@@ -1,8 +1,12 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace geo {
+
+// Appends one code point (below U+10000) as UTF-8.
+void append_utf8(std::string& out, std::uint32_t cp);
 
 // Whether `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view s);

@@ -72,7 +72,9 @@ std::optional<std::string> parse_instant(std::string_view text) {
 
 }  // namespace
 
-std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view text) {
+namespace {
+// The comma-separated parts of a bbox=, spaces trimmed.
+std::vector<std::string_view> bbox_tokens(std::string_view text) {
     std::vector<std::string_view> tokens;
     for (std::size_t start = 0;;) {
         std::size_t const comma = text.find(',', start);
@@ -80,6 +82,12 @@ std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view tex
         if (comma == std::string_view::npos) break;
         start = comma + 1;
     }
+    return tokens;
+}
+}  // namespace
+
+std::variant<std::array<double, 4>, param_error> parse_bbox(std::string_view text) {
+    std::vector<std::string_view> const tokens = bbox_tokens(text);
     // OGC 17-069r4 section 7.15.3: 4 numbers, or 6 with heights.
     if (tokens.size() != 4 && tokens.size() != 6)
         return make_param_error(message_id::bbox_count, std::to_string(tokens.size()));
@@ -124,13 +132,7 @@ std::string offered_crs_uris() {
 namespace {
 // The numbers of a bbox=, 4 or 6 (heights dropped): the 4 of a flat box.
 std::variant<std::array<double, 4>, param_error> bbox_numbers(std::string_view text) {
-    std::vector<std::string_view> tokens;
-    for (std::size_t start = 0;;) {
-        std::size_t const comma = text.find(',', start);
-        tokens.push_back(trim_spaces(text.substr(start, comma - start)));
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-    }
+    std::vector<std::string_view> const tokens = bbox_tokens(text);
     if (tokens.size() != 4 && tokens.size() != 6)
         return make_param_error(message_id::bbox_count, std::to_string(tokens.size()));
     std::array<double, 4> out{};
