@@ -83,8 +83,9 @@ void collection::index_dates() {
     by_contract_date.clear();
     for (std::uint32_t i = 0; i < features.size(); ++i)
         if (features[i].contract_date) by_contract_date.push_back(i);
-    std::stable_sort(by_contract_date.begin(), by_contract_date.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return *features[a].contract_date < *features[b].contract_date; });
+    std::stable_sort(by_contract_date.begin(), by_contract_date.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return *features[a].contract_date < *features[b].contract_date;
+    });
     by_contract_date.shrink_to_fit();
     dates_indexed = true;
 }

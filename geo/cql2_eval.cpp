@@ -105,13 +105,28 @@ instant make_instant(std::string_view s) {
 
 // Allen's relations (CQL2's temporal functions), by name.
 enum class temporal_op : std::uint8_t {
-    after, before, contains, disjoint, during, equals, finishedby, finishes, intersects, meets, metby,
-    overlappedby, overlaps, startedby, starts, unknown
+    after,
+    before,
+    contains,
+    disjoint,
+    during,
+    equals,
+    finishedby,
+    finishes,
+    intersects,
+    meets,
+    metby,
+    overlappedby,
+    overlaps,
+    startedby,
+    starts,
+    unknown
 };
 temporal_op temporal_op_of(std::string_view name) {
-    constexpr std::array<std::string_view, 15> names = {
-        "t_after",  "t_before",   "t_contains", "t_disjoint",     "t_during",    "t_equals",    "t_finishedby", "t_finishes",
-        "t_intersects", "t_meets", "t_metby",   "t_overlappedby", "t_overlaps",  "t_startedby", "t_starts"};
+    constexpr std::array<std::string_view, 15> names = {"t_after",      "t_before",    "t_contains",   "t_disjoint",
+                                                        "t_during",     "t_equals",    "t_finishedby", "t_finishes",
+                                                        "t_intersects", "t_meets",     "t_metby",      "t_overlappedby",
+                                                        "t_overlaps",   "t_startedby", "t_starts"};
     auto const it = std::find(names.begin(), names.end(), name);
     return static_cast<temporal_op>(it - names.begin());
 }
@@ -146,7 +161,8 @@ std::string map_latin(std::string_view s, Each&& each) {
         if (c >= 0xC3 && c <= 0xC9 && i + 1 < s.size()) {  // U+00C0..U+027F
             n = 2;
             cp = static_cast<char32_t>(((c & 0x1F) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3F));
-        } else if (c == 0xE1 && i + 2 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xFC) == 0xB8) {  // U+1E00..U+1EFF
+        } else if (c == 0xE1 && i + 2 < s.size() &&
+                   (static_cast<unsigned char>(s[i + 1]) & 0xFC) == 0xB8) {  // U+1E00..U+1EFF
             n = 3;
             cp = static_cast<char32_t>(0x1000 | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
                                        (static_cast<unsigned char>(s[i + 2]) & 0x3F));
@@ -435,22 +451,38 @@ truth predicate::compiled::test(feature const& f) const {
             auto const& [as, ae] = *a;
             auto const& [bs, be] = *b;
             switch (when) {
-                case temporal_op::after: return of(as > be);
-                case temporal_op::before: return of(ae < bs);
-                case temporal_op::contains: return of(bs > as && be < ae);
-                case temporal_op::disjoint: return of(ae < bs || as > be);
-                case temporal_op::during: return of(as > bs && ae < be);
-                case temporal_op::equals: return of(as == bs && ae == be);
-                case temporal_op::finishedby: return of(ae == be && as < bs);
-                case temporal_op::finishes: return of(ae == be && as > bs);
-                case temporal_op::intersects: return of(!(be < as) && !(ae < bs));
-                case temporal_op::meets: return of(ae == bs);
-                case temporal_op::metby: return of(as == be);
-                case temporal_op::overlappedby: return of(bs < as && be > as && be < ae);
-                case temporal_op::overlaps: return of(as < bs && ae > bs && ae < be);
-                case temporal_op::startedby: return of(as == bs && ae > be);
-                case temporal_op::starts: return of(as == bs && ae < be);
-                case temporal_op::unknown: break;
+                case temporal_op::after:
+                    return of(as > be);
+                case temporal_op::before:
+                    return of(ae < bs);
+                case temporal_op::contains:
+                    return of(bs > as && be < ae);
+                case temporal_op::disjoint:
+                    return of(ae < bs || as > be);
+                case temporal_op::during:
+                    return of(as > bs && ae < be);
+                case temporal_op::equals:
+                    return of(as == bs && ae == be);
+                case temporal_op::finishedby:
+                    return of(ae == be && as < bs);
+                case temporal_op::finishes:
+                    return of(ae == be && as > bs);
+                case temporal_op::intersects:
+                    return of(!(be < as) && !(ae < bs));
+                case temporal_op::meets:
+                    return of(ae == bs);
+                case temporal_op::metby:
+                    return of(as == be);
+                case temporal_op::overlappedby:
+                    return of(bs < as && be > as && be < ae);
+                case temporal_op::overlaps:
+                    return of(as < bs && ae > bs && ae < be);
+                case temporal_op::startedby:
+                    return of(as == bs && ae > be);
+                case temporal_op::starts:
+                    return of(as == bs && ae < be);
+                case temporal_op::unknown:
+                    break;
             }
             return truth::unknown;
         }
@@ -716,12 +748,19 @@ std::optional<std::pair<std::string, std::string>> predicate::contract_date_boun
         // The feature's date d must lie in [from, to] (inclusive: a superset).
         std::string from, to = "\x7f";
         switch (n.when) {
-            case temporal_op::after: from = be; break;
-            case temporal_op::before: to = bs; break;
+            case temporal_op::after:
+                from = be;
+                break;
+            case temporal_op::before:
+                to = bs;
+                break;
             case temporal_op::during:
             case temporal_op::intersects:
-            case temporal_op::equals: from = bs, to = be; break;
-            default: return;
+            case temporal_op::equals:
+                from = bs, to = be;
+                break;
+            default:
+                return;
         }
         lo = std::max(lo, from.substr(0, 10));
         hi = std::min(hi, to.substr(0, 10));

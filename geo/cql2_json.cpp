@@ -105,7 +105,8 @@ node json_scalar(json const& j, std::size_t depth) {
             } else json_fail("geometry type \"" + j.value("type", "") + "\" is not supported here (Point, LineString, Polygon, MultiPolygon and bbox are)");
         }
         // S_INTERSECTS(geometry, <text>): the literal comes back as the second argument.
-        auto parsed = parse_text("S_INTERSECTS(geometry, " + text + ")", literal_crs_now ? *literal_crs_now : literal_crs{});
+        auto parsed =
+            parse_text("S_INTERSECTS(geometry, " + text + ")", literal_crs_now ? *literal_crs_now : literal_crs{});
         if (auto const* e = std::get_if<error>(&parsed)) json_fail(e->message);
         return std::get<node>(parsed).args[1];
     }

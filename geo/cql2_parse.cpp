@@ -7,8 +7,8 @@
 #include "geo/cql2.hpp"
 #include "geo/cql2_grammar.hpp"
 
-#include "geo/dates.hpp"
 #include "geo/crs.hpp"
+#include "geo/dates.hpp"
 #include "geo/drawn_area.hpp"
 
 #include <algorithm>
@@ -633,7 +633,6 @@ private:
         }
         return out;
     }
-
 };
 
 }  // namespace

@@ -8,8 +8,7 @@ namespace geo {
 namespace {
 
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() &&
-           std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+    return text.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
            });
 }
@@ -57,7 +56,9 @@ std::string crs_uri(std::string_view code) {
     return std::string(code);
 }
 
-std::optional<std::string> storage_crs(collection const& c) { return crs_code(c.source_crs); }
+std::optional<std::string> storage_crs(collection const& c) {
+    return crs_code(c.source_crs);
+}
 
 std::vector<std::string> crs_codes(collection const& c) {
     std::vector<std::string> out(offered_crs.begin(), offered_crs.end());
@@ -82,7 +83,8 @@ std::optional<ring> box_in_lon_lat(double x1, double y1, double x2, double y2,
     edge.push_back(edge.front());
     // Counter-clockwise whatever the axis order made of it.
     double twice_area = 0;
-    for (std::size_t i = 0; i + 1 < edge.size(); ++i) twice_area += edge[i].x * edge[i + 1].y - edge[i + 1].x * edge[i].y;
+    for (std::size_t i = 0; i + 1 < edge.size(); ++i)
+        twice_area += edge[i].x * edge[i + 1].y - edge[i + 1].x * edge[i].y;
     if (twice_area < 0) std::reverse(edge.begin(), edge.end());
     return edge;
 }

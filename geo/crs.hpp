@@ -52,6 +52,8 @@ std::optional<ring> box_in_lon_lat(double x1, double y1, double x2, double y2,
 
 // Coordinates in a projected CRS carry centimetres; in a geographic one
 // the 9 decimals (0.1 mm) of CRS84 answers.
-inline int crs_decimals(bool geographic) { return geographic ? 9 : 2; }
+inline int crs_decimals(bool geographic) {
+    return geographic ? 9 : 2;
+}
 
 }  // namespace geo

@@ -76,7 +76,9 @@ void append_sequence(std::string& out, std::vector<point> const& pts, int decima
 }
 }  // namespace
 
-void append_points(std::string& out, std::vector<point> const& pts, int decimals) { append_sequence(out, pts, decimals, true); }
+void append_points(std::string& out, std::vector<point> const& pts, int decimals) {
+    append_sequence(out, pts, decimals, true);
+}
 
 namespace {
 
@@ -391,13 +393,26 @@ void append_wkt(std::string& out, geometry const& g, int decimals) {
     };
     auto polygon_of = [&](polygon const& poly) { joined(poly.rings, sequence); };
     switch (g.type) {
-        case geometry_type::none: break;
-        case geometry_type::point: sequence(g.points); break;
-        case geometry_type::multi_point: joined(g.points, [&](point const& p) { sequence({p}); }); break;
-        case geometry_type::line_string: sequence(g.lines[0]); break;
-        case geometry_type::multi_line_string: joined(g.lines, sequence); break;
-        case geometry_type::polygon: polygon_of(g.polygons[0]); break;
-        case geometry_type::multi_polygon: joined(g.polygons, polygon_of); break;
+        case geometry_type::none:
+            break;
+        case geometry_type::point:
+            sequence(g.points);
+            break;
+        case geometry_type::multi_point:
+            joined(g.points, [&](point const& p) { sequence({p}); });
+            break;
+        case geometry_type::line_string:
+            sequence(g.lines[0]);
+            break;
+        case geometry_type::multi_line_string:
+            joined(g.lines, sequence);
+            break;
+        case geometry_type::polygon:
+            polygon_of(g.polygons[0]);
+            break;
+        case geometry_type::multi_polygon:
+            joined(g.polygons, polygon_of);
+            break;
     }
 }
 

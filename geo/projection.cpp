@@ -107,17 +107,20 @@ crs_transform::crs_transform(std::string const& target_crs, axis_order order) : 
     PJ_CONTEXT* ctx = impl_->ctx.get();
     proj_log_level(ctx, PJ_LOG_NONE);
     pj_ptr source{proj_create(ctx, "OGC:CRS84")};
-    if (!source) throw projection_error("PROJ cannot create OGC:CRS84: " + last_error(ctx) + " (is proj-data installed?)");
+    if (!source)
+        throw projection_error("PROJ cannot create OGC:CRS84: " + last_error(ctx) + " (is proj-data installed?)");
     pj_ptr target{proj_create(ctx, target_crs.c_str())};
     if (!target) throw projection_error("PROJ does not understand the CRS '" + target_crs + "': " + last_error(ctx));
     PJ_TYPE const type = proj_get_type(target.get());
     impl_->geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
     pj_ptr raw{single_operation(ctx, source.get(), target.get())};
     if (!raw) raw.reset(proj_create_crs_to_crs_from_pj(ctx, source.get(), target.get(), nullptr, nullptr));
-    if (!raw) throw projection_error("PROJ has no transformation from WGS 84 to '" + target_crs + "': " + last_error(ctx));
+    if (!raw)
+        throw projection_error("PROJ has no transformation from WGS 84 to '" + target_crs + "': " + last_error(ctx));
     if (order == axis_order::east_north) {
         impl_->pj.reset(proj_normalize_for_visualization(ctx, raw.get()));
-        if (!impl_->pj) throw projection_error("PROJ cannot normalise the axis order of '" + target_crs + "': " + last_error(ctx));
+        if (!impl_->pj)
+            throw projection_error("PROJ cannot normalise the axis order of '" + target_crs + "': " + last_error(ctx));
     } else {
         impl_->pj = std::move(raw);
     }
@@ -127,9 +130,15 @@ crs_transform::~crs_transform() = default;
 crs_transform::crs_transform(crs_transform&&) noexcept = default;
 crs_transform& crs_transform::operator=(crs_transform&&) noexcept = default;
 
-bool crs_transform::forward(std::span<point> points) const { return impl_->run(PJ_FWD, points); }
-bool crs_transform::inverse(std::span<point> points) const { return impl_->run(PJ_INV, points); }
-bool crs_transform::geographic() const { return impl_->geographic; }
+bool crs_transform::forward(std::span<point> points) const {
+    return impl_->run(PJ_FWD, points);
+}
+bool crs_transform::inverse(std::span<point> points) const {
+    return impl_->run(PJ_INV, points);
+}
+bool crs_transform::geographic() const {
+    return impl_->geographic;
+}
 
 bool crs_transform::forward(geometry& g) const {
     bool ok = forward(std::span<point>(g.points));

@@ -174,7 +174,7 @@ struct export_plan {
     std::vector<output_field> fields;
     layer_shape shape;
     std::size_t truncated_text = 0;  // values over dbf_text_limit (shapefile)
-    std::string crs{crs84_code};      // what the geometry is written in (geo/crs.hpp)
+    std::string crs{crs84_code};     // what the geometry is written in (geo/crs.hpp)
 };
 
 // Types (and for dBASE, widths wide enough for every selected value: the
@@ -277,7 +277,8 @@ export_plan make_plan(collection const& c, std::vector<std::uint32_t> const& sel
     plan.fields.push_back({column::area_ha, -1, added_field_name("area_ha", taken)});
     plan.fields.push_back({column::contract_date, -1, added_field_name("contract_date", taken)});
     if (has_end_dates(c)) plan.fields.push_back({column::end_date, -1, added_field_name("end_date", taken)});
-    if (has_cancellations(c)) plan.fields.push_back({column::cancelled_date, -1, added_field_name("cancelled_date", taken)});
+    if (has_cancellations(c))
+        plan.fields.push_back({column::cancelled_date, -1, added_field_name("cancelled_date", taken)});
     plan.fields.push_back({column::provinces, -1, added_field_name("provinces", taken)});
     if (c.field_index(c.roles.purpose) >= 0)
         plan.fields.push_back({column::purpose_class, -1, added_field_name("purpose_class", taken)});
@@ -632,7 +633,9 @@ void write_shapefile_zip(export_plan const& plan, std::string const& path, std::
         << "extracted_at: " << provenance.extracted_at << "\n"
         << "query: " << provenance.query << "\n"
         << "features: " << plan.features.size() << "\n"
-        << "crs: " << (plan.crs == crs84_code ? std::string("EPSG:4326 (WGS 84 longitude/latitude)") : plan.crs + " (as the .prj says)")
+        << "crs: "
+        << (plan.crs == crs84_code ? std::string("EPSG:4326 (WGS 84 longitude/latitude)")
+                                   : plan.crs + " (as the .prj says)")
         << "\n"
         << "encoding: UTF-8\n"
         << shapefile_notes(plan, result);
@@ -687,7 +690,8 @@ char const* format_name(export_format format) {
 }  // namespace
 
 void export_features(collection const& c, std::vector<std::uint32_t> const& selection, province_index const& provinces,
-                     export_format format, fs::path const& out, export_provenance const& provenance, std::string const& crs) {
+                     export_format format, fs::path const& out, export_provenance const& provenance,
+                     std::string const& crs) {
     std::string const where = out.string() + ": cannot write it as " + format_name(format);
     fs::path const dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
     std::error_code ec;

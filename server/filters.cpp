@@ -141,7 +141,8 @@ std::variant<std::array<double, 4>, param_error> bbox_numbers(std::string_view t
         double v = 0;
         auto const [end, ec] = std::from_chars(tokens[i].data(), tokens[i].data() + tokens[i].size(), v);
         if (tokens[i].empty() || ec != std::errc{} || end != tokens[i].data() + tokens[i].size() || !std::isfinite(v))
-            return make_param_error(message_id::bbox_not_number, "number " + std::to_string(i + 1), quote_text(tokens[i]));
+            return make_param_error(message_id::bbox_not_number, "number " + std::to_string(i + 1),
+                                    quote_text(tokens[i]));
         if (tokens.size() == 6 && (i == 2 || i == 5)) continue;  // heights
         out[k++] = v;
     }
@@ -159,7 +160,8 @@ std::variant<crs_box, param_error> parse_bbox_in(std::string_view text, std::str
     };
     auto corner = [&](double a, double b) { return "(" + number(a) + ", " + number(b) + ")"; };
     if (a0 > a2 || a1 > a3)
-        return make_param_error(message_id::bbox_crs_order, geo::crs_uri(crs), quote_text(text), corner(a0, a1), corner(a2, a3));
+        return make_param_error(message_id::bbox_crs_order, geo::crs_uri(crs), quote_text(text), corner(a0, a1),
+                                corner(a2, a3));
     auto outside = [&] { return make_param_error(message_id::bbox_crs_outside, quote_text(text), geo::crs_uri(crs)); };
     try {
         auto const& to = geo::crs_transform_for(crs, geo::axis_order::authority);
@@ -266,7 +268,8 @@ std::optional<param_error> finish_filters(feature_filters& filters) {
         filters.bbox = std::get<0>(parsed);
     } else if (filters.bbox_text) {
         if (std::find(geo::offered_crs.begin(), geo::offered_crs.end(), filters.bbox_crs) == geo::offered_crs.end())
-            return make_param_error(message_id::crs_unknown, "bbox-crs", quote_text(geo::crs_uri(filters.bbox_crs)), offered_crs_uris());
+            return make_param_error(message_id::crs_unknown, "bbox-crs", quote_text(geo::crs_uri(filters.bbox_crs)),
+                                    offered_crs_uris());
         auto parsed = parse_bbox_in(*filters.bbox_text, filters.bbox_crs);
         if (auto* e = std::get_if<param_error>(&parsed)) return std::move(*e);
         auto& b = std::get<crs_box>(parsed);

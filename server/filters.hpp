@@ -6,9 +6,9 @@
 // Adding a filter is a change here and in geo/feature_query (see
 // docs/DEVELOPERS.md).
 
-#include "geo/dataset.hpp"
 #include "geo/cql2.hpp"
 #include "geo/crs.hpp"
+#include "geo/dataset.hpp"
 #include "geo/feature_query.hpp"
 #include "geo/provinces.hpp"
 #include "server/http_types.hpp"
@@ -29,8 +29,8 @@ namespace server {
 // no polygon filter; the name is CQL2's S_INTERSECTS, which issue 13's
 // filter= will express with the same field of geo::feature_query.
 inline constexpr std::array<std::string_view, 12> filter_parameters = {
-    "bbox", "province", "q", "datetime", "intersects", "as_of", "overlaps", "company", "filter", "filter-lang", "filter-crs",
-    "bbox-crs"};
+    "bbox",     "province", "q",      "datetime",    "intersects", "as_of",
+    "overlaps", "company",  "filter", "filter-lang", "filter-crs", "bbox-crs"};
 
 // A query parameter that cannot be read: the message the client gets with a 400.
 struct param_error {

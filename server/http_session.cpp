@@ -45,7 +45,8 @@ std::string fixed_headers_for(server_options const& options) {
     std::string origin = options.cors_origin;
     std::erase_if(origin, [](char c) { return c == '\r' || c == '\n'; });  // no header splitting
     if (!origin.empty())
-        headers += "Access-Control-Allow-Origin: " + origin + "\r\nAccess-Control-Expose-Headers: ETag, Content-Disposition, Content-Crs\r\n";
+        headers += "Access-Control-Allow-Origin: " + origin +
+                   "\r\nAccess-Control-Expose-Headers: ETag, Content-Disposition, Content-Crs\r\n";
     return headers;
 }
 

@@ -36,8 +36,8 @@ bool wanted(std::vector<std::string> const& names, std::string_view name) {
 
 // The columns the server adds to a CSV (geo::csv_header), which take a
 // suffix beside a source field of the same name.
-std::vector<std::string> const added_columns = {"id",       "area_ha",   "contract_date", "end_date",
-                                                "cancelled_date", "provinces", "purpose_class"};
+std::vector<std::string> const added_columns = {
+    "id", "area_ha", "contract_date", "end_date", "cancelled_date", "provinces", "purpose_class"};
 
 // The fields of one CSV row (RFC 4180), as their text with quotes kept.
 std::vector<std::string_view> csv_fields(std::string_view row) {
@@ -115,7 +115,8 @@ std::vector<std::size_t> csv_columns(std::string_view header, feature_projection
         // An added column renamed beside a source field of the same name
         // (provinces_1 beside Provinces) answers to its own name too.
         std::size_t const cut = name.find_last_not_of("0123456789");
-        std::string base = cut != std::string::npos && cut + 1 < name.size() && name[cut] == '_' ? name.substr(0, cut) : name;
+        std::string base =
+            cut != std::string::npos && cut + 1 < name.size() && name[cut] == '_' ? name.substr(0, cut) : name;
         if (!wanted(added_columns, base)) base = name;  // a source field's own name (Zone_2)
         bool const asked = !p.properties || wanted(*p.properties, name) || wanted(*p.properties, base);
         if (id || (wkt ? p.geometry : asked)) keep.push_back(i);

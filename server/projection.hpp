@@ -23,7 +23,7 @@ namespace server {
 struct feature_projection {
     bool geometry = true;
     std::optional<std::vector<std::string>> properties;  // nullopt: every one
-    std::string crs{geo::crs84_code};                     // a code of geo::crs_codes
+    std::string crs{geo::crs84_code};                    // a code of geo::crs_codes
     // Answers: the CRS's own axis order (EPSG:4326 latitude first, as OGC
     // API - Features Part 2 asks); files: east before north.
     geo::axis_order order = geo::axis_order::authority;

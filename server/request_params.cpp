@@ -258,7 +258,8 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
             if (key == "properties") {
                 // The queryables, and the computed lists no filter reads.
                 std::vector<std::string> known = queryables;
-                for (char const* extra : {"provinces", "province_names", "main_province", "main_province_share", "overlaps"})
+                for (char const* extra :
+                     {"provinces", "province_names", "main_province", "main_province_share", "overlaps"})
                     known.emplace_back(extra);
                 std::vector<std::string> names;
                 for (std::size_t start = 0;;) {

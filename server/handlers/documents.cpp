@@ -37,10 +37,7 @@ std::pair<std::string, std::string> title_and_description(geo::collection const&
 json collection_json(geo::collection const& c, std::string const& base, language lang) {
     std::string const self = base + "/collections/" + c.id;
     auto [title, description] = title_and_description(c, lang);
-    json j = {{"id", c.id},
-              {"title", title},
-              {"description", description},
-              {"itemType", "feature"}};
+    json j = {{"id", c.id}, {"title", title}, {"description", description}, {"itemType", "feature"}};
     // OGC API - Features Part 2: what crs= offers, and the source's own CRS.
     j["crs"] = json::array();
     for (auto const& code : geo::crs_codes(c)) j["crs"].push_back(geo::crs_uri(code));
@@ -209,7 +206,8 @@ response queryables(request_context const& ctx, geo::collection const& c) {
         }
         if (seen.empty() || seen.size() > 24 || seen.size() * 3 > filled) continue;
         std::vector<std::pair<std::string, std::size_t>> values(seen.begin(), seen.end());
-        std::stable_sort(values.begin(), values.end(), [](auto const& a, auto const& b) { return a.second > b.second; });
+        std::stable_sort(values.begin(), values.end(),
+                         [](auto const& a, auto const& b) { return a.second > b.second; });
         json names = json::array();
         for (auto const& [name, count] : values) names.push_back(name);
         props[c.fields[i].name]["enum"] = names;

@@ -71,8 +71,8 @@ response text_download(request_context const& ctx, geo::collection const& c,
         // file in UTM opens in the right place.
         if (projection.crs != geo::crs84_code)
             prologue += R"("crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:)" +
-                        projection.crs.substr(0, projection.crs.find(':')) + "::" +
-                        projection.crs.substr(projection.crs.find(':') + 1) + R"("}},)";
+                        projection.crs.substr(0, projection.crs.find(':')) +
+                        "::" + projection.crs.substr(projection.crs.find(':') + 1) + R"("}},)";
         prologue += R"("numberMatched":)" + std::to_string(selection->size()) + R"(,"features":[)";
     }
     response r;
@@ -129,13 +129,13 @@ response stream_file(fs::path const& tmp, std::string_view media_type) {
 }
 
 // Written by GDAL to a temporary file, then streamed from it.
-response gdal_download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> const& selection,
-                       format_info const& format, std::string const& extracted, std::string const& query,
-                       std::string const& crs) {
+response gdal_download(request_context const& ctx, geo::collection const& c,
+                       std::vector<std::uint32_t> const& selection, format_info const& format,
+                       std::string const& extracted, std::string const& query, std::string const& crs) {
     fs::path const tmp = temporary_path(format.extension);
     try {
-        geo::export_features(c, selection, ctx.dataset().provinces(), *format.gdal, tmp, {c.source, c.id, extracted, query},
-                             crs);
+        geo::export_features(c, selection, ctx.dataset().provinces(), *format.gdal, tmp,
+                             {c.source, c.id, extracted, query}, crs);
     } catch (std::exception const& e) {
         std::error_code ignored;
         fs::remove(tmp, ignored);
@@ -155,9 +155,10 @@ response download(request_context const& ctx, geo::collection const& c, std::vec
         return error_response(400, make_message(message_id::projection_text_only, std::string(format.name)));
     if (format.gdal == geo::export_format::kml && projection.crs != geo::crs84_code)
         return error_response(400, make_message(message_id::crs_kml, geo::crs_uri(projection.crs)));
-    response r = format.gdal ? gdal_download(ctx, c, selection, format, extracted, query, projection.crs)
-                             : text_download(ctx, c, std::make_shared<std::vector<std::uint32_t> const>(std::move(selection)),
-                                             format, extracted, query, projection);
+    response r = format.gdal
+                     ? gdal_download(ctx, c, selection, format, extracted, query, projection.crs)
+                     : text_download(ctx, c, std::make_shared<std::vector<std::uint32_t> const>(std::move(selection)),
+                                     format, extracted, query, projection);
     if (r.status != 200) return r;
     r.cacheable = true;
     add_content_crs(r, projection);
@@ -206,7 +207,8 @@ std::variant<std::vector<geo::collection const*>, response> listed_collections(q
 
 // What cuts a context layer besides its own qualified properties.
 bool context_takes(std::string const& key, bool context_province) {
-    return key == "bbox" || key == "bbox-crs" || key == "intersects" || key == "company" || (key == "province" && context_province);
+    return key == "bbox" || key == "bbox-crs" || key == "intersects" || key == "company" ||
+           (key == "province" && context_province);
 }
 
 // A property filter may name its collection: "elc:Purpose=Rubber" applies
@@ -248,7 +250,8 @@ std::variant<own_filter_map, response> own_filters(feature_filters const& shared
 }
 
 // a AND b, either of which may be missing.
-std::shared_ptr<geo::cql2::node const> both(std::shared_ptr<geo::cql2::node const> a, std::shared_ptr<geo::cql2::node const> b) {
+std::shared_ptr<geo::cql2::node const> both(std::shared_ptr<geo::cql2::node const> a,
+                                            std::shared_ptr<geo::cql2::node const> b) {
     if (!a || !b) return a ? a : b;
     geo::cql2::node n{geo::cql2::kind::and_, "", 0, false, nullptr, {*a, *b}, 0};
     return std::make_shared<geo::cql2::node const>(std::move(n));
@@ -291,7 +294,8 @@ feature_filters filters_for(geo::collection const& c, bool context, multi_downlo
     }
     for (auto const& [key, value] : p.filters.properties) {
         if (context && !is_qualified(key)) continue;
-        if (auto name = property_for(key, c); name && *name != "filter") f.properties.emplace_back(std::move(*name), value);
+        if (auto name = property_for(key, c); name && *name != "filter")
+            f.properties.emplace_back(std::move(*name), value);
     }
     if (auto const it = own.find(c.id); it != own.end()) f.filter = both(f.filter, it->second);
     return f;
@@ -318,12 +322,13 @@ query_list params_for(geo::collection const& c, bool context, multi_download_par
     if (auto const it = own.find(c.id); it != own.end()) {
         std::shared_ptr<geo::cql2::node const> shared = context ? nullptr : p.filters.filter;
         // The combined filter is canonical text in lon/lat, whatever the request's language and filter-crs.
-        std::erase_if(out, [](auto const& kv) { return kv.first == "filter" || kv.first == "filter-lang" || kv.first == "filter-crs"; });
+        std::erase_if(out, [](auto const& kv) {
+            return kv.first == "filter" || kv.first == "filter-lang" || kv.first == "filter-crs";
+        });
         out.emplace_back("filter", geo::cql2::to_text(*both(shared, it->second)));
     }
     return out;
 }
-
 
 std::optional<response> check_properties(geo::collection const& c, feature_filters const& filters, geo::dataset const& data) {
     auto const& names = data.queryables(c);
@@ -372,8 +377,10 @@ std::string readme_text(request_context const& ctx, std::vector<download_layer> 
     t << "Concessions download\n====================\n\n"
       << "Downloaded at: " << extracted << " (data version " << data.version() << ")\n"
       << "Reproduce it:  " << ctx.url("/download", ctx.t.query) << "\n"
-      << "Format:        " << format.name << (format.format == output_format::gpkg ? ", one layer per collection" : ", one file per collection")
-      << "; " << (p.crs == geo::crs84_code ? std::string("WGS 84 longitude/latitude (EPSG:4326)") : "coordinates in " + geo::crs_uri(p.crs) + " (crs=)")
+      << "Format:        " << format.name
+      << (format.format == output_format::gpkg ? ", one layer per collection" : ", one file per collection") << "; "
+      << (p.crs == geo::crs84_code ? std::string("WGS 84 longitude/latitude (EPSG:4326)")
+                                   : "coordinates in " + geo::crs_uri(p.crs) + " (crs=)")
       << "\n\n"
       << "Filter\n------\n";
     auto const words = filter_in_words(p.filters, resolved, data.provinces());
@@ -504,8 +511,11 @@ response multi_download(request_context const& ctx) {
             for (auto const& l : layers) {
                 file_names.push_back(geo::export_name(l.c->id));
                 notes.emplace_back();
-                exported.push_back({l.c, l.selection.get(), {l.c->source, l.c->id, extracted, std::string(ctx.request.target)},
-                                    layer_description(l, extracted, url), p.crs});
+                exported.push_back({l.c,
+                                    l.selection.get(),
+                                    {l.c->source, l.c->id, extracted, std::string(ctx.request.target)},
+                                    layer_description(l, extracted, url),
+                                    p.crs});
             }
             geo::export_geopackage(exported, data.provinces(), tmp,
                                    readme_text(ctx, layers, p, concession_filters, format, extracted, file_names, notes));

@@ -69,9 +69,9 @@ std::pair<json, json> page_in(std::string const& collection, std::string const& 
 TEST_F(server_e2e_api, crs_answers_equal_cs2cs_in_every_offered_crs) {
     time_bound bound;
     struct wanted {
-        std::string crs;     // as the client names it
-        std::string code;    // as cs2cs does
-        double tolerance;    // what the answer's decimals allow
+        std::string crs;   // as the client names it
+        std::string code;  // as cs2cs does
+        double tolerance;  // what the answer's decimals allow
     };
     for (auto const& w : std::vector<wanted>{{"http://www.opengis.net/def/crs/EPSG/0/32648", "EPSG:32648", 0.006},
                                              {"EPSG:3857", "EPSG:3857", 0.006},
@@ -108,7 +108,8 @@ TEST_F(server_e2e_api, crs_answers_equal_cs2cs_in_every_offered_crs) {
         }
     }
     // The default is CRS84, and says so.
-    EXPECT_EQ(header(get("/collections/elc/items?limit=1"), "content-crs"), "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>");
+    EXPECT_EQ(header(get("/collections/elc/items?limit=1"), "content-crs"),
+              "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>");
 }
 
 // Metres to the centimetre: the ELC shapefile is UTM 48N, and an answer in
@@ -118,8 +119,9 @@ TEST_F(server_e2e_api, crs_in_the_sources_own_utm_gives_back_its_coordinates_to_
     time_bound bound;
     test::scratch_dir dir;
     fs::path const source = dir / "elc.geojson";
-    auto const w = test::run("ogr2ogr -f GeoJSON -lco COORDINATE_PRECISION=4 -preserve_fid -where 'FID IN (1,2,3,10,40,100)' " +
-                             test::quote(source.string()) + " " + test::quote(elc_shp().string()));
+    auto const w =
+        test::run("ogr2ogr -f GeoJSON -lco COORDINATE_PRECISION=4 -preserve_fid -where 'FID IN (1,2,3,10,40,100)' " +
+                  test::quote(source.string()) + " " + test::quote(elc_shp().string()));
     ASSERT_EQ(w.exit_code, 0) << w.err;
     std::ifstream in(source);
     json const doc = json::parse(in);
@@ -142,7 +144,8 @@ TEST_F(server_e2e_api, crs_in_the_sources_own_utm_gives_back_its_coordinates_to_
         std::size_t dot = 0;
         while ((dot = text.find('.', dot + 1)) != std::string::npos) {
             std::size_t digits = 0;
-            while (dot + 1 + digits < text.size() && std::isdigit(static_cast<unsigned char>(text[dot + 1 + digits]))) ++digits;
+            while (dot + 1 + digits < text.size() && std::isdigit(static_cast<unsigned char>(text[dot + 1 + digits])))
+                ++digits;
             ASSERT_LE(digits, 2u) << text.substr(dot > 20 ? dot - 20 : 0, 40);
         }
     }
@@ -165,9 +168,13 @@ TEST_F(server_e2e_api, bbox_crs_selects_what_spatialite_selects_in_that_crs) {
                                               {300000, 1150000, 900000, 1650000}}) {
         std::string const text = box_text(b.x1, b.y1, b.x2, b.y2);
         SCOPED_TRACE(text);
-        auto const expected = oracle_ids(elc_shp(), "SELECT f.rowid FROM elc_complete_utm48n f WHERE ST_Intersects(ST_MakeValid(f.geometry), "
-                                                    "BuildMbr(" + text + ", 32648))");
-        auto const served = item_id_set("elc", "bbox=" + url_encode(text) + "&bbox-crs=" + url_encode("http://www.opengis.net/def/crs/EPSG/0/32648"));
+        auto const expected =
+            oracle_ids(elc_shp(),
+                       "SELECT f.rowid FROM elc_complete_utm48n f WHERE ST_Intersects(ST_MakeValid(f.geometry), "
+                       "BuildMbr(" +
+                           text + ", 32648))");
+        auto const served = item_id_set("elc", "bbox=" + url_encode(text) + "&bbox-crs=" +
+                                                   url_encode("http://www.opengis.net/def/crs/EPSG/0/32648"));
         EXPECT_EQ(served, expected) << "served " << describe(served) << ", SpatiaLite " << describe(expected);
         selective += !expected.empty() && expected.size() < 225;
         // Its envelope in degrees (the box's edges taken to lon/lat by
@@ -208,28 +215,39 @@ TEST_F(server_e2e_api, bbox_crs_selects_what_spatialite_selects_in_that_crs) {
 // first; the same in cql2-json.
 TEST_F(server_e2e_api, filter_crs_takes_literals_in_utm_and_in_latitude_longitude) {
     time_bound bound;
-    std::string const polygon = "POLYGON((450000 1400000, 600000 1380000, 640000 1500000, 480000 1520000, 450000 1400000))";
-    auto const expected = oracle_ids(elc_shp(), "SELECT f.rowid FROM elc_complete_utm48n f WHERE ST_Intersects(ST_MakeValid(f.geometry), "
-                                                "ST_GeomFromText('" + polygon + "', 32648))");
+    std::string const polygon =
+        "POLYGON((450000 1400000, 600000 1380000, 640000 1500000, 480000 1520000, 450000 1400000))";
+    auto const expected =
+        oracle_ids(elc_shp(),
+                   "SELECT f.rowid FROM elc_complete_utm48n f WHERE ST_Intersects(ST_MakeValid(f.geometry), "
+                   "ST_GeomFromText('" +
+                       polygon + "', 32648))");
     ASSERT_FALSE(expected.empty());
     ASSERT_LT(expected.size(), 225u);
     std::string const crs = "&filter-crs=" + url_encode("http://www.opengis.net/def/crs/EPSG/0/32648");
     EXPECT_EQ(item_id_set("elc", "filter=" + url_encode("S_INTERSECTS(geometry, " + polygon + ")") + crs), expected);
     std::string const box = "400000, 1350000, 560000, 1480000";
-    auto const in_box = oracle_ids(elc_shp(), "SELECT f.rowid FROM elc_complete_utm48n f WHERE ST_Intersects(ST_MakeValid(f.geometry), "
-                                              "BuildMbr(" + box + ", 32648))");
+    auto const in_box =
+        oracle_ids(elc_shp(),
+                   "SELECT f.rowid FROM elc_complete_utm48n f WHERE ST_Intersects(ST_MakeValid(f.geometry), "
+                   "BuildMbr(" +
+                       box + ", 32648))");
     EXPECT_EQ(item_id_set("elc", "filter=" + url_encode("S_INTERSECTS(geometry, BBOX(" + box + "))") + crs), in_box);
     EXPECT_EQ(item_id_set("elc", "filter-lang=cql2-json&filter=" +
-                                     url_encode(R"({"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[)" + box + "]}]}") + crs),
+                                     url_encode(R"({"op":"s_intersects","args":[{"property":"geometry"},{"bbox":[)" +
+                                                box + "]}]}") +
+                                     crs),
               in_box);
     // Latitude first in EPSG:4326.
-    std::set<long> const lonlat = item_id_set("mining", "filter=" + url_encode("S_INTERSECTS(geometry, BBOX(103.5, 12.5, 105.5, 14))"));
+    std::set<long> const lonlat =
+        item_id_set("mining", "filter=" + url_encode("S_INTERSECTS(geometry, BBOX(103.5, 12.5, 105.5, 14))"));
     ASSERT_FALSE(lonlat.empty());
     EXPECT_EQ(item_id_set("mining", "filter=" + url_encode("S_INTERSECTS(geometry, BBOX(12.5, 103.5, 14, 105.5))") +
                                         "&filter-crs=EPSG:4326"),
               lonlat);
     // Out of the CRS's reach: a 400 that says so.
-    auto const far = get("/collections/elc/items?filter=" + url_encode("S_INTERSECTS(geometry, POINT(1e12 1e12))") + crs);
+    auto const far =
+        get("/collections/elc/items?filter=" + url_encode("S_INTERSECTS(geometry, POINT(1e12 1e12))") + crs);
     EXPECT_EQ(far.status, 400u);
     EXPECT_NE(far.body.find("filter-crs"), std::string::npos) << far.body;
 }
@@ -250,10 +268,11 @@ TEST_F(server_e2e_api, collections_name_their_crs_and_the_sources_own) {
 }
 
 TEST_F(server_e2e_api, a_crs_not_offered_is_a_400_naming_the_offered_ones) {
-    for (std::string const target : {"/collections/elc/items?crs=EPSG:2000", "/collections/elc/items?crs=utm",
-                                     "/collections/elc/items/1?crs=EPSG:27700", "/collections/elc/items?bbox=1,2,3,4&bbox-crs=EPSG:9999",
-                                     "/download?collections=elc&f=gpkg&crs=EPSG:2000", "/collections/elc/items?f=kml&crs=EPSG:32648",
-                                     "/collections/elc/items?bbox=600000,1400000,500000,1500000&bbox-crs=EPSG:32648"}) {
+    for (std::string const target :
+         {"/collections/elc/items?crs=EPSG:2000", "/collections/elc/items?crs=utm",
+          "/collections/elc/items/1?crs=EPSG:27700", "/collections/elc/items?bbox=1,2,3,4&bbox-crs=EPSG:9999",
+          "/download?collections=elc&f=gpkg&crs=EPSG:2000", "/collections/elc/items?f=kml&crs=EPSG:32648",
+          "/collections/elc/items?bbox=600000,1400000,500000,1500000&bbox-crs=EPSG:32648"}) {
         SCOPED_TRACE(target);
         auto const reply = get(target);
         EXPECT_EQ(reply.status, 400u) << reply.body;
@@ -265,7 +284,8 @@ TEST_F(server_e2e_api, a_crs_not_offered_is_a_400_naming_the_offered_ones) {
         else if (target.find("600000") != std::string::npos)
             EXPECT_NE(description.find("first corner"), std::string::npos) << description;
         else
-            EXPECT_NE(description.find("http://www.opengis.net/def/crs/EPSG/0/32648"), std::string::npos) << description;
+            EXPECT_NE(description.find("http://www.opengis.net/def/crs/EPSG/0/32648"), std::string::npos)
+                << description;
     }
 }
 
@@ -310,7 +330,7 @@ TEST_F(server_e2e_api, downloads_in_a_crs_carry_it_and_its_coordinates) {
     auto const a = extent_of(test::run("ogrinfo -so -al " + test::quote((dir / "plain.geojson").string())).out);
     auto const b = extent_of(test::run("ogrinfo -so -al " + test::quote((dir / "4326.geojson").string())).out);
     for (std::size_t i = 0; i < 4; ++i) EXPECT_NEAR(a[i], b[i], 1e-8) << i;
-        // Several layers in Indian 1960 / UTM 48N.
+    // Several layers in Indian 1960 / UTM 48N.
     auto const reply = get("/download?collections=elc,mining&f=gpkg&crs=EPSG:3148");
     ASSERT_EQ(reply.status, 200u) << reply.body.substr(0, 300);
     fs::path const gpkg = dir / "both.gpkg";

@@ -196,9 +196,12 @@ std::map<std::string, std::string> const filter_examples = {
     {"company", "Sample Agro Co. 3"},
     {"filter", "Hectares > 1000 AND S_INTERSECTS(geometry, BBOX(104.5, 12.2, 105.3, 13.0))"},
     // Parameters that only say how to read filter=: the whole query.
-    {"filter-lang", "?filter-lang=cql2-json&filter=" + server::percent_encode(R"({"op":"in","args":[{"property":"Nation"},["Thai","Chinese"]]})")},
-    {"filter-crs", "?filter-crs=http://www.opengis.net/def/crs/OGC/1.3/CRS84&filter=" + server::percent_encode("Duration < 60")},
-    {"bbox-crs", "?bbox=445000,1350000,532000,1437000&bbox-crs=" + server::percent_encode("http://www.opengis.net/def/crs/EPSG/0/32648")},
+    {"filter-lang", "?filter-lang=cql2-json&filter=" +
+                        server::percent_encode(R"({"op":"in","args":[{"property":"Nation"},["Thai","Chinese"]]})")},
+    {"filter-crs",
+     "?filter-crs=http://www.opengis.net/def/crs/OGC/1.3/CRS84&filter=" + server::percent_encode("Duration < 60")},
+    {"bbox-crs", "?bbox=445000,1350000,532000,1437000&bbox-crs=" +
+                     server::percent_encode("http://www.opengis.net/def/crs/EPSG/0/32648")},
 };
 
 // The sample with its provinces loaded a second time as a context layer,

@@ -267,12 +267,14 @@ TEST_F(server_e2e_api, download_of_several_takes_a_property_named_for_one_collec
 // both, and a filter that does not parse is a 400.
 TEST_F(server_e2e_api, download_of_several_takes_a_filter_named_for_one_collection) {
     time_bound bound;
-    std::string const size = url_encode("area_ha >= 5000"), crops = url_encode("purpose_class IN ('Rubber','Sugar cane')");
+    std::string const size = url_encode("area_ha >= 5000"),
+                      crops = url_encode("purpose_class IN ('Rubber','Sugar cane')");
     check_gpkg(port(), "collections=elc,mining,kba&filter=" + size + "&elc:filter=" + crops,
                {{"elc", "filter=" + url_encode("area_ha >= 5000 AND purpose_class IN ('Rubber','Sugar cane')")},
                 {"mining", "filter=" + size},
                 {"kba", ""}},
-               "concessions-elc+mining+kba-elc-filter-purpose-class-in-rubber-sugar-cane-filtered.gpkg", "not stated by the source");
+               "concessions-elc+mining+kba-elc-filter-purpose-class-in-rubber-sugar-cane-filtered.gpkg",
+               "not stated by the source");
     auto const refused = get("/download?collections=elc&elc:filter=" + url_encode("Hectares >>"));
     EXPECT_EQ(refused.status, 400);
     EXPECT_NE(refused.body.find("character 10"), std::string::npos) << refused.body;

@@ -27,14 +27,18 @@ TEST_F(server_e2e_api, owslib_reads_the_landing_page_collections_items_filters_a
     std::string const script =
         "import json\n"
         "from owslib.ogcapi.features import Features\n"
-        "w = Features('http://127.0.0.1:" + std::to_string(port()) + "')\n"
+        "w = Features('http://127.0.0.1:" +
+        std::to_string(port()) +
+        "')\n"
         "out = {'landing': sorted(l['rel'] for l in w.links),\n"
         "       'conformance': w.conformance()['conformsTo'],\n"
         "       'collections': [c['id'] for c in w.collections()['collections']],\n"
         "       'page': w.collection_items('elc', limit=5)['numberMatched'],\n"
-        "       'filtered': [f['id'] for f in w.collection_items('elc', filter='Hectares > 10000', limit=1000)['features']],\n"
+        "       'filtered': [f['id'] for f in w.collection_items('elc', filter='Hectares > 10000', "
+        "limit=1000)['features']],\n"
         "       'queryables': sorted(w.collection_queryables('elc')['properties']),\n"
-        "       'utm': w.collection_items('elc', limit=1, crs='http://www.opengis.net/def/crs/EPSG/0/32648')['features'][0]['geometry']['coordinates'],\n"
+        "       'utm': w.collection_items('elc', limit=1, "
+        "crs='http://www.opengis.net/def/crs/EPSG/0/32648')['features'][0]['geometry']['coordinates'],\n"
         "       'storage': w.collection('elc')['storageCrs']}\n"
         "print(json.dumps(out))\n";
     test::scratch_dir dir;
@@ -105,7 +109,8 @@ TEST_F(server_e2e_api, skip_geometry_and_properties_cut_items_and_downloads_to_a
     }
     auto const csv = test::parse_csv(get("/collections/elc/items?f=csv&limit=10000&skipGeometry=true&properties=Name,Hectares").body);
     ASSERT_EQ(csv.size(), expected.size() + 1);
-    // The ELC layer has an Id field of its own: the server's id column is id_1, as in GeoPackage and shapefile downloads.
+    // The ELC layer has an Id field of its own: the server's id column is id_1, as in GeoPackage and shapefile
+    // downloads.
     EXPECT_EQ(csv[0], (std::vector<std::string>{"id_1", "Name", "Hectares"}));
     for (std::size_t row = 1; row < csv.size(); ++row) {
         ASSERT_EQ(csv[row].size(), 3u);
@@ -189,7 +194,8 @@ TEST_F(server_e2e_api, provinces_come_flat_and_no_two_columns_differ_only_by_cas
     for (auto const& f : items["features"]) {
         auto const& p = f["properties"];
         std::string names;
-        for (auto const& share : p["provinces"]) names += (names.empty() ? "" : "; ") + share["name"].get<std::string>();
+        for (auto const& share : p["provinces"])
+            names += (names.empty() ? "" : "; ") + share["name"].get<std::string>();
         if (names.empty()) {
             EXPECT_TRUE(p["province_names"].is_null() && p["main_province"].is_null()) << f["id"];
             continue;
@@ -198,7 +204,8 @@ TEST_F(server_e2e_api, provinces_come_flat_and_no_two_columns_differ_only_by_cas
         EXPECT_EQ(p["province_names"], names) << f["id"];
         EXPECT_EQ(p["main_province"], p["provinces"][0]["name"]) << f["id"];
         EXPECT_EQ(p["main_province_share"], p["provinces"][0]["share"]) << f["id"];
-        for (auto const& share : p["provinces"]) EXPECT_LE(share["share"].get<double>(), p["main_province_share"].get<double>());
+        for (auto const& share : p["provinces"])
+            EXPECT_LE(share["share"].get<double>(), p["main_province_share"].get<double>());
     }
     EXPECT_GT(with_provinces, 200u);
     json const collections = get_json("/collections");
@@ -226,7 +233,8 @@ TEST_F(server_e2e_api, queryables_list_the_values_of_text_with_few_of_them) {
     ASSERT_TRUE(nation.contains("enum")) << nation.dump();
     std::set<std::string> listed;
     for (auto const& v : nation["enum"]) listed.insert(v.get<std::string>());
-    auto const rows = test::sqlite_oracle(elc_shp(), "SELECT DISTINCT Nation FROM elc_complete_utm48n WHERE Nation IS NOT NULL AND Nation <> ''");
+    auto const rows = test::sqlite_oracle(
+        elc_shp(), "SELECT DISTINCT Nation FROM elc_complete_utm48n WHERE Nation IS NOT NULL AND Nation <> ''");
     std::set<std::string> expected;
     for (std::size_t i = 1; i < rows.size(); ++i) expected.insert(rows[i][0]);
     EXPECT_EQ(listed, expected);

@@ -265,7 +265,8 @@ TEST(parse_items_params, overlaps_names_a_collection_and_may_name_one_of_its_fea
 TEST(parse_items_params, unknown_parameter_lists_every_accepted_name) {
     EXPECT_EQ(items_error({{"foo", "1"}}),
               "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
-              "overlaps, company, filter, filter-lang, filter-crs, bbox-crs, sortby, download, skipGeometry, properties, crs, lang, "
+              "overlaps, company, filter, filter-lang, filter-crs, bbox-crs, sortby, download, skipGeometry, "
+              "properties, crs, lang, "
               "Name, Provinces, area_ha");
 }
 
@@ -284,7 +285,8 @@ TEST(parse_items_params, queryables_listed_even_when_there_are_none) {
     auto const e = error_of(parse_items_params({{"foo", ""}}, {}), "foo");
     EXPECT_EQ(e,
               "unknown parameter 'foo'; accepted: f, bbox, limit, offset, province, q, datetime, intersects, as_of, "
-              "overlaps, company, filter, filter-lang, filter-crs, bbox-crs, sortby, download, skipGeometry, properties, crs, lang");
+              "overlaps, company, filter, filter-lang, filter-crs, bbox-crs, sortby, download, skipGeometry, "
+              "properties, crs, lang");
 }
 
 TEST(parse_items_params, repeated_parameter_is_refused) {
@@ -670,9 +672,10 @@ TEST(parse_multi_download_params, refusals_name_the_bad_thing) {
 // --- crs= and bbox-crs= (OGC API - Features Part 2) ---------------------------------
 
 TEST(parse_crs, every_spelling_of_a_crs_is_one_code) {
-    for (std::string_view text : {"EPSG:32648", "epsg:32648", "[EPSG:32648]", "http://www.opengis.net/def/crs/EPSG/0/32648",
-                                  "https://www.opengis.net/def/crs/EPSG/0/32648", "urn:ogc:def:crs:EPSG::32648",
-                                  "urn:ogc:def:crs:EPSG:9.8.15:32648"})
+    for (std::string_view text :
+         {"EPSG:32648", "epsg:32648", "[EPSG:32648]", "http://www.opengis.net/def/crs/EPSG/0/32648",
+          "https://www.opengis.net/def/crs/EPSG/0/32648", "urn:ogc:def:crs:EPSG::32648",
+          "urn:ogc:def:crs:EPSG:9.8.15:32648"})
         EXPECT_EQ(std::get<std::string>(server::parse_crs(text)), "EPSG:32648") << text;
     for (std::string_view text : {"CRS84", "OGC:CRS84", "[OGC:CRS84]", "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
                                   "urn:ogc:def:crs:OGC:1.3:CRS84"})
@@ -687,9 +690,11 @@ TEST(parse_crs, every_spelling_of_a_crs_is_one_code) {
 }
 
 TEST(parse_items_params, crs_and_bbox_crs_are_read) {
-    auto const p = std::get<server::items_params>(server::parse_items_params(
-        {{"crs", "http://www.opengis.net/def/crs/EPSG/0/4326"}, {"bbox", "12.2,104.5,13,105.3"}, {"bbox-crs", "EPSG:4326"}},
-        {}));
+    auto const p = std::get<server::items_params>(
+        server::parse_items_params({{"crs", "http://www.opengis.net/def/crs/EPSG/0/4326"},
+                                    {"bbox", "12.2,104.5,13,105.3"},
+                                    {"bbox-crs", "EPSG:4326"}},
+                                   {}));
     EXPECT_EQ(p.projection.crs, "EPSG:4326");
     // Latitude first in EPSG:4326: the box is read back as longitude, latitude.
     ASSERT_TRUE(p.filters.bbox);
@@ -705,8 +710,10 @@ TEST(parse_items_params, crs_and_bbox_crs_are_read) {
     EXPECT_NEAR((*utm.filters.bbox)[0], 104.49, 0.02);
     EXPECT_NEAR((*utm.filters.bbox)[3], 13.0, 0.02);
     // Out of the CRS's reach, or corners the wrong way round.
-    for (auto const& [box, words] : std::vector<std::pair<std::string, std::string>>{
-             {"1e12,1e12,2e12,2e12", "outside"}, {"532000,1350000,445000,1437000", "first corner"}, {"1,2,3", "4 numbers"}}) {
+    for (auto const& [box, words] :
+         std::vector<std::pair<std::string, std::string>>{{"1e12,1e12,2e12,2e12", "outside"},
+                                                          {"532000,1350000,445000,1437000", "first corner"},
+                                                          {"1,2,3", "4 numbers"}}) {
         auto const e = server::parse_items_params({{"bbox", box}, {"bbox-crs", "EPSG:32648"}}, {});
         ASSERT_TRUE(std::holds_alternative<server::param_error>(e)) << box;
         EXPECT_NE(std::get<server::param_error>(e).description.find(words), std::string::npos)
