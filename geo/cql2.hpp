@@ -32,6 +32,10 @@
 #include <variant>
 #include <vector>
 
+namespace geo {
+class province_index;  // geo/provinces.hpp
+}
+
 namespace geo::cql2 {
 
 // What is wrong and where: the byte offset in the text (0 for JSON, whose
@@ -93,13 +97,17 @@ public:
     struct compiled;  // geo/cql2.cpp
 
 private:
-    friend std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables);
+    friend std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables,
+                                                  province_index const* provinces);
     explicit predicate(std::unique_ptr<compiled> root);
     std::unique_ptr<compiled> root_;
 };
 
 // queryables: the names a client may use (geo::queryable_names), plus
-// "geometry" for the feature's geometry.
-std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables);
+// "geometry" for the feature's geometry, and, given the province index,
+// "main_province" (the province holding most of a feature) and
+// "province_names" ("Kratie; Mondulkiri"), as items write them.
+std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables,
+                                       province_index const* provinces = nullptr);
 
 }  // namespace geo::cql2

@@ -9,6 +9,7 @@
 #include "geo/cql2.hpp"
 
 #include "geo/geos_overlay.hpp"
+#include "geo/provinces.hpp"
 #include "geo/purpose_class.hpp"
 #include "geo/utf8.hpp"
 
@@ -38,7 +39,9 @@ char const* type_name(type t) {
     return "?";
 }
 
-enum class member : std::uint8_t { field, id, area, contract_date, end_date, cancelled_date, purpose_class, geometry };
+enum class member : std::uint8_t {
+    field, id, area, contract_date, end_date, cancelled_date, purpose_class, geometry, main_province, province_names
+};
 
 enum class truth : std::uint8_t { no, yes, unknown };
 
@@ -262,6 +265,7 @@ struct predicate::compiled {
     box literal_box;                       // its bounds, to skip features far from it
     spatial_relation relation = spatial_relation::intersects;
     temporal_op when = temporal_op::unknown;  // a temporal function's relation
+    province_index const* provinces = nullptr;  // main_province, province_names: their names
     instant literal_instant;                  // a DATE or TIMESTAMP literal, as the temporal functions compare it
     std::vector<compiled> args;
 
@@ -302,6 +306,16 @@ val predicate::compiled::scalar(feature const& f) const {
                     if (f.purpose_classes) v.t = type::text, v.s = purpose_class_text(f.purpose_classes);
                     return v;
                 case member::geometry: return v;
+                case member::main_province:
+                case member::province_names: {
+                    if (f.provinces.empty()) return v;
+                    v.t = type::text;
+                    for (auto const& share : f.provinces) {
+                        v.s.append(v.s.empty() ? "" : "; ").append(provinces->provinces()[share.province].name);
+                        if (m == member::main_province) break;
+                    }
+                    return v;
+                }
                 case member::field: {
                     value const& x = f.properties[static_cast<std::size_t>(field)];
                     if (auto const* i = std::get_if<std::int64_t>(&x)) v.t = type::number, v.n = static_cast<double>(*i);
@@ -496,7 +510,8 @@ using compiled = predicate::compiled;
 
 class compiler {
 public:
-    compiler(collection const& c, std::vector<std::string> const& queryables) : c_(c), queryables_(queryables) {}
+    compiler(collection const& c, std::vector<std::string> const& queryables, province_index const* provinces)
+        : c_(c), queryables_(queryables), provinces_(provinces) {}
 
     compiled boolean(node const& n) {
         compiled out;
@@ -532,6 +547,7 @@ public:
 private:
     collection const& c_;
     std::vector<std::string> const& queryables_;
+    province_index const* provinces_;
 
     [[noreturn]] static void fail(std::string message, std::size_t offset) { throw compile_failure{std::move(message), offset}; }
 
@@ -544,10 +560,18 @@ private:
             out.t = type::geometry;
             return out;
         }
+        if (provinces_ && (name == "main_province" || name == "province_names") && c_.field_index(name) < 0) {
+            out.m = name == "main_province" ? member::main_province : member::province_names;
+            out.t = type::text;
+            out.provinces = provinces_;
+            return out;
+        }
         if (std::find(queryables_.begin(), queryables_.end(), name) == queryables_.end()) {
             std::string list;
             for (auto const& q : queryables_) list += (list.empty() ? "" : ", ") + q;
-            fail("'" + name + "' is not a queryable of " + c_.id + " (its queryables: " + list + ", geometry)", n.offset);
+            fail("'" + name + "' is not a queryable of " + c_.id + " (its queryables: " + list +
+                     (provinces_ ? ", main_province, province_names" : "") + ", geometry)",
+                 n.offset);
         }
         if (int const i = c_.field_index(name); i >= 0) {
             out.m = member::field;
@@ -774,9 +798,10 @@ std::optional<std::pair<std::string, std::string>> predicate::contract_date_boun
     return std::pair{lo, hi};
 }
 
-std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables) {
+std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables,
+                                       province_index const* provinces) {
     try {
-        return predicate(std::make_unique<predicate::compiled>(compiler(c, queryables).boolean(n)));
+        return predicate(std::make_unique<predicate::compiled>(compiler(c, queryables, provinces).boolean(n)));
     } catch (compile_failure const& f) {
         return error{f.message, f.offset};
     }

@@ -304,7 +304,7 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
     }
     std::optional<cql2::predicate> filter;
     if (q.filter) {
-        auto compiled = cql2::compile(*q.filter, c, queryable_names(c));
+        auto compiled = cql2::compile(*q.filter, c, queryable_names(c), q.provinces);
         if (std::holds_alternative<cql2::error>(compiled)) return {};  // refused before it got here
         filter.emplace(std::move(std::get<cql2::predicate>(compiled)));
     }

@@ -63,6 +63,9 @@ struct feature_query {
     // CQL2 (geo/cql2.hpp), compiled against the collection by select();
     // checked beforehand (server/filters.cpp), so it compiles.
     std::shared_ptr<cql2::node const> filter;
+    // The dataset's provinces, for a filter on main_province or
+    // province_names (set by server/filters' resolve_filters).
+    province_index const* provinces = nullptr;
 };
 
 struct sort_key {

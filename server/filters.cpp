@@ -330,7 +330,7 @@ std::optional<response> check_filters_for(geo::collection const& c, feature_filt
             return error_response(
                 400, make_message(message_id::purpose_class_unknown, quote_text(value), geo::purpose_class_list()));
     if (filters.filter) {
-        auto compiled = geo::cql2::compile(*filters.filter, c, data.queryables(c));
+        auto compiled = geo::cql2::compile(*filters.filter, c, data.queryables(c), &data.provinces());
         if (auto const* e = std::get_if<geo::cql2::error>(&compiled))
             return error_response(400, make_message(message_id::filter_invalid, quote_text(c.id),
                                                     filters.filter_json ? std::string("(JSON)") : std::to_string(e->offset), e->message));
@@ -420,6 +420,7 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
         add_key("company", percent_encode(co->slug));
         out.file_suffix += "-" + slug(co->slug);
     }
+    out.query.provinces = &provinces;
     if (f.filter) {
         out.query.filter = f.filter;
         add_key("filter", percent_encode(geo::cql2::to_text(*f.filter)));

@@ -238,6 +238,13 @@ response queryables(request_context const& ctx, geo::collection const& c) {
             {"enum", names},
             {"x-enum-km", names_km}};  // the same classes' names in Khmer, in order
     }
+    // The provinces, flat as items write them (CQL2 filter= reads them).
+    json province_names = json::array();
+    for (auto const& p : ctx.dataset().provinces().provinces()) province_names.push_back(p.name);
+    if (!props.contains("main_province") && !province_names.empty())
+        props["main_province"] = {{"title", "The province holding most of it (by area)"}, {"type", "string"}, {"enum", province_names}};
+    if (!props.contains("province_names"))
+        props["province_names"] = {{"title", "Every province it lies in, most of it first: 'Kratie; Mondulkiri'"}, {"type", "string"}};
     json doc = {{"$schema", "https://json-schema.org/draft/2019-09/schema"},
                 {"$id", ctx.url("/collections/" + c.id + "/queryables")},
                 {"type", "object"},

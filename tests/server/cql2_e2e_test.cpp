@@ -7,6 +7,7 @@
 
 #include "tests/server/api_e2e_support.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -176,6 +177,33 @@ TEST_F(server_e2e_api, a_cql2_filter_is_one_filter_everywhere_and_its_mistakes_a
                           "cql2/1.0/conf/basic-spatial-functions", "cql2/1.0/conf/temporal-functions"})
         EXPECT_NE(classes.find(c), std::string::npos) << c;
     EXPECT_EQ(classes.find("array-functions"), std::string::npos);
+}
+
+// The provinces as CQL2 reads them: province_names LIKE '%Mondulkiri%'
+// selects what province=Mondulkiri selects (every province a concession
+// lies in), and main_province the features whose main_province property
+// names it, a part of those.
+TEST_F(server_e2e_api, cql2_reads_the_provinces_as_items_write_them) {
+    time_bound bound;
+    json const all = get_json("/collections/elc/items?limit=10000");
+    std::size_t tested = 0;
+    for (std::string const province : {"Mondulkiri", "Kratie", "Koh Kong", "Preah Vihear"}) {
+        SCOPED_TRACE(province);
+        auto const in = item_id_set("elc", "province=" + url_encode(province));
+        ASSERT_FALSE(in.empty());
+        EXPECT_EQ(item_id_set("elc", "filter=" + url_encode("province_names LIKE '%" + province + "%'")), in);
+        std::set<long> main;
+        for (auto const& f : all["features"])
+            if (f["properties"]["main_province"] == province) main.insert(f["id"].get<long>());
+        auto const served = item_id_set("elc", "filter=" + url_encode("main_province = '" + province + "'"));
+        EXPECT_EQ(served, main);
+        EXPECT_TRUE(std::includes(in.begin(), in.end(), served.begin(), served.end()));
+        tested += !main.empty() && main.size() < in.size();
+    }
+    EXPECT_GE(tested, 1u);  // some concession lies mostly in another province
+    json const q = get_json("/collections/elc/queryables");
+    EXPECT_EQ(q["properties"]["main_province"]["enum"].size(), 24u) << q["properties"]["main_province"].dump();
+    EXPECT_TRUE(q["properties"].contains("province_names"));
 }
 
 }  // namespace
