@@ -74,6 +74,11 @@ using literal_crs = std::function<bool(std::span<point>)>;
 std::variant<node, error> parse_text(std::string_view text, literal_crs const& crs = {});
 std::variant<node, error> parse_json(std::string_view text, literal_crs const& crs = {});
 
+// a AND b, either of which may be missing (then the other, or null).
+std::shared_ptr<node const> all_of(std::shared_ptr<node const> a, std::shared_ptr<node const> b);
+// S_INTERSECTS(geometry, <area>): what meets an area in lon/lat.
+node meets(std::shared_ptr<geometry const> area);
+
 // The canonical cql2-text of a tree: keywords in capitals, numbers in their
 // shortest form, one space around operators. parse_text(to_text(n)) gives n.
 std::string to_text(node const& n);

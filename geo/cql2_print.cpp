@@ -138,4 +138,16 @@ std::string to_text(node const& n) {
     return out;
 }
 
+std::shared_ptr<node const> all_of(std::shared_ptr<node const> a, std::shared_ptr<node const> b) {
+    if (!a || !b) return a ? a : b;
+    return std::make_shared<node const>(node{kind::and_, "", 0, false, nullptr, {*a, *b}, 0});
+}
+
+node meets(std::shared_ptr<geometry const> area) {
+    node n{kind::spatial, "s_intersects", 0, false, nullptr, {}, 0};
+    n.args.push_back({kind::property, "geometry", 0, false, nullptr, {}, 0});
+    n.args.push_back({kind::geometry, "POLYGON", 0, false, std::move(area), {}, 0});
+    return n;
+}
+
 }  // namespace geo::cql2

@@ -149,10 +149,16 @@ bool crs_transform::forward(geometry& g) const {
 }
 
 crs_transform const& crs_transform_for(std::string const& target_crs, axis_order order) {
+    // Asked once per feature written: the last one answers without a lookup.
+    thread_local crs_transform const* last = nullptr;
+    thread_local std::pair<std::string, axis_order> last_key;
+    if (last && last_key.second == order && last_key.first == target_crs) return *last;
     thread_local std::map<std::pair<std::string, axis_order>, crs_transform> kept;
     auto const key = std::pair{target_crs, order};
     auto it = kept.find(key);
     if (it == kept.end()) it = kept.emplace(key, crs_transform(target_crs, order)).first;
+    last = &it->second;
+    last_key = key;
     return it->second;
 }
 

@@ -3,7 +3,7 @@
 and U+1E00..U+1EFF (Latin-1, Latin Extended-A and -B, Latin Extended
 Additional: Vietnamese), its lower case and its letter without accents,
 from Python's Unicode database (unicodedata), for CQL2's CASEI and ACCENTI
-(geo/cql2_eval.cpp). Run it again when the ranges change:
+(geo/latin_fold.cpp). Run it again when the ranges change:
 
     scripts/latin_fold_table.py > geo/latin_fold_table.inc
 """

@@ -428,16 +428,7 @@ std::variant<filter_set, response> resolve_filters(feature_filters const& f, geo
     }
     if (f.bbox_area) {
         // S_INTERSECTS(geometry, <the box as a lon/lat polygon>), beside any filter=.
-        using geo::cql2::kind;
-        geo::cql2::node box{kind::spatial, "s_intersects", 0, false, nullptr, {}, 0};
-        box.args.push_back({kind::property, "geometry", 0, false, nullptr, {}, 0});
-        box.args.push_back({kind::geometry, "POLYGON", 0, false, f.bbox_area, {}, 0});
-        if (out.query.filter) {
-            geo::cql2::node both{kind::and_, "", 0, false, nullptr, {*out.query.filter, std::move(box)}, 0};
-            out.query.filter = std::make_shared<geo::cql2::node const>(std::move(both));
-        } else {
-            out.query.filter = std::make_shared<geo::cql2::node const>(std::move(box));
-        }
+        out.query.filter = geo::cql2::all_of(out.query.filter, std::make_shared<geo::cql2::node const>(geo::cql2::meets(f.bbox_area)));
         add_key("bbox-crs", percent_encode(f.bbox_crs + " " + f.bbox_text.value_or("")));
     }
     if (f.area) {

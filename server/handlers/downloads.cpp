@@ -249,14 +249,6 @@ std::variant<own_filter_map, response> own_filters(feature_filters const& shared
     return out;
 }
 
-// a AND b, either of which may be missing.
-std::shared_ptr<geo::cql2::node const> both(std::shared_ptr<geo::cql2::node const> a,
-                                            std::shared_ptr<geo::cql2::node const> b) {
-    if (!a || !b) return a ? a : b;
-    geo::cql2::node n{geo::cql2::kind::and_, "", 0, false, nullptr, {*a, *b}, 0};
-    return std::make_shared<geo::cql2::node const>(std::move(n));
-}
-
 // The name of a property filter `key` for collection c: the bare name when
 // it is qualified by c's id or not qualified; nullopt when it names another
 // collection.
@@ -297,7 +289,7 @@ feature_filters filters_for(geo::collection const& c, bool context, multi_downlo
         if (auto name = property_for(key, c); name && *name != "filter")
             f.properties.emplace_back(std::move(*name), value);
     }
-    if (auto const it = own.find(c.id); it != own.end()) f.filter = both(f.filter, it->second);
+    if (auto const it = own.find(c.id); it != own.end()) f.filter = geo::cql2::all_of(f.filter, it->second);
     return f;
 }
 
@@ -325,7 +317,7 @@ query_list params_for(geo::collection const& c, bool context, multi_download_par
         std::erase_if(out, [](auto const& kv) {
             return kv.first == "filter" || kv.first == "filter-lang" || kv.first == "filter-crs";
         });
-        out.emplace_back("filter", geo::cql2::to_text(*both(shared, it->second)));
+        out.emplace_back("filter", geo::cql2::to_text(*geo::cql2::all_of(shared, it->second)));
     }
     return out;
 }
