@@ -23,21 +23,52 @@ void api::drop_other_versions(geo::dataset const& now) {
     filter_cache_.clear();
 }
 
+namespace {
+// How long a tile may be kept, by the v= its URL carries (TileJSON's
+// templates and the page write the data version there, so a tile's URL
+// changes when the data does; issue 14). No v=: the default, a minute.
+// The current version: the URL means this answer for good. Another one
+// (a replica still on the old data asked for the new version's URL during
+// a rolling reload, or a page open since before a reload asking for the
+// old one): never kept for good, which would pin the wrong data under that
+// URL in a CDN for a year; nor a redirect to this replica's own version,
+// which the CDN would keep too and which would send a client that has the
+// new version back to the old data. It gets the data this replica has,
+// "no-cache": a cache may keep it but asks again (If-None-Match) before
+// each use, and the ETag, which names the version, turns that into the
+// tile of the new data as soon as the replica answering has it.
+char const* tile_cache_control(std::string_view asked, std::string_view current) {
+    if (asked.empty()) return nullptr;
+    return asked == current ? "public, max-age=31536000, immutable" : "public, no-cache";
+}
+}  // namespace
+
 // A map asks for the same tiles again and again. A tile is cached under its
 // canonical target (see parse_tile), which is what the page and most
 // clients send, so a repeat is found by its request target alone, before
 // the target is parsed: only a valid tile is ever cached, and the same
-// target always parses to the same tile. Other spellings (%-escapes, "08"
-// for 8, a harmless query) are parsed first and find the same entry.
+// target always parses to the same tile. The page sends it with
+// "?v=<data version>" (TileJSON's templates do too): the same entry, under
+// the Cache-Control of a versioned URL. Other spellings (%-escapes, "08"
+// for 8, another version, a harmless query) are parsed first and find the
+// same entry.
 std::optional<response> api::cached_tile(request_view const& request, geo::dataset const& data) {
-    std::string_view const target = request.target;
-    if (!target.starts_with("/collections/") || target.find("/tiles/") == std::string_view::npos ||
-        target.find('?') != std::string_view::npos)
-        return std::nullopt;
+    std::string_view target = request.target;
+    if (!target.starts_with("/collections/") || target.find("/tiles/") == std::string_view::npos) return std::nullopt;
+    std::string_view version;
+    if (auto const q = target.find('?'); q != std::string_view::npos) {
+        version = target.substr(q + 1);
+        if (!version.starts_with("v=") || version.substr(2) != data.version()) return std::nullopt;
+        version.remove_prefix(2);
+        target = target.substr(0, q);
+    }
     thread_local std::string key;
     key.assign(data.version()).append("|").append(target);
     auto hit = tiles_.find(key, request.accepts_gzip);
-    if (hit) hit->label = metrics_label(route_kind::tile);
+    if (hit) {
+        hit->label = metrics_label(route_kind::tile);
+        hit->cache_control = tile_cache_control(version, data.version());
+    }
     return hit;
 }
 
@@ -159,10 +190,12 @@ response api::tile(request_context const& ctx, geo::collection const& c) {
     // filters that change it.
     std::string key = ctx.dataset().version() + "|" + t.canonical_target;
     if (!t.filters.empty()) key.append("?").append(t.filters.key);
-    return tiles_.get_or_insert(key, ctx.dataset().version(), ctx.request, [&] {
+    response out = tiles_.get_or_insert(key, ctx.dataset().version(), ctx.request, [&] {
         auto const allowed = t.filters.empty() ? nullptr : allowed_features(ctx, c, t.filters);
         return render_tile(ctx, c, t, allowed.get());
     });
+    out.cache_control = tile_cache_control(t.version, ctx.dataset().version());
+    return out;
 }
 
 }  // namespace server

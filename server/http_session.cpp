@@ -252,7 +252,8 @@ void session::write_head(unsigned status, std::string_view content_type, header_
     std::string_view const reason = http::obsolete_reason(static_cast<http::status>(status));
     // 512: the status line's number, the fixed lines below and a length
     // take at most ~220 bytes.
-    std::size_t bound = 512 + reason.size() + server_.fixed_headers.size() + content_type.size() + added.etag.size();
+    std::size_t bound = 512 + reason.size() + server_.fixed_headers.size() + content_type.size() + added.etag.size() +
+                        added.cache_control.size();
     for (auto const& [k, v] : headers) bound += k.size() + v.size() + 4;
     head_.resize(bound);
     char* p = head_.data();
@@ -284,7 +285,7 @@ void session::write_head(unsigned status, std::string_view content_type, header_
     for (auto const& [k, v] : headers) field(k, v);
     if (!added.etag.empty()) {
         field("ETag"sv, added.etag);
-        if (added.cache_control) put("Cache-Control: public, max-age=60\r\n"sv);
+        if (!added.cache_control.empty()) field("Cache-Control"sv, added.cache_control);
         // An answer that also varies by language names its own Vary.
         if (std::none_of(headers.begin(), headers.end(), [](auto const& h) { return h.first == "Vary"; }))
             put("Vary: Accept, Accept-Encoding\r\n"sv);
@@ -339,7 +340,9 @@ void session::send(response r, std::string_view method, std::string_view target,
             etag = std::string_view(etag_buf, static_cast<std::size_t>(n));
         }
         added.etag = etag;
-        added.cache_control = std::none_of(headers.begin(), headers.end(), [](auto const& h) { return h.first == "Cache-Control"; });
+        if (std::none_of(headers.begin(), headers.end(), [](auto const& h) { return h.first == "Cache-Control"; }))
+            added.cache_control =
+                r.cache_control ? std::string_view(r.cache_control) : std::string_view("public, max-age=60");
         if (etag_matches(request_.if_none_match, etag)) {
             status_ = 304;
             content_type = {};

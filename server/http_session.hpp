@@ -98,7 +98,7 @@ private:
     // What send() adds to the application's headers.
     struct added_headers {
         std::string_view etag;  // with Cache-Control (unless the response has one) and Vary
-        bool cache_control = false;
+        std::string_view cache_control;  // its value; empty: the response names its own
         bool gzip = false;  // Content-Encoding
     };
     using header_list = std::vector<std::pair<std::string, std::string>>;

@@ -44,6 +44,11 @@ struct response {
     // Cache-Control, answers If-None-Match with 304, and may gzip.
     bool cacheable = false;
     std::string etag;  // for streamed responses, whose body is not known in advance
+    // This request's Cache-Control, in place of the default (public,
+    // max-age=60), for an answer whose headers name none: a cached tile
+    // asked for by a versioned URL (api::tile) goes out with the entry
+    // other URLs share, under a Cache-Control of its own.
+    char const* cache_control = nullptr;
     char const* label = "other";  // what /metrics counts it under (see metrics_label)
     // An error's description as a message, so that the body can be written
     // again in the language the request chose (speak).

@@ -163,7 +163,7 @@ json openapi_document(std::string const& title, std::string const& base_url, std
         {"/collections/{collectionId}", {{"get", {{"summary", "One collection"}, {"operationId", "describeCollection"}, {"parameters", {collection_id, lang}}, {"responses", ok("Collection")}}}}},
         {"/collections/{collectionId}/queryables", {{"get", {{"summary", "Properties a client may filter and sort on"}, {"operationId", "getQueryables"}, {"parameters", {collection_id}}, {"responses", ok("JSON Schema", "application/schema+json")}}}}},
         {"/collections/{collectionId}/items", {{"get", {{"summary", "Features, filtered, sorted and paged, or downloaded"}, {"operationId", "getFeatures"}, {"parameters", items_params},
-                                                         {"responses", ok("A FeatureCollection with numberMatched, numberReturned, timeStamp and links", "application/geo+json")}}}}},
+                                                         {"responses", ok("A FeatureCollection with numberMatched, numberReturned and links", "application/geo+json")}}}}},
         {"/collections/{collectionId}/items/{featureId}", {{"get", {{"summary", "One feature"}, {"operationId", "getFeature"},
                                                                      {"parameters", {collection_id, param("featureId", "path", "Stable feature id", {{"type", "integer"}}, true), crs}},
                                                                      {"responses", ok("A Feature", "application/geo+json")}}}}},

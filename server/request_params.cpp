@@ -236,13 +236,22 @@ std::variant<std::vector<std::string>, param_error> parse_collection_list(std::s
     return ids;
 }
 
-std::variant<items_params, param_error> parse_items_params(query_list const& query,
-                                                           std::vector<std::string> const& queryables) {
+namespace {
+// Items' parameters; `version`, when given, also takes v= (tiles).
+std::variant<items_params, param_error> parse_items_or_tile(query_list const& query,
+                                                            std::vector<std::string> const& queryables,
+                                                            std::string* version) {
     items_params params;
+    std::vector<std::string_view> keys = accepted_keys(&parameter::items);
+    if (version) keys.push_back("v");
     auto const failed = walk_query(
-        query, accepted_keys(&parameter::items), queryables,
+        query, keys, queryables,
         [&](std::string const& key, std::string const& value, bool is_property) -> std::optional<param_error> {
             if (is_property || contains(filter_parameters, key)) return parse_filter(key, value, is_property, params.filters);
+            if (key == "v") {
+                *version = value;
+                return std::nullopt;
+            }
             if (key == "f") return assign(parse_format(value), params.format);
             if (key == "limit") return assign(parse_limit(value), params.limit);
             if (key == "offset") return assign(parse_offset(value), params.offset);
@@ -276,6 +285,21 @@ std::variant<items_params, param_error> parse_items_params(query_list const& que
         });
     if (failed) return *failed;
     if (auto e = finish_filters(params.filters)) return std::move(*e);
+    return params;
+}
+}  // namespace
+
+std::variant<items_params, param_error> parse_items_params(query_list const& query,
+                                                           std::vector<std::string> const& queryables) {
+    return parse_items_or_tile(query, queryables, nullptr);
+}
+
+std::variant<tile_params, param_error> parse_tile_params(query_list const& query,
+                                                         std::vector<std::string> const& queryables) {
+    tile_params params;
+    auto items = parse_items_or_tile(query, queryables, &params.version);
+    if (auto* e = std::get_if<param_error>(&items)) return std::move(*e);
+    params.items = std::move(std::get<items_params>(items));
     return params;
 }
 

@@ -41,6 +41,16 @@ struct stats_params {
     std::string group = "province";  // province | company | purpose | nationality | year | purpose_class | overlap
 };
 
+// GET /collections/{c}/tiles/{z}/{x}/{y}.{mvt,geojson}: what items take (a
+// map passes its filters unchanged; only the filters change a tile), and
+// v=, the data version the tile's URL was made for (TileJSON's templates
+// and the page write it): it selects nothing, it says whether the answer
+// may be kept for good (see api::tile).
+struct tile_params {
+    items_params items;
+    std::string version;  // v=; empty when not given
+};
+
 // GET /collections/{c}/timeline and /collections/{c}/overlaps/{other}: the
 // filters, as JSON or CSV.
 struct table_params {
@@ -78,6 +88,8 @@ std::variant<bool, param_error> parse_company_params(query_list const& query);
 // collection's source fields plus computed ones such as area_ha).
 std::variant<items_params, param_error> parse_items_params(query_list const& query,
                                                            std::vector<std::string> const& queryables);
+std::variant<tile_params, param_error> parse_tile_params(query_list const& query,
+                                                         std::vector<std::string> const& queryables);
 std::variant<stats_params, param_error> parse_stats_params(query_list const& query,
                                                            std::vector<std::string> const& queryables);
 std::variant<table_params, param_error> parse_table_params(query_list const& query,

@@ -8,8 +8,9 @@ export function api_url(path, params) {
   return url;
 }
 
-export async function get_json(path, params, { signal } = {}) {
-  const response = await fetch(api_url(path, params), { signal, headers: { Accept: 'application/json' } });
+// `cache`: fetch's cache mode ('no-cache': revalidate what the browser keeps).
+export async function get_json(path, params, { signal, cache } = {}) {
+  const response = await fetch(api_url(path, params), { signal, cache, headers: { Accept: 'application/json' } });
   if (!response.ok) {
     let description = response.statusText;
     try { description = (await response.json()).description ?? description; } catch { /* not JSON */ }

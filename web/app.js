@@ -16,7 +16,7 @@ import { $, state, page, tracked } from './context.js?v=@ASSET_VERSION@';
 import { cambodia, map, fit } from './map_view.js?v=@ASSET_VERSION@';
 import { set_basemap, bind_basemap_events, get_landing } from './basemap.js?v=@ASSET_VERSION@';
 import { roles_of } from './roles.js?v=@ASSET_VERSION@';
-import { default_layers, create_layers, watch_first_draw, render_layer_list, highlight, hit, bind_layer_events } from './layers.js?v=@ASSET_VERSION@';
+import { default_layers, create_layers, watch_first_draw, render_layer_list, highlight, hit, bind_layer_events, watch_data_version, check_data_version } from './layers.js?v=@ASSET_VERSION@';
 import { load_provinces, update_label_visibility, province_bounds, fill_province_select, province_popup, bind_province_events } from './provinces.js?v=@ASSET_VERSION@';
 import { fill_focus_select, load_focus_options, apply, bind_filter_events } from './filters.js?v=@ASSET_VERSION@';
 import { refresh_list, update_download, bind_result_events } from './results.js?v=@ASSET_VERSION@';
@@ -42,6 +42,7 @@ window.concessions_page = {
   get layers() { return page.layers; },
   get purpose_classes() { return page.purpose_classes; },  // the legend's crop colours
   overlap_layer,
+  check_data_version,  // what the page does every few minutes: true when the data version moved
   is_idle: () => page.busy === 0 && !map._animatingZoom && !map._panAnim?._inProgress &&
     [...page.layers.values(), overlap_layer].every((l) => !l._map || !l._loading),
 };
@@ -139,6 +140,7 @@ async function start() {
   const doc = await tracked(get_json('collections', { lang: 'en' }));
   performance.mark('concessions-collections');
   page.collections = doc.collections ?? [];
+  page.data_version = doc.data_version ?? '';  // the tile URLs' v= (layers.js)
   page.by_id = new Map(page.collections.map((c) => [c.id, c]));
   if (!page.collections.length) return;
   const known = (ids) => ids.filter((id) => page.by_id.has(id));
@@ -158,6 +160,7 @@ async function start() {
   // API parameters: wait for them only when such a filter is in the URL.
   if (state.crops.length || state.purpose || state.country) await roles_of(state.focus);
   create_layers();
+  watch_data_version();
   render_static();
   render_layer_list();
   fill_focus_select();

@@ -13,6 +13,7 @@ export const page = {
   by_id: new Map(),
   roles: new Map(),
   layers: new Map(),  // collection id -> ConcessionTiles
+  data_version: '',   // /collections' data_version: the tile URLs' v= (layers.js)
   provinces: null,    // FeatureCollection from /provinces
   province_layer: null,
   label_layer: null,

@@ -144,7 +144,8 @@ export function create_layers() {
     // No requests for the empty tiles around the collection.
     const bbox = c.extent?.spatial?.bbox?.[0];
     const bounds = bbox ? L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]).pad(0.02) : undefined;
-    const layer = new ConcessionTiles(c.id, tile_template(c.id), layer_style(c), { zIndex: 100 - index, load_limits, bounds, attribution: credit(c) });
+    const layer = new ConcessionTiles(c.id, tile_template(c.id), layer_style(c),
+      { zIndex: 100 - index, load_limits, bounds, attribution: credit(c), version: page.data_version });
     layer.on('tileload', (e) => {
       learn_roles(c.id, e.tile._features);
       // Points go above polygons whatever the catalog order.
@@ -156,6 +157,34 @@ export function create_layers() {
     });
     page.layers.set(c.id, layer);
   });
+}
+
+// The data version in the tile URLs (v=, from /collections' data_version):
+// the server lets caches keep a versioned tile for good, so after a reload
+// of its data the map must ask for the new version's URLs. /collections is
+// asked again now and then (every few minutes, and when the page comes
+// back into view: a CDN keeps it a minute anyway) and, when the version
+// moved, the tiles on screen are fetched again under it.
+const version_check_ms = 5 * 60 * 1000;
+
+export function set_data_version(version) {
+  if (!version || version === page.data_version) return false;
+  page.data_version = version;
+  for (const layer of page.layers.values()) layer.set_version(version);
+  sync_overlap_highlight();
+  return true;
+}
+
+// Revalidated (If-None-Match), not taken from the browser's cache, which
+// may keep it a minute: an unchanged version costs a 304.
+export function check_data_version() {
+  return get_json('collections', { lang: 'en' }, { cache: 'no-cache' }).then((doc) => set_data_version(doc.data_version), () => false);
+}
+
+export function watch_data_version() {
+  const check = () => { if (!document.hidden) check_data_version(); };
+  setInterval(check, version_check_ms);
+  document.addEventListener('visibilitychange', check);
 }
 
 // Under an overlap filter (overlaps.js) a concession layer that is not

@@ -138,7 +138,7 @@ export function sync_overlap_highlight() {
   // Shown or not, the protected areas as the map would show them (whole,
   // or cut by a drawn area).
   areas.set_params(filter_params(state, page.by_id.get(protected_areas), page.roles.get(protected_areas)));
-  const key = [...concessions, areas].map((l) => `${l.collection_id}?${l._params}`).join('|');
+  const key = [...concessions, areas].map((l) => `${l.collection_id}?${l._params}&v=${l._version}`).join('|');
   overlap_layer.sources = { concessions, areas };
   if (!overlap_layer._map) {
     overlap_layer.key = key;

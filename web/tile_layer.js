@@ -10,6 +10,10 @@
 // by a tile edge has an artificial edge there: it is filled but not stroked,
 // and tiles meet without seams. A feature keeps the same id in every tile,
 // which is how a selected feature is highlighted whole, across tiles.
+//
+// Tile URLs end in v=<data version> (options.version, set_version): the
+// server lets caches keep such a tile for good, and a reload of its data
+// changes the version, so the map then asks for new URLs (issue 14).
 /* global L */
 import { cluster_below_zoom, cluster_points, cluster_radius, draw_cluster } from './point_clusters.js?v=@ASSET_VERSION@';
 
@@ -107,6 +111,7 @@ export const ConcessionTiles = L.GridLayer.extend({
     this._template = template;
     this._style = style;
     this._params = '';
+    this._version = options.version ?? '';  // v= of every tile URL; none when not known
     this._highlight = null;
     this._data = new Map();  // URL -> Promise of FeatureCollection (LRU by insertion order)
     this._abort = new AbortController();
@@ -130,11 +135,25 @@ export const ConcessionTiles = L.GridLayer.extend({
     const text = new URLSearchParams(params).toString();
     if (text === this._params) return false;
     this._params = text;
+    this._refetch();
+    return true;
+  },
+
+  // The data changed on the server (a reload): the tiles on screen are
+  // fetched again under the new version's URLs, in place as for new
+  // parameters.
+  set_version(version) {
+    if (!version || version === this._version) return false;
+    this._version = version;
+    this._refetch();
+    return true;
+  },
+
+  _refetch() {
     this._abort.abort();
     this._abort = new AbortController();
     this._data.clear();
     if (this._map) this._refill();
-    return true;
   },
 
   // New parameters (a filter, the timeline's next year): the tiles on
@@ -197,9 +216,11 @@ export const ConcessionTiles = L.GridLayer.extend({
     }
   },
 
+  // The filters, then v= last, as the server's TileJSON orders them.
   _tile_url(z, x, y) {
     const url = this._template.replace('{z}', z).replace('{x}', x).replace('{y}', y);
-    return this._params ? `${url}${url.includes('?') ? '&' : '?'}${this._params}` : url;
+    const query = [this._params, this._version && `v=${encodeURIComponent(this._version)}`].filter(Boolean).join('&');
+    return query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
   },
 
   _fetch(z, x, y) {

@@ -179,6 +179,9 @@ response collections(request_context const& ctx) {
     doc["collections"] = json::array();
     for (auto const& c : ctx.dataset().collections()) doc["collections"].push_back(collection_json(c, ctx.base, ctx.lang));
     doc["links"] = json::array({link(ctx.url("/collections"), "self", "application/json", "Collections")});
+    // What the map page writes into its tile URLs (v=), as TileJSON does,
+    // so that they change when the data does (issue 14).
+    doc["data_version"] = ctx.dataset().version();
     return json_response(doc);
 }
 

@@ -24,10 +24,13 @@ namespace fs = std::filesystem;
 namespace {
 
 // GeoJSON or CSV, a slice of features per call (512 KiB at most), so that
-// memory stays flat however many features match.
+// memory stays flat however many features match. Their provenance names
+// the data version, not the time of the download: every replica writes the
+// same bytes for the same request (issue 14), and a cached download is
+// not told apart from a fresh one.
 response text_download(request_context const& ctx, geo::collection const& c,
                        std::shared_ptr<std::vector<std::uint32_t> const> selection, format_info const& format,
-                       std::string const& extracted, std::string const& query, feature_projection projection = {}) {
+                       std::string const& query, feature_projection projection = {}) {
     // A file: east before north whatever the CRS (EPSG:4326 too), as GIS
     // software reads GeoJSON and WKT, and as GeoPackage and shapefile hold it.
     projection.order = geo::axis_order::east_north;
@@ -45,10 +48,10 @@ response text_download(request_context const& ctx, geo::collection const& c,
             append_projected_csv_row(cut, header, *columns);
             prologue = std::move(cut);
         }
-        prologue.insert(prologue.size() - 2, ",source_layer,extracted_at");  // provenance on every row
+        prologue.insert(prologue.size() - 2, ",source_layer,data_version");  // provenance on every row
         std::string quoted = "\"";
         for (char ch : c.source) quoted += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-        provenance_cells = "," + quoted + "\"," + extracted;
+        provenance_cells = "," + quoted + "\"," + data->version();
     } else {
         prologue = R"({"type":"FeatureCollection","name":)";
         geo::append_json_string(prologue, c.id);
@@ -64,7 +67,7 @@ response text_download(request_context const& ctx, geo::collection const& c,
             prologue += ",\"" + std::string(name) + "\":";
             geo::append_json_string(prologue, value);
         }
-        prologue += R"(,"extracted_at":")" + extracted + R"(","query":)";
+        prologue += R"(,"query":)";
         geo::append_json_string(prologue, query);
         prologue += R"(,"data_version":")" + data->version() + R"("},)";
         // GeoJSON of 2008's "crs" member, which GDAL and QGIS still read: a
@@ -148,17 +151,19 @@ response gdal_download(request_context const& ctx, geo::collection const& c,
 
 response download(request_context const& ctx, geo::collection const& c, std::vector<std::uint32_t> selection,
                   format_info const& format, std::string const& file_stem, feature_projection const& projection) {
-    std::string const extracted = now_iso();
     std::string const query(ctx.request.target);
     std::size_t const count = selection.size();
     if (format.gdal && projection.cut())
         return error_response(400, make_message(message_id::projection_text_only, std::string(format.name)));
     if (format.gdal == geo::export_format::kml && projection.crs != geo::crs84_code)
         return error_response(400, make_message(message_id::crs_kml, geo::crs_uri(projection.crs)));
+    // The files GDAL writes carry the time they were written (GeoPackage
+    // stamps its own too): unlike GeoJSON and CSV, they differ between
+    // replicas and between requests (docs/DEPLOYING.md).
     response r = format.gdal
-                     ? gdal_download(ctx, c, selection, format, extracted, query, projection.crs)
+                     ? gdal_download(ctx, c, selection, format, now_iso(), query, projection.crs)
                      : text_download(ctx, c, std::make_shared<std::vector<std::uint32_t> const>(std::move(selection)),
-                                     format, extracted, query, projection);
+                                     format, query, projection);
     if (r.status != 200) return r;
     r.cacheable = true;
     add_content_crs(r, projection);
@@ -448,7 +453,7 @@ std::vector<geo::zip_entry> zip_entries(request_context const& ctx, std::vector<
             std::string const name = geo::export_name(l.c->id) + std::string(format.extension);
             feature_projection in_crs;
             in_crs.crs = crs;
-            entries.push_back({name, text_download(ctx, *l.c, l.selection, format, extracted, query, in_crs).stream});
+            entries.push_back({name, text_download(ctx, *l.c, l.selection, format, query, in_crs).stream});
             file_names.push_back(name);
             notes.emplace_back();
         }

@@ -149,6 +149,7 @@ struct tile_request {
     bool mvt = false;
     std::string canonical_target;  // "/collections/elc/tiles/8/200/122.mvt"
     filter_set filters;
+    std::string version;  // v=: the data version the URL was made for; empty when none
 };
 // The tile a route names, without its filters: a 400 for z/x/y that are no
 // tile, a 404 for a zoom outside min_zoom..max_zoom (at most

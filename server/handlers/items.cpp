@@ -53,8 +53,13 @@ response items(request_context const& ctx, geo::collection const& c) {
     r.cacheable = true;
     add_content_crs(r, p.projection);
     std::string& out = r.body;
+    // No timeStamp: OGC API - Features makes it optional (17-069r4,
+    // /req/core/fc-timeStamp binds it only when present), and the time an
+    // answer was made differs between replicas, and between a cached answer
+    // and a fresh one, where the same request must give the same bytes
+    // whichever replica answers (issue 14). The data version is in the ETag.
     out = R"({"type":"FeatureCollection","numberMatched":)" + std::to_string(total) + R"(,"numberReturned":)" +
-          std::to_string(end - begin) + R"(,"timeStamp":")" + now_iso() + R"(","links":[)";
+          std::to_string(end - begin) + R"(,"links":[)";
     append_link(out, ctx.url(path, ctx.t.query), "self", geojson_type, "This page");
     out += ',';
     append_link(out, ctx.url(path, with_param(ctx.t.query, "f", "csv")), "alternate", "text/csv", "This page as CSV");

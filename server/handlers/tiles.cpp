@@ -46,8 +46,12 @@ std::variant<tile_request, response> parse_tile(request_context const& ctx, geo:
     if (auto* e = std::get_if<response>(&address)) return std::move(*e);
     auto& out = std::get<tile_request>(address);
     // Tiles take the parameters items do (a map passes its filters
-    // unchanged); only the filters change a tile.
-    auto checked = check_query(parse_items_params(ctx.t.query, data.queryables(c)), data, c);
+    // unchanged); only the filters change a tile. v= changes nothing in it.
+    auto parsed = parse_tile_params(ctx.t.query, data.queryables(c));
+    if (auto const* e = std::get_if<param_error>(&parsed)) return error_response(400, e->text);
+    auto& params = std::get<tile_params>(parsed);
+    out.version = std::move(params.version);
+    auto checked = check_query(std::variant<items_params, param_error>(std::move(params.items)), data, c);
     if (auto* e = std::get_if<response>(&checked)) return std::move(*e);
     out.filters = std::move(std::get<checked_query<items_params>>(checked).filters);
     return out;
@@ -71,8 +75,14 @@ response render_tile(request_context const& ctx, geo::collection const& c, tile_
 response tilejson(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
     auto const& opt = data.tiles(c).options();
-    std::string filters;
-    for (auto const& [k, v] : ctx.t.query) filters += (filters.empty() ? "?" : "&") + percent_encode(k) + "=" + percent_encode(v);
+    // The templates are versioned: v= names this data, so a tile's URL
+    // changes when the data does and its answer may be kept for good
+    // (api::tile); the request's own v= (tiles.json takes what tiles take)
+    // is not copied. v= comes last, after the filters, as the page writes it.
+    std::string query;
+    for (auto const& [k, v] : ctx.t.query)
+        if (k != "v") query += percent_encode(k) + "=" + percent_encode(v) + "&";
+    std::string const filters = "?" + query + "v=" + percent_encode(data.version());
     std::string const base = ctx.base + "/collections/" + c.id + "/tiles/{z}/{x}/{y}";
     json fields = json::object();
     for (auto const& name : geo::tile_index::property_names()) fields[name] = name == "area_ha" ? "Number" : "String";

@@ -118,7 +118,7 @@ TEST_F(server_e2e_api, skip_geometry_and_properties_cut_items_and_downloads_to_a
     }
     // Only properties: the geometry stays; the whole download keeps its provenance columns.
     auto const download = test::parse_csv(get("/collections/elc/items?f=csv&download=1&properties=Name").body);
-    EXPECT_EQ(download[0], (std::vector<std::string>{"id_1", "Name", "WKT", "source_layer", "extracted_at"}));
+    EXPECT_EQ(download[0], (std::vector<std::string>{"id_1", "Name", "WKT", "source_layer", "data_version"}));
     EXPECT_EQ(get("/collections/elc/items?f=gpkg&skipGeometry=true").status, 400);
     EXPECT_EQ(get("/collections/elc/items?properties=Nope").status, 400);
     EXPECT_EQ(get("/collections/elc/items?skipGeometry=maybe").status, 400);

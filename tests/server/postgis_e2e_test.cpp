@@ -241,7 +241,8 @@ TEST_F(postgis_e2e, AnswersAsTheShapefileDoes) {
         }
     }
 
-    // The download: as many rows, the same cells but for the column naming the source.
+    // The download: as many rows, the same cells but for the columns naming
+    // the source and its data version.
     auto const shp_csv = get(shp, "/collections/elc/items?f=csv&download=1");
     auto const pg_csv = get(*pg, "/collections/elc/items?f=csv&download=1");
     ASSERT_EQ(shp_csv.status, 200);
@@ -256,9 +257,15 @@ TEST_F(postgis_e2e, AnswersAsTheShapefileDoes) {
     std::size_t const at = static_cast<std::size_t>(source_column - pg_rows.front().begin());
     EXPECT_EQ(pg_rows[1].at(at), cluster().connection());
     EXPECT_EQ(shp_rows[1].at(at), elc_shp().string());
+    auto const version_column = std::find(pg_rows.front().begin(), pg_rows.front().end(), "data_version");
+    ASSERT_NE(version_column, pg_rows.front().end());
+    std::size_t const version_at = static_cast<std::size_t>(version_column - pg_rows.front().begin());
+    EXPECT_NE(pg_rows[1].at(version_at), shp_rows[1].at(version_at));  // two sources, two versions
     for (std::size_t i = 1; i < pg_rows.size(); ++i) {
         pg_rows[i].at(at).clear();
         shp_rows[i].at(at).clear();
+        pg_rows[i].at(version_at).clear();
+        shp_rows[i].at(version_at).clear();
         EXPECT_EQ(pg_rows[i], shp_rows[i]) << "row " << i << " of the CSV download";
     }
 }

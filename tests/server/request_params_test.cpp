@@ -135,6 +135,26 @@ TEST(parse_items_params, every_parameter_at_once) {
               (std::vector<std::pair<std::string, std::string>>{{"Provinces", "Kratie"}, {"Name", "Sok"}}));
 }
 
+// v= (the data version a tile URL was made for, issue 14): taken by tiles,
+// where it selects nothing; items refuse it as any unknown key.
+TEST(parse_tile_params, v_is_the_version_and_changes_no_filter) {
+    auto const tile = [](std::string_view target) {
+        return value_of<tile_params>(parse_tile_params(query_of(target), queryables), target);
+    };
+    auto const plain = tile("/t?province=Kratie&q=rubber");
+    auto const versioned = tile("/t?province=Kratie&q=rubber&v=5d15e7fbe2c85156");
+    EXPECT_EQ(plain.version, "");
+    EXPECT_EQ(versioned.version, "5d15e7fbe2c85156");
+    EXPECT_EQ(versioned.items.filters.province, plain.items.filters.province);
+    EXPECT_EQ(versioned.items.filters.q, plain.items.filters.q);
+    EXPECT_TRUE(versioned.items.filters.properties.empty());
+    EXPECT_EQ(tile("/t?v=abc").version, "abc");
+    EXPECT_TRUE(mentions(error_of(parse_tile_params(query_of("/t?v=a&v=b"), queryables), "v twice"), "more than once"));
+    EXPECT_TRUE(mentions(error_of(parse_tile_params(query_of("/t?v="), queryables), "empty v"), "needs a value"));
+    EXPECT_TRUE(mentions(error_of(parse_tile_params(query_of("/t?w=1"), queryables), "w"), "lang, v"));
+    EXPECT_TRUE(mentions(items_error(query_of("/collections/elc/items?v=abc")), "unknown parameter"));
+}
+
 TEST(parse_items_params, property_filter_may_be_empty) {
     // Matching an empty attribute is the handler's business, not a 400.
     auto const p = items({{"Name", ""}});
