@@ -17,5 +17,7 @@ inline constexpr int exit_usage = 2;        // bad command line
 std::function<int()> add_info_command(CLI::App& app);
 // Registers `serve`.
 std::function<int()> add_serve_command(CLI::App& app);
+// Registers `export`.
+std::function<int()> add_export_command(CLI::App& app);
 
 }  // namespace cli

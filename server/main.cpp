@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", CONCESSIONS_VERSION);
     auto run_info = cli::add_info_command(app);
     auto run_serve = cli::add_serve_command(app);
+    auto run_export = cli::add_export_command(app);
     try {
         app.parse(argc, argv);
     } catch (CLI::CallForHelp const& e) {
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
     try {
         if (int rc = run_info(); rc >= 0) return rc;
         if (int rc = run_serve(); rc >= 0) return rc;
+        if (int rc = run_export(); rc >= 0) return rc;
     } catch (std::exception const& e) {
         std::cerr << "concessions: error: " << e.what() << "\n";
         return cli::exit_load_failed;
