@@ -1,5 +1,6 @@
 #include "geo/latin_fold.hpp"
 
+#include "geo/unicode_normal.hpp"
 #include "geo/utf8.hpp"
 
 #include <algorithm>
@@ -60,7 +61,7 @@ std::string map_latin(std::string_view s, Each&& each) {
 }  // namespace
 
 std::string fold_case(std::string_view s) {
-    return map_latin(s, [](std::string& out, char32_t cp) {
+    return map_latin(normalize_text(s), [](std::string& out, char32_t cp) {
         if (cp >= 'A' && cp <= 'Z') {
             out += static_cast<char>(cp + 32);
             return true;
@@ -74,13 +75,27 @@ std::string fold_case(std::string_view s) {
 }
 
 std::string fold_accents(std::string_view s) {
-    return map_latin(s, [](std::string& out, char32_t cp) {
+    std::string folded = map_latin(normalize_text(s), [](std::string& out, char32_t cp) {
         if (cp < 0x80) return false;
         auto const* l = latin_letter_of(cp);
         if (!l || !l->plain) return false;
         out += l->plain;
         return true;
     });
+    // Accents NFC could not compose with their letter (combining marks,
+    // U+0300..U+036F: CC 80 .. CD AF in UTF-8) go too.
+    std::string out;
+    out.reserve(folded.size());
+    for (std::size_t i = 0; i < folded.size(); ++i) {
+        auto const c = static_cast<unsigned char>(folded[i]);
+        auto const d = i + 1 < folded.size() ? static_cast<unsigned char>(folded[i + 1]) : 0;
+        if ((c == 0xCC && d >= 0x80 && d <= 0xBF) || (c == 0xCD && d >= 0x80 && d <= 0xAF)) {
+            ++i;
+            continue;
+        }
+        out += folded[i];
+    }
+    return out;
 }
 
 }  // namespace geo
