@@ -98,6 +98,11 @@ public:
     // look up in collection::by_contract_date rather than test every
     // feature. Nullopt when it says nothing of them.
     std::optional<std::pair<std::string, std::string>> contract_date_bounds() const;
+    // The box a matching feature must meet, where the filter has a spatial
+    // function (other than S_DISJOINT) at its top level: its literal's
+    // bounds, for the R-tree to narrow to. An empty box when two of them
+    // cannot both hold; nullopt when it says nothing of where.
+    std::optional<box> spatial_bounds() const;
 
     struct compiled;  // geo/cql2.cpp
 

@@ -182,6 +182,7 @@ struct predicate::compiled {
     std::uint16_t classes = 0;             // purpose_class compared with class names
     std::unique_ptr<area_matcher> matcher; // a spatial literal, prepared
     box literal_box;                       // its bounds, to skip features far from it
+    bool literal_rectangle = false;        // the literal is literal_box itself (a BBOX, a rectangle)
     spatial_relation relation = spatial_relation::intersects;
     temporal_op when = temporal_op::unknown;  // a temporal function's relation
     province_index const* provinces = nullptr;  // main_province, province_names: their names
@@ -195,6 +196,22 @@ struct predicate::compiled {
 };
 
 namespace {
+
+// Whether g is the polygon of its bounds b: one ring, no holes, every
+// vertex a corner of b and every edge along a side (a BBOX literal, or
+// POLYGON((104 11, 107 11, 107 14, 104 14, 104 11))).
+bool is_rectangle(geometry const& g, box const& b) {
+    if (g.type != geometry_type::polygon || g.polygons.size() != 1 || g.polygons[0].rings.size() != 1) return false;
+    auto const& r = g.polygons[0].rings[0];
+    if (r.size() < 4 || !(b.min_x < b.max_x && b.min_y < b.max_y)) return false;
+    auto corner = [&](point const& p) { return (p.x == b.min_x || p.x == b.max_x) && (p.y == b.min_y || p.y == b.max_y); };
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        point const& p = r[i];
+        point const& q = r[(i + 1) % r.size()];
+        if (!corner(p) || (p.x != q.x && p.y != q.y)) return false;
+    }
+    return true;
+}
 
 std::optional<std::string> const& date_member(feature const& f, member m) {
     return m == member::contract_date ? f.contract_date : m == member::end_date ? f.end_date : f.cancelled_date;
@@ -376,6 +393,12 @@ truth predicate::compiled::test(feature const& f) const {
             // The bounds first: most features are far from the literal.
             bool const near = f.bbox.intersects(literal_box);
             if (!near) return of(relation == spatial_relation::disjoint);
+            // Strictly inside a rectangle, the feature is within it and
+            // meets its interior: no other relation holds. Large boxes
+            // hold most features, so most are decided here without GEOS.
+            if (literal_rectangle && f.bbox.min_x > literal_box.min_x && f.bbox.max_x < literal_box.max_x &&
+                f.bbox.min_y > literal_box.min_y && f.bbox.max_y < literal_box.max_y)
+                return of(relation == spatial_relation::intersects || relation == spatial_relation::within);
             return of(matcher->relates(f.geom.expand(), relation));
         }
         case kind::temporal: {
@@ -629,6 +652,7 @@ private:
         else if (literal_first && out.relation == spatial_relation::contains) out.relation = spatial_relation::within;
         out.matcher = std::make_unique<area_matcher>(*literal->geom);
         out.literal_box = bounds(*literal->geom);
+        out.literal_rectangle = is_rectangle(*literal->geom, out.literal_box);
         return out;
     }
 
@@ -715,6 +739,22 @@ std::optional<std::pair<std::string, std::string>> predicate::contract_date_boun
         narrow(*root_);
     if (!narrowed) return std::nullopt;
     return std::pair{lo, hi};
+}
+
+std::optional<box> predicate::spatial_bounds() const {
+    std::optional<box> out;
+    auto narrow = [&](compiled const& n) {
+        if (n.k != kind::spatial || n.relation == spatial_relation::disjoint) return;
+        box const& b = n.literal_box;
+        out = !out ? b
+                   : box{std::max(out->min_x, b.min_x), std::max(out->min_y, b.min_y), std::min(out->max_x, b.max_x),
+                         std::min(out->max_y, b.max_y)};
+    };
+    if (root_->k == kind::and_)
+        for (auto const& a : root_->args) narrow(a);
+    else
+        narrow(*root_);
+    return out;
 }
 
 std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables,

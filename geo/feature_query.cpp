@@ -147,6 +147,9 @@ bool intersects(geometry const& g, box const& b) {
 }
 
 bool intersects(feature const& f, box const& b) {
+    // Within the box, any geometry meets it: no vertex need be read.
+    if (f.bbox.valid() && f.bbox.min_x >= b.min_x && f.bbox.max_x <= b.max_x && f.bbox.min_y >= b.min_y && f.bbox.max_y <= b.max_y)
+        return true;
     compact_geometry const& g = f.geom;
     if (g.type() != geometry_type::polygon && g.type() != geometry_type::multi_polygon) {
         for (std::size_t i = 0; i < g.point_count(); ++i)
@@ -295,19 +298,26 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
     std::vector<std::uint32_t> candidates;
     // The R-tree narrows to the box and the area's bounds; the exact tests follow.
     std::optional<box> window = q.bbox;
-    if (q.area) {
-        box const b = bounds(*q.area);
+    auto narrow_to = [&](box const& b) {
         window = !window ? b
                          : box{std::max(b.min_x, window->min_x), std::max(b.min_y, window->min_y),
                                std::min(b.max_x, window->max_x), std::min(b.max_y, window->max_y)};
-        if (!window->valid()) return {};
-    }
+    };
+    if (q.area) narrow_to(bounds(*q.area));
     std::optional<cql2::predicate> filter;
     if (q.filter) {
         auto compiled = cql2::compile(*q.filter, c, queryable_names(c), q.provinces);
         if (std::holds_alternative<cql2::error>(compiled)) return {};  // refused before it got here
         filter.emplace(std::move(std::get<cql2::predicate>(compiled)));
+        // S_INTERSECTS(geometry, <literal>) and the like: the R-tree finds what is near it.
+        if (auto const b = filter->spatial_bounds()) narrow_to(*b);
     }
+    if (window && !window->valid()) return {};
+    // A window holding the whole collection narrows nothing: the date
+    // order (or a plain scan) finds the candidates faster than the R-tree.
+    if (window && c.extent.valid() && window->min_x <= c.extent.min_x && window->min_y <= c.extent.min_y &&
+        window->max_x >= c.extent.max_x && window->max_y >= c.extent.max_y)
+        window.reset();
     // A range of contract dates (datetime=, or a temporal filter= on
     // contract_date) is looked up in the date order, not tested on every feature.
     std::optional<std::pair<std::string, std::string>> dates;
