@@ -5,10 +5,12 @@
 #include "geo/purpose_class.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <span>
 
 namespace geo {
 
@@ -147,7 +149,9 @@ bool intersects(geometry const& g, box const& b) {
 }
 
 bool intersects(feature const& f, box const& b) {
-    // Within the box, any geometry meets it: no vertex need be read.
+    // Apart from the box, nothing meets it; within it, any geometry does:
+    // no vertex need be read.
+    if (f.bbox.valid() && !f.bbox.intersects(b)) return false;
     if (f.bbox.valid() && f.bbox.min_x >= b.min_x && f.bbox.max_x <= b.max_x && f.bbox.min_y >= b.min_y && f.bbox.max_y <= b.max_y)
         return true;
     compact_geometry const& g = f.geom;
@@ -294,6 +298,25 @@ std::vector<bool> overlap_targets_named(collection const& c, overlap_filter cons
     return named;
 }
 
+namespace {
+// Positions (distinct, each below n) sorted: through a bitmap when they are
+// many (a date range or a window holding a good part of the collection),
+// which costs n/64 words and a pass, where sorting tens of thousands costs
+// milliseconds.
+void in_position_order(std::vector<std::uint32_t>& positions, std::size_t n) {
+    if (positions.size() < n / 32) {
+        std::sort(positions.begin(), positions.end());
+        return;
+    }
+    std::vector<std::uint64_t> bits((n + 63) / 64);
+    for (auto p : positions) bits[p / 64] |= std::uint64_t{1} << (p % 64);
+    positions.clear();
+    for (std::size_t w = 0; w < bits.size(); ++w)
+        for (std::uint64_t word = bits[w]; word; word &= word - 1)
+            positions.push_back(static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(word))));
+}
+}  // namespace
+
 std::vector<std::uint32_t> select(collection const& c, feature_query const& q, std::vector<sort_key> const& sort) {
     std::vector<std::uint32_t> candidates;
     // The R-tree narrows to the box and the area's bounds; the exact tests follow.
@@ -313,30 +336,41 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
         if (auto const b = filter->spatial_bounds()) narrow_to(*b);
     }
     if (window && !window->valid()) return {};
-    // A window holding the whole collection narrows nothing: the date
-    // order (or a plain scan) finds the candidates faster than the R-tree.
-    if (window && c.extent.valid() && window->min_x <= c.extent.min_x && window->min_y <= c.extent.min_y &&
-        window->max_x >= c.extent.max_x && window->max_y >= c.extent.max_y)
-        window.reset();
     // A range of contract dates (datetime=, or a temporal filter= on
     // contract_date) is looked up in the date order, not tested on every feature.
     std::optional<std::pair<std::string, std::string>> dates;
     if (q.date_from || q.date_to) dates.emplace(q.date_from.value_or(""), q.date_to.value_or("\x7f"));
     if (auto const b = filter ? filter->contract_date_bounds() : std::nullopt)
         dates = !dates ? *b : std::pair{std::max(dates->first, b->first), std::min(dates->second, b->second)};
-    if (window) {
-        for (auto it = c.index.qbegin(bgi::intersects(to_index_box(*window))); it != c.index.qend(); ++it)
-            candidates.push_back(it->second);
-        std::sort(candidates.begin(), candidates.end());
-    } else if (dates && !q.company && c.dates_indexed) {
+    std::span<std::uint32_t const> dated;  // the features in that range, in date order
+    if (dates && c.dates_indexed) {
         auto const& order = c.by_contract_date;
         auto date_of = [&](std::uint32_t i) -> std::string const& { return *c.features[i].contract_date; };
         auto const first = std::lower_bound(order.begin(), order.end(), dates->first,
                                             [&](std::uint32_t i, std::string const& d) { return date_of(i) < d; });
         auto const last = std::upper_bound(first, order.end(), dates->second,
                                            [&](std::string const& d, std::uint32_t i) { return d < date_of(i); });
-        candidates.assign(first, last);
-        std::sort(candidates.begin(), candidates.end());
+        dated = {first, last};
+    }
+    // The window is only worth the R-tree's walk when it holds fewer
+    // features than the date range, and not most of the collection (a
+    // plain scan is then cheaper); the exact tests below apply either way.
+    if (window && c.extent.valid() && !c.features.empty()) {
+        box const& e = c.extent;
+        double const w = std::max(0.0, std::min(window->max_x, e.max_x) - std::max(window->min_x, e.min_x));
+        double const h = std::max(0.0, std::min(window->max_y, e.max_y) - std::max(window->min_y, e.min_y));
+        double const whole = (e.max_x - e.min_x) * (e.max_y - e.min_y);
+        double const share = whole > 0 ? w * h / whole : 1;  // of the extent's area: features expected in the window
+        double const in_window = share * static_cast<double>(c.features.size());
+        if (share > 0.5 || (dates && c.dates_indexed && static_cast<double>(dated.size()) < in_window)) window.reset();
+    }
+    if (window) {
+        for (auto it = c.index.qbegin(bgi::intersects(to_index_box(*window))); it != c.index.qend(); ++it)
+            candidates.push_back(it->second);
+        in_position_order(candidates, c.features.size());
+    } else if (dates && !q.company && c.dates_indexed) {
+        candidates.assign(dated.begin(), dated.end());
+        in_position_order(candidates, c.features.size());
     } else if (!q.company) {
         candidates.resize(c.features.size());
         for (std::uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;
