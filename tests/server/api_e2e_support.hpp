@@ -32,15 +32,7 @@ fs::path mining_shp();
 using test::provinces_shp;
 fs::path catalog();
 
-// Each test stays well inside ctest's budget.
-struct time_bound {
-    clock_type::time_point start = clock_type::now();
-    std::chrono::seconds limit{60};
-    ~time_bound() {
-        auto const took = std::chrono::duration<double>(clock_type::now() - start).count();
-        EXPECT_LT(took, static_cast<double>(limit.count())) << "test took " << took << " s";
-    }
-};
+using test::time_bound;
 
 std::string url_encode(std::string_view s);
 

@@ -213,6 +213,27 @@ TEST(export_e2e, MbtilesOpensInGdalWithTheFeaturesServeCuts) {
                                     std::to_string(z) + "'");
         EXPECT_EQ(rows.out, std::to_string(tiles[z]) + "\n") << "zoom " << z;
     }
+    // Every tile, read by Python's sqlite3 and gzip (another reader than
+    // ours), is serve's tile of that z/x/y (tile_row flipped: TMS).
+    test::scratch_dir dump;
+    auto const py = test::run(
+        "python3 -c 'import gzip, os, sqlite3, sys\n"
+        "for z, x, row, data in sqlite3.connect(sys.argv[1]).execute(\"SELECT * FROM tiles\"):\n"
+        "    d = os.path.join(sys.argv[2], str(z), str(x)); os.makedirs(d, exist_ok=True)\n"
+        "    open(os.path.join(d, str((1 << z) - 1 - row) + \".mvt\"), \"wb\").write(gzip.decompress(data))' " +
+        test::quote(archive.string()) + " " + test::quote(dump.path().string()));
+    ASSERT_EQ(py.exit_code, 0) << py.err;
+    std::size_t compared = 0;
+    for (auto const& t : tiles_around(bbox[0], bbox[1], bbox[2], bbox[3], 0, 10)) {
+        auto const s = serve_tile(conn, ids, t, "");
+        fs::path const f = dump.path() / (t.name() + ".mvt");
+        EXPECT_EQ(fs::exists(f), !s.mvt.empty()) << t.name();
+        if (fs::exists(f)) {
+            EXPECT_EQ(test::slurp(f), s.mvt) << t.name();
+            ++compared;
+        }
+    }
+    EXPECT_GT(compared, 50u);
     auto const t0 = test::run("sqlite3 " + test::quote(archive.string()) + " 'SELECT tile_row FROM tiles WHERE zoom_level = 10 LIMIT 1'");
     unsigned const row = static_cast<unsigned>(std::stoul(t0.out));
     unsigned const y = 1023 - row;

@@ -66,15 +66,7 @@ std::string items(std::string const& query = {}) {
     return "/collections/" + collection + "/items" + query;
 }
 
-// Each test stays well inside ctest's budget.
-struct time_bound {
-    seconds limit;
-    clock_type::time_point start = clock_type::now();
-    ~time_bound() {
-        double const took = std::chrono::duration<double>(clock_type::now() - start).count();
-        EXPECT_LT(took, static_cast<double>(limit.count())) << "test took " << took << " s";
-    }
-};
+using test::time_bound;
 
 double since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();

@@ -26,11 +26,7 @@ using clock_type = std::chrono::steady_clock;
 
 double seconds_since(clock_type::time_point start) { return std::chrono::duration<double>(clock_type::now() - start).count(); }
 
-// Each test stays well inside ctest's budget.
-struct time_bound {
-    clock_type::time_point start = clock_type::now();
-    ~time_bound() { EXPECT_LT(seconds_since(start), 60.0) << "test took too long"; }
-};
+using test::time_bound;
 
 // {"code": "...", "description": "..."} with a non-empty description.
 ::testing::AssertionResult is_error_json(test::http_reply const& r) {

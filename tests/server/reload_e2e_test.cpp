@@ -43,15 +43,7 @@ using std::chrono::seconds;
 std::string const collection = "synthetic-concessions";  // from synthetic_concessions.shp
 std::string const rubber = "Purpose = 'Rubber'";
 
-// Each test stays well inside ctest's budget.
-struct time_bound {
-    seconds limit;
-    clock_type::time_point start = clock_type::now();
-    ~time_bound() {
-        double const took = std::chrono::duration<double>(clock_type::now() - start).count();
-        EXPECT_LT(took, static_cast<double>(limit.count())) << "test took " << took << " s";
-    }
-};
+using test::time_bound;
 
 // GDAL's count of the features of a shapefile (matching `where`).
 long ogr_count(fs::path const& file, std::string const& where = {}) {

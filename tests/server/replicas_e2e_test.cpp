@@ -40,15 +40,7 @@ std::string const collection = "synthetic-concessions";  // from synthetic_conce
 std::string const public_url = "https://maps.example.org";
 std::string const immutable = "public, max-age=31536000, immutable";
 
-// Each test stays well inside ctest's budget.
-struct time_bound {
-    seconds limit;
-    clock_type::time_point start = clock_type::now();
-    ~time_bound() {
-        double const took = std::chrono::duration<double>(clock_type::now() - start).count();
-        EXPECT_LT(took, static_cast<double>(limit.count())) << "test took " << took << " s";
-    }
-};
+using test::time_bound;
 
 // Debian's nginx, or "" when it is not installed.
 std::string nginx_binary() {

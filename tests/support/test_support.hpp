@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -50,6 +51,17 @@ std::filesystem::path provinces_shp();
 
 // RFC 4180 CSV as written by GDAL's CSV driver.
 csv_rows parse_csv(std::string const& text);
+
+// Fails the test (at scope exit) when it took longer than `limit`: each
+// test stays well inside ctest's budget. time_bound bound{seconds(120)}.
+struct time_bound {
+    std::chrono::seconds limit{60};
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    ~time_bound() {
+        double const took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        EXPECT_LT(took, static_cast<double>(limit.count())) << "test took " << took << " s";
+    }
+};
 
 // A fresh directory removed with its contents at scope exit.
 class scratch_dir {
