@@ -107,6 +107,11 @@ public:
     struct compiled;  // geo/cql2.cpp
 
 private:
+    // Each condition the filter ANDs at its top level (the root itself when
+    // it is no AND): what contract_date_bounds and spatial_bounds read.
+    template <class Fn>
+    void for_each_conjunct(Fn&& fn) const;
+
     friend std::variant<predicate, error> compile(node const& n, collection const& c, std::vector<std::string> const& queryables,
                                                   province_index const* provinces);
     explicit predicate(std::unique_ptr<compiled> root);

@@ -563,6 +563,11 @@ private:
                 if (inner != type::text)
                     fail(std::string(n.k == kind::casei ? "CASEI" : "ACCENTI") + " takes text, not " + type_name(inner), n.offset);
                 out.t = type::text;
+                if (out.args[0].k == kind::string) {  // a literal: folded once, here, not for every feature
+                    compiled folded = std::move(out.args[0]);
+                    folded.literal.s = n.k == kind::casei ? fold_case(folded.literal.s) : fold_accents(folded.literal.s);
+                    return folded;
+                }
                 return out;
             }
             case kind::arithmetic: {
@@ -687,6 +692,14 @@ predicate::predicate(predicate&&) noexcept = default;
 
 bool predicate::matches(feature const& f) const { return root_->test(f) == truth::yes; }
 
+template <class Fn>
+void predicate::for_each_conjunct(Fn&& fn) const {
+    if (root_->k == kind::and_)
+        for (auto const& a : root_->args) fn(a);
+    else
+        fn(*root_);
+}
+
 std::optional<std::pair<std::string, std::string>> predicate::contract_date_bounds() const {
     // The literal instants a temporal operand stands for: [start, end], "" or
     // "\x7f" for an open end; nullopt when it is no literal.
@@ -733,10 +746,7 @@ std::optional<std::pair<std::string, std::string>> predicate::contract_date_boun
         hi = std::min(hi, to.substr(0, 10));
         narrowed = true;
     };
-    if (root_->k == kind::and_)
-        for (auto const& a : root_->args) narrow(a);
-    else
-        narrow(*root_);
+    for_each_conjunct(narrow);
     if (!narrowed) return std::nullopt;
     return std::pair{lo, hi};
 }
@@ -750,10 +760,7 @@ std::optional<box> predicate::spatial_bounds() const {
                    : box{std::max(out->min_x, b.min_x), std::max(out->min_y, b.min_y), std::min(out->max_x, b.max_x),
                          std::min(out->max_y, b.max_y)};
     };
-    if (root_->k == kind::and_)
-        for (auto const& a : root_->args) narrow(a);
-    else
-        narrow(*root_);
+    for_each_conjunct(narrow);
     return out;
 }
 

@@ -61,7 +61,8 @@ std::string map_latin(std::string_view s, Each&& each) {
 }  // namespace
 
 std::string fold_case(std::string_view s) {
-    return map_latin(normalize_text(s), [](std::string& out, char32_t cp) {
+    std::string const normal = is_ascii(s) ? std::string() : normalize_text(s);
+    return map_latin(normal.empty() ? s : std::string_view(normal), [](std::string& out, char32_t cp) {
         if (cp >= 'A' && cp <= 'Z') {
             out += static_cast<char>(cp + 32);
             return true;
@@ -75,6 +76,7 @@ std::string fold_case(std::string_view s) {
 }
 
 std::string fold_accents(std::string_view s) {
+    if (is_ascii(s)) return std::string(s);  // no accent to fold
     std::string folded = map_latin(normalize_text(s), [](std::string& out, char32_t cp) {
         if (cp < 0x80) return false;
         auto const* l = latin_letter_of(cp);

@@ -13,10 +13,6 @@ namespace geo {
 
 namespace {
 
-bool is_ascii(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 // Code points of valid UTF-8 (the caller checked it).
 std::vector<char32_t> code_points(std::string_view s) {
     std::vector<char32_t> out;

@@ -85,20 +85,13 @@ server::query_list filter_query(export_options const& o) {
     return q;
 }
 
-// The description of an error answer (its JSON body's "description").
-std::string error_text(server::response const& r) {
-    auto doc = nlohmann::json::parse(r.body, nullptr, false);
-    if (doc.is_object() && doc.contains("description")) return doc["description"].get<std::string>();
-    return r.body;
-}
-
 std::vector<layer> chosen_layers(geo::dataset const& data, export_options const& o) {
     std::vector<layer> out;
     auto const query = filter_query(o);
     auto add = [&](geo::collection const& c) {
         auto checked = server::check_query(server::parse_items_params(query, data.queryables(c)), data, c);
         if (auto* e = std::get_if<server::response>(&checked))
-            throw std::invalid_argument("collection " + c.id + ": " + error_text(*e));
+            throw std::invalid_argument("collection " + c.id + ": " + server::error_description(*e));
         auto const& filters = std::get<server::checked_query<server::items_params>>(checked).filters;
         layer l{&c, &data.tiles(c), {}, !filters.empty()};
         if (l.filtered) l.allowed = geo::select(c, filters.query);
@@ -109,14 +102,9 @@ std::vector<layer> chosen_layers(geo::dataset const& data, export_options const&
         return out;
     }
     for (auto const& id : o.collections) {
-        auto const& all = data.collections();
-        auto it = std::find_if(all.begin(), all.end(), [&](auto const& c) { return c.id == id; });
-        if (it == all.end()) {
-            std::string known;
-            for (auto const& c : all) known += (known.empty() ? "" : ", ") + c.id;
-            throw std::invalid_argument("no collection '" + id + "' (there are: " + known + ")");
-        }
-        add(*it);
+        geo::collection const* c = data.find(id);
+        if (!c) throw std::invalid_argument("no collection '" + id + "' (there are: " + server::known_collections(data) + ")");
+        add(*c);
     }
     return out;
 }
@@ -265,8 +253,7 @@ server::archive_info info_of(geo::dataset const& data, std::vector<layer> const&
     info.min_zoom = o.min_zoom;
     info.max_zoom = o.max_zoom;
     std::vector<std::string> titles, credits;
-    nlohmann::json fields = nlohmann::json::object();
-    for (auto const& name : geo::tile_index::property_names()) fields[name] = name == "area_ha" ? "Number" : "String";
+    nlohmann::json const fields = server::tile_fields();
     for (auto const& l : layers) {
         titles.push_back(l.c->title);
         auto const& p = l.c->provenance;

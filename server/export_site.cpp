@@ -2,6 +2,7 @@
 
 #include "server/assets.hpp"  // first: handlers.hpp declares a function asset()
 #include "server/api.hpp"
+#include "server/handlers/handlers.hpp"
 #include "server/live_dataset.hpp"
 #include "server/metrics.hpp"
 #include "server/links.hpp"
@@ -45,11 +46,7 @@ void save_answer(api& handlers, std::string const& target, fs::path const& path)
     request.accept = "*/*";
     request.host = "localhost";
     response r = handlers.handle(request);
-    if (r.status != 200) {
-        auto doc = json::parse(r.body, nullptr, false);
-        throw std::runtime_error(target + " answered " + std::to_string(r.status) + ": " +
-                                 (doc.is_object() && doc.contains("description") ? doc["description"].get<std::string>() : r.body));
-    }
+    if (r.status != 200) throw std::runtime_error(target + " answered " + std::to_string(r.status) + ": " + error_description(r));
     fs::create_directories(path.parent_path());
     fs::path const partial = path.string() + ".partial";
     {

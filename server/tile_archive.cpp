@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <fstream>
 #include <stdexcept>
 #include <unordered_map>
@@ -108,12 +110,13 @@ json metadata_of(archive_info const& info) {
             {"vector_layers", info.vector_layers}};
 }
 
-std::string joined(double const* v, std::size_t n) {
+// "102.5,10.4,107.6,14.7": numbers as MBTiles' bounds and center rows write them.
+std::string joined(std::initializer_list<double> values) {
     std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (double v : values) {
         char buf[32];
-        std::snprintf(buf, sizeof buf, i + 1 == n && n == 3 ? "%.0f" : "%.7f", v[i]);
-        out += (i ? "," : "") + std::string(buf);
+        std::snprintf(buf, sizeof buf, "%.10g", v);
+        out += (out.empty() ? "" : ",") + std::string(buf);
     }
     return out;
 }
@@ -242,8 +245,8 @@ public:
         if (sqlite3_prepare_v2(db_, "INSERT INTO metadata VALUES (?, ?)", -1, &meta, nullptr) != SQLITE_OK) fail("cannot write");
         json const m = metadata_of(info);
         std::vector<std::pair<std::string, std::string>> rows = {
-            {"bounds", joined(info.bounds, 4)},
-            {"center", joined(info.center, 3)},
+            {"bounds", joined({info.bounds[0], info.bounds[1], info.bounds[2], info.bounds[3]})},
+            {"center", joined({info.center[0], info.center[1], info.center[2]})},
             {"json", json{{"vector_layers", info.vector_layers}}.dump()}};
         for (auto const& [k, v] : m.items())
             if (v.is_string()) rows.emplace_back(k, v.get<std::string>());

@@ -72,6 +72,8 @@ std::string role_text(geo::collection const& c, std::string const& role, geo::fe
 
 std::string now_iso() { return geo::utc_now_iso(); }
 
+std::string error_description(response const& r) { return r.error ? r.error->in(language::en) : r.body; }
+
 bool wants_json(request_view const& req, query_list const& q) {
     for (auto const& [k, v] : q)
         if (k == "f") return v != "html";

@@ -175,6 +175,13 @@ response download(request_context const& ctx, geo::collection const& c, std::vec
 
 // --- GET /download: several collections in one file ----------------------------
 
+std::string known_collections(geo::dataset const& data) {
+    std::string known;
+    for (auto const& k : data.collections()) known += (known.empty() ? "" : ", ") + k.id;
+    return known;
+}
+
+
 namespace {
 
 // One listed collection: what it takes of the filter, and what it selects.
@@ -184,12 +191,6 @@ struct download_layer {
     query_list params;  // the filter parameters it takes, as the request spelled them
     std::shared_ptr<std::vector<std::uint32_t> const> selection;
 };
-
-std::string known_collections(geo::dataset const& data) {
-    std::string known;
-    for (auto const& k : data.collections()) known += (known.empty() ? "" : ", ") + k.id;
-    return known;
-}
 
 // The collections named by `collections=`, each found, or the 400 naming the
 // first that is not. Read before the rest of the query, whose accepted

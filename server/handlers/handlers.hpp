@@ -88,6 +88,14 @@ std::variant<checked_query<Params>, response> check_query(std::variant<Params, p
     return checked_query<Params>{std::move(params), std::move(std::get<filter_set>(filters))};
 }
 
+// "elc, mining, ...": the ids of the collections served, for messages.
+std::string known_collections(geo::dataset const& data);
+// What the tile properties are (geo::tile_index::property_names), as
+// TileJSON's vector_layers give them: {"area_ha": "Number", "name": "String", ...}.
+nlohmann::json tile_fields();
+// An error answer's description, in English (for the command line).
+std::string error_description(response const& r);
+
 // --- documents.cpp -------------------------------------------------------------
 response landing(request_context const& ctx);
 response openapi(request_context const& ctx);

@@ -72,6 +72,12 @@ response render_tile(request_context const& ctx, geo::collection const& c, tile_
     return out;
 }
 
+json tile_fields() {
+    json fields = json::object();
+    for (auto const& name : geo::tile_index::property_names()) fields[name] = name == "area_ha" ? "Number" : "String";
+    return fields;
+}
+
 response tilejson(request_context const& ctx, geo::collection const& c) {
     auto const& data = ctx.dataset();
     auto const& opt = data.tiles(c).options();
@@ -84,8 +90,7 @@ response tilejson(request_context const& ctx, geo::collection const& c) {
         if (k != "v") query += percent_encode(k) + "=" + percent_encode(v) + "&";
     std::string const filters = "?" + query + "v=" + percent_encode(data.version());
     std::string const base = ctx.base + "/collections/" + c.id + "/tiles/{z}/{x}/{y}";
-    json fields = json::object();
-    for (auto const& name : geo::tile_index::property_names()) fields[name] = name == "area_ha" ? "Number" : "String";
+    json const fields = tile_fields();
     json doc = {{"tilejson", "3.0.0"},
                 {"name", c.title},
                 {"description", c.title + ", clipped and simplified per zoom"},
