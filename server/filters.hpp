@@ -4,7 +4,7 @@
 // then resolved against a dataset into the geo::feature_query they all run,
 // with a canonical key for caches and a suffix for download file names.
 // Adding a filter is a change here and in geo/feature_query (see
-// docs/DEVELOPERS.md).
+// docs/DEVELOPING.md).
 
 #include "geo/cql2.hpp"
 #include "geo/crs.hpp"

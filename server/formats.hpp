@@ -1,7 +1,7 @@
 #pragma once
 // The one table of output formats: the name a client asks for (f=...), the
 // file extension of a download, the media type, and who writes it. Adding
-// a format is a row here plus its writer (see docs/DEVELOPERS.md).
+// a format is a row here plus its writer (see docs/DEVELOPING.md).
 
 #include "geo/vector_export.hpp"
 
