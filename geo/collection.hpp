@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace geo {
@@ -130,6 +131,22 @@ std::set<std::string> source_field_names(collection const& c);
 // A field this server adds (area_ha, provinces...) under a name no field
 // has yet, whatever the case: `base`, else base_1, base_2...; taken grows.
 std::string added_field_name(std::string const& base, std::set<std::string>& taken);
+// The names of the properties this server adds to a feature's GeoJSON, each
+// as added_field_name gives it: a source field of the same name in any case
+// (the ELC layer's Provinces) moves ours to provinces_1, as CSV and file
+// downloads name it, so that no two properties differ only by case (QGIS,
+// GeoPackage and shapefiles cannot hold both).
+struct added_names {
+    std::string area_ha, contract_date, end_date, cancelled_date, provinces, province_names, main_province,
+        main_province_share, purpose_class, overlaps;
+};
+added_names added_property_names(collection const& c);
+// The property this server adds that `name` stands for, as written in a
+// GeoJSON, CSV or file download: "provinces" for provinces or provinces_1
+// (id, area_ha, contract_date, end_date, cancelled_date, provinces,
+// province_names, main_province, main_province_share, purpose_class,
+// overlaps); "" for any other name (a source field's, such as Zone_2).
+std::string_view added_base_name(std::string_view name);
 bool has_cancellations(collection const& c);
 
 // A feature's name: its name role's text, or "".

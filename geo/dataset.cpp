@@ -53,6 +53,7 @@ void dataset::derive_lookups(collection const& c, derived& d) const {
     d.by_id.reserve(c.features.size());
     for (std::uint32_t i = 0; i < c.features.size(); ++i) d.by_id.emplace(c.features[i].id, i);
     d.queryables = queryable_names(c);
+    d.names = added_property_names(c);
 }
 
 namespace {
@@ -92,12 +93,13 @@ void dataset::keep_feature_text(std::size_t budget) {
     bool const whole = estimate <= budget;
     for (std::size_t k = 0; k < snap_.collections.size(); ++k) {
         auto const& c = snap_.collections[k];
+        auto& d = derived_[k];
         if (whole)
-            derived_[k].features = keep_text(
-                c, [&](std::string& out, feature const& f) { append_feature_json(out, c, f, snap_.provinces); });
+            d.features = keep_text(
+                c, [&](std::string& out, feature const& f) { append_feature_json(out, c, f, snap_.provinces, d.names); });
         else
-            derived_[k].properties = keep_text(
-                c, [&](std::string& out, feature const& f) { append_properties_json(out, c, f, snap_.provinces); });
+            d.properties = keep_text(
+                c, [&](std::string& out, feature const& f) { append_properties_json(out, c, f, snap_.provinces, d.names); });
     }
 }
 
@@ -169,7 +171,7 @@ void dataset::append_feature(std::string& out, collection const& c, std::uint32_
         return;
     }
     if (d.properties.empty())
-        append_feature_json(out, c, c.features[i], snap_.provinces);
+        append_feature_json(out, c, c.features[i], snap_.provinces, d.names);
     else
         append_feature_json(out, c.features[i], d.properties.at(i));
 }

@@ -83,6 +83,8 @@ public:
     tile_index const& tiles(collection const& c) const { return *derived_of(c).tiles; }
     // Names a client may filter and sort on (geo::queryable_names).
     std::vector<std::string> const& queryables(collection const& c) const { return derived_of(c).queryables; }
+    // The names its features' added properties take (provinces_1 beside a source's Provinces).
+    added_names const& added_names_of(collection const& c) const { return derived_of(c).names; }
     // Appends feature i of c as GeoJSON: the kept text, or written now.
     void append_feature(std::string& out, collection const& c, std::uint32_t i) const;
     // Bytes of feature i's GeoJSON: exact when kept as text, else at least
@@ -95,6 +97,7 @@ private:
         std::unordered_map<std::int64_t, std::uint32_t> by_id;
         std::unique_ptr<tile_index> tiles;
         std::vector<std::string> queryables;
+        added_names names;     // the added properties' names (added_property_names)
         kept_text features;    // whole features as GeoJSON (when they all fit the budget)
         kept_text properties;  // else each feature's properties object
     };

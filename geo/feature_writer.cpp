@@ -151,7 +151,14 @@ void append_geometry_json(std::string& out, geometry const& g, int decimals) {
     out += '}';
 }
 
-void append_properties_json(std::string& out, collection const& c, feature const& f, province_index const& provinces) {
+void append_properties_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
+                            added_names const& names) {
+    // Each added name as a member's key: "name": after the comma (or not).
+    auto const key = [&](std::string const& name) {
+        out += ',';
+        append_json_string(out, name);
+        out += ':';
+    };
     out += '{';
     for (std::size_t i = 0; i < c.fields.size(); ++i) {
         append_json_string(out, c.fields[i].name);
@@ -159,19 +166,21 @@ void append_properties_json(std::string& out, collection const& c, feature const
         append_json_value(out, f.properties[i]);
         out += ',';
     }
-    out += R"("area_ha":)";
+    append_json_string(out, names.area_ha);
+    out += ':';
     append_double(out, rounded(f.area_ha, 0.0001));
-    auto const date = [&](char const* member, std::optional<std::string> const& d) {
-        out += member;
+    auto const date = [&](std::string const& name, std::optional<std::string> const& d) {
+        key(name);
         if (d)
             append_json_string(out, *d);
         else
             out += "null";
     };
-    date(R"(,"contract_date":)", f.contract_date);
-    if (has_end_dates(c)) date(R"(,"end_date":)", f.end_date);
-    if (has_cancellations(c)) date(R"(,"cancelled_date":)", f.cancelled_date);
-    out += R"(,"provinces":[)";
+    date(names.contract_date, f.contract_date);
+    if (has_end_dates(c)) date(names.end_date, f.end_date);
+    if (has_cancellations(c)) date(names.cancelled_date, f.cancelled_date);
+    key(names.provinces);
+    out += '[';
     for (std::size_t i = 0; i < f.provinces.size(); ++i) {
         auto const& p = provinces.provinces()[f.provinces[i].province];
         if (i) out += ',';
@@ -188,20 +197,24 @@ void append_properties_json(std::string& out, collection const& c, feature const
     // reads the list above as NULL): "Kratie; Mondulkiri", and the province
     // holding most of it with its share.
     if (f.provinces.empty()) {
-        out += R"(,"province_names":null,"main_province":null,"main_province_share":null)";
+        for (auto const* name : {&names.province_names, &names.main_province, &names.main_province_share}) {
+            key(*name);
+            out += "null";
+        }
     } else {
-        std::string names;
+        std::string list;
         for (std::size_t i = 0; i < f.provinces.size(); ++i)
-            names.append(i ? "; " : "").append(provinces.provinces()[f.provinces[i].province].name);
-        out += R"(,"province_names":)";
-        append_json_string(out, names);
-        out += R"(,"main_province":)";
+            list.append(i ? "; " : "").append(provinces.provinces()[f.provinces[i].province].name);
+        key(names.province_names);
+        append_json_string(out, list);
+        key(names.main_province);
         append_json_string(out, provinces.provinces()[f.provinces.front().province].name);
-        out += R"(,"main_province_share":)";
+        key(names.main_province_share);
         append_double(out, std::isnan(f.provinces.front().share) ? NAN : rounded(f.provinces.front().share, 0.0001));
     }
     if (c.field_index(c.roles.purpose) >= 0) {
-        out += R"(,"purpose_class":[)";
+        key(names.purpose_class);
+        out += '[';
         bool first = true;
         for (auto name : purpose_class_names(f.purpose_classes)) {
             if (!first) out += ',';
@@ -211,7 +224,8 @@ void append_properties_json(std::string& out, collection const& c, feature const
         out += ']';
     }
     if (!c.overlaps_with.empty()) {
-        out += R"(,"overlaps":[)";
+        key(names.overlaps);
+        out += '[';
         for (std::size_t i = 0; i < f.overlaps.size(); ++i) {
             auto const& o = f.overlaps[i];
             auto const& t = c.overlap_targets[o.target];
@@ -351,10 +365,11 @@ void append_wkt(std::string& out, compact_geometry const& g) {
     append_compact_coordinates(out, g, wkt_syntax);
 }
 
-void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces) {
+void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
+                         added_names const& names) {
     thread_local std::string properties;
     properties.clear();
-    append_properties_json(properties, c, f, provinces);
+    append_properties_json(properties, c, f, provinces, names);
     append_feature_json(out, f, properties);
 }
 
@@ -367,13 +382,13 @@ geometry reprojected(feature const& f, reprojection const& crs) {
 }  // namespace
 
 void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
-                         reprojection const& crs) {
+                         added_names const& names, reprojection const& crs) {
     out += R"({"type":"Feature","id":)";
     out += std::to_string(f.id);
     out += R"(,"geometry":)";
     append_geometry_json(out, reprojected(f, crs), crs.decimals);
     out += R"(,"properties":)";
-    append_properties_json(out, c, f, provinces);
+    append_properties_json(out, c, f, provinces, names);
     out += '}';
 }
 

@@ -38,15 +38,18 @@ inline constexpr std::size_t max_vertex_chars = 38;
 
 // {"type":"Feature","id":..,"geometry":..,"properties":{source fields...,
 //  "area_ha", "contract_date", "provinces":[{"name","code","share"}]}}
-void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces);
+// The added properties take `names` (added_property_names(c)).
+void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
+                         added_names const& names);
 // The same in another CRS.
 void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
-                         reprojection const& crs);
+                         added_names const& names, reprojection const& crs);
 // The same with the properties object already written.
 void append_feature_json(std::string& out, feature const& f, std::string_view properties_json);
 
 // The properties object alone, as above.
-void append_properties_json(std::string& out, collection const& c, feature const& f, province_index const& provinces);
+void append_properties_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
+                            added_names const& names);
 
 // CSV (RFC 4180): id, the source fields, area_ha, contract_date, provinces,
 // WKT. GDAL's CSV driver reads the WKT column as the geometry.

@@ -34,10 +34,15 @@ bool wanted(std::vector<std::string> const& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-// The columns the server adds to a CSV (geo::csv_header), which take a
-// suffix beside a source field of the same name.
-std::vector<std::string> const added_columns = {
-    "id", "area_ha", "contract_date", "end_date", "cancelled_date", "provinces", "purpose_class"};
+// Whether a member or column as written is among those asked for: by its
+// name or, for one the server adds, by the name it has when no source field
+// takes it (provinces_1, beside the ELC layer's Provinces, answers to
+// provinces too).
+bool asked_for(std::vector<std::string> const& asked, std::string_view name) {
+    if (wanted(asked, name)) return true;
+    std::string_view const base = geo::added_base_name(name);
+    return !base.empty() && wanted(asked, base);
+}
 
 // The fields of one CSV row (RFC 4180), as their text with quotes kept.
 std::vector<std::string_view> csv_fields(std::string_view row) {
@@ -90,7 +95,7 @@ void append_projected_feature(std::string& out, std::string_view feature, featur
             out += '{';
             bool first_property = true;
             for (auto const& [name, v] : object_members(value)) {
-                if (!wanted(*p.properties, name)) continue;
+                if (!asked_for(*p.properties, name)) continue;
                 if (!first_property) out += ',';
                 first_property = false;
                 out += '"' + name + "\":";
@@ -112,13 +117,7 @@ std::vector<std::size_t> csv_columns(std::string_view header, feature_projection
         if (name.size() >= 2 && name.front() == '"') name = name.substr(1, name.size() - 2);
         bool const id = i == 0;
         bool const wkt = i + 1 == names.size();  // the WKT column ends every row
-        // An added column renamed beside a source field of the same name
-        // (provinces_1 beside Provinces) answers to its own name too.
-        std::size_t const cut = name.find_last_not_of("0123456789");
-        std::string base =
-            cut != std::string::npos && cut + 1 < name.size() && name[cut] == '_' ? name.substr(0, cut) : name;
-        if (!wanted(added_columns, base)) base = name;  // a source field's own name (Zone_2)
-        bool const asked = !p.properties || wanted(*p.properties, name) || wanted(*p.properties, base);
+        bool const asked = !p.properties || asked_for(*p.properties, name);
         if (id || (wkt ? p.geometry : asked)) keep.push_back(i);
     }
     return keep;
@@ -149,7 +148,8 @@ void append_feature(std::string& out, geo::dataset const& data, geo::collection 
     if (p.crs == geo::crs84_code || !p.geometry)
         data.append_feature(text, c, position);
     else
-        geo::append_feature_json(text, c, c.features[position], data.provinces(), reprojection_to(p));
+        geo::append_feature_json(text, c, c.features[position], data.provinces(), data.added_names_of(c),
+                                 reprojection_to(p));
     if (p.cut()) append_projected_feature(out, whole, p);
 }
 

@@ -1,5 +1,6 @@
 #include "server/request_params.hpp"
 
+#include "geo/collection.hpp"
 #include "server/param_text.hpp"
 
 #include <algorithm>
@@ -274,7 +275,10 @@ std::variant<items_params, param_error> parse_items_or_tile(query_list const& qu
                 for (std::size_t start = 0;;) {
                     std::size_t const comma = value.find(',', start);
                     std::string const name(trim_spaces(std::string_view(value).substr(start, comma - start)));
-                    if (!contains(known, name)) return make_param_error(message_id::properties_unknown, quote_text(name), join(known));
+                    // provinces_1, as the ELC layer's answers name provinces beside its Provinces
+                    std::string const base(geo::added_base_name(name));
+                    if (!contains(known, name) && (base.empty() || !contains(known, base)))
+                        return make_param_error(message_id::properties_unknown, quote_text(name), join(known));
                     names.push_back(name);
                     if (comma == std::string::npos) break;
                     start = comma + 1;

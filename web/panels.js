@@ -18,10 +18,20 @@ export function h(tag, attrs = {}, ...children) {
 
 const ha = (v) => `${format_number(v)} ${t('ha')}`;
 
+// An item's province shares ([{name, code, share}]): its provinces, named
+// provinces_1 where the source has a field of that name in any case (the
+// ELC layer's own Provinces).
+export function province_shares(properties) {
+  for (const [k, v] of Object.entries(properties ?? {})) if (Array.isArray(v) && /^provinces(_\d+)?$/.test(k)) return v;
+  return [];
+}
+
+// A tile feature's provinces are one text; an item's are its shares.
 export function province_names(feature) {
-  const list = feature.properties?.provinces;
-  if (Array.isArray(list)) return list.map((p) => province_label(p.name, p.code)).join(', ');
-  return typeof list === 'string' ? list : '';
+  const shares = province_shares(feature.properties);
+  if (shares.length) return shares.map((p) => province_label(p.name, p.code)).join(', ');
+  const text = feature.properties?.provinces;
+  return typeof text === 'string' ? text : '';
 }
 
 export function render_stats(el, totals, companies, on_company = null) {
@@ -189,8 +199,8 @@ export function render_detail(body, { collection, roles, feature, on_zoom, on_pr
     const diff = computed ? ` (${t('difference')} ${computed >= declared ? '+' : ''}${format_number(100 * (computed - declared) / declared, 1)}%)` : '';
     row(t('area_declared'), `${ha(declared)}${diff}`, 'detail-declared');
   }
-  const shares = Array.isArray(p.provinces) ? p.provinces : [];
-  const attributes = Object.entries(p).filter(([k]) => k !== 'provinces' && k !== 'overlaps');
+  const shares = province_shares(p);
+  const attributes = Object.entries(p).filter(([k, v]) => !(Array.isArray(v) && /^provinces(_\d+)?$/.test(k)) && k !== 'overlaps');
   const template = collection.document_url;
   const references = attributes.filter(([k, v]) => v && (/reference|source|^ref$/i.test(k) || document_links(v, template)));
   body.replaceChildren(

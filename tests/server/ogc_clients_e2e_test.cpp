@@ -184,17 +184,21 @@ TEST_F(server_e2e_api, gdal_oapif_client_fetches_every_elc_with_its_attributes) 
 // Clients that read no arrays (QGIS 3.22's OAPIF provider reads the
 // provinces list as NULL) get the provinces flat: province_names, and the
 // province holding most of a concession with its share, agreeing with the
-// list; and no CSV of any layer has two columns whose names differ only by
-// case (the ELC layer's own Provinces and Id beside the added provinces and
-// id, which become provinces_1 and id_1 there, as in file downloads).
-TEST_F(server_e2e_api, provinces_come_flat_and_no_two_columns_differ_only_by_case) {
+// list. No item and no CSV of any layer has two properties whose names
+// differ only by case: beside the ELC layer's own Provinces (and Id, in
+// CSV), the added provinces (and id) are provinces_1 (and id_1) in items
+// as in CSV and file downloads, and properties=provinces still asks for it.
+TEST_F(server_e2e_api, provinces_come_flat_and_no_two_properties_differ_only_by_case) {
     time_bound bound;
     std::size_t with_provinces = 0;
     json const items = get_json("/collections/elc/items?limit=10000");
     for (auto const& f : items["features"]) {
         auto const& p = f["properties"];
+        ASSERT_TRUE(p["provinces_1"].is_array()) << f["id"];
+        ASSERT_FALSE(p.contains("provinces")) << f["id"];
+        ASSERT_TRUE(p.contains("Provinces")) << f["id"];  // the source's own, untouched
         std::string names;
-        for (auto const& share : p["provinces"])
+        for (auto const& share : p["provinces_1"])
             names += (names.empty() ? "" : "; ") + share["name"].get<std::string>();
         if (names.empty()) {
             EXPECT_TRUE(p["province_names"].is_null() && p["main_province"].is_null()) << f["id"];
@@ -202,26 +206,63 @@ TEST_F(server_e2e_api, provinces_come_flat_and_no_two_columns_differ_only_by_cas
         }
         ++with_provinces;
         EXPECT_EQ(p["province_names"], names) << f["id"];
-        EXPECT_EQ(p["main_province"], p["provinces"][0]["name"]) << f["id"];
-        EXPECT_EQ(p["main_province_share"], p["provinces"][0]["share"]) << f["id"];
-        for (auto const& share : p["provinces"])
+        EXPECT_EQ(p["main_province"], p["provinces_1"][0]["name"]) << f["id"];
+        EXPECT_EQ(p["main_province_share"], p["provinces_1"][0]["share"]) << f["id"];
+        for (auto const& share : p["provinces_1"])
             EXPECT_LE(share["share"].get<double>(), p["main_province_share"].get<double>());
     }
     EXPECT_GT(with_provinces, 200u);
+    auto const lower = [](std::string name) {
+        for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return name;
+    };
     json const collections = get_json("/collections");
     for (auto const& c : collections["collections"]) {
         std::string const id = c["id"];
         auto const csv = test::parse_csv(get("/collections/" + id + "/items?f=csv&limit=1").body);
         ASSERT_FALSE(csv.empty()) << id;
         std::set<std::string> seen;
-        for (auto name : csv[0]) {
-            for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            EXPECT_TRUE(seen.insert(name).second) << id << ": two columns named " << name;
-        }
+        for (auto const& name : csv[0]) EXPECT_TRUE(seen.insert(lower(name)).second) << id << ": two columns named " << name;
+        json const one = get_json("/collections/" + id + "/items?limit=1");
+        ASSERT_EQ(one["features"].size(), 1u) << id;
+        seen.clear();
+        for (auto const& [name, value] : one["features"][0]["properties"].items())
+            EXPECT_TRUE(seen.insert(lower(name)).second) << id << ": two properties named " << name;
+        EXPECT_TRUE(seen.count("provinces") || seen.count("provinces_1")) << id;
     }
     auto const elc = test::parse_csv(get("/collections/elc/items?f=csv&limit=1").body)[0];
     EXPECT_NE(std::find(elc.begin(), elc.end(), "provinces_1"), elc.end());
     EXPECT_NE(std::find(elc.begin(), elc.end(), "Provinces"), elc.end());
+    // Asked for by either name, the added list comes under the name items give it.
+    for (std::string const asked : {"provinces", "provinces_1"}) {
+        json const cut = get_json("/collections/elc/items?limit=1&properties=" + asked);
+        ASSERT_EQ(cut["features"].size(), 1u) << asked;
+        auto const& p = cut["features"][0]["properties"];
+        EXPECT_EQ(p.size(), 1u) << asked << ": " << p.dump();
+        EXPECT_TRUE(p["provinces_1"].is_array()) << asked << ": " << p.dump();
+    }
+    EXPECT_EQ(get("/collections/elc/items?limit=1&properties=provinces_x").status, 400);
+}
+
+// GDAL's OAPIF client copies the ELC layer into a GeoPackage (where field
+// names compare without case) with no field renamed: the source's
+// Provinces and the added provinces_1 are two fields, each as the server
+// wrote it.
+TEST_F(server_e2e_api, gdal_copies_elc_into_a_geopackage_without_renaming_a_field) {
+    time_bound bound;
+    test::scratch_dir dir;
+    fs::path const out = dir / "elc.gpkg";
+    auto const r = test::run("ogr2ogr -f GPKG " + test::quote(out.string()) + " OAPIF:http://127.0.0.1:" +
+                             std::to_string(port()) + " elc");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err.find("Renaming"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("already exists"), std::string::npos) << r.err;
+    auto const rows = test::sqlite_oracle(out, "SELECT Provinces, provinces_1, province_names FROM elc WHERE fid = 1");
+    ASSERT_EQ(rows.size(), 2u);
+    json const item = get_json("/collections/elc/items/1");
+    EXPECT_EQ(rows[1][0], item["properties"]["Provinces"].get<std::string>());
+    EXPECT_EQ(json::parse(rows[1][1]), item["properties"]["provinces_1"]);
+    EXPECT_EQ(rows[1][2], item["properties"]["province_names"].get<std::string>());
 }
 
 // A filter dialog can offer the values of low-cardinality text: the ELC

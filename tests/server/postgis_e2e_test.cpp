@@ -88,10 +88,10 @@ std::string coordinates_differ(json const& a, json const& b, std::string const& 
     return "";
 }
 
-// The province codes a feature was assigned ("provinces": [{"code", ...}]).
+// The province codes an ELC feature was assigned ("provinces_1", beside its own Provinces).
 std::vector<std::string> province_codes(json const& feature) {
     std::vector<std::string> out;
-    for (auto const& p : feature["properties"]["provinces"]) out.push_back(p["code"].get<std::string>());
+    for (auto const& p : feature["properties"]["provinces_1"]) out.push_back(p["code"].get<std::string>());
     return out;
 }
 

@@ -107,7 +107,7 @@ test('clicking a concession on the map highlights it and shows its company and h
   assert.match(await page.textContent('#detail-area dd'), new RegExp(Math.round(target.properties.area_ha).toLocaleString('en-GB')));
   assert.match(await page.textContent('#detail-declared dd'), new RegExp(Math.round(target.properties.Hectares).toLocaleString('en-GB')));
   const shares = await page.locator('#detail .shares li').allTextContents();
-  for (const p of target.properties.provinces) assert.ok(shares.some((s) => s.includes(p.name)), `province ${p.name} missing`);
+  for (const p of target.properties.provinces_1) assert.ok(shares.some((s) => s.includes(p.name)), `province ${p.name} missing`);
   const highlighted = await page.evaluate(() => window.concessions_page.layers.get('elc')._highlight);
   assert.equal(highlighted, target.id);
   await shot(page, '06-map-click-detail.png');
@@ -128,7 +128,7 @@ test('the download button yields GeoJSON with the filtered count', { timeout: 90
   const doc = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
   assert.equal(doc.type, 'FeatureCollection');
   assert.equal(doc.features.length, expected);
-  for (const f of doc.features) assert.ok(f.properties.provinces.some((p) => p.name === 'Koh Kong'));
+  for (const f of doc.features) assert.ok(f.properties.provinces_1.some((p) => p.name === 'Koh Kong'));
   assert.deepEqual(problems, []);
   await context.close();
 });
