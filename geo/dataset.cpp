@@ -2,9 +2,9 @@
 
 #include "geo/feature_query.hpp"
 #include "geo/feature_writer.hpp"
+#include "geo/free_memory.hpp"
 #include "geo/parallel.hpp"
 
-#include <malloc.h>
 #include <thread>
 
 namespace geo {
@@ -14,19 +14,11 @@ std::shared_ptr<dataset const> dataset::load(std::vector<std::string> const& sou
     return build(geo::load(sources, load_opts), options);
 }
 
-// jemalloc's control call, when the program links it (the server does:
-// server/allocator.cpp); null otherwise (the tests, the sanitized builds).
-extern "C" int mallctl(char const* name, void* old, std::size_t* old_size, void* value, std::size_t size)
-    __attribute__((weak));
-
 void dataset::release(dataset const* d) {
     delete d;
     // Gigabytes at millions of polygons, freed by whichever request let go
-    // last: back to the system now rather than as the allocator's pages age.
-    if (mallctl)
-        mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: MALLCTL_ARENAS_ALL
-    else
-        malloc_trim(0);
+    // last: back to the system now.
+    return_free_memory();
 }
 
 std::shared_ptr<dataset const> dataset::build(snapshot loaded, dataset_options const& options) {

@@ -4,6 +4,9 @@
 //  - background_thread: freed pages go back to the system on a thread of
 //    jemalloc's own as they age, also while no request allocates.
 //  - dirty_decay_ms: 5 s of free pages kept for reuse (default 10 s).
+//    Not on the threads that answer requests: they take their memory from
+//    an arena that keeps freed pages until the server gives them back,
+//    every few seconds (geo::keep_freed_pages_on_this_thread).
 //  - muzzy_decay_ms 0: then returned outright (MADV_DONTNEED), not left
 //    lazily freed, which still counts as resident until the kernel takes it.
 extern "C" {

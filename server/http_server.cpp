@@ -1,5 +1,6 @@
 #include "server/http_server.hpp"
 
+#include "geo/free_memory.hpp"
 #include "server/http_session.hpp"
 
 #include <boost/asio.hpp>
@@ -36,6 +37,8 @@ struct http_server::impl {
     net::signal_set signals{control, SIGINT, SIGTERM, SIGHUP};
     // One timer for every connection's read and write deadlines (see reap).
     net::steady_timer reaper{control};
+    static constexpr std::chrono::seconds purge_every{5};
+    session::clock_type::time_point last_purge = session::clock_type::now();
     // Out of descriptors (see accept_later): one held in reserve, the pause
     // before accepting again, the whole 503 answer written once, and when
     // stderr last said so (at most once a minute).
@@ -167,6 +170,13 @@ void http_server::impl::reap() {
         auto const live = context.live();
         auto const now = session::clock_type::now();
         for (auto const& s : live) s->hang_up_if_overdue(now);
+        // The serving threads keep freed pages for the next answers
+        // (geo/free_memory.hpp); what is still free goes back every few
+        // seconds, so that a burst of large answers is not kept for ever.
+        if (now - last_purge >= purge_every) {
+            geo::return_free_memory();
+            last_purge = now;
+        }
         if (context.stopping && live.empty()) return;  // the last connection has gone: let run() return
         reap();
     });
@@ -247,7 +257,14 @@ void http_server::run() {
     unsigned const threads = m.context.options.threads;
     unsigned const n = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> pool;
-    for (unsigned i = 1; i < n; ++i) pool.emplace_back([&m] { m.ioc.run(); });
+    // Answers take and free megabytes again and again: their threads keep
+    // freed pages for reuse, given back every few seconds (reap).
+    for (unsigned i = 1; i < n; ++i)
+        pool.emplace_back([&m] {
+            geo::keep_freed_pages_on_this_thread();
+            m.ioc.run();
+        });
+    geo::keep_freed_pages_on_this_thread();
     m.ioc.run();
     for (auto& t : pool) t.join();
 }
