@@ -32,6 +32,10 @@ public:
     // an integer number of 10^-decimals degrees.
     std::int64_t scaled_x(std::size_t i) const { return origin_x_ + xy_[2 * i]; }
     std::int64_t scaled_y(std::size_t i) const { return origin_y_ + xy_[2 * i + 1]; }
+    // The same in bulk: x, y of each vertex from the origin, in order.
+    std::int32_t const* offsets() const { return xy_.data(); }
+    std::int64_t origin_x() const { return origin_x_; }
+    std::int64_t origin_y() const { return origin_y_; }
     // Vertex i in degrees: the double nearest its decimal value.
     point at(std::size_t i) const;
 

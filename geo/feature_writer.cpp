@@ -263,8 +263,12 @@ constexpr coordinate_syntax wkt_syntax{'(', ')', ' ', '\0', '\0'};
 // buffer (sized for the longest text first, then cut to what was written):
 // exactly what the doubles it was made from would give, since its integers
 // are those doubles rounded to its decimals. Nothing for an empty geometry.
-template <int Decimals>
-void append_compact_coordinates(std::string& out, compact_geometry const& g, coordinate_syntax const& syntax) {
+// The syntax is a template argument, and the vertices are read through
+// local copies of the geometry's pointer and origin: stores through a
+// char pointer may alias anything, and would otherwise make every
+// character written reload them.
+template <int Decimals, coordinate_syntax syntax>
+void append_compact_coordinates(std::string& out, compact_geometry const& g) {
     std::span<std::uint32_t const> const layout = g.layout();
     // Per vertex at most two numbers of 17 chars (below 1e6 with 9
     // decimals: compact_geometry holds nothing larger), a separator, a comma
@@ -274,12 +278,13 @@ void append_compact_coordinates(std::string& out, compact_geometry const& g, coo
     out.resize(start + bound);
     char* const begin = out.data() + start;
     char* p = begin;
-    std::size_t at = 0;
+    std::int32_t const* offsets = g.offsets();
+    std::int64_t const origin_x = g.origin_x(), origin_y = g.origin_y();
     auto xy = [&] {
-        p = write_scaled<Decimals>(p, g.scaled_x(at));
+        p = write_scaled<Decimals>(p, origin_x + offsets[0]);
         *p++ = syntax.separator;
-        p = write_scaled<Decimals>(p, g.scaled_y(at));
-        ++at;
+        p = write_scaled<Decimals>(p, origin_y + offsets[1]);
+        offsets += 2;
     };
     auto sequence = [&](std::size_t n) {
         *p++ = syntax.open;
@@ -339,8 +344,9 @@ void append_compact_coordinates(std::string& out, compact_geometry const& g, coo
     out.resize(start + static_cast<std::size_t>(p - begin));
 }
 
-void append_compact_coordinates(std::string& out, compact_geometry const& g, coordinate_syntax const& syntax) {
-    with_decimals(g.decimals(), [&](auto d) { append_compact_coordinates<decltype(d)::value>(out, g, syntax); });
+template <coordinate_syntax syntax>
+void append_compact_coordinates(std::string& out, compact_geometry const& g) {
+    with_decimals(g.decimals(), [&](auto d) { append_compact_coordinates<decltype(d)::value, syntax>(out, g); });
 }
 
 }  // namespace
@@ -353,7 +359,7 @@ void append_geometry_json(std::string& out, compact_geometry const& g) {
     out += R"({"type":")";
     out += to_string(g.type());  // GeoJSON's names
     out += R"(","coordinates":)";
-    append_compact_coordinates(out, g, json_syntax);
+    append_compact_coordinates<json_syntax>(out, g);
     out += '}';
 }
 
@@ -362,7 +368,7 @@ void append_wkt(std::string& out, compact_geometry const& g) {
     std::string type = to_string(g.type());
     for (auto& c : type) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     out += type;
-    append_compact_coordinates(out, g, wkt_syntax);
+    append_compact_coordinates<wkt_syntax>(out, g);
 }
 
 void append_feature_json(std::string& out, collection const& c, feature const& f, province_index const& provinces,
