@@ -90,6 +90,18 @@ void collection::index_dates() {
     dates_indexed = true;
 }
 
+void collection::index_provinces() {
+    by_province.clear();
+    for (std::uint32_t i = 0; i < features.size(); ++i)
+        for (auto const& share : features[i].provinces) {
+            if (share.province >= by_province.size()) by_province.resize(share.province + 1);
+            if (by_province[share.province].empty() || by_province[share.province].back() != i)
+                by_province[share.province].push_back(i);
+        }
+    for (auto& list : by_province) list.shrink_to_fit();
+    provinces_indexed = true;
+}
+
 bool has_end_dates(collection const& c) { return !end_source(c).empty(); }
 bool has_cancellations(collection const& c) { return !c.roles.cancelled.empty(); }
 

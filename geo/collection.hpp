@@ -196,6 +196,13 @@ struct collection {
     std::vector<std::uint32_t> by_contract_date;
     bool dates_indexed = false;  // whether by_contract_date is filled (a bare collection's is not)
     void index_dates();
+    // Per province (its index in the dataset's province_index), the
+    // positions of the features that lie in it, in position order
+    // (index_provinces, when and as by_contract_date): province= reads
+    // them, not every feature's provinces. Empty until indexed.
+    std::vector<std::vector<std::uint32_t>> by_province;
+    bool provinces_indexed = false;
+    void index_provinces();
 
     // Position of the field in `fields`, or -1.
     int field_index(std::string const& name) const;

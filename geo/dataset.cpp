@@ -30,6 +30,7 @@ dataset::dataset(snapshot loaded, dataset_options const& options) : snap_(std::m
     for (auto& c : snap_.collections) {
         keep_search_text(c);
         c.index_dates();
+        c.index_provinces();
     }
     for (std::size_t k = 0; k < snap_.collections.size(); ++k) {
         auto const& c = snap_.collections[k];
@@ -118,8 +119,10 @@ std::vector<memory_part> dataset::memory() const {
                 if (auto const* s = std::get_if<std::string>(&v)) attributes += heap_bytes(*s);
         }
         // A packed R-tree: leaves of up to 16 entries, nearly full, and a
-        // sixteenth as much again above them.
-        index += c.index.size() * sizeof(index_entry) * 17 / 16;
+        // sixteenth as much again above them; the dates and provinces in order.
+        index += c.index.size() * sizeof(index_entry) * 17 / 16 + heap_bytes(c.by_contract_date) +
+                 heap_bytes(c.by_province);
+        for (auto const& list : c.by_province) index += heap_bytes(list);
         search += heap_bytes(c.search_text);
         for (auto const& t : c.search_text) search += heap_bytes(t.lower) + heap_bytes(t.keys);
         // libstdc++'s nodes: next pointer, the pair, the cached hash; the buckets.

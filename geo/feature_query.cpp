@@ -352,9 +352,14 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
                                            [&](std::string const& d, std::uint32_t i) { return d < date_of(i); });
         dated = {first, last};
     }
+    // The features of the province asked for, in position order.
+    bool const by_province = q.province && c.provinces_indexed;
+    std::span<std::uint32_t const> in_province;
+    if (by_province && *q.province < c.by_province.size()) in_province = c.by_province[*q.province];
     // The window is only worth the R-tree's walk when it holds fewer
-    // features than the date range, and not most of the collection (a
-    // plain scan is then cheaper); the exact tests below apply either way.
+    // features than the date range or the province, and not most of the
+    // collection (a plain scan is then cheaper); the exact tests below
+    // apply either way.
     if (window && c.extent.valid() && !c.features.empty()) {
         box const& e = c.extent;
         double const w = std::max(0.0, std::min(window->max_x, e.max_x) - std::max(window->min_x, e.min_x));
@@ -362,15 +367,20 @@ std::vector<std::uint32_t> select(collection const& c, feature_query const& q, s
         double const whole = (e.max_x - e.min_x) * (e.max_y - e.min_y);
         double const share = whole > 0 ? w * h / whole : 1;  // of the extent's area: features expected in the window
         double const in_window = share * static_cast<double>(c.features.size());
-        if (share > 0.5 || (dates && c.dates_indexed && static_cast<double>(dated.size()) < in_window)) window.reset();
+        if (share > 0.5 || (dates && c.dates_indexed && static_cast<double>(dated.size()) < in_window) ||
+            (by_province && static_cast<double>(in_province.size()) < in_window))
+            window.reset();
     }
+    bool const dates_first = dates && c.dates_indexed && (!by_province || dated.size() < in_province.size());
     if (window) {
         for (auto it = c.index.qbegin(bgi::intersects(to_index_box(*window))); it != c.index.qend(); ++it)
             candidates.push_back(it->second);
         in_position_order(candidates, c.features.size());
-    } else if (dates && !q.company && c.dates_indexed) {
+    } else if (dates_first && !q.company) {
         candidates.assign(dated.begin(), dated.end());
         in_position_order(candidates, c.features.size());
+    } else if (by_province && !q.company) {
+        candidates.assign(in_province.begin(), in_province.end());
     } else if (!q.company) {
         candidates.resize(c.features.size());
         for (std::uint32_t i = 0; i < candidates.size(); ++i) candidates[i] = i;

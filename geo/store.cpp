@@ -368,6 +368,7 @@ std::shared_ptr<dataset const> store_codec::read(reader& r, dataset_options cons
         if (!aligned) throw store_error("the store's parts do not agree on the number of features");
         c.build_tree();
         c.index_dates();
+        c.index_provinces();
         data->derive_lookups(c, d);
     }
     if (!r.at_end()) throw store_error("the store holds more than its data");
