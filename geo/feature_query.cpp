@@ -2,6 +2,7 @@
 
 #include "geo/clip.hpp"
 #include "geo/geos_overlay.hpp"
+#include "geo/number_format.hpp"
 #include "geo/purpose_class.hpp"
 
 #include <algorithm>
@@ -80,12 +81,80 @@ struct compact_ring {
     point operator[](std::size_t i) const { return g->at(start + i); }
 };
 
-// One polygon (its rings, exterior first: size() and operator[] giving a
-// ring with size() and operator[] giving a point) against a box, one pass
-// per ring: does an edge reach the box, and (in case none does) does the
-// polygon hold the box's centre. With `runs` (the bounding boxes of each
-// ring's runs of edge_run edges, in order; advanced past this polygon's), a
-// run is read only if its box meets the box or may cross the centre's ray.
+// A box's sides and its centre's latitude as thresholds on one compact
+// geometry's integers. compact_geometry::at divides an integer by a
+// positive constant, correctly rounded: it never decreases as the integer
+// grows, so "x < min_x" holds exactly for the integers below the least
+// whose at() reaches min_x, and so on. The outcodes and the side of the
+// centre then come from integer comparisons, and a vertex is read as
+// degrees only for an edge that needs arithmetic (it may cross into the
+// box, or cross the centre's ray): the same answers as the doubles give.
+struct scaled_box {
+    std::int64_t below_x, above_x, below_y, above_y, above_centre_y;
+
+    // Whether the thresholds can be made (every coordinate of a box in
+    // degrees can: far below 2^53 in tenths of a nanodegree).
+    static std::optional<scaled_box> of(box const& b, double centre_y, int decimals) {
+        double const scale = detail::decimal_scale[decimals];
+        for (double v : {b.min_x, b.max_x, b.min_y, b.max_y})
+            if (!(std::fabs(v * scale) < 0x1p52)) return std::nullopt;
+        return scaled_box{least_reaching(b.min_x, scale), greatest_within(b.max_x, scale),
+                          least_reaching(b.min_y, scale), greatest_within(b.max_y, scale),
+                          greatest_within(centre_y, scale)};
+    }
+    unsigned outcode(std::int64_t x, std::int64_t y) const {
+        return static_cast<unsigned>(x < below_x) | static_cast<unsigned>(x > above_x) << 1 |
+               static_cast<unsigned>(y < below_y) << 2 | static_cast<unsigned>(y > above_y) << 3;
+    }
+
+private:
+    static double at(std::int64_t n, double scale) { return static_cast<double>(n) / scale; }  // as compact_geometry::at
+    // The least n with at(n) >= e.
+    static std::int64_t least_reaching(double e, double scale) {
+        auto n = static_cast<std::int64_t>(std::floor(e * scale));
+        while (at(n, scale) >= e) --n;
+        while (at(n + 1, scale) < e) ++n;
+        return n + 1;
+    }
+    // The greatest n with at(n) <= e.
+    static std::int64_t greatest_within(double e, double scale) {
+        auto n = static_cast<std::int64_t>(std::ceil(e * scale));
+        while (at(n, scale) > e) --n;
+        while (at(n + 1, scale) <= e) ++n;
+        return n;
+    }
+};
+
+// The rings polygon_meets_box reads: size(), operator[] (a vertex in
+// degrees), code(i) (its outcode against the box) and above(i) (whether
+// it lies north of the box's centre).
+struct plain_ring {
+    ring const* r;
+    box const* b;
+    double centre_y;
+    std::size_t size() const { return r->size(); }
+    point operator[](std::size_t i) const { return (*r)[i]; }
+    unsigned code(std::size_t i) const { return outcode((*r)[i], *b); }
+    bool above(std::size_t i) const { return (*r)[i].y > centre_y; }
+};
+struct scaled_ring {
+    compact_geometry const* g;
+    scaled_box const* s;
+    std::size_t start, n;
+    std::int32_t const* offsets;  // the ring's first vertex's
+    std::int64_t origin_x, origin_y;
+    std::size_t size() const { return n; }
+    point operator[](std::size_t i) const { return g->at(start + i); }
+    unsigned code(std::size_t i) const { return s->outcode(origin_x + offsets[2 * i], origin_y + offsets[2 * i + 1]); }
+    bool above(std::size_t i) const { return origin_y + offsets[2 * i + 1] > s->above_centre_y; }
+};
+
+// One polygon (its rings, exterior first: ring_at(k) gives a ring as
+// above) against a box, one pass per ring: does an edge reach the box, and
+// (in case none does) does the polygon hold the box's centre. With `runs`
+// (the bounding boxes of each ring's runs of edge_run edges, in order;
+// advanced past this polygon's), a run is read only if its box meets the
+// box or may cross the centre's ray.
 template <typename RingAt>
 bool polygon_meets_box(std::size_t ring_count, RingAt&& ring_at, box const& b, box const*& runs) {
     point const centre{(b.min_x + b.max_x) / 2, (b.min_y + b.max_y) / 2};
@@ -104,21 +173,22 @@ bool polygon_meets_box(std::size_t ring_count, RingAt&& ring_at, box const& b, b
                 may_cross = rb.max_y > centre.y && rb.min_y <= centre.y && rb.max_x > centre.x;
                 if (!meets && !may_cross) continue;
             }
-            point p = r[first];
-            unsigned previous = outcode(p, b);
+            unsigned previous = r.code(first);
             if (meets && previous == 0) return true;
+            bool previous_above = r.above(first);
             for (std::size_t i = first + 1; i <= last; ++i) {
-                point const q = r[i];
-                unsigned const code = outcode(q, b);
+                unsigned const code = r.code(i);
+                bool const above = r.above(i);
                 if (meets) {
                     if (code == 0) return true;
-                    if ((code & previous) == 0 && segment_meets_box(p, q, b)) return true;
+                    if ((code & previous) == 0 && segment_meets_box(r[i - 1], r[i], b)) return true;
                 }
-                if (may_cross && (q.y > centre.y) != (p.y > centre.y) &&
-                    centre.x < (p.x - q.x) * (centre.y - q.y) / (p.y - q.y) + q.x)
-                    in = !in;
+                if (may_cross && above != previous_above) {
+                    point const p = r[i - 1], q = r[i];
+                    if (centre.x < (p.x - q.x) * (centre.y - q.y) / (p.y - q.y) + q.x) in = !in;
+                }
                 previous = code;
-                p = q;
+                previous_above = above;
             }
         }
         if (k == 0)
@@ -141,10 +211,15 @@ bool points_or_lines_meet_box(geometry const& g, box const& b) {
 bool intersects(geometry const& g, box const& b) {
     if (points_or_lines_meet_box(g, b)) return true;
     box const* no_runs = nullptr;
-    for (auto const& poly : g.polygons)
-        if (polygon_meets_box(
-                poly.rings.size(), [&](std::size_t k) -> ring const& { return poly.rings[k]; }, b, no_runs))
-            return true;
+    double const centre_y = (b.min_y + b.max_y) / 2;
+    for (auto const& poly : g.polygons) {
+        plain_ring current{nullptr, &b, centre_y};
+        auto ring_at = [&](std::size_t k) -> plain_ring const& {
+            current.r = &poly.rings[k];
+            return current;
+        };
+        if (polygon_meets_box(poly.rings.size(), ring_at, b, no_runs)) return true;
+    }
     return false;
 }
 
@@ -165,15 +240,19 @@ bool intersects(feature const& f, box const& b) {
         }
         return false;
     }
+    auto const scaled = scaled_box::of(b, (b.min_y + b.max_y) / 2, g.decimals());
+    if (!scaled) return intersects(g.expand(), b);  // a box beyond any longitude or latitude
     box const* runs = f.edge_runs.empty() ? nullptr : f.edge_runs.data();
     std::size_t at = 0;
     bool met = false;
     g.for_each_polygon([&](std::span<std::uint32_t const> ring_sizes) {
         if (met) return;
         // polygon_meets_box reads the rings in order, each once.
-        compact_ring current{&g, at, 0};
-        auto ring_at = [&](std::size_t k) -> compact_ring const& {
-            current = {&g, current.start + current.n, ring_sizes[k]};
+        scaled_ring current{&g, &*scaled, at, 0, g.offsets() + 2 * at, g.origin_x(), g.origin_y()};
+        auto ring_at = [&](std::size_t k) -> scaled_ring const& {
+            current.start += current.n;
+            current.offsets += 2 * current.n;
+            current.n = ring_sizes[k];
             return current;
         };
         met = polygon_meets_box(ring_sizes.size(), ring_at, b, runs);

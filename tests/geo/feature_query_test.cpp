@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
+#include <limits>
 #include <random>
 
 namespace {
@@ -106,6 +108,91 @@ TEST(intersects, edge_runs_give_the_same_answers) {
     EXPECT_TRUE(geo::intersects(f, geo::box{7.0, 5.0, 7.01, 5.01}));    // inside, far from every edge
     EXPECT_FALSE(geo::intersects(f, geo::box{4.99, 4.99, 5.01, 5.01}));  // in the hole
     EXPECT_FALSE(geo::intersects(f, geo::box{20, 20, 21, 21}));
+}
+
+// The compact test reads a vertex's side of the box from its integers
+// (thresholds made once per box); it must answer as the doubles do where
+// that is closest: boxes whose sides lie on a vertex, one ulp inside or
+// outside it, or whose centre lies on a vertex's latitude, for a feature
+// kept with 9 decimals and one wide enough to keep 8 (past 4.2 degrees).
+TEST(intersects, sides_on_a_vertex_or_one_ulp_beside_it_answer_as_the_doubles) {
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> unit(0, 1);
+    for (double const radius : {0.05, 3.0}) {
+        geo::geometry g;
+        g.type = geo::geometry_type::polygon;
+        geo::ring r;
+        for (int i = 0; i < 60; ++i) {
+            double const a = 2 * 3.141592653589793 * i / 60, rr = radius * (0.5 + 0.5 * unit(rng));
+            r.push_back({104.123456789 + rr * std::cos(a), 12.987654321 + rr * std::sin(a)});
+        }
+        r.push_back(r.front());
+        g.polygons.push_back({{r}});
+        geo::collection c;
+        geo::feature f;
+        f.geom = geo::compact_geometry(g);
+        f.bbox = geo::bounds(f.geom);
+        c.features.push_back(std::move(f));
+        c.build_index();
+        geo::feature const& kept = c.features[0];
+        ASSERT_EQ(kept.geom.decimals(), radius < 1 ? 9 : 8);
+        geo::geometry const doubles = kept.geom.expand();
+        int met = 0, checked = 0;
+        auto check = [&](geo::box const& b) {
+            bool const plain = geo::intersects(doubles, b);
+            EXPECT_EQ(geo::intersects(kept, b), plain)
+                << std::setprecision(17) << b.min_x << " " << b.min_y << " " << b.max_x << " " << b.max_y;
+            met += plain;
+            ++checked;
+        };
+        double const inf = std::numeric_limits<double>::infinity();
+        for (std::size_t i = 0; i + 1 < doubles.polygons[0].rings[0].size(); ++i) {
+            geo::point const v = doubles.polygons[0].rings[0][i];
+            double const d = radius / 50;
+            for (double x : {v.x, std::nextafter(v.x, inf), std::nextafter(v.x, -inf)}) {
+                check({x, v.y - d, x + d, v.y + d});  // west side on (or beside) the vertex
+                check({x - d, v.y - d, x, v.y + d});  // east side
+            }
+            for (double y : {v.y, std::nextafter(v.y, inf), std::nextafter(v.y, -inf)}) {
+                check({v.x - d, y, v.x + d, y + d});  // south side
+                check({v.x - d, y - d, v.x + d, y});  // north side
+                check({v.x + d / 3, y - d, v.x + 3 * d, y + d});  // the centre's ray along the vertex's latitude
+            }
+        }
+        EXPECT_GT(met, checked / 4);
+        EXPECT_LT(met, checked);
+    }
+}
+
+// Vertices one ulp outside a box's side, within its other sides: an L
+// whose vertical bar (x 100-101) has a vertex halfway up each of its sides
+// and whose bottom bar (y 10-10.5) one on its top, against boxes in the
+// L's bounds just beside those sides. Nothing meets them; read one integer
+// off, the vertex would count as inside.
+TEST(intersects, a_vertex_one_ulp_outside_a_side_is_outside) {
+    double const inf = std::numeric_limits<double>::infinity();
+    geo::geometry g;
+    g.type = geo::geometry_type::polygon;
+    g.polygons.push_back({{{{100, 10}, {102, 10}, {103, 10}, {103, 10.5}, {102, 10.5}, {101, 10.5}, {101, 11.5}, {101, 13},
+                            {100, 13}, {100, 11.5}, {100, 10}}}});
+    geo::collection c;
+    geo::feature f;
+    f.geom = geo::compact_geometry(g);
+    f.bbox = geo::bounds(f.geom);
+    c.features.push_back(std::move(f));
+    c.build_index();
+    geo::feature const& kept = c.features[0];
+    geo::geometry const doubles = kept.geom.expand();
+    for (geo::box const b : {geo::box{std::nextafter(101.0, inf), 11, 102, 12},    // east of the bar's (101, 11.5)
+                             geo::box{99.5, 11, std::nextafter(100.0, -inf), 12},  // west of (100, 11.5)
+                             geo::box{101.5, std::nextafter(10.5, inf), 102.5, 11}}) {  // above (102, 10.5)
+        EXPECT_FALSE(geo::intersects(kept, b)) << std::setprecision(17) << b.min_x << " " << b.min_y;
+        EXPECT_FALSE(geo::intersects(doubles, b));
+    }
+    // On the side itself, the vertex meets the box.
+    EXPECT_TRUE(geo::intersects(kept, geo::box{101, 11, 102, 12}));
+    EXPECT_TRUE(geo::intersects(kept, geo::box{99.5, 11, 100, 12}));
+    EXPECT_TRUE(geo::intersects(kept, geo::box{101.5, 10.5, 102.5, 11}));
 }
 
 // select() looks ahead at the features it tests next; a point has no ring
