@@ -206,13 +206,14 @@ def breakdown(ours_path, peer_path):
 
 
 def table(rows_file, rounds):
-    """ROWS (TSV): round case ours_rps ours_errors peer_rps peer_errors ours_bytes peer_bytes agreement load."""
+    """ROWS (TSV): round case ours_rps ours_errors peer_rps peer_errors ours_bytes peer_bytes agreement load
+    ours_cpu peer_cpu (each "user system", microseconds of CPU per answer)."""
     rows = [l.rstrip("\n").split("\t") for l in open(rows_file) if l.strip()]
-    fmt = "%5s  %-36s %10s %10s %6s %11s %11s  %-28s %s\n"
-    head = fmt % ("round", "case", "ours req/s", "peer req/s", "ratio", "ours bytes", "peer bytes",
-                  "numberMatched (first 50)", "load")
+    fmt = "%5s  %-36s %10s %10s %6s %17s %17s %6s %11s %11s  %-28s %s\n"
+    head = fmt % ("round", "case", "ours req/s", "peer req/s", "ratio", "ours CPU µs/ans.", "peer CPU µs/ans.",
+                  "ratio", "ours bytes", "peer bytes", "numberMatched (first 50)", "load")
     sys.stdout.write(head + "-" * (len(head) - 1) + "\n")
-    ratios = {}
+    ratios, cpu_ratios, ceilings = {}, {}, {}
     errors = []
 
     def ratio(a, b):
@@ -221,14 +222,28 @@ def table(rows_file, rounds):
         except (ValueError, ZeroDivisionError):
             return None
 
-    for rnd, case, ours, oerr, peer, perr, obytes, pbytes, agree, load in rows:
+    def cpu(text):
+        """(user, system, total) microseconds, or None."""
+        try:
+            user, system = (float(x) for x in text.split())
+            return user, system, user + system
+        except ValueError:
+            return None
+
+    for rnd, case, ours, oerr, peer, perr, obytes, pbytes, agree, load, ocpu_text, pcpu_text in rows:
         r = ratio(ours, peer)
         ratios.setdefault(case, []).append(r)
+        ocpu, pcpu = cpu(ocpu_text), cpu(pcpu_text)
+        cr = ratio(pcpu[2], ocpu[2]) if ocpu and pcpu else None
+        cpu_ratios.setdefault(case, []).append(cr)
+        if ocpu and pcpu and ocpu[1] > 0:
+            ceilings.setdefault(case, []).append(pcpu[2] / ocpu[1])
         if oerr != "0" or perr != "0":
             errors.append("round %s, %s: %s errors ours, %s peer (non-2xx answers and socket errors)"
                           % (rnd, case, oerr, perr))
-        sys.stdout.write(fmt % (rnd, CASES[case][0], ours, peer, "n/a" if r is None else "%.2f" % r, obytes, pbytes,
-                                agree, load))
+        shown = lambda c: "n/a" if c is None else "%.1f+%.1f=%.1f" % c
+        sys.stdout.write(fmt % (rnd, CASES[case][0], ours, peer, "n/a" if r is None else "%.2f" % r, shown(ocpu),
+                                shown(pcpu), "n/a" if cr is None else "%.2f" % cr, obytes, pbytes, agree, load))
     sys.stdout.write("\n")
     for case, (label, target) in CASES.items():
         got = ratios.get(case, [])
@@ -241,6 +256,14 @@ def table(rows_file, rounds):
         sys.stdout.write("%s: ours/peer %s over %d rounds, minimum %.2f, target >= %g in each of %d rounds: %s\n"
                          % (label, " ".join("%.2f" % r for r in got), len(got), low, target, rounds,
                             "ok" if low >= target and len(got) >= rounds else "MISS"))
+        cr = [c for c in cpu_ratios.get(case, []) if c is not None]
+        if cr:
+            sys.stdout.write("  CPU per answer, peer/ours: %s\n" % " ".join("%.2f" % c for c in cr))
+        if ceilings.get(case):
+            sys.stdout.write("  ceiling (the peer's CPU per answer over our system time alone): %s: %s\n"
+                             % (" ".join("%.2f" % c for c in ceilings[case]),
+                                "below the target: the kernel's share of an answer alone rules it out"
+                                if max(ceilings[case]) < target else "the target is within reach"))
     for e in errors:
         sys.stdout.write("- " + e + "\n")
 
