@@ -389,7 +389,12 @@ void session::send(response r, std::string_view method, std::string_view target,
     bytes_ = body().size();
     std::array<net::const_buffer, 2> const buffers{net::buffer(head_), net::buffer(body().data(), body().size())};
     set_deadline(server_.options.write_timeout);
-    net::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+    // As much as the socket takes in each system call: Asio's own
+    // completion conditions write at most 64 KiB at a time, which made a
+    // box answer of 100 KB three sendmsg calls.
+    std::size_t const total = head_.size() + body().size();
+    auto const rest = [total](beast::error_code ec, std::size_t written) -> std::size_t { return ec ? 0 : total - written; };
+    net::async_write(socket_, buffers, rest, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
 }
 
 // sendfile(2) from the cache file as far as the socket takes it, then
