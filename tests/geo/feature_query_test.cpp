@@ -16,6 +16,18 @@ geo::geometry square(double x0, double y0, double x1, double y1) {
     g.polygons.push_back({{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}});
     return g;
 }
+
+// A collection of g alone, kept as a loaded feature is (compact, with its
+// edge runs).
+geo::collection one_feature(geo::geometry const& g) {
+    geo::collection c;
+    geo::feature f;
+    f.geom = geo::compact_geometry(g);
+    f.bbox = geo::bounds(f.geom);
+    c.features.push_back(std::move(f));
+    c.build_index();
+    return c;
+}
 }  // namespace
 
 TEST(intersects, edges_crossing_the_box_with_no_vertex_inside) {
@@ -128,12 +140,7 @@ TEST(intersects, sides_on_a_vertex_or_one_ulp_beside_it_answer_as_the_doubles) {
         }
         r.push_back(r.front());
         g.polygons.push_back({{r}});
-        geo::collection c;
-        geo::feature f;
-        f.geom = geo::compact_geometry(g);
-        f.bbox = geo::bounds(f.geom);
-        c.features.push_back(std::move(f));
-        c.build_index();
+        geo::collection const c = one_feature(g);
         geo::feature const& kept = c.features[0];
         ASSERT_EQ(kept.geom.decimals(), radius < 1 ? 9 : 8);
         geo::geometry const doubles = kept.geom.expand();
@@ -175,12 +182,7 @@ TEST(intersects, a_vertex_one_ulp_outside_a_side_is_outside) {
     g.type = geo::geometry_type::polygon;
     g.polygons.push_back({{{{100, 10}, {102, 10}, {103, 10}, {103, 10.5}, {102, 10.5}, {101, 10.5}, {101, 11.5}, {101, 13},
                             {100, 13}, {100, 11.5}, {100, 10}}}});
-    geo::collection c;
-    geo::feature f;
-    f.geom = geo::compact_geometry(g);
-    f.bbox = geo::bounds(f.geom);
-    c.features.push_back(std::move(f));
-    c.build_index();
+    geo::collection const c = one_feature(g);
     geo::feature const& kept = c.features[0];
     geo::geometry const doubles = kept.geom.expand();
     for (geo::box const b : {geo::box{std::nextafter(101.0, inf), 11, 102, 12},    // east of the bar's (101, 11.5)

@@ -16,6 +16,13 @@ namespace {
 
 using namespace api_e2e;  // the suite's server, oracles and helpers
 
+// GDAL's OAPIF client copying the server's elc collection into `out`
+// (ogr2ogr with `options`: the format and more).
+test::command_result copy_elc_with_gdal(unsigned short port, std::string const& options, fs::path const& out) {
+    return test::run("ogr2ogr " + options + " " + test::quote(out.string()) + " OAPIF:http://127.0.0.1:" +
+                     std::to_string(port) + " elc");
+}
+
 // --- OWSLib (Debian's python3-owslib, run by Debian's Python) -------------------------
 
 // OWSLib sends no Accept of its own (requests' "*/*"): every OGC document
@@ -149,8 +156,7 @@ TEST_F(server_e2e_api, gdal_oapif_client_fetches_every_elc_with_its_attributes) 
     time_bound bound;
     test::scratch_dir dir;
     fs::path const out = dir / "elc.geojson";
-    auto const r = test::run("ogr2ogr -preserve_fid -f GeoJSON " + test::quote(out.string()) + " OAPIF:http://127.0.0.1:" +
-                             std::to_string(port()) + " elc");
+    auto const r = copy_elc_with_gdal(port(), "-preserve_fid -f GeoJSON", out);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(ogr_feature_count(out.string()), ogr_feature_count(elc_shp().string()));
 
@@ -252,8 +258,7 @@ TEST_F(server_e2e_api, gdal_copies_elc_into_a_geopackage_without_renaming_a_fiel
     time_bound bound;
     test::scratch_dir dir;
     fs::path const out = dir / "elc.gpkg";
-    auto const r = test::run("ogr2ogr -f GPKG " + test::quote(out.string()) + " OAPIF:http://127.0.0.1:" +
-                             std::to_string(port()) + " elc");
+    auto const r = copy_elc_with_gdal(port(), "-f GPKG", out);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find("Renaming"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("already exists"), std::string::npos) << r.err;
