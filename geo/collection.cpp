@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <utility>
 
 namespace geo {
 
@@ -132,32 +133,37 @@ std::string added_field_name(std::string const& base, std::set<std::string>& tak
     return name;
 }
 
+namespace {
+// Every property this server adds to a feature's GeoJSON, by its name when
+// no source field takes it: the one list added_property_names and
+// added_base_name read.
+constexpr std::pair<std::string added_names::*, std::string_view> added_properties[] = {
+    {&added_names::area_ha, "area_ha"},
+    {&added_names::contract_date, "contract_date"},
+    {&added_names::end_date, "end_date"},
+    {&added_names::cancelled_date, "cancelled_date"},
+    {&added_names::provinces, "provinces"},
+    {&added_names::province_names, "province_names"},
+    {&added_names::main_province, "main_province"},
+    {&added_names::main_province_share, "main_province_share"},
+    {&added_names::purpose_class, "purpose_class"},
+    {&added_names::overlaps, "overlaps"}};
+}  // namespace
+
 added_names added_property_names(collection const& c) {
     std::set<std::string> taken = source_field_names(c);
     added_names n;
-    for (auto [member, base] : {std::pair{&added_names::area_ha, "area_ha"},
-                                {&added_names::contract_date, "contract_date"},
-                                {&added_names::end_date, "end_date"},
-                                {&added_names::cancelled_date, "cancelled_date"},
-                                {&added_names::provinces, "provinces"},
-                                {&added_names::province_names, "province_names"},
-                                {&added_names::main_province, "main_province"},
-                                {&added_names::main_province_share, "main_province_share"},
-                                {&added_names::purpose_class, "purpose_class"},
-                                {&added_names::overlaps, "overlaps"}})
-        n.*member = added_field_name(base, taken);
+    for (auto const& [member, base] : added_properties) n.*member = added_field_name(std::string(base), taken);
     return n;
 }
 
 std::string_view added_base_name(std::string_view name) {
-    static constexpr std::string_view added[] = {"id",          "area_ha",        "contract_date",
-                                                 "end_date",    "cancelled_date", "provinces",
-                                                 "province_names", "main_province", "main_province_share",
-                                                 "purpose_class", "overlaps"};
     std::size_t const cut = name.find_last_not_of("0123456789");
     bool const suffixed = cut != std::string_view::npos && cut + 1 < name.size() && name[cut] == '_';
-    for (std::string_view base : added)
-        if (name == base || (suffixed && name.substr(0, cut) == base)) return base;
+    auto const is = [&](std::string_view base) { return name == base || (suffixed && name.substr(0, cut) == base); };
+    if (is("id")) return "id";  // a CSV's and file download's first column
+    for (auto const& [member, base] : added_properties)
+        if (is(base)) return base;
     return {};
 }
 
