@@ -261,6 +261,31 @@ std::optional<param_error> parse_filter(std::string const& key, std::string cons
     return std::nullopt;
 }
 
+namespace {
+// main_province=Kratie and province_names=...: the provinces as items
+// write them flat, which only CQL2 reads (through the province index):
+// each becomes CASEI(name) = CASEI('value'), the case-insensitive equality
+// of every name=value, in the filter AND-ed with the rest.
+std::optional<param_error> flat_provinces_as_cql2(feature_filters& filters) {
+    auto& properties = filters.properties;
+    for (auto it = properties.begin(); it != properties.end();) {
+        if (it->first != "main_province" && it->first != "province_names") {
+            ++it;
+            continue;
+        }
+        std::string quoted;
+        for (char c : it->second) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+        auto parsed = geo::cql2::parse_text("CASEI(" + it->first + ") = CASEI('" + quoted + "')");
+        if (auto const* e = std::get_if<geo::cql2::error>(&parsed))
+            return make_param_error(message_id::filter_syntax, std::to_string(e->offset), e->message, quote_text(it->second));
+        filters.filter =
+            geo::cql2::all_of(filters.filter, std::make_shared<geo::cql2::node const>(std::move(std::get<geo::cql2::node>(parsed))));
+        it = properties.erase(it);
+    }
+    return std::nullopt;
+}
+}  // namespace
+
 std::optional<param_error> finish_filters(feature_filters& filters) {
     if (filters.bbox_text && filters.bbox_crs == geo::crs84_code) {
         auto parsed = parse_bbox(*filters.bbox_text);
@@ -276,6 +301,7 @@ std::optional<param_error> finish_filters(feature_filters& filters) {
         filters.bbox = b.envelope;
         filters.bbox_area = std::move(b.area);
     }
+    if (auto e = flat_provinces_as_cql2(filters)) return e;
     if (!filters.filter_text) return std::nullopt;
     // filter-crs: the literals' points taken to lon/lat as they are read.
     geo::cql2::literal_crs to_lon_lat;
@@ -292,7 +318,8 @@ std::optional<param_error> finish_filters(feature_filters& filters) {
     if (auto const* e = std::get_if<geo::cql2::error>(&parsed))
         return make_param_error(message_id::filter_syntax, filters.filter_json ? std::string("(JSON)") : std::to_string(e->offset),
                                 e->message, quote_text(*filters.filter_text));
-    filters.filter = std::make_shared<geo::cql2::node const>(std::move(std::get<geo::cql2::node>(parsed)));
+    filters.filter = geo::cql2::all_of(filters.filter,
+                                       std::make_shared<geo::cql2::node const>(std::move(std::get<geo::cql2::node>(parsed))));
     return std::nullopt;
 }
 

@@ -157,6 +157,10 @@ std::optional<param_error> parse_table_format(std::string const& value, bool& cs
     return std::nullopt;
 }
 
+// main_province and province_names: queryables (/queryables lists them)
+// that no feature's attributes hold; finish_filters reads them as CQL2.
+bool is_flat_province(std::string_view key) { return key == "main_province" || key == "province_names"; }
+
 // Walks the query once, refusing unknown keys, repeated keys and fixed keys
 // with an empty value, and hands every other pair to
 // take(key, value, is_property). A fixed key wins over a queryable of the
@@ -167,7 +171,7 @@ std::optional<param_error> walk_query(query_list const& query, std::vector<std::
     std::vector<std::string_view> seen;
     for (auto const& [key, value] : query) {
         bool const is_fixed = contains(fixed, key);
-        bool const is_property = !is_fixed && contains(queryables, key);
+        bool const is_property = !is_fixed && (contains(queryables, key) || is_flat_province(key));
         if (!is_fixed && !is_property) {
             std::vector<std::string_view> accepted(fixed.begin(), fixed.end());
             for (auto const& name : queryables)

@@ -250,6 +250,39 @@ TEST_F(server_e2e_api, provinces_come_flat_and_no_two_properties_differ_only_by_
     EXPECT_EQ(get("/collections/elc/items?limit=1&properties=provinces_x").status, 400);
 }
 
+// /queryables lists main_province and province_names, so name=value takes
+// them as it takes every queryable: case-insensitive equality, the same
+// features as the CQL2 filter and as the items' own flat names say, and
+// AND-ed with a filter= given beside.
+TEST_F(server_e2e_api, flat_province_names_filter_as_name_equals_value) {
+    time_bound bound;
+    json const all = get_json("/collections/elc/items?limit=10000");
+    std::set<long> in_kratie, only_kratie;
+    for (auto const& f : all["features"]) {
+        if (f["properties"]["main_province"] == "Kratie") in_kratie.insert(f["id"].get<long>());
+        if (f["properties"]["province_names"] == "Kratie") only_kratie.insert(f["id"].get<long>());
+    }
+    ASSERT_GT(in_kratie.size(), only_kratie.size());
+    ASSERT_FALSE(only_kratie.empty());
+    auto ids = [&](std::string const& target) {
+        std::set<long> out;
+        json const doc = get_json(target);
+        for (auto const& f : doc["features"]) out.insert(f["id"].get<long>());
+        EXPECT_EQ(doc["numberMatched"].get<std::size_t>(), out.size()) << target;
+        return out;
+    };
+    EXPECT_EQ(ids("/collections/elc/items?limit=10000&main_province=kratie"), in_kratie);
+    EXPECT_EQ(ids("/collections/elc/items?limit=10000&filter=main_province%3D%27Kratie%27"), in_kratie);
+    EXPECT_EQ(ids("/collections/elc/items?limit=10000&province_names=KRATIE"), only_kratie);
+    std::set<long> big;
+    for (auto const& f : all["features"])
+        if (in_kratie.count(f["id"].get<long>()) && f["properties"]["area_ha"].get<double>() > 5000)
+            big.insert(f["id"].get<long>());
+    EXPECT_EQ(ids("/collections/elc/items?limit=10000&main_province=Kratie&filter=area_ha%20%3E%205000"), big);
+    EXPECT_EQ(get_json("/collections/elc/stats?main_province=Kratie")["numberMatched"].get<std::size_t>(), in_kratie.size());
+    EXPECT_TRUE(ids("/collections/elc/items?main_province=Nowhere%27s").empty());  // a quote in the value
+}
+
 // GDAL's OAPIF client copies the ELC layer into a GeoPackage (where field
 // names compare without case) with no field renamed: the source's
 // Provinces and the added provinces_1 are two fields, each as the server
